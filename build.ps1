@@ -1,0 +1,154 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests, documents and benchmarks NetnsPS.
+.DESCRIPTION
+    One entry point for people and CI. Run it with the pinned PowerShell from the tool manifest:
+        dotnet tool restore
+        dotnet pwsh ./build.ps1 -Task Build,Test
+    Tasks:
+        Build   dotnet publish + module/* + MAML help -> output/NetnsPS/<version> (importable as is)
+        Docs    docs/en-US/*.md -> MAML (module/en-US/NetnsPS.dll-Help.xml, copied into the output)
+        Test    xunit (tests/NetnsPS.Core.Tests) and Pester (tests/*.Tests.ps1 in a child pwsh);
+                prints "N passed, N failed" and fails when anything failed
+        Unit    xunit only;  Pester  Pester only
+        Demo    the README's main job: build, import in a child pwsh, run a real demo
+        Bench   benchmarks (bench/), ratios against a C loop and `ip -b`; -BenchCount sets the size
+        Clean   remove output/ and bin/obj
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Docs', 'Test', 'Unit', 'Pester', 'Demo', 'Bench', 'Clean')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Number of namespaces per benchmark round.
+    [int] $BenchCount = 1000,
+
+    # Pester test name filter (-FullNameFilter), e.g. '*Remove*'.
+    [string[]] $TestName
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$Output = Join-Path $Root 'output'
+$ResultsDir = Join-Path $Output 'TestResults'
+
+function Get-ModuleVersion {
+    (Import-PowerShellDataFile (Join-Path $Root 'module/NetnsPS.psd1')).ModuleVersion
+}
+
+function Get-ModuleOutputPath { Join-Path $Output "NetnsPS/$(Get-ModuleVersion)" }
+
+function Invoke-Native {
+    param([string] $File, [string[]] $Arguments)
+    & $File @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-ChildPwsh {
+    # A child pwsh: a binary module cannot be unloaded, so this session never imports NetnsPS.
+    param([string] $Command, [switch] $NoThrow)
+    Push-Location $Root
+    try {
+        & dotnet pwsh -NoProfile -NonInteractive -Command $Command | Out-Host
+        $code = $LASTEXITCODE
+    } finally { Pop-Location }
+    if ($code -ne 0 -and -not $NoThrow) { throw "child pwsh failed with exit code $code" }
+    $code
+}
+
+function Invoke-Docs {
+    $maml = Join-Path $Root 'module/en-US'
+    if (-not (Test-Path (Join-Path $Root 'tools/ConvertTo-Maml.ps1'))) { Write-Warning 'no help converter yet'; return }
+    & (Join-Path $Root 'tools/ConvertTo-Maml.ps1') -DocsPath (Join-Path $Root 'docs/en-US') -OutputPath $maml
+}
+
+function Invoke-BuildTask {
+    $version = Get-ModuleVersion
+    $dest = Get-ModuleOutputPath
+    $publish = Join-Path $Output "publish"
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/NetnsPS/NetnsPS.csproj'), '-c', $Configuration,
+        '-o', $publish, "-p:Version=$version", '--nologo', '-v', 'quiet')
+    Invoke-Docs
+    if (Test-Path $dest) { Remove-Item $dest -Recurse -Force }
+    New-Item -ItemType Directory -Path $dest -Force | Out-Null
+    foreach ($f in 'NetnsPS.dll', 'NetnsPS.Core.dll', 'NetnsPS.pdb', 'NetnsPS.Core.pdb') {
+        $p = Join-Path $publish $f
+        if (Test-Path $p) { Copy-Item $p $dest }
+    }
+    Copy-Item (Join-Path $Root 'module/*') $dest -Recurse -Force
+    Get-ChildItem $dest -Recurse -Filter '.gitkeep' | Remove-Item
+    Write-Host "Built NetnsPS $version -> $dest"
+}
+
+function Get-PesterPath {
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    $psd1 = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $psd1)) {
+        Invoke-Native dotnet @('restore', (Join-Path $Root 'tools/pester/pester.csproj'), '--nologo', '-v', 'quiet')
+    }
+    if (-not (Test-Path $psd1)) { throw "Pester 5.7.1 not found at $psd1 after restore" }
+    $psd1
+}
+
+function Invoke-UnitTask {
+    New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
+    $trx = Join-Path $ResultsDir 'xunit.trx'
+    if (Test-Path $trx) { Remove-Item $trx }
+    & dotnet test (Join-Path $Root 'tests/NetnsPS.Core.Tests/NetnsPS.Core.Tests.csproj') -c $Configuration --nologo `
+        --logger "trx;LogFileName=xunit.trx" --results-directory $ResultsDir | Out-Host
+    if (-not (Test-Path $trx)) { throw 'xunit produced no results (build failure?)' }
+    $c = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Suite = 'xunit'; Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted }
+}
+
+function Invoke-PesterTask {
+    New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
+    $summary = Join-Path $ResultsDir 'pester-summary.json'
+    if (Test-Path $summary) { Remove-Item $summary }
+    $filter = if ($TestName) { "-FullNameFilter @('" + (($TestName | ForEach-Object { $_ -replace "'", "''" }) -join "','") + "')" } else { '' }
+    $cmd = "& '$Root/tools/PesterTest.ps1' -PesterPath '$(Get-PesterPath)' -ModulePath '$(Get-ModuleOutputPath)/NetnsPS.psd1' -TestPath '$Root/tests' -OutputDir '$ResultsDir' $filter"
+    Invoke-ChildPwsh $cmd -NoThrow | Out-Null
+    if (-not (Test-Path $summary)) { throw 'Pester produced no summary' }
+    $s = Get-Content $summary -Raw | ConvertFrom-Json
+    [pscustomobject]@{ Suite = 'Pester'; Passed = [int]$s.Passed; Failed = [int]$s.Failed }
+}
+
+function Write-Summary([object[]] $Results) {
+    foreach ($r in $Results) { Write-Host ("{0}: {1} passed, {2} failed" -f $r.Suite, $r.Passed, $r.Failed) }
+    $p = ($Results | Measure-Object Passed -Sum).Sum
+    $f = ($Results | Measure-Object Failed -Sum).Sum
+    Write-Host "$p passed, $f failed"
+    if ($f -gt 0) { throw "$f test(s) failed" }
+}
+
+function Invoke-Demo {
+    $cmd = "Import-Module '$(Get-ModuleOutputPath)/NetnsPS.psd1'; & '$Root/tools/Demo.ps1'"
+    Invoke-ChildPwsh $cmd | Out-Null
+}
+
+function Invoke-Bench {
+    $cmd = "& '$Root/bench/Invoke-Benchmark.ps1' -ModulePath '$(Get-ModuleOutputPath)/NetnsPS.psd1' -Count $BenchCount -OutputDir '$Output/bench'"
+    Invoke-ChildPwsh $cmd | Out-Null
+}
+
+foreach ($t in $Task) {
+    Write-Host "=== $t ===" -ForegroundColor Cyan
+    switch ($t) {
+        'Clean' {
+            Remove-Item $Output -Recurse -Force -ErrorAction SilentlyContinue
+            Get-ChildItem $Root -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force
+        }
+        'Build' { Invoke-BuildTask }
+        'Docs' { Invoke-Docs }
+        'Unit' { Write-Summary @(Invoke-UnitTask) }
+        'Pester' { Invoke-BuildTask; Write-Summary @(Invoke-PesterTask) }
+        'Test' { Invoke-BuildTask; Write-Summary @((Invoke-UnitTask), (Invoke-PesterTask)) }
+        'Demo' { Invoke-BuildTask; Invoke-Demo }
+        'Bench' { Invoke-BuildTask; Invoke-Bench }
+    }
+}

@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'NetnsPS.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0c1f52-3a0e-4d55-9a43-2f1e0d9b7c31'
+    Author               = 'NetnsPS contributors'
+    CompanyName          = 'NetnsPS'
+    Copyright            = '(c) NetnsPS contributors. MIT License.'
+    Description          = 'Linux network namespaces as first-class PowerShell objects: create, list, identify and remove namespaces, built on syscalls and rtnetlink (no shelling out to ip).'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('NetnsPS.format.ps1xml')
+    CmdletsToExport      = @(
+        'New-NetNamespace'
+        'Get-NetNamespace'
+        'Remove-NetNamespace'
+        'Get-NetNamespaceProcess'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Linux', 'netns', 'network-namespace', 'netlink', 'iproute2')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/netnsps/NetnsPS'
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Runtime.InteropServices;
+
+namespace NetnsPS.Core.Interop;
+
+/// <summary>libc entry points (one place for every syscall the module makes).</summary>
+internal static unsafe partial class Libc
+{
+    private const string Lib = "libc.so.6";
+
+    public const int O_RDONLY = 0x0;
+    public const int O_CREAT = 0x40;
+    public const int O_EXCL = 0x80;
+    public const int O_CLOEXEC = 0x80000;
+
+    public const int CLONE_NEWNS = 0x00020000;
+    public const int CLONE_FS = 0x00000200;
+    public const int CLONE_NEWNET = 0x40000000;
+
+    public const ulong MS_BIND = 4096;
+    public const ulong MS_REC = 16384;
+    public const ulong MS_SHARED = 1 << 20;
+    public const ulong MS_SLAVE = 1 << 19;
+
+    public const int MNT_DETACH = 2;
+
+    /// <summary>_IO(0xb7, 0x3): NS_GET_NSTYPE, answered only by nsfs files.</summary>
+    public const ulong NS_GET_NSTYPE = 0xb703;
+
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "setns", SetLastError = true)]
+    public static partial int SetNs(SafeHandle fd, int nstype);
+
+    [LibraryImport(Lib, EntryPoint = "unshare", SetLastError = true)]
+    public static partial int Unshare(int flags);
+
+    [LibraryImport(Lib, EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Mount(string? source, string target, string? fstype, ulong flags, nint data);
+
+    [LibraryImport(Lib, EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Umount2(string target, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Unlink(string path);
+
+    [LibraryImport(Lib, EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Mkdir(string path, uint mode);
+
+    [LibraryImport(Lib, EntryPoint = "fstat", SetLastError = true)]
+    public static partial int FStat(SafeHandle fd, byte* buf);
+
+    [LibraryImport(Lib, EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Stat(string path, byte* buf);
+
+    [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(SafeHandle fd, ulong request);
+
+    [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int sig);
+
+    [LibraryImport(Lib, EntryPoint = "gettid")]
+    public static partial int GetTid();
+
+    [LibraryImport(Lib, EntryPoint = "readlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint ReadLink(string path, byte* buf, nint size);
+
+    // ---- sockets (netlink) ----
+    public const int AF_NETLINK = 16;
+    public const int SOCK_RAW = 3;
+    public const int SOCK_CLOEXEC = 0x80000;
+    public const int SOL_SOCKET = 1;
+    public const int SO_SNDBUF = 7;
+    public const int SO_RCVBUF = 8;
+    public const int SOL_NETLINK = 270;
+    public const int NETLINK_EXT_ACK = 11;
+    public const int NETLINK_GET_STRICT_CHK = 12;
+    public const int NETLINK_CAP_ACK = 10;
+    public const int MSG_PEEK = 0x2;
+    public const int MSG_TRUNC = 0x20;
+
+    [LibraryImport(Lib, EntryPoint = "socket", SetLastError = true)]
+    public static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport(Lib, EntryPoint = "bind", SetLastError = true)]
+    public static partial int Bind(SafeHandle fd, byte* addr, int len);
+
+    [LibraryImport(Lib, EntryPoint = "getsockname", SetLastError = true)]
+    public static partial int GetSockName(SafeHandle fd, byte* addr, int* len);
+
+    [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSockOpt(SafeHandle fd, int level, int name, void* value, int len);
+
+    [LibraryImport(Lib, EntryPoint = "send", SetLastError = true)]
+    public static partial nint Send(SafeHandle fd, byte* buf, nint len, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(SafeHandle fd, byte* buf, nint len, int flags);
+
+    // ---- identity ----
+    [LibraryImport(Lib, EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+
+    /// <summary>st_dev and st_ino sit at offsets 0 and 8 of struct stat on x86_64 and aarch64 (generic layout).</summary>
+    public static (ulong Dev, ulong Ino) StatIdentity(byte* buf) => (*(ulong*)buf, *(ulong*)(buf + 8));
+
+    public const int StatBufferSize = 256;
+}

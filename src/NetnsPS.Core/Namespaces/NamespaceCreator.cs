@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using NetnsPS.Core.Interop;
+
+namespace NetnsPS.Core.Namespaces;
+
+/// <summary>The outcome of creating one name: an entry, or the error that left nothing behind.</summary>
+public readonly record struct CreateResult(int Index, string Name, NamespaceEntry? Entry, NetnsException? Error);
+
+/// <summary>
+/// Creates many named namespaces on several dedicated threads (the kernel work of unshare+mount runs in
+/// parallel). Names are submitted as they arrive; results come back in submission order. A worker thread
+/// whose restore fails is discarded and replaced.
+/// </summary>
+public sealed class NamespaceCreator : IDisposable
+{
+    private readonly BlockingCollection<(int Index, string Name)> _work = new();
+    private readonly BlockingCollection<CreateResult> _done = new();
+    private readonly Dictionary<int, CreateResult> _pending = new();
+    private readonly CancellationTokenSource _cts = new();
+    private readonly List<Thread> _workers = new();
+    private readonly int _maxThreads;
+    private int _submitted;
+    private int _next;
+    private bool _runDirReady;
+
+    public NamespaceCreator(int threads)
+    {
+        _maxThreads = Math.Max(1, threads);
+    }
+
+    public int Submitted => _submitted;
+
+    public int Completed => _next;
+
+    /// <summary>Queues a name. Invalid names fail here, synchronously, without reaching a worker.</summary>
+    public void Submit(string name)
+    {
+        int index = _submitted++;
+        try
+        {
+            NamespaceStore.ValidateName(name);
+            if (!_runDirReady)
+            {
+                NamespaceStore.EnsureRunDir();
+                _runDirReady = true;
+            }
+        }
+        catch (NetnsException ex)
+        {
+            _done.Add(new CreateResult(index, name, null, ex));
+            return;
+        }
+        _work.Add((index, name));
+        // Threads start as work arrives: one name costs one thread, a thousand names use all of them.
+        if (_workers.Count < _maxThreads && _workers.Count < _submitted)
+        {
+            var t = new Thread(WorkerLoop) { IsBackground = true, Name = $"NetnsPS creator {_workers.Count}" };
+            _workers.Add(t);
+            t.Start();
+        }
+    }
+
+    /// <summary>No more names will be submitted.</summary>
+    public void Complete() => _work.CompleteAdding();
+
+    /// <summary>Stops handing out names; names already being created finish.</summary>
+    public void Cancel() => _cts.Cancel();
+
+    /// <summary>Results available in submission order; blocks for each when <paramref name="wait"/> is set.</summary>
+    public IEnumerable<CreateResult> TakeResults(bool wait)
+    {
+        while (_next < _submitted)
+        {
+            if (_pending.Remove(_next, out var r))
+            {
+                _next++;
+                yield return r;
+                continue;
+            }
+            CreateResult got;
+            if (wait)
+            {
+                try { got = _done.Take(_cts.Token); }
+                catch (OperationCanceledException) { yield break; }
+            }
+            else if (!_done.TryTake(out got)) yield break;
+            _pending[got.Index] = got;
+        }
+    }
+
+    private void WorkerLoop()
+    {
+        NamespaceHandle? home = null;
+        NamespaceIdentity homeId = default;
+        try
+        {
+            foreach (var (index, name) in _work.GetConsumingEnumerable())
+            {
+                if (_cts.IsCancellationRequested)
+                {
+                    _done.Add(new CreateResult(index, name, null,
+                        new NetnsException("OperationStopped", Errno.EINTR, $"Creation of '{name}' was stopped.", name)));
+                    continue;
+                }
+                if (home is null)
+                {
+                    home = NamespaceHandle.OpenCurrentThread();
+                    homeId = home.Identity;
+                }
+                var path = NamespaceStore.PathOf(name);
+                try
+                {
+                    var id = NamespaceStore.CreateOnDedicatedThread(name, path, home);
+                    _done.Add(new CreateResult(index, name, new NamespaceEntry(name, path, id, false), null));
+                }
+                catch (NetnsException ex)
+                {
+                    _done.Add(new CreateResult(index, name, null, ex));
+                }
+                if (NamespaceHandle.CurrentThreadIdentity() != homeId)
+                {
+                    // Poisoned: hand the rest of the work to a fresh thread, and let this OS thread end.
+                    var replacement = new Thread(WorkerLoop) { IsBackground = true, Name = Thread.CurrentThread.Name + "'" };
+                    replacement.Start();
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            home?.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_work.IsAddingCompleted) _work.CompleteAdding();
+        _cts.Cancel();
+        foreach (var t in _workers) t.Join();
+        _cts.Dispose();
+    }
+}

@@ -1,0 +1,182 @@
+using System.Text;
+using NetnsPS.Core.Interop;
+
+namespace NetnsPS.Core.Namespaces;
+
+/// <summary>An entry of /run/netns: a name, and the namespace mounted on it (or none: stale).</summary>
+public readonly record struct NamespaceEntry(string Name, string Path, NamespaceIdentity Identity, bool IsStale);
+
+/// <summary>
+/// The named namespaces under /run/netns, created, attached and deleted exactly like iproute2 does
+/// (ip/ipnetns.c): a shared /run/netns mount, an O_EXCL placeholder file, a bind mount of the
+/// namespace onto it; removal is umount2(MNT_DETACH) then unlink. Every failure removes what it made.
+/// </summary>
+public static class NamespaceStore
+{
+    public const string RunDir = "/run/netns";
+
+    /// <summary>NAME_MAX: the longest name a file in /run/netns can have (bytes of UTF-8).</summary>
+    public const int MaxNameBytes = 255;
+
+    public static string PathOf(string name) => RunDir + "/" + name;
+
+    /// <summary>Same rule as iproute2: not empty, not '.' or '..', no '/', at most 255 bytes; also no NUL.</summary>
+    public static void ValidateName(string? name)
+    {
+        string? why = null;
+        if (string.IsNullOrEmpty(name)) why = "it is empty";
+        else if (name is "." or "..") why = $"'{name}' is reserved";
+        else if (name.Contains('/')) why = "it contains '/'";
+        else if (name.Contains('\0')) why = "it contains a NUL character";
+        else if (Encoding.UTF8.GetByteCount(name) > MaxNameBytes) why = $"it is longer than {MaxNameBytes} bytes";
+        if (why is not null)
+            throw new NetnsException("InvalidNamespaceName", Errno.EINVAL,
+                $"Invalid network namespace name '{name}': {why}.", name ?? string.Empty);
+    }
+
+    /// <summary>
+    /// Makes sure /run/netns exists and is a shared mount (recursively), binding it onto itself first if it
+    /// is not a mount point, so that namespace mounts propagate to every mount namespace (iproute2 does the same).
+    /// </summary>
+    public static void EnsureRunDir()
+    {
+        if (Libc.Mkdir(RunDir, 0x1ED /* 0755 */) != 0 && Sys.LastErrno() != Errno.EEXIST)
+            throw Sys.Error("RunDirectoryFailed", $"Cannot create {RunDir}", RunDir);
+        bool bound = false;
+        while (Libc.Mount("", RunDir, "none", Libc.MS_SHARED | Libc.MS_REC, 0) != 0)
+        {
+            var e = Sys.LastErrno();
+            if (e != Errno.EINVAL || bound)
+                throw Sys.Error("RunDirectoryFailed", e, $"Cannot make {RunDir} a shared mount", RunDir);
+            if (Libc.Mount(RunDir, RunDir, "none", Libc.MS_BIND | Libc.MS_REC, 0) != 0)
+                throw Sys.Error("RunDirectoryFailed", $"Cannot bind {RunDir} onto itself", RunDir);
+            bound = true;
+        }
+    }
+
+    /// <summary>Creates the empty placeholder file with O_EXCL; exactly one of concurrent creators wins.</summary>
+    internal static void CreatePlaceholder(string name, string path)
+    {
+        int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            var e = Sys.LastErrno();
+            if (e == Errno.EEXIST)
+                throw new NetnsException("NamespaceAlreadyExists", e, $"A network namespace named '{name}' already exists ({path}).", name);
+            throw Sys.Error("NamespaceCreateFailed", e, $"Cannot create {path}", name);
+        }
+        Libc.Close(fd);
+    }
+
+    /// <summary>
+    /// The creation step that must run on a dedicated thread whose home namespace handle is <paramref name="home"/>:
+    /// unshare(CLONE_NEWNET), bind /proc/thread-self/ns/net onto the placeholder, setns back home.
+    /// On failure the placeholder is removed. A failed restore throws <see cref="NamespaceRestoreException"/>.
+    /// </summary>
+    internal static NamespaceIdentity CreateOnDedicatedThread(string name, string path, NamespaceHandle home)
+    {
+        CreatePlaceholder(name, path);
+        NetnsException? failure = null;
+        if (Libc.Unshare(Libc.CLONE_NEWNET) != 0)
+        {
+            failure = Sys.Error("NamespaceCreateFailed", $"unshare(CLONE_NEWNET) for '{name}' failed", name);
+            Libc.Unlink(path);
+            throw failure;
+        }
+        if (Libc.Mount("/proc/thread-self/ns/net", path, "none", Libc.MS_BIND, 0) != 0)
+            failure = Sys.Error("NamespaceCreateFailed", $"Cannot bind the new namespace onto {path}", name);
+        if (Libc.SetNs(home, Libc.CLONE_NEWNET) != 0)
+        {
+            var e = Sys.LastErrno();
+            if (failure is null) Libc.Umount2(path, Libc.MNT_DETACH);
+            Libc.Unlink(path);
+            throw new NamespaceRestoreException($"setns back after creating '{name}' failed: {Sys.StrError(e)}", e);
+        }
+        if (failure is not null)
+        {
+            Libc.Unlink(path);
+            throw failure;
+        }
+        if (!NamespaceHandle.TryStat(path, out var id, out var se))
+            throw Sys.Error("NamespaceCreateFailed", se, $"stat {path} after creating it", name);
+        return id;
+    }
+
+    /// <summary>Creates one named namespace (ip netns add NAME).</summary>
+    public static NamespaceEntry Create(string name)
+    {
+        ValidateName(name);
+        EnsureRunDir();
+        var path = PathOf(name);
+        var id = SharedNamespaceThread.Invoke(home => CreateOnDedicatedThread(name, path, home));
+        return new NamespaceEntry(name, path, id, false);
+    }
+
+    /// <summary>Names the network namespace of process <paramref name="pid"/> (ip netns attach NAME PID).</summary>
+    public static NamespaceEntry Attach(string name, int pid)
+    {
+        ValidateName(name);
+        using var ns = NamespaceHandle.OpenProcess(pid);
+        EnsureRunDir();
+        var path = PathOf(name);
+        CreatePlaceholder(name, path);
+        // Bind the descriptor we hold, not /proc/PID/ns/net again: the pid could be reused meanwhile.
+        if (Libc.Mount($"/proc/self/fd/{ns.Fd}", path, "none", Libc.MS_BIND, 0) != 0)
+        {
+            var ex = Sys.Error("NamespaceAttachFailed", $"Cannot bind the namespace of process {pid} onto {path}", name);
+            Libc.Unlink(path);
+            throw ex;
+        }
+        return new NamespaceEntry(name, path, ns.Identity, false);
+    }
+
+    /// <summary>Removes a named namespace (ip netns delete NAME): umount2(MNT_DETACH) then unlink. Stale entries too.</summary>
+    public static void Delete(string name)
+    {
+        ValidateName(name);
+        var path = PathOf(name);
+        if (Libc.Umount2(path, Libc.MNT_DETACH) != 0)
+        {
+            var e = Sys.LastErrno();
+            if (e == Errno.ENOENT)
+                throw new NetnsException("NamespaceNotFound", e, $"No network namespace named '{name}' ({path} does not exist).", name);
+            if (e != Errno.EINVAL) // EINVAL: not a mount point, i.e. a stale placeholder: unlink it below
+                throw Sys.Error(e == Errno.EBUSY ? "NamespaceBusy" : "NamespaceRemoveFailed", e, $"Cannot unmount {path}", name);
+        }
+        if (Libc.Unlink(path) != 0)
+        {
+            var e = Sys.LastErrno();
+            if (e == Errno.ENOENT)
+                throw new NetnsException("NamespaceNotFound", e, $"No network namespace named '{name}' ({path} does not exist).", name);
+            if (e == Errno.EBUSY)
+                throw Sys.Error("NamespaceBusy", e,
+                    $"Cannot remove {path}: it is still a mount point (another mount of the namespace is stacked on it, or it is mounted in another mount namespace)", name);
+            throw Sys.Error("NamespaceRemoveFailed", e, $"Cannot remove {path}", name);
+        }
+    }
+
+    /// <summary>Every entry of /run/netns, sorted by name (ordinal).</summary>
+    public static List<NamespaceEntry> List()
+    {
+        var list = new List<NamespaceEntry>();
+        if (!Directory.Exists(RunDir)) return list;
+        ulong nsfs = NamespaceHandle.NsfsDevice;
+        foreach (var path in Directory.EnumerateFileSystemEntries(RunDir))
+        {
+            var name = path.Substring(RunDir.Length + 1);
+            if (NamespaceHandle.TryStat(path, out var id, out _))
+                list.Add(new NamespaceEntry(name, path, id, id.Device != nsfs));
+        }
+        list.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return list;
+    }
+
+    /// <summary>One entry by exact name, or null.</summary>
+    public static NamespaceEntry? Find(string name)
+    {
+        ValidateName(name);
+        var path = PathOf(name);
+        if (!NamespaceHandle.TryStat(path, out var id, out _)) return null;
+        return new NamespaceEntry(name, path, id, id.Device != NamespaceHandle.NsfsDevice);
+    }
+}

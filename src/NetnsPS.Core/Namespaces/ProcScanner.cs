@@ -1,0 +1,101 @@
+using System.Text;
+using NetnsPS.Core.Interop;
+
+namespace NetnsPS.Core.Namespaces;
+
+/// <summary>
+/// Which processes are in which network namespace: reads /proc/PID/task/TID/ns/net for every thread of
+/// every process (a process whose threads sit in different namespaces is counted in each of them).
+/// </summary>
+public static class ProcScanner
+{
+    /// <summary>Namespace inode -> ids of processes with at least one thread in it.</summary>
+    public static Dictionary<ulong, SortedSet<int>> ScanByInode()
+    {
+        var map = new Dictionary<ulong, SortedSet<int>>();
+        foreach (var pid in EnumeratePids())
+        {
+            foreach (var ino in ThreadNamespaceInodes(pid))
+            {
+                if (!map.TryGetValue(ino, out var set)) map[ino] = set = new SortedSet<int>();
+                set.Add(pid);
+            }
+        }
+        return map;
+    }
+
+    /// <summary>Processes with at least one thread in the namespace with this inode.</summary>
+    public static IReadOnlyCollection<int> ProcessesIn(ulong inode)
+    {
+        var result = new SortedSet<int>();
+        foreach (var pid in EnumeratePids())
+            foreach (var ino in ThreadNamespaceInodes(pid))
+                if (ino == inode) { result.Add(pid); break; }
+        return result;
+    }
+
+    public static IEnumerable<int> EnumeratePids()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = dir.AsSpan(6);
+            if (name.Length > 0 && char.IsAsciiDigit(name[0]) && int.TryParse(name, out int pid)) yield return pid;
+        }
+    }
+
+    /// <summary>Distinct namespace inodes of the threads of a process (empty when it is gone or unreadable).</summary>
+    public static IEnumerable<ulong> ThreadNamespaceInodes(int pid)
+    {
+        IEnumerable<string> tasks;
+        try { tasks = Directory.GetDirectories($"/proc/{pid}/task"); }
+        catch (IOException) { yield break; }
+        catch (UnauthorizedAccessException) { yield break; }
+        ulong last = 0;
+        HashSet<ulong>? seen = null;
+        foreach (var task in tasks)
+        {
+            if (!TryReadNetInode(task + "/ns/net", out ulong ino)) continue;
+            if (ino == last) continue;
+            if (last != 0)
+            {
+                seen ??= new HashSet<ulong> { last };
+                if (!seen.Add(ino)) continue;
+            }
+            last = ino;
+            yield return ino;
+        }
+    }
+
+    /// <summary>Parses the "net:[4026531840]" link text of a ns/net magic link.</summary>
+    public static unsafe bool TryReadNetInode(string path, out ulong inode)
+    {
+        byte* buf = stackalloc byte[64];
+        nint n = Libc.ReadLink(path, buf, 64);
+        inode = 0;
+        if (n <= 0) return false;
+        return TryParseLink(new ReadOnlySpan<byte>(buf, (int)n), out inode);
+    }
+
+    public static bool TryParseLink(ReadOnlySpan<byte> link, out ulong inode)
+    {
+        inode = 0;
+        ReadOnlySpan<byte> prefix = "net:["u8;
+        if (!link.StartsWith(prefix) || link.Length < prefix.Length + 2 || link[^1] != (byte)']') return false;
+        var digits = link[prefix.Length..^1];
+        ulong v = 0;
+        foreach (var b in digits)
+        {
+            if (b < '0' || b > '9') return false;
+            v = checked(v * 10 + (ulong)(b - '0'));
+        }
+        inode = v;
+        return true;
+    }
+
+    /// <summary>The command name of a process (for messages).</summary>
+    public static string? Comm(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/comm", Encoding.UTF8).TrimEnd('\n'); }
+        catch (IOException) { return null; }
+    }
+}

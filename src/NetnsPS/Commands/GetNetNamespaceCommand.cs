@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+
+namespace NetnsPS.Commands;
+
+/// <summary>Get-NetNamespace: ip netns list / ip netns identify PID.</summary>
+[Cmdlet(VerbsCommon.Get, "NetNamespace", DefaultParameterSetName = NameSet)]
+[OutputType(typeof(NetNamespace))]
+public sealed class GetNetNamespaceCommand : NetnsCmdlet
+{
+    private const string NameSet = "Name";
+    private const string ProcessSet = "Process";
+
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    [ValidateNotNull]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ProcessSet)]
+    [Alias("Id")]
+    [ValidateNotNull]
+    public int[] ProcessId { get; set; } = Array.Empty<int>();
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            if (ParameterSetName == NameSet)
+            {
+                WriteObject(NamespaceQuery.Describe(ResolveNamespaces(Name)), enumerateCollection: true);
+                return;
+            }
+            var all = NamespaceStore.List();
+            foreach (var pid in ProcessId)
+            {
+                var inodes = new HashSet<ulong>(ProcScanner.ThreadNamespaceInodes(pid));
+                if (NamespaceHandle.TryStat($"/proc/{pid}/ns/net", out var id, out _)) inodes.Add(id.Inode);
+                else if (inodes.Count == 0)
+                {
+                    WriteNetnsError(new NetnsException("ProcessNotFound", Errno.ESRCH, $"No process with id {pid}.", pid), pid);
+                    continue;
+                }
+                var matches = all.FindAll(e => !e.IsStale && inodes.Contains(e.Identity.Inode));
+                if (matches.Count == 0)
+                    WriteVerbose($"Process {pid} is in no named network namespace ({string.Join(", ", inodes.Select(i => $"net:[{i}]"))}).");
+                WriteObject(NamespaceQuery.Describe(matches), enumerateCollection: true);
+            }
+        }
+        catch (NetnsException ex) { ThrowNetnsError(ex); }
+    }
+}

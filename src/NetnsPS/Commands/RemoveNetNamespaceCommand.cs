@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+
+namespace NetnsPS.Commands;
+
+/// <summary>Remove-NetNamespace: ip netns delete NAME... / ip -all netns delete.</summary>
+[Cmdlet(VerbsCommon.Remove, "NetNamespace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+    DefaultParameterSetName = NameSet)]
+[OutputType(typeof(void))]
+public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
+{
+    private const string NameSet = "Name";
+    private const string InputObjectSet = "InputObject";
+    private const string AllSet = "All";
+    private const int SIGKILL = 9;
+
+    private bool _yesToAll;
+    private bool _noToAll;
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    [ValidateNotNull]
+    public NetNamespace[] InputObject { get; set; } = Array.Empty<NetNamespace>();
+
+    [Parameter(Mandatory = true, ParameterSetName = AllSet)]
+    public SwitchParameter All { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void BeginProcessing() => RequireSysAdmin("Removing a network namespace");
+
+    protected override void ProcessRecord()
+    {
+        List<NamespaceEntry> targets;
+        try
+        {
+            targets = ParameterSetName switch
+            {
+                NameSet => ResolveNamespaces(Name),
+                InputObjectSet => ResolveNamespaces(InputObject.Select(n => n.Name).ToArray()),
+                _ => NamespaceStore.List(),
+            };
+        }
+        catch (NetnsException ex) { ThrowNetnsError(ex); return; }
+        if (targets.Count == 0) return;
+
+        if (ParameterSetName == AllSet && !ConfirmAll(targets)) return;
+
+        Dictionary<ulong, SortedSet<int>>? processes = null;
+        foreach (var ns in targets)
+        {
+            if (!ShouldProcess(ns.Name, ns.IsStale ? "Remove stale network namespace entry" : "Remove network namespace")) continue;
+            try
+            {
+                if (!ns.IsStale)
+                {
+                    processes ??= ProcScanner.ScanByInode();
+                    if (processes.TryGetValue(ns.Identity.Inode, out var pids) && pids.Count > 0)
+                        HandleProcesses(ns, pids);
+                }
+                NamespaceStore.Delete(ns.Name);
+            }
+            catch (NetnsException ex) { WriteNetnsError(ex, ns.Name); }
+        }
+    }
+
+    /// <summary>-All removes what other tools made too: ask once for the whole batch (ConfirmImpact High in effect).</summary>
+    private bool ConfirmAll(List<NamespaceEntry> targets)
+    {
+        if (Force || MyInvocation.BoundParameters.ContainsKey("Confirm") || MyInvocation.BoundParameters.ContainsKey("WhatIf")) return true;
+        var pref = GetVariableValue("ConfirmPreference") is ConfirmImpact c ? c : ConfirmImpact.High;
+        if (pref == ConfirmImpact.None) return true;
+        var names = string.Join(", ", targets.Take(10).Select(t => t.Name)) + (targets.Count > 10 ? ", ..." : string.Empty);
+        return ShouldContinue($"Remove all {targets.Count} named network namespaces ({names})?", "Remove-NetNamespace -All",
+            ref _yesToAll, ref _noToAll);
+    }
+
+    private void HandleProcesses(NamespaceEntry ns, SortedSet<int> pids)
+    {
+        var list = string.Join(", ", pids.Select(p => $"{p} ({ProcScanner.Comm(p) ?? "?"})"));
+        if (!Force)
+        {
+            WriteWarning($"Network namespace '{ns.Name}' still has {pids.Count} process(es) inside: {list}. " +
+                "Removing the name does not destroy the namespace: it stays alive, unnamed, until they exit, and physical " +
+                "devices in it do not return to the host until then. Use -Force to stop them first.");
+            return;
+        }
+        int self = Environment.ProcessId;
+        foreach (var pid in pids)
+        {
+            if (pid == self)
+            {
+                WriteWarning($"Not stopping process {pid}: it is this PowerShell process (one of its threads is in '{ns.Name}').");
+                continue;
+            }
+            WriteVerbose($"Stopping process {pid} ({ProcScanner.Comm(pid)}) in network namespace '{ns.Name}'.");
+            var err = ProcessKiller.Kill(pid, SIGKILL);
+            if (err is not Errno.None and not Errno.ESRCH)
+                WriteWarning($"Cannot stop process {pid}: errno {err}.");
+        }
+        // Wait briefly for them to go, so the namespace dies with its name.
+        var sw = Stopwatch.StartNew();
+        while (sw.ElapsedMilliseconds < 3000 && pids.Any(p => p != self && ProcScanner.ThreadNamespaceInodes(p).Contains(ns.Identity.Inode)))
+            Thread.Sleep(10);
+    }
+}

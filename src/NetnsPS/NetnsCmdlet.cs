@@ -1,0 +1,84 @@
+using System.Management.Automation;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+
+namespace NetnsPS.Commands;
+
+/// <summary>
+/// Base of every NetnsPS cmdlet: maps core exceptions to ErrorRecords in one place (ErrorId = the core's
+/// stable error code, category from errno, target = the name or object that failed), resolves namespace
+/// names with wildcards, and checks privileges with one clear message.
+/// </summary>
+public abstract class NetnsCmdlet : PSCmdlet
+{
+    public static ErrorCategory CategoryOf(Errno errno) => errno switch
+    {
+        Errno.EEXIST => ErrorCategory.ResourceExists,
+        Errno.ENOENT or Errno.ESRCH or Errno.ENODEV => ErrorCategory.ObjectNotFound,
+        Errno.EPERM or Errno.EACCES => ErrorCategory.PermissionDenied,
+        Errno.EBUSY => ErrorCategory.ResourceBusy,
+        Errno.EINVAL or Errno.ERANGE or Errno.ENAMETOOLONG => ErrorCategory.InvalidArgument,
+        Errno.EOPNOTSUPP => ErrorCategory.NotImplemented,
+        Errno.EINTR => ErrorCategory.OperationStopped,
+        Errno.EADDRNOTAVAIL or Errno.ENETUNREACH => ErrorCategory.InvalidArgument,
+        Errno.ENOSPC or Errno.ENOMEM or Errno.ENOBUFS => ErrorCategory.LimitsExceeded,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    protected static ErrorRecord ToErrorRecord(NetnsException ex, object? target = null)
+    {
+        var record = new ErrorRecord(ex, ex.ErrorCode, CategoryOf(ex.Errno), target ?? ex.Target);
+        if (ex.Errno is Errno.EPERM or Errno.EACCES)
+            record.ErrorDetails = new ErrorDetails(ex.Message)
+            {
+                RecommendedAction = "Run PowerShell as root (network namespaces need CAP_SYS_ADMIN; adapters need CAP_NET_ADMIN).",
+            };
+        return record;
+    }
+
+    protected void WriteNetnsError(NetnsException ex, object? target = null) => WriteError(ToErrorRecord(ex, target));
+
+    protected void ThrowNetnsError(NetnsException ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
+
+    /// <summary>Terminates with InsufficientPrivilege when the process lacks <paramref name="capability"/>.</summary>
+    protected void RequireCapability(int capability, string capabilityName, string what)
+    {
+        if (Privileges.Has(capability)) return;
+        ThrowNetnsError(new NetnsException("InsufficientPrivilege", Errno.EPERM,
+            $"{what} needs {capabilityName}: run PowerShell as root (for example with sudo).", capabilityName));
+    }
+
+    protected void RequireSysAdmin(string what) => RequireCapability(Privileges.CAP_SYS_ADMIN, "CAP_SYS_ADMIN", what);
+
+    /// <summary>
+    /// Resolves names against /run/netns. A name with wildcard characters matches case-insensitively and may match
+    /// nothing; a literal name must exist exactly (namespace names are case-sensitive), else a non-terminating
+    /// NamespaceNotFound error is written. Results are distinct and in name order per pattern.
+    /// </summary>
+    protected List<NamespaceEntry> ResolveNamespaces(IReadOnlyCollection<string>? names)
+    {
+        var all = NamespaceStore.List();
+        if (names is null || names.Count == 0) return all;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<NamespaceEntry>();
+        foreach (var name in names)
+        {
+            if (WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                foreach (var e in all)
+                    if (pattern.IsMatch(e.Name) && seen.Add(e.Name)) result.Add(e);
+                continue;
+            }
+            var found = all.FindIndex(e => e.Name == name);
+            if (found < 0)
+            {
+                WriteNetnsError(new NetnsException("NamespaceNotFound", Errno.ENOENT,
+                    $"No network namespace named '{name}' ({NamespaceStore.PathOf(name)} does not exist).", name));
+                continue;
+            }
+            if (seen.Add(name)) result.Add(all[found]);
+        }
+        return result;
+    }
+}

@@ -85,8 +85,8 @@ public static class ProcScanner
         ulong v = 0;
         foreach (var b in digits)
         {
-            if (b < '0' || b > '9') return false;
-            v = checked(v * 10 + (ulong)(b - '0'));
+            if (b < '0' || b > '9' || v > (ulong.MaxValue - 9) / 10) return false;
+            v = v * 10 + (ulong)(b - '0');
         }
         inode = v;
         return true;

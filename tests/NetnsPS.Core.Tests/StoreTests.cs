@@ -1,0 +1,212 @@
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+using Xunit;
+
+namespace NetnsPS.Core.Tests;
+
+public sealed class StoreTests : IClassFixture<NamespaceFixture>
+{
+    private readonly NamespaceFixture _fx;
+    public StoreTests(NamespaceFixture fx) => _fx = fx;
+
+    [Fact]
+    public void CreateIsVisibleToIpAndIsAnNsfsMountWithTheReportedInode()
+    {
+        var name = _fx.Name("create");
+        var e = NamespaceStore.Create(name);
+        Assert.Contains(name, NamespaceFixture.IpNetnsList());
+        Assert.Equal(NamespaceFixture.StatInode(e.Path), e.Identity.Inode);
+        Assert.True(NamespaceFixture.IsNsfsMount(e.Path));
+        Assert.NotEqual(NamespaceHandle.CurrentThreadIdentity(), e.Identity);
+        NamespaceStore.Delete(name);
+        Assert.DoesNotContain(name, NamespaceFixture.IpNetnsList());
+        Assert.False(File.Exists(e.Path));
+        Assert.False(NamespaceFixture.IsNsfsMount(e.Path));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("a/b")]
+    [InlineData("x\0y")]
+    public void InvalidNamesAreRefusedWithEinval(string name)
+    {
+        var ex = Assert.Throws<NetnsException>(() => NamespaceStore.Create(name));
+        Assert.Equal("InvalidNamespaceName", ex.ErrorCode);
+        Assert.Equal(Errno.EINVAL, ex.Errno);
+    }
+
+    [Fact]
+    public void NameLengthLimitIs255Bytes()
+    {
+        var ok = _fx.Prefix + new string('a', 255 - _fx.Prefix.Length);
+        var e = NamespaceStore.Create(ok);
+        Assert.Contains(ok, NamespaceFixture.IpNetnsList());
+        NamespaceStore.Delete(ok);
+        var tooLong = ok + "b";
+        Assert.Equal("InvalidNamespaceName", Assert.Throws<NetnsException>(() => NamespaceStore.Create(tooLong)).ErrorCode);
+        // multi-byte: 128 two-byte characters = 256 bytes
+        Assert.Equal("InvalidNamespaceName", Assert.Throws<NetnsException>(() => NamespaceStore.Create(new string('é', 128))).ErrorCode);
+    }
+
+    [Fact]
+    public void ExistingNameFailsAndLeavesTheOriginalUntouched()
+    {
+        var name = _fx.Name("dup");
+        var e = NamespaceStore.Create(name);
+        var ex = Assert.Throws<NetnsException>(() => NamespaceStore.Create(name));
+        Assert.Equal("NamespaceAlreadyExists", ex.ErrorCode);
+        Assert.Equal(Errno.EEXIST, ex.Errno);
+        Assert.Equal(e.Identity.Inode, NamespaceFixture.StatInode(e.Path));
+        NamespaceStore.Delete(name);
+    }
+
+    [Fact]
+    public void ConcurrentCreatorsOfOneNameExactlyOneWins()
+    {
+        var name = _fx.Name("race");
+        int wins = 0, exists = 0;
+        using var start = new ManualResetEventSlim();
+        var threads = Enumerable.Range(0, 16).Select(_ => new Thread(() =>
+        {
+            start.Wait();
+            try
+            {
+                using var home = NamespaceHandle.OpenCurrentThread();
+                NamespaceStore.CreateOnDedicatedThread(name, NamespaceStore.PathOf(name), home);
+                Interlocked.Increment(ref wins);
+            }
+            catch (NetnsException ex) when (ex.ErrorCode == "NamespaceAlreadyExists") { Interlocked.Increment(ref exists); }
+        })).ToList();
+        NamespaceStore.EnsureRunDir();
+        threads.ForEach(t => t.Start());
+        start.Set();
+        threads.ForEach(t => t.Join());
+        Assert.Equal(1, wins);
+        Assert.Equal(15, exists);
+        Assert.True(NamespaceFixture.IsNsfsMount(NamespaceStore.PathOf(name)));
+        // exactly one mount at the path
+        Assert.Equal(1, File.ReadLines("/proc/self/mountinfo").Count(l => l.Split(' ')[4] == NamespaceStore.PathOf(name)));
+        NamespaceStore.Delete(name);
+    }
+
+    [Fact]
+    public void BulkCreatorReturnsResultsInOrderAndReportsErrorsPerName()
+    {
+        var names = Enumerable.Range(0, 40).Select(i => _fx.Name("bulk" + i)).ToList();
+        names.Insert(10, "bad/name");
+        names.Insert(20, names[5]); // duplicate
+        using var creator = new NamespaceCreator(4);
+        foreach (var n in names) creator.Submit(n);
+        creator.Complete();
+        var results = creator.TakeResults(wait: true).ToList();
+        Assert.Equal(names, results.Select(r => r.Name));
+        Assert.Equal("InvalidNamespaceName", results[10].Error!.ErrorCode);
+        Assert.Equal("NamespaceAlreadyExists", results[20].Error!.ErrorCode);
+        var listed = NamespaceFixture.IpNetnsList();
+        foreach (var r in results.Where(r => r.Entry is not null))
+        {
+            Assert.Contains(r.Name, listed);
+            Assert.Equal(NamespaceFixture.StatInode(r.Entry!.Value.Path), r.Entry!.Value.Identity.Inode);
+        }
+        Assert.Equal(40, results.Count(r => r.Entry is not null));
+        Assert.Equal(40, results.Where(r => r.Entry is not null).Select(r => r.Entry!.Value.Identity.Inode).Distinct().Count());
+        foreach (var r in results.Where(r => r.Entry is not null)) NamespaceStore.Delete(r.Name);
+    }
+
+    [Fact]
+    public void AttachNamesTheNamespaceOfAProcess()
+    {
+        var name = _fx.Name("attach");
+        using var p = System.Diagnostics.Process.Start("unshare", new[] { "-n", "sleep", "30" })!;
+        try
+        {
+            // wait until the child has its own namespace
+            ulong ino = 0;
+            for (int i = 0; i < 200 && (ino == 0 || ino == NamespaceHandle.CurrentThreadIdentity().Inode); i++)
+            {
+                Thread.Sleep(10);
+                ProcScanner.TryReadNetInode($"/proc/{p.Id}/ns/net", out ino);
+            }
+            var e = NamespaceStore.Attach(name, p.Id);
+            Assert.Equal(ino, e.Identity.Inode);
+            Assert.Equal(name, NamespaceFixture.Ip("netns", "identify", p.Id.ToString()).Trim());
+            Assert.Contains(p.Id, ProcScanner.ProcessesIn(ino));
+            NamespaceStore.Delete(name);
+        }
+        finally { p.Kill(); p.WaitForExit(); }
+    }
+
+    [Fact]
+    public void AttachToMissingProcessLeavesNothing()
+    {
+        var name = _fx.Name("nopid");
+        var ex = Assert.Throws<NetnsException>(() => NamespaceStore.Attach(name, int.MaxValue - 1));
+        Assert.Equal("ProcessNotFound", ex.ErrorCode);
+        Assert.False(File.Exists(NamespaceStore.PathOf(name)));
+    }
+
+    [Fact]
+    public void StaleEntryIsListedAsStaleAndRemovable()
+    {
+        var name = _fx.Name("stale");
+        var path = NamespaceStore.PathOf(name);
+        NamespaceStore.EnsureRunDir();
+        File.WriteAllBytes(path, Array.Empty<byte>());
+        var e = NamespaceStore.List().Single(x => x.Name == name);
+        Assert.True(e.IsStale);
+        Assert.Equal("NamespaceStale", Assert.Throws<NetnsException>(() => NamespaceHandle.Open(path)).ErrorCode);
+        NamespaceStore.Delete(name);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void DeleteMissingIsNotFound()
+    {
+        var ex = Assert.Throws<NetnsException>(() => NamespaceStore.Delete(_fx.Name("missing")));
+        Assert.Equal("NamespaceNotFound", ex.ErrorCode);
+        Assert.Equal(Errno.ENOENT, ex.Errno);
+    }
+
+    [Fact]
+    public void RunDirIsASharedMount()
+    {
+        NamespaceStore.EnsureRunDir();
+        var line = File.ReadLines("/proc/self/mountinfo").First(l => l.Split(' ')[4] == NamespaceStore.RunDir);
+        Assert.Contains("shared:", line);
+    }
+
+    [Fact]
+    public void ProcScanFindsProcessesByThreadAndMatchesIpNetnsPids()
+    {
+        var name = _fx.Name("pids");
+        var e = NamespaceStore.Create(name);
+        using var p = System.Diagnostics.Process.Start("ip", new[] { "netns", "exec", name, "sleep", "30" })!;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (!ProcScanner.ProcessesIn(e.Identity.Inode).Contains(p.Id) && DateTime.UtcNow < deadline) Thread.Sleep(10);
+            var ours = ProcScanner.ProcessesIn(e.Identity.Inode).ToHashSet();
+            var ip = NamespaceFixture.Ip("netns", "pids", name).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToHashSet();
+            Assert.Equal(ip, ours);
+            Assert.Contains(p.Id, ours);
+            Assert.Equal(ours, ProcScanner.ScanByInode()[e.Identity.Inode].ToHashSet());
+        }
+        finally { p.Kill(); p.WaitForExit(); }
+        NamespaceStore.Delete(name);
+    }
+
+    [Theory]
+    [InlineData("net:[4026531840]", true, 4026531840UL)]
+    [InlineData("net:[]", false, 0UL)]
+    [InlineData("mnt:[4026531840]", false, 0UL)]
+    [InlineData("net:[12a]", false, 0UL)]
+    [InlineData("net:[99999999999999999999999]", false, 0UL)]
+    public void ParsesNsLinkText(string text, bool ok, ulong expected)
+    {
+        bool parsed = ProcScanner.TryParseLink(System.Text.Encoding.ASCII.GetBytes(text), out ulong ino);
+        Assert.Equal(ok, parsed);
+        Assert.Equal(expected, ino);
+    }
+}

@@ -14,6 +14,11 @@
         'Get-NetNamespace'
         'Remove-NetNamespace'
         'Get-NetNamespaceProcess'
+        'Get-NetNamespaceAdapter'
+        'Move-NetAdapterToNamespace'
+        'New-NetVethPair'
+        'Set-NetNamespaceAdapter'
+        'Remove-NetNamespaceAdapter'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

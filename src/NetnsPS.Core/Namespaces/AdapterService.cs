@@ -1,0 +1,159 @@
+using System.Net;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Netlink;
+using NetnsPS.Core.Netlink.Rtnl;
+
+namespace NetnsPS.Core.Namespaces;
+
+/// <summary>Adapters of namespaces: list (with addresses and veth peers), create veth pairs, move, change, remove.</summary>
+public static class AdapterService
+{
+    /// <summary>Adapters of one namespace, optionally filtered by name.</summary>
+    public static List<NetNamespaceAdapter> List(NamespaceSessions sessions, NamespaceContext ctx, Func<string, bool>? filter = null)
+    {
+        var links = Links.Dump(ctx.Socket, ctx.DisplayName);
+        var wanted = filter is null ? links : links.FindAll(l => filter(l.Name));
+        if (wanted.Count == 0) return new List<NetNamespaceAdapter>();
+        var addrs = Addresses.Dump(ctx.Socket, target: ctx.DisplayName).ToLookup(a => a.InterfaceIndex);
+        var byIndex = links.ToDictionary(l => l.Index);
+        var result = new List<NetNamespaceAdapter>(wanted.Count);
+        foreach (var l in wanted) result.Add(Describe(sessions, ctx, l, addrs[l.Index], byIndex));
+        return result;
+    }
+
+    public static NetNamespaceAdapter Describe(NamespaceSessions sessions, NamespaceContext ctx, LinkInfo l,
+        IEnumerable<AddressInfo>? addresses = null, IReadOnlyDictionary<int, LinkInfo>? sameNamespaceLinks = null)
+    {
+        addresses ??= Addresses.Dump(ctx.Socket, index: l.Index, target: ctx.DisplayName);
+        string? peerName = null, peerNs = null;
+        int? peerIndex = null;
+        if (l.Kind == "veth" && l.LinkIndex is int pi && pi > 0)
+        {
+            peerIndex = pi;
+            var peerCtx = sessions.ResolvePeerNamespace(ctx, l);
+            if (peerCtx is not null)
+            {
+                peerNs = peerCtx.Name;
+                peerName = peerCtx == ctx && sameNamespaceLinks is not null && sameNamespaceLinks.TryGetValue(pi, out var p)
+                    ? p.Name
+                    : Links.TryGet(peerCtx.Socket, pi)?.Name;
+            }
+        }
+        return new NetNamespaceAdapter
+        {
+            Namespace = ctx.Name,
+            Name = l.Name,
+            InterfaceIndex = l.Index,
+            Kind = Links.DescribeKind(l),
+            State = l.IsUp ? "Up" : "Down",
+            OperationalStatus = l.OperState.ToString(),
+            Mtu = l.Mtu,
+            MacAddress = Links.FormatMac(l.Address),
+            IPAddress = addresses.Select(a => $"{a.Address}/{a.PrefixLength}").ToArray(),
+            PeerName = peerName,
+            PeerNamespace = peerNs,
+            PeerIndex = peerIndex,
+            PeerNamespaceId = l.LinkNetnsId,
+            MasterIndex = l.MasterIndex,
+            Alias = l.Alias,
+            Flags = l.Flags,
+        };
+    }
+
+    /// <summary>The link named <paramref name="name"/> in <paramref name="ctx"/>, or AdapterNotFound.</summary>
+    public static LinkInfo Require(NamespaceContext ctx, string name)
+    {
+        Links.ValidateName(name);
+        return Links.TryGet(ctx.Socket, name) ?? throw new NetnsException("AdapterNotFound", Errno.ENODEV,
+            $"No adapter named '{name}' in {(ctx.IsHost ? "the host namespace" : $"network namespace '{ctx.Name}'")}.", name);
+    }
+
+    private static NetnsException Map(NetlinkException ex, string name, string verb, string where)
+    {
+        var code = ex.Errno switch
+        {
+            Errno.EEXIST => "AdapterAlreadyExists",
+            Errno.ENODEV => "AdapterNotFound",
+            Errno.EINVAL => "InvalidAdapterArgument",
+            Errno.EPERM or Errno.EACCES => "InsufficientPrivilege",
+            Errno.EBUSY => "AdapterBusy",
+            Errno.EOPNOTSUPP => "AdapterOperationNotSupported",
+            _ => "AdapterOperationFailed",
+        };
+        return new NetnsException(code, ex.Errno, $"Cannot {verb} adapter '{name}' in {where}: {ex.Ack.Describe()}", name, ex);
+    }
+
+    private static string Where(NamespaceContext c) => c.IsHost ? "the host namespace" : $"network namespace '{c.Name}'";
+
+    /// <summary>One RTM_NEWLINK creating a veth pair with each end directly in its namespace.</summary>
+    public static (NetNamespaceAdapter End, NetNamespaceAdapter Peer) NewVeth(NamespaceSessions sessions, NamespaceContext ns, string name,
+        NamespaceContext peerNs, string peerName, int? mtu)
+    {
+        Links.ValidateName(name);
+        Links.ValidateName(peerName, "peer name");
+        if (ns == peerNs && name == peerName)
+            throw new NetnsException("InvalidAdapterName", Errno.EINVAL, $"A veth pair needs two different names in one namespace ('{name}').", name);
+        try
+        {
+            // The request goes to ns's socket: the first end is created there; the peer goes straight into peerNs.
+            ns.Socket.Execute(Links.NewVethRequest(name, peerName, null, peerNs == ns ? null : peerNs.Handle.Fd, mtu),
+                $"create veth {name}/{peerName}", "AdapterCreateFailed", name);
+        }
+        catch (NetlinkException ex)
+        {
+            var e = Map(ex, name, "create veth", Where(ns));
+            if (ex.Errno == Errno.EEXIST)
+            {
+                var which = Links.TryGet(ns.Socket, name) is not null ? $"'{name}' already exists in {Where(ns)}" : $"'{peerName}' already exists in {Where(peerNs)}";
+                e = new NetnsException("AdapterAlreadyExists", ex.Errno, $"Cannot create veth pair {name}/{peerName}: {which}.", name, ex);
+            }
+            throw e;
+        }
+        var end = Describe(sessions, ns, Require(ns, name));
+        var peer = Describe(sessions, peerNs, Require(peerNs, peerName));
+        return (end, peer);
+    }
+
+    /// <summary>Moves a link to another namespace (by namespace fd or by process id), optionally renaming it.</summary>
+    public static void Move(NamespaceContext from, LinkInfo link, NamespaceContext? to, int? pid, string? newName)
+    {
+        if (newName is not null) Links.ValidateName(newName);
+        try
+        {
+            from.Socket.Execute(Links.SetRequest(link.Index, newName: newName, nsFd: to?.Handle.Fd, nsPid: pid),
+                $"move {link.Name}", "AdapterMoveFailed", link.Name);
+        }
+        catch (NetlinkException ex)
+        {
+            var target = to is not null ? Where(to) : $"the namespace of process {pid}";
+            if (ex.Errno == Errno.EINVAL && (link.IsLoopback || link.Kind == "bridge" || (ex.Ack.Message?.Contains("netns", StringComparison.OrdinalIgnoreCase) ?? false)))
+                throw new NetnsException("AdapterNetnsLocal", ex.Errno,
+                    $"Adapter '{link.Name}' cannot change namespace (netns-local device{(link.Kind is null ? "" : ", kind " + link.Kind)}): {ex.Ack.Describe()}", link.Name, ex);
+            if (ex.Errno == Errno.ESRCH)
+                throw new NetnsException("ProcessNotFound", ex.Errno, $"Cannot move adapter '{link.Name}': no process with id {pid}.", pid, ex);
+            if (ex.Errno == Errno.EEXIST)
+                throw new NetnsException("AdapterAlreadyExists", ex.Errno,
+                    $"Cannot move adapter '{link.Name}' to {target}: an adapter named '{newName ?? link.Name}' already exists there.", link.Name, ex);
+            throw Map(ex, link.Name, "move", Where(from));
+        }
+    }
+
+    public static void Set(NamespaceContext ctx, LinkInfo link, bool? up, string? newName, int? mtu, byte[]? mac)
+    {
+        if (newName is not null) Links.ValidateName(newName);
+        try
+        {
+            ctx.Socket.Execute(Links.SetRequest(link.Index, up, newName, mtu, mac), $"set {link.Name}", "AdapterSetFailed", link.Name);
+        }
+        catch (NetlinkException ex) { throw Map(ex, link.Name, "change", Where(ctx)); }
+    }
+
+    public static void Remove(NamespaceContext ctx, LinkInfo link)
+    {
+        try
+        {
+            ctx.Socket.Execute(Links.DeleteRequest(link.Index), $"delete {link.Name}", "AdapterRemoveFailed", link.Name);
+        }
+        catch (NetlinkException ex) { throw Map(ex, link.Name, "remove", Where(ctx)); }
+    }
+}

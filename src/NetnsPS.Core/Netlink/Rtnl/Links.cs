@@ -1,0 +1,240 @@
+using System.Buffers.Binary;
+using System.Net.NetworkInformation;
+using NetnsPS.Core.Interop;
+
+namespace NetnsPS.Core.Netlink.Rtnl;
+
+/// <summary>IFLA_* attribute ids (linux/if_link.h) and ifinfomsg flags.</summary>
+public static class Ifla
+{
+    public const ushort ADDRESS = 1, BROADCAST = 2, IFNAME = 3, MTU = 4, LINK = 5, QDISC = 6, MASTER = 10,
+        TXQLEN = 13, OPERSTATE = 16, LINKMODE = 17, LINKINFO = 18, NET_NS_PID = 19, IFALIAS = 20, GROUP = 27,
+        NET_NS_FD = 28, EXT_MASK = 29, PROMISCUITY = 30, CARRIER = 33, LINK_NETNSID = 37, PROP_LIST = 52,
+        ALT_IFNAME = 53, PERM_ADDRESS = 54;
+
+    public const ushort INFO_KIND = 1, INFO_DATA = 2, INFO_SLAVE_KIND = 4;
+    public const ushort VETH_INFO_PEER = 1;
+
+    public const uint IFF_UP = 0x1, IFF_BROADCAST = 0x2, IFF_LOOPBACK = 0x8, IFF_POINTOPOINT = 0x10,
+        IFF_RUNNING = 0x40, IFF_NOARP = 0x80, IFF_PROMISC = 0x100, IFF_MULTICAST = 0x1000, IFF_LOWER_UP = 0x10000;
+
+    public const uint RTEXT_FILTER_SKIP_STATS = 1 << 3;
+
+    public const ushort ARPHRD_ETHER = 1, ARPHRD_LOOPBACK = 772, ARPHRD_NONE = 0xFFFE;
+
+    public const int IfInfoMsgSize = 16;
+}
+
+/// <summary>RFC 2863 operational state (IFLA_OPERSTATE).</summary>
+public enum OperationalState : byte
+{
+    Unknown = 0, NotPresent = 1, Down = 2, LowerLayerDown = 3, Testing = 4, Dormant = 5, Up = 6,
+}
+
+/// <summary>One link as the kernel reports it (RTM_NEWLINK), pure data.</summary>
+public sealed record LinkInfo
+{
+    public int Index { get; init; }
+    public string Name { get; init; } = string.Empty;
+    public ushort HardwareType { get; init; }
+    public uint Flags { get; init; }
+    public OperationalState OperState { get; init; }
+    public int Mtu { get; init; }
+    public byte[]? Address { get; init; }
+    public byte[]? PermanentAddress { get; init; }
+    public string? Kind { get; init; }
+    public string? SlaveKind { get; init; }
+    /// <summary>IFLA_LINK: the peer (veth) or lower device, as an index in the namespace <see cref="LinkNetnsId"/> names.</summary>
+    public int? LinkIndex { get; init; }
+    /// <summary>IFLA_LINK_NETNSID: the nsid (seen from this link's namespace) of the namespace <see cref="LinkIndex"/> lives in.</summary>
+    public int? LinkNetnsId { get; init; }
+    public int? MasterIndex { get; init; }
+    public string? Alias { get; init; }
+    public int? TxQueueLength { get; init; }
+    public bool? Carrier { get; init; }
+    public string[] AlternativeNames { get; init; } = Array.Empty<string>();
+
+    public bool IsUp => (Flags & Ifla.IFF_UP) != 0;
+    public bool IsLoopback => (Flags & Ifla.IFF_LOOPBACK) != 0;
+}
+
+/// <summary>Requests and parsers for links (RTM_*LINK).</summary>
+public static class Links
+{
+    private static Span<byte> IfInfo(NetlinkMessageBuilder b, int index = 0, uint flags = 0, uint change = 0)
+    {
+        var h = b.AddHeader(Ifla.IfInfoMsgSize); // family AF_UNSPEC, pad, type 0
+        BinaryPrimitives.WriteInt32LittleEndian(h[4..], index);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[8..], flags);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[12..], change);
+        return h;
+    }
+
+    public static NetlinkMessageBuilder DumpRequest()
+    {
+        var b = new NetlinkMessageBuilder(Rtm.GETLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP);
+        IfInfo(b);
+        b.AddU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
+        return b;
+    }
+
+    public static NetlinkMessageBuilder GetRequest(string name)
+    {
+        var b = new NetlinkMessageBuilder(Rtm.GETLINK, Nl.NLM_F_REQUEST);
+        IfInfo(b);
+        b.AddU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
+        AddName(b, name);
+        return b;
+    }
+
+    public static NetlinkMessageBuilder GetRequest(int index)
+    {
+        var b = new NetlinkMessageBuilder(Rtm.GETLINK, Nl.NLM_F_REQUEST);
+        IfInfo(b, index);
+        b.AddU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
+        return b;
+    }
+
+    /// <summary>Interface names are at most 15 bytes (IFNAMSIZ-1); a longer name is a user error, not a kernel one.</summary>
+    public static void ValidateName(string name, string what = "adapter name")
+    {
+        if (string.IsNullOrEmpty(name) || System.Text.Encoding.UTF8.GetByteCount(name) > 15 || name is "." or ".." ||
+            name.IndexOfAny(new[] { '/', ':', ' ', '\t', '\n', '\0' }) >= 0)
+            throw new NetnsException("InvalidAdapterName", Errno.EINVAL,
+                $"Invalid {what} '{name}': 1 to 15 bytes, no '/', ':', whitespace, not '.' or '..'.", name);
+    }
+
+    private static void AddName(NetlinkMessageBuilder b, string name) => b.AddString(Ifla.IFNAME, name);
+
+    /// <summary>
+    /// One RTM_NEWLINK making a veth pair: <paramref name="name"/> in the socket's namespace (or <paramref name="nsFd"/>),
+    /// its peer <paramref name="peerName"/> directly in <paramref name="peerNsFd"/> (no move afterwards).
+    /// </summary>
+    public static NetlinkMessageBuilder NewVethRequest(string name, string peerName, int? nsFd, int? peerNsFd, int? mtu)
+    {
+        var b = new NetlinkMessageBuilder(Rtm.NEWLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK | Nl.NLM_F_CREATE | Nl.NLM_F_EXCL);
+        IfInfo(b);
+        AddName(b, name);
+        if (mtu is int m) b.AddU32(Ifla.MTU, (uint)m);
+        if (nsFd is int fd) b.AddU32(Ifla.NET_NS_FD, (uint)fd);
+        b.BeginNested(Ifla.LINKINFO);
+        b.AddString(Ifla.INFO_KIND, "veth");
+        b.BeginNested(Ifla.INFO_DATA);
+        b.BeginNested(Ifla.VETH_INFO_PEER);
+        IfInfo(b);
+        AddName(b, peerName);
+        if (mtu is int pm) b.AddU32(Ifla.MTU, (uint)pm);
+        if (peerNsFd is int pfd) b.AddU32(Ifla.NET_NS_FD, (uint)pfd);
+        b.EndNested().EndNested().EndNested();
+        return b;
+    }
+
+    /// <summary>Changes of an existing link, by index (ip link set).</summary>
+    public static NetlinkMessageBuilder SetRequest(int index, bool? up = null, string? newName = null, int? mtu = null,
+        byte[]? address = null, int? nsFd = null, int? nsPid = null)
+    {
+        var b = new NetlinkMessageBuilder(Rtm.NEWLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK);
+        IfInfo(b, index, up == true ? Ifla.IFF_UP : 0, up is null ? 0 : Ifla.IFF_UP);
+        if (newName is not null) AddName(b, newName);
+        if (mtu is int m) b.AddU32(Ifla.MTU, (uint)m);
+        if (address is not null) b.AddAttribute(Ifla.ADDRESS, address);
+        if (nsFd is int fd) b.AddU32(Ifla.NET_NS_FD, (uint)fd);
+        if (nsPid is int pid) b.AddU32(Ifla.NET_NS_PID, (uint)pid);
+        return b;
+    }
+
+    public static NetlinkMessageBuilder DeleteRequest(int index)
+    {
+        var b = new NetlinkMessageBuilder(Rtm.DELLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK);
+        IfInfo(b, index);
+        return b;
+    }
+
+    /// <summary>Parses an RTM_NEWLINK payload (ifinfomsg + attributes).</summary>
+    public static LinkInfo Parse(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < Ifla.IfInfoMsgSize) throw new NetlinkProtocolException("RTM_NEWLINK shorter than ifinfomsg.");
+        var info = new LinkInfo
+        {
+            HardwareType = BinaryPrimitives.ReadUInt16LittleEndian(payload[2..]),
+            Index = BinaryPrimitives.ReadInt32LittleEndian(payload[4..]),
+            Flags = BinaryPrimitives.ReadUInt32LittleEndian(payload[8..]),
+        };
+        var alt = new List<string>();
+        foreach (var a in new NetlinkAttributeReader(payload[Ifla.IfInfoMsgSize..]))
+        {
+            switch (a.Type)
+            {
+                case Ifla.IFNAME: info = info with { Name = a.String }; break;
+                case Ifla.MTU: info = info with { Mtu = (int)a.U32 }; break;
+                case Ifla.ADDRESS: info = info with { Address = a.Value.ToArray() }; break;
+                case Ifla.PERM_ADDRESS: info = info with { PermanentAddress = a.Value.ToArray() }; break;
+                case Ifla.OPERSTATE: info = info with { OperState = (OperationalState)a.U8 }; break;
+                case Ifla.LINK: info = info with { LinkIndex = a.S32 }; break;
+                case Ifla.LINK_NETNSID: info = info with { LinkNetnsId = a.S32 }; break;
+                case Ifla.MASTER: info = info with { MasterIndex = a.S32 }; break;
+                case Ifla.IFALIAS: info = info with { Alias = a.String }; break;
+                case Ifla.TXQLEN: info = info with { TxQueueLength = (int)a.U32 }; break;
+                case Ifla.CARRIER: info = info with { Carrier = a.U8 != 0 }; break;
+                case Ifla.PROP_LIST:
+                    foreach (var p in a.Nested) if (p.Type == Ifla.ALT_IFNAME) alt.Add(p.String);
+                    break;
+                case Ifla.LINKINFO:
+                    foreach (var li in a.Nested)
+                    {
+                        if (li.Type == Ifla.INFO_KIND) info = info with { Kind = li.String };
+                        else if (li.Type == Ifla.INFO_SLAVE_KIND) info = info with { SlaveKind = li.String };
+                    }
+                    break;
+            }
+        }
+        return alt.Count > 0 ? info with { AlternativeNames = alt.ToArray() } : info;
+    }
+
+    public static List<LinkInfo> Dump(NetlinkSocket socket, object? target = null)
+    {
+        var list = new List<LinkInfo>();
+        foreach (var m in socket.Execute(DumpRequest(), "RTM_GETLINK dump", "AdapterQueryFailed", target))
+            if (m.Type == Rtm.NEWLINK) list.Add(Parse(m.Payload));
+        return list;
+    }
+
+    /// <summary>The link named <paramref name="name"/>, or null when the namespace has none (ENODEV).</summary>
+    public static LinkInfo? TryGet(NetlinkSocket socket, string name)
+    {
+        try
+        {
+            foreach (var m in socket.Execute(GetRequest(name), $"RTM_GETLINK {name}", "AdapterQueryFailed", name))
+                if (m.Type == Rtm.NEWLINK) return Parse(m.Payload);
+        }
+        catch (NetlinkException ex) when (ex.Errno == Errno.ENODEV) { }
+        return null;
+    }
+
+    public static LinkInfo? TryGet(NetlinkSocket socket, int index)
+    {
+        try
+        {
+            foreach (var m in socket.Execute(GetRequest(index), $"RTM_GETLINK {index}", "AdapterQueryFailed", index))
+                if (m.Type == Rtm.NEWLINK) return Parse(m.Payload);
+        }
+        catch (NetlinkException ex) when (ex.Errno == Errno.ENODEV) { }
+        return null;
+    }
+
+    /// <summary>"aa:bb:cc:dd:ee:ff" for a hardware address.</summary>
+    public static string? FormatMac(byte[]? a) => a is null || a.Length == 0 ? null : string.Join(":", a.Select(b => b.ToString("x2")));
+
+    /// <summary>Accepts aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or aabbccddeeff.</summary>
+    public static byte[] ParseMac(string text)
+    {
+        var hex = text.Replace(":", "").Replace("-", "").Replace(".", "");
+        if (hex.Length != 12 || !hex.All(Uri.IsHexDigit))
+            throw new NetnsException("InvalidMacAddress", Errno.EINVAL, $"Invalid MAC address '{text}': expected six hex bytes like 02:00:00:00:00:01.", text);
+        return Convert.FromHexString(hex);
+    }
+
+    /// <summary>Kind as people say it: the rtnl kind (veth, bridge...), else loopback, else physical/none.</summary>
+    public static string DescribeKind(LinkInfo l)
+        => l.Kind ?? (l.IsLoopback ? "loopback" : l.HardwareType == Ifla.ARPHRD_ETHER ? "physical" : $"arphrd{l.HardwareType}");
+}

@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+
+namespace NetnsPS.Commands;
+
+/// <summary>New-NetVethPair: ip link add A [netns X] type veth peer name B netns Y, in one message.</summary>
+[Cmdlet(VerbsCommon.New, "NetVethPair", SupportsShouldProcess = true)]
+[OutputType(typeof(NetNamespaceAdapter))]
+public sealed class NewNetVethPairCommand : NetnsSessionCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string PeerName { get; set; } = string.Empty;
+
+    /// <summary>Namespace of the first end; the host when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>Namespace of the peer; the same as -Namespace when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? PeerNamespace { get; set; }
+
+    [Parameter]
+    [ValidateRange(68, 65535)]
+    public int? Mtu { get; set; }
+
+    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Creating a veth pair");
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var ns = Sessions.Get(Namespace);
+            var peerNs = MyInvocation.BoundParameters.ContainsKey(nameof(PeerNamespace)) ? Sessions.Get(PeerNamespace) : ns;
+            var target = $"{Name} ({ns.DisplayName}) <-> {PeerName} ({peerNs.DisplayName})";
+            if (!ShouldProcess(target, "Create veth pair")) return;
+            var (end, peer) = AdapterService.NewVeth(Sessions, ns, Name, peerNs, PeerName, Mtu);
+            WriteObject(end);
+            WriteObject(peer);
+        }
+        catch (NetnsException ex) { WriteNetnsError(ex, Name); }
+    }
+}

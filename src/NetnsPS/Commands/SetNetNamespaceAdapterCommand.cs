@@ -1,0 +1,94 @@
+using System.Management.Automation;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Netlink.Rtnl;
+
+namespace NetnsPS.Commands;
+
+/// <summary>Set-NetNamespaceAdapter: ip link set DEV up|down name N mtu M address MAC.</summary>
+[Cmdlet(VerbsCommon.Set, "NetNamespaceAdapter", SupportsShouldProcess = true)]
+[OutputType(typeof(NetNamespaceAdapter))]
+public sealed class SetNetNamespaceAdapterCommand : NetnsSessionCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("InterfaceAlias", "ifAlias")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter]
+    [ValidateSet("Up", "Down", IgnoreCase = true)]
+    public string? State { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? NewName { get; set; }
+
+    [Parameter]
+    [ValidateRange(68, 65535)]
+    public int? Mtu { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MacAddress { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Changing an adapter");
+
+    protected override void ProcessRecord()
+    {
+        NamespaceContext ctx;
+        byte[]? mac = null;
+        try
+        {
+            ctx = Sessions.Get(Namespace);
+            if (MacAddress is not null) mac = Links.ParseMac(MacAddress);
+        }
+        catch (NetnsException ex) { WriteNetnsError(ex, Namespace ?? MacAddress); return; }
+
+        var targets = new List<LinkInfo>();
+        foreach (var n in Name)
+        {
+            try
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(n))
+                {
+                    var f = NameFilter(new[] { n })!;
+                    targets.AddRange(Links.Dump(ctx.Socket).Where(l => f(l.Name)));
+                }
+                else targets.Add(AdapterService.Require(ctx, n));
+            }
+            catch (NetnsException ex) { WriteNetnsError(ex, n); }
+        }
+        if (NewName is not null && targets.Count > 1)
+        {
+            WriteNetnsError(new NetnsException("AmbiguousNewName", Errno.EINVAL, "-NewName needs exactly one adapter.", NewName));
+            return;
+        }
+        bool? up = State is null ? null : State.Equals("Up", StringComparison.OrdinalIgnoreCase);
+        foreach (var link in targets)
+        {
+            var changes = new List<string>();
+            if (up is bool u) changes.Add(u ? "up" : "down");
+            if (NewName is not null) changes.Add($"name {NewName}");
+            if (Mtu is int m) changes.Add($"mtu {m}");
+            if (mac is not null) changes.Add($"address {Links.FormatMac(mac)}");
+            if (changes.Count == 0 && !PassThru) { WriteVerbose($"Nothing to change on {link.Name}."); continue; }
+            if (changes.Count > 0 && !ShouldProcess($"{link.Name} ({ctx.DisplayName})", "Set " + string.Join(", ", changes))) continue;
+            try
+            {
+                if (changes.Count > 0) AdapterService.Set(ctx, link, up, NewName, Mtu, mac);
+                if (PassThru) WriteObject(AdapterService.Describe(Sessions, ctx, AdapterService.Require(ctx, NewName ?? link.Name)));
+            }
+            catch (NetnsException ex) { WriteNetnsError(ex, link.Name); }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.Collections;
+using System.Management.Automation;
+
+namespace NetnsPS;
+
+/// <summary>
+/// Lets -Namespace parameters take a name or a NetNamespace object (or a mix, in arrays): objects become their names.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class NamespaceTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+    {
+        var v = inputData is PSObject p ? p.BaseObject : inputData;
+        switch (v)
+        {
+            case null: return null;
+            case NetNamespace ns: return ns.Name;
+            case string: return v;
+            case IEnumerable e:
+                var list = new List<object?>();
+                foreach (var item in e) list.Add(Transform(engineIntrinsics, item));
+                return list.ToArray();
+            default: return inputData;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Management.Automation;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+
+namespace NetnsPS.Commands;
+
+/// <summary>
+/// Base of cmdlets that work inside namespaces: one handle and one netlink socket per namespace for the whole
+/// invocation, closed deterministically at the end (EndProcessing, Ctrl+C or error).
+/// </summary>
+public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
+{
+    private NamespaceSessions? _sessions;
+
+    protected NamespaceSessions Sessions => _sessions ??= new NamespaceSessions();
+
+    /// <summary>"" or null → host; literal names must exist (NamespaceNotFound otherwise, non-terminating); wildcards allowed when <paramref name="wildcards"/>.</summary>
+    protected List<NamespaceContext> ResolveContexts(IReadOnlyCollection<string>? names, bool defaultToHost = true, bool wildcards = true)
+    {
+        var result = new List<NamespaceContext>();
+        if (names is null || names.Count == 0)
+        {
+            if (defaultToHost) result.Add(Sessions.Get(""));
+            return result;
+        }
+        var named = new List<string>();
+        foreach (var n in names)
+        {
+            if (string.IsNullOrEmpty(n)) { if (!result.Any(c => c.IsHost)) result.Add(Sessions.Get("")); }
+            else if (!wildcards && WildcardPattern.ContainsWildcardCharacters(n))
+                WriteNetnsError(new NetnsException("InvalidNamespaceName", Errno.EINVAL, $"Wildcards are not accepted here: '{n}'.", n));
+            else named.Add(n);
+        }
+        if (named.Count > 0)
+            foreach (var e in ResolveNamespaces(named))
+            {
+                if (e.IsStale)
+                {
+                    WriteNetnsError(new NetnsException("NamespaceStale", Errno.EINVAL, $"'{e.Path}' is a stale entry, not a namespace.", e.Name));
+                    continue;
+                }
+                try { result.Add(Sessions.Get(e.Name)); }
+                catch (NetnsException ex) { WriteNetnsError(ex, e.Name); }
+            }
+        return result;
+    }
+
+    /// <summary>One namespace (no wildcards): terminating NamespaceNotFound when missing.</summary>
+    protected NamespaceContext ResolveSingle(string? name)
+    {
+        try { return Sessions.Get(name); }
+        catch (NetnsException ex) { ThrowNetnsError(ex, name); throw; }
+    }
+
+    /// <summary>Case-insensitive wildcard filter, or exact (ordinal) match for literal names.</summary>
+    protected static Func<string, bool>? NameFilter(IReadOnlyCollection<string>? names)
+    {
+        if (names is null || names.Count == 0) return null;
+        var patterns = names.Select(n => WildcardPattern.ContainsWildcardCharacters(n)
+            ? new WildcardPattern(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)
+            : null).ToArray();
+        var literals = names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToHashSet(StringComparer.Ordinal);
+        return s => literals.Contains(s) || patterns.Any(p => p is not null && p.IsMatch(s));
+    }
+
+    protected override void EndProcessing() => Dispose();
+
+    public void Dispose()
+    {
+        _sessions?.Dispose();
+        _sessions = null;
+    }
+}

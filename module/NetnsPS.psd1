@@ -19,6 +19,14 @@
         'New-NetVethPair'
         'Set-NetNamespaceAdapter'
         'Remove-NetNamespaceAdapter'
+        'Get-NetNamespaceAddress'
+        'New-NetNamespaceAddress'
+        'Remove-NetNamespaceAddress'
+        'Get-NetNamespaceRoute'
+        'New-NetNamespaceRoute'
+        'Remove-NetNamespaceRoute'
+        'Get-NetNamespaceSysctl'
+        'Set-NetNamespaceSysctl'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,54 @@
+namespace NetnsPS;
+
+/// <summary>An IP address on an adapter in a namespace.</summary>
+public sealed class NetNamespaceAddress
+{
+    public string Namespace { get; init; } = string.Empty;
+    public string InterfaceAlias { get; init; } = string.Empty;
+    public int InterfaceIndex { get; init; }
+    public string IPAddress { get; init; } = string.Empty;
+    public int PrefixLength { get; init; }
+    /// <summary>IPv4 or IPv6.</summary>
+    public string AddressFamily { get; init; } = string.Empty;
+    /// <summary>Universe (global), Link, Host, Site.</summary>
+    public string Scope { get; init; } = string.Empty;
+    /// <summary>Preferred, Tentative (IPv6 duplicate address detection running) or Duplicate (DAD failed).</summary>
+    public string AddressState { get; init; } = string.Empty;
+    public uint Flags { get; init; }
+
+    public override string ToString() => $"{IPAddress}/{PrefixLength}";
+}
+
+/// <summary>A route in a namespace.</summary>
+public sealed class NetNamespaceRoute
+{
+    public string Namespace { get; init; } = string.Empty;
+    /// <summary>Destination with prefix length; 0.0.0.0/0 or ::/0 for the default route.</summary>
+    public string DestinationPrefix { get; init; } = string.Empty;
+    /// <summary>Gateway; 0.0.0.0 or :: for on-link routes (Windows convention).</summary>
+    public string NextHop { get; init; } = string.Empty;
+    public string? InterfaceAlias { get; init; }
+    public int? InterfaceIndex { get; init; }
+    public uint? RouteMetric { get; init; }
+    public uint Table { get; init; }
+    public string AddressFamily { get; init; } = string.Empty;
+    /// <summary>kernel, boot, static, dhcp, ... (RTPROT_*), as a number when unnamed.</summary>
+    public string Protocol { get; init; } = string.Empty;
+    public string Scope { get; init; } = string.Empty;
+    /// <summary>Unicast, Local, Broadcast, Blackhole, Unreachable, ...</summary>
+    public string Type { get; init; } = string.Empty;
+    public string? PreferredSource { get; init; }
+
+    public override string ToString() => $"{DestinationPrefix} via {NextHop}";
+}
+
+/// <summary>A net.* sysctl of a namespace.</summary>
+public sealed class NetNamespaceSysctl
+{
+    public string Namespace { get; init; } = string.Empty;
+    /// <summary>Dotted name, e.g. net.ipv4.ip_forward.</summary>
+    public string Name { get; init; } = string.Empty;
+    public string Value { get; init; } = string.Empty;
+
+    public override string ToString() => $"{Name} = {Value}";
+}

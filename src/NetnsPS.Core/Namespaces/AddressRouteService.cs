@@ -1,0 +1,150 @@
+using System.Net;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Netlink;
+using NetnsPS.Core.Netlink.Rtnl;
+
+namespace NetnsPS.Core.Namespaces;
+
+/// <summary>Addresses and routes of namespaces (ip addr / ip route), with kernel errors turned into stable codes.</summary>
+public static class AddressRouteService
+{
+    private static string Where(NamespaceContext c) => c.IsHost ? "the host namespace" : $"network namespace '{c.Name}'";
+
+    public static List<NetNamespaceAddress> ListAddresses(NamespaceContext ctx, byte family = Af.UNSPEC, int index = 0)
+    {
+        var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
+        return Addresses.Dump(ctx.Socket, family, index, ctx.DisplayName)
+            .Select(a => ToObject(ctx, a, names.TryGetValue(a.InterfaceIndex, out var n) ? n : a.InterfaceIndex.ToString()))
+            .ToList();
+    }
+
+    public static NetNamespaceAddress ToObject(NamespaceContext ctx, AddressInfo a, string ifName) => new()
+    {
+        Namespace = ctx.Name,
+        InterfaceAlias = ifName,
+        InterfaceIndex = a.InterfaceIndex,
+        IPAddress = a.Address.ToString(),
+        PrefixLength = a.PrefixLength,
+        AddressFamily = Af.Name(a.Family),
+        Scope = a.Scope.ToString(),
+        AddressState = (a.Flags & Ifa.F_DADFAILED) != 0 ? "Duplicate" : a.IsTentative ? "Tentative" : "Preferred",
+        Flags = a.Flags,
+    };
+
+    public static NetNamespaceAddress AddAddress(NamespaceContext ctx, LinkInfo link, IPAddress address, int prefixLength, bool skipDad)
+    {
+        IpPrefix.ValidatePrefixLength(address, prefixLength);
+        try
+        {
+            ctx.Socket.Execute(Addresses.AddRequest(link.Index, address, prefixLength, noDad: skipDad),
+                $"add address {address}/{prefixLength} to {link.Name}", "AddressAddFailed", address.ToString());
+        }
+        catch (NetlinkException ex)
+        {
+            throw ex.Errno switch
+            {
+                Errno.EEXIST => new NetnsException("AddressAlreadyExists", ex.Errno,
+                    $"Address {address}/{prefixLength} already exists on '{link.Name}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex),
+                Errno.EINVAL => new NetnsException("InvalidIPAddress", ex.Errno,
+                    $"Cannot add {address}/{prefixLength} to '{link.Name}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex),
+                _ => new NetnsException("AddressAddFailed", ex.Errno,
+                    $"Cannot add {address}/{prefixLength} to '{link.Name}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex),
+            };
+        }
+        var added = Addresses.Dump(ctx.Socket, Af.Of(address), link.Index, ctx.DisplayName)
+            .FirstOrDefault(a => a.Address.Equals(address) && a.PrefixLength == prefixLength)
+            ?? throw new NetnsException("AddressAddFailed", Errno.EIO, $"{address}/{prefixLength} was accepted but is not on '{link.Name}'.", address.ToString());
+        return ToObject(ctx, added, link.Name);
+    }
+
+    public static void RemoveAddress(NamespaceContext ctx, int index, string ifName, IPAddress address, int prefixLength)
+    {
+        try
+        {
+            ctx.Socket.Execute(Addresses.DeleteRequest(index, address, prefixLength),
+                $"delete address {address}/{prefixLength} from {ifName}", "AddressRemoveFailed", address.ToString());
+        }
+        catch (NetlinkException ex)
+        {
+            throw ex.Errno is Errno.EADDRNOTAVAIL or Errno.ENOENT or Errno.ENODEV
+                ? new NetnsException("AddressNotFound", Errno.ENOENT,
+                    $"Address {address}/{prefixLength} is not on '{ifName}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex)
+                : new NetnsException("AddressRemoveFailed", ex.Errno,
+                    $"Cannot remove {address}/{prefixLength} from '{ifName}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex);
+        }
+    }
+
+    private static string ProtocolName(byte p) => p switch
+    {
+        0 => "unspec", 1 => "redirect", 2 => "kernel", 3 => "boot", 4 => "static", 16 => "dhcp", 186 => "bgp", 188 => "ospf",
+        _ => p.ToString(),
+    };
+
+    public static NetNamespaceRoute ToObject(NamespaceContext ctx, RouteInfo r, IReadOnlyDictionary<int, string> names) => new()
+    {
+        Namespace = ctx.Name,
+        DestinationPrefix = r.DestinationPrefix,
+        NextHop = r.Gateway?.ToString() ?? (r.Family == Af.INET6 ? "::" : "0.0.0.0"),
+        InterfaceAlias = r.OutputInterface is int o ? (names.TryGetValue(o, out var n) ? n : o.ToString()) : null,
+        InterfaceIndex = r.OutputInterface,
+        RouteMetric = r.Metric,
+        Table = r.Table,
+        AddressFamily = Af.Name(r.Family),
+        Protocol = ProtocolName(r.Protocol),
+        Scope = r.Scope.ToString(),
+        Type = r.Type.ToString(),
+        PreferredSource = r.PreferredSource?.ToString(),
+    };
+
+    public static List<NetNamespaceRoute> ListRoutes(NamespaceContext ctx, byte family, uint table)
+    {
+        var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
+        return Routes.Dump(ctx.Socket, family, table, ctx.DisplayName).Select(r => ToObject(ctx, r, names)).ToList();
+    }
+
+    public static NetNamespaceRoute AddRoute(NamespaceContext ctx, IPAddress dst, int len, IPAddress? gateway, LinkInfo? link, uint? metric, uint table)
+    {
+        var text = $"{IpPrefix.Format(dst, len)}{(gateway is null ? "" : $" via {gateway}")}{(link is null ? "" : $" dev {link.Name}")}";
+        if (gateway is null && link is null)
+            throw new NetnsException("InvalidRoute", Errno.EINVAL, $"Route {text} needs -NextHop or -InterfaceAlias.", text);
+        try
+        {
+            ctx.Socket.Execute(Routes.AddRequest(dst, len, gateway, link?.Index, metric, table), $"add route {text}", "RouteAddFailed", text);
+        }
+        catch (NetlinkException ex)
+        {
+            var code = ex.Errno switch
+            {
+                Errno.EEXIST => "RouteAlreadyExists",
+                Errno.ENETUNREACH => "RouteGatewayUnreachable",
+                Errno.EINVAL when gateway is not null && (ex.Ack.Message?.Contains("gateway", StringComparison.OrdinalIgnoreCase) ?? false) => "RouteGatewayUnreachable",
+                Errno.ENODEV => "AdapterNotFound",
+                Errno.EINVAL => "InvalidRoute",
+                _ => "RouteAddFailed",
+            };
+            throw new NetnsException(code, ex.Errno, $"Cannot add route {text} in {Where(ctx)}: {ex.Ack.Describe()}", text, ex);
+        }
+        var names = Links.Dump(ctx.Socket).ToDictionary(l => l.Index, l => l.Name);
+        var added = Routes.Dump(ctx.Socket, Af.Of(dst), table).FirstOrDefault(r =>
+            r.DestinationLength == len && r.Destination.Equals(dst) && (metric is null || r.Metric == metric) &&
+            (gateway is null || gateway.Equals(r.Gateway)) && (link is null || r.OutputInterface == link.Index));
+        return added is null
+            ? throw new NetnsException("RouteAddFailed", Errno.EIO, $"Route {text} was accepted but is not in table {table}.", text)
+            : ToObject(ctx, added, names);
+    }
+
+    public static void RemoveRoute(NamespaceContext ctx, IPAddress dst, int len, IPAddress? gateway, int? oif, uint? metric, uint table)
+    {
+        var text = $"{IpPrefix.Format(dst, len)}{(gateway is null ? "" : $" via {gateway}")}";
+        try
+        {
+            ctx.Socket.Execute(Routes.DeleteRequest(dst, len, gateway, oif, metric, table), $"delete route {text}", "RouteRemoveFailed", text);
+        }
+        catch (NetlinkException ex)
+        {
+            throw ex.Errno == Errno.ESRCH || ex.Errno == Errno.ENOENT
+                ? new NetnsException("RouteNotFound", Errno.ENOENT, $"No route {text} in table {table} of {Where(ctx)}: {ex.Ack.Describe()}", text, ex)
+                : new NetnsException("RouteRemoveFailed", ex.Errno, $"Cannot remove route {text} in {Where(ctx)}: {ex.Ack.Describe()}", text, ex);
+        }
+    }
+}

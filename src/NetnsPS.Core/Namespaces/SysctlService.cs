@@ -1,0 +1,70 @@
+using NetnsPS.Core.Interop;
+
+namespace NetnsPS.Core.Namespaces;
+
+/// <summary>
+/// net.* sysctls of a namespace, read and written through /proc/sys/net from a thread inside it
+/// (/proc/sys/net shows the namespace of the task that opens the file).
+/// </summary>
+public static class SysctlService
+{
+    public static string PathOf(string name)
+    {
+        if (!name.StartsWith("net.", StringComparison.Ordinal))
+            throw new NetnsException("InvalidSysctlName", Errno.EINVAL, $"'{name}' is not a net.* sysctl (only the per-namespace net tree is supported).", name);
+        // Dots separate levels; interface names with dots are written with '/' (as sysctl(8) accepts).
+        var parts = name.Split('.');
+        if (parts.Any(p => p.Length == 0))
+            throw new NetnsException("InvalidSysctlName", Errno.EINVAL, $"Invalid sysctl name '{name}'.", name);
+        return "/proc/sys/" + string.Join('/', parts.Select(p => p.Replace('/', '.')));
+    }
+
+    public static string NameOf(string path) => string.Join('.', path["/proc/sys/".Length..].Split('/').Select(p => p.Replace('.', '/')));
+
+    /// <summary>Every sysctl file under net/ whose dotted name matches <paramref name="match"/> (inside the namespace).</summary>
+    public static List<(string Name, string Value)> Read(NamespaceContext ctx, Func<string, bool> match, string? literal)
+        => SharedNamespaceThread.InvokeIn(ctx.Handle, () =>
+        {
+            var result = new List<(string, string)>();
+            if (literal is not null)
+            {
+                var path = PathOf(literal);
+                try { result.Add((literal, File.ReadAllText(path).TrimEnd('\n'))); }
+                catch (FileNotFoundException) { throw NotFound(literal, ctx); }
+                catch (DirectoryNotFoundException) { throw NotFound(literal, ctx); }
+                return result;
+            }
+            foreach (var path in Directory.EnumerateFiles("/proc/sys/net", "*", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
+            {
+                var name = NameOf(path);
+                if (!match(name)) continue;
+                try { result.Add((name, File.ReadAllText(path).TrimEnd('\n'))); }
+                catch (IOException) { }               // write-only or vanished entries
+                catch (UnauthorizedAccessException) { }
+            }
+            return result;
+        });
+
+    public static string Write(NamespaceContext ctx, string name, string value)
+    {
+        var path = PathOf(name);
+        return SharedNamespaceThread.InvokeIn(ctx.Handle, () =>
+        {
+            if (!File.Exists(path)) throw NotFound(name, ctx);
+            try { File.WriteAllText(path, value + "\n"); }
+            catch (IOException ex)
+            {
+                throw new NetnsException("SysctlWriteFailed", Errno.EINVAL,
+                    $"Cannot set {name} = '{value}' in {ctx.DisplayName}: {ex.Message}", name, ex);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new NetnsException("SysctlWriteFailed", Errno.EACCES, $"Cannot set {name} in {ctx.DisplayName}: {ex.Message}", name, ex);
+            }
+            return File.ReadAllText(path).TrimEnd('\n');
+        });
+    }
+
+    private static NetnsException NotFound(string name, NamespaceContext ctx)
+        => new("SysctlNotFound", Errno.ENOENT, $"No sysctl '{name}' in {(ctx.IsHost ? "the host namespace" : $"network namespace '{ctx.Name}'")}.", name);
+}

@@ -1,0 +1,165 @@
+using System.Management.Automation;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Netlink.Rtnl;
+
+namespace NetnsPS.Commands;
+
+/// <summary>Get-NetNamespaceAddress: ip -n NS addr show.</summary>
+[Cmdlet(VerbsCommon.Get, "NetNamespaceAddress")]
+[OutputType(typeof(NetNamespaceAddress))]
+public sealed class GetNetNamespaceAddressCommand : NetnsSessionCmdlet
+{
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ValidateNotNull]
+    public string[] IPAddress { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "ifAlias")]
+    [SupportsWildcards]
+    [ValidateNotNull]
+    public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [SupportsWildcards]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string[] Namespace { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    [ValidateSet("IPv4", "IPv6", IgnoreCase = true)]
+    public string? AddressFamily { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        byte family = AddressFamily is null ? Af.UNSPEC : AddressFamily.Equals("IPv6", StringComparison.OrdinalIgnoreCase) ? Af.INET6 : Af.INET;
+        var ifFilter = NameFilter(InterfaceAlias);
+        var ipFilter = NameFilter(IPAddress);
+        foreach (var ctx in ResolveContexts(Namespace))
+        {
+            try
+            {
+                foreach (var a in AddressRouteService.ListAddresses(ctx, family))
+                    if ((ifFilter is null || ifFilter(a.InterfaceAlias)) && (ipFilter is null || ipFilter(a.IPAddress)))
+                        WriteObject(a);
+            }
+            catch (NetnsException ex) { WriteNetnsError(ex, ctx.DisplayName); }
+        }
+    }
+}
+
+/// <summary>New-NetNamespaceAddress: ip -n NS addr add ADDR/LEN dev IF.</summary>
+[Cmdlet(VerbsCommon.New, "NetNamespaceAddress", SupportsShouldProcess = true)]
+[OutputType(typeof(NetNamespaceAddress))]
+public sealed class NewNetNamespaceAddressCommand : NetnsSessionCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string IPAddress { get; set; } = string.Empty;
+
+    /// <summary>Prefix length; also accepted as part of -IPAddress ("10.0.0.1/24").</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 128)]
+    public int? PrefixLength { get; set; }
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "ifAlias")]
+    [ValidateNotNullOrEmpty]
+    public string InterfaceAlias { get; set; } = string.Empty;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>IPv6: skip duplicate address detection (the address is usable at once, IFA_F_NODAD).</summary>
+    [Parameter]
+    public SwitchParameter SkipDuplicateAddressDetection { get; set; }
+
+    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding an address");
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var (address, len) = ParseAddressAndPrefix(IPAddress, PrefixLength);
+            var ctx = Sessions.Get(Namespace);
+            var link = AdapterService.Require(ctx, InterfaceAlias);
+            if (!ShouldProcess($"{InterfaceAlias} ({ctx.DisplayName})", $"Add address {address}/{len}")) return;
+            WriteObject(AddressRouteService.AddAddress(ctx, link, address, len, SkipDuplicateAddressDetection));
+        }
+        catch (NetnsException ex) { WriteNetnsError(ex, IPAddress); }
+    }
+
+    internal static (System.Net.IPAddress, int) ParseAddressAndPrefix(string text, int? prefixLength)
+    {
+        int slash = text.IndexOf('/');
+        var address = IpPrefix.ParseAddress(slash < 0 ? text : text[..slash]);
+        int len;
+        if (slash >= 0)
+        {
+            if (!int.TryParse(text[(slash + 1)..], out len))
+                throw new NetnsException("InvalidPrefixLength", Errno.EINVAL, $"Invalid prefix length in '{text}'.", text);
+            if (prefixLength is int p && p != len)
+                throw new NetnsException("InvalidPrefixLength", Errno.EINVAL, $"'{text}' and -PrefixLength {p} disagree.", text);
+        }
+        else len = prefixLength ?? Af.Bits(Af.Of(address));
+        IpPrefix.ValidatePrefixLength(address, len);
+        return (address, len);
+    }
+}
+
+/// <summary>Remove-NetNamespaceAddress: ip -n NS addr del ADDR/LEN dev IF.</summary>
+[Cmdlet(VerbsCommon.Remove, "NetNamespaceAddress", SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class RemoveNetNamespaceAddressCommand : NetnsSessionCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string IPAddress { get; set; } = string.Empty;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 128)]
+    public int? PrefixLength { get; set; }
+
+    /// <summary>Adapter; when omitted, the adapter that has the address.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "ifAlias")]
+    public string? InterfaceAlias { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? Namespace { get; set; }
+
+    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing an address");
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            int slash = IPAddress.IndexOf('/');
+            var address = IpPrefix.ParseAddress(slash < 0 ? IPAddress : IPAddress[..slash]);
+            int? len = PrefixLength;
+            if (slash >= 0) len = NewNetNamespaceAddressCommand.ParseAddressAndPrefix(IPAddress, PrefixLength).Item2;
+            var ctx = Sessions.Get(Namespace);
+            var candidates = AddressRouteService.ListAddresses(ctx, Af.Of(address))
+                .Where(a => a.IPAddress == address.ToString() && (len is null || a.PrefixLength == len) &&
+                            (string.IsNullOrEmpty(InterfaceAlias) || a.InterfaceAlias == InterfaceAlias))
+                .ToList();
+            if (candidates.Count == 0)
+                throw new NetnsException("AddressNotFound", Errno.ENOENT,
+                    $"Address {IPAddress}{(string.IsNullOrEmpty(InterfaceAlias) ? "" : $" on '{InterfaceAlias}'")} not found in {ctx.DisplayName}.", IPAddress);
+            foreach (var a in candidates)
+            {
+                if (!ShouldProcess($"{a.InterfaceAlias} ({ctx.DisplayName})", $"Remove address {a.IPAddress}/{a.PrefixLength}")) continue;
+                AddressRouteService.RemoveAddress(ctx, a.InterfaceIndex, a.InterfaceAlias, address, a.PrefixLength);
+            }
+        }
+        catch (NetnsException ex) { WriteNetnsError(ex, IPAddress); }
+    }
+}

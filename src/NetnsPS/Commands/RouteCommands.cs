@@ -1,0 +1,153 @@
+using System.Management.Automation;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Netlink.Rtnl;
+
+namespace NetnsPS.Commands;
+
+/// <summary>Get-NetNamespaceRoute: ip -n NS route show [table T].</summary>
+[Cmdlet(VerbsCommon.Get, "NetNamespaceRoute")]
+[OutputType(typeof(NetNamespaceRoute))]
+public sealed class GetNetNamespaceRouteCommand : NetnsSessionCmdlet
+{
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ValidateNotNull]
+    public string[] DestinationPrefix { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ifAlias")]
+    [SupportsWildcards]
+    [ValidateNotNull]
+    public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [SupportsWildcards]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string[] Namespace { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    [ValidateSet("IPv4", "IPv6", IgnoreCase = true)]
+    public string? AddressFamily { get; set; }
+
+    /// <summary>Routing table id (254 = main, 255 = local); 0 for every table.</summary>
+    [Parameter]
+    public uint Table { get; set; } = Rta.TABLE_MAIN;
+
+    protected override void ProcessRecord()
+    {
+        byte family = AddressFamily is null ? Af.UNSPEC : AddressFamily.Equals("IPv6", StringComparison.OrdinalIgnoreCase) ? Af.INET6 : Af.INET;
+        var ifFilter = NameFilter(InterfaceAlias);
+        var dstFilter = NameFilter(DestinationPrefix.Select(d => d.Equals("default", StringComparison.OrdinalIgnoreCase) ? "*/0" : d).ToArray());
+        foreach (var ctx in ResolveContexts(Namespace))
+        {
+            try
+            {
+                foreach (var r in AddressRouteService.ListRoutes(ctx, family, Table))
+                    if ((ifFilter is null || (r.InterfaceAlias is not null && ifFilter(r.InterfaceAlias))) &&
+                        (dstFilter is null || dstFilter(r.DestinationPrefix)))
+                        WriteObject(r);
+            }
+            catch (NetnsException ex) { WriteNetnsError(ex, ctx.DisplayName); }
+        }
+    }
+}
+
+/// <summary>New-NetNamespaceRoute: ip -n NS route add PREFIX [via GW] [dev IF] [metric M] [table T].</summary>
+[Cmdlet(VerbsCommon.New, "NetNamespaceRoute", SupportsShouldProcess = true)]
+[OutputType(typeof(NetNamespaceRoute))]
+public sealed class NewNetNamespaceRouteCommand : NetnsSessionCmdlet
+{
+    /// <summary>Destination, e.g. 10.2.0.0/16, 0.0.0.0/0, ::/0 or "default".</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string DestinationPrefix { get; set; } = string.Empty;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Gateway")]
+    public string? NextHop { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ifAlias")]
+    public string? InterfaceAlias { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public uint? RouteMetric { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1u, uint.MaxValue)]
+    public uint Table { get; set; } = Rta.TABLE_MAIN;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? Namespace { get; set; }
+
+    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a route");
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var gw = string.IsNullOrEmpty(NextHop) ? null : IpPrefix.ParseAddress(NextHop, "next hop");
+            var (dst, len) = IpPrefix.ParsePrefix(DestinationPrefix, gw is null ? Af.INET : Af.Of(gw));
+            if (gw is not null && (gw.Equals(System.Net.IPAddress.Any) || gw.Equals(System.Net.IPAddress.IPv6Any))) gw = null;
+            var ctx = Sessions.Get(Namespace);
+            var link = string.IsNullOrEmpty(InterfaceAlias) ? null : AdapterService.Require(ctx, InterfaceAlias);
+            if (!ShouldProcess($"{IpPrefix.Format(dst, len)} ({ctx.DisplayName})", $"Add route{(gw is null ? "" : $" via {gw}")}{(link is null ? "" : $" dev {link.Name}")}")) return;
+            WriteObject(AddressRouteService.AddRoute(ctx, dst, len, gw, link, RouteMetric, Table));
+        }
+        catch (NetnsException ex) { WriteNetnsError(ex, DestinationPrefix); }
+    }
+}
+
+/// <summary>Remove-NetNamespaceRoute: ip -n NS route del PREFIX [via GW] [dev IF] [metric M] [table T].</summary>
+[Cmdlet(VerbsCommon.Remove, "NetNamespaceRoute", SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class RemoveNetNamespaceRouteCommand : NetnsSessionCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string DestinationPrefix { get; set; } = string.Empty;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Gateway")]
+    public string? NextHop { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ifAlias")]
+    public string? InterfaceAlias { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public uint? RouteMetric { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1u, uint.MaxValue)]
+    public uint Table { get; set; } = Rta.TABLE_MAIN;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? Namespace { get; set; }
+
+    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a route");
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var gw = string.IsNullOrEmpty(NextHop) ? null : IpPrefix.ParseAddress(NextHop, "next hop");
+            if (gw is not null && (gw.Equals(System.Net.IPAddress.Any) || gw.Equals(System.Net.IPAddress.IPv6Any))) gw = null;
+            var (dst, len) = IpPrefix.ParsePrefix(DestinationPrefix, gw is null ? (DestinationPrefix.Contains(':') ? Af.INET6 : Af.INET) : Af.Of(gw));
+            var ctx = Sessions.Get(Namespace);
+            int? oif = string.IsNullOrEmpty(InterfaceAlias) ? null : AdapterService.Require(ctx, InterfaceAlias).Index;
+            if (!ShouldProcess($"{IpPrefix.Format(dst, len)} ({ctx.DisplayName})", "Remove route")) return;
+            AddressRouteService.RemoveRoute(ctx, dst, len, gw, oif, RouteMetric, Table);
+        }
+        catch (NetnsException ex) { WriteNetnsError(ex, DestinationPrefix); }
+    }
+}

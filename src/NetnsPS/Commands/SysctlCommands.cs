@@ -1,0 +1,90 @@
+using System.Management.Automation;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+
+namespace NetnsPS.Commands;
+
+/// <summary>Get-NetNamespaceSysctl: sysctl net.* read from inside a namespace.</summary>
+[Cmdlet(VerbsCommon.Get, "NetNamespaceSysctl")]
+[OutputType(typeof(NetNamespaceSysctl))]
+public sealed class GetNetNamespaceSysctlCommand : NetnsSessionCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = { "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding" };
+
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [SupportsWildcards]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string[] Namespace { get; set; } = Array.Empty<string>();
+
+    protected override void ProcessRecord()
+    {
+        foreach (var ctx in ResolveContexts(Namespace))
+            foreach (var n in Name)
+            {
+                try
+                {
+                    bool wild = WildcardPattern.ContainsWildcardCharacters(n);
+                    var filter = NameFilter(new[] { n })!;
+                    foreach (var (name, value) in SysctlService.Read(ctx, filter, wild ? null : n))
+                        WriteObject(new NetNamespaceSysctl { Namespace = ctx.Name, Name = name, Value = value });
+                }
+                catch (NetnsException ex) { WriteNetnsError(ex, n); }
+            }
+    }
+}
+
+/// <summary>Set-NetNamespaceSysctl: sysctl -w net.*=VALUE inside a namespace (never the host unless asked).</summary>
+[Cmdlet(VerbsCommon.Set, "NetNamespaceSysctl", SupportsShouldProcess = true)]
+[OutputType(typeof(NetNamespaceSysctl))]
+public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public string Value { get; set; } = string.Empty;
+
+    /// <summary>Namespace (required: use -HostNamespace to change the host's own sysctls).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string[] Namespace { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    public SwitchParameter HostNamespace { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Setting a sysctl");
+
+    protected override void ProcessRecord()
+    {
+        var names = Namespace.Where(n => !string.IsNullOrEmpty(n)).ToList();
+        if (HostNamespace || Namespace.Any(string.IsNullOrEmpty)) names.Add("");
+        if (names.Count == 0)
+        {
+            WriteNetnsError(new NetnsException("NamespaceRequired", Errno.EINVAL,
+                $"Say where to set {Name}: -Namespace NAME, or -HostNamespace for the host's own value.", Name));
+            return;
+        }
+        foreach (var ctx in ResolveContexts(names, defaultToHost: false, wildcards: false))
+        {
+            if (!ShouldProcess($"{Name} ({ctx.DisplayName})", $"Set to '{Value}'")) continue;
+            try
+            {
+                var now = SysctlService.Write(ctx, Name, Value);
+                if (PassThru) WriteObject(new NetNamespaceSysctl { Namespace = ctx.Name, Name = Name, Value = now });
+            }
+            catch (NetnsException ex) { WriteNetnsError(ex, Name); }
+        }
+    }
+}

@@ -73,11 +73,13 @@ public sealed class NamespaceThread : IDisposable
             NamespaceIdentity now;
             try { now = NamespaceHandle.CurrentThreadIdentity(); }
             catch { now = default; }
+            // Decide about poisoning before the caller sees the result, so IsPoisoned is exact when Invoke returns.
             if (now != home || item.Exception is NamespaceRestoreException)
             {
                 _poisoned = true;
                 _queue.CompleteAdding();
             }
+            item.Complete();
         }
         // Returning ends the OS thread: a poisoned thread is never reused.
     }
@@ -92,7 +94,9 @@ public sealed class NamespaceThread : IDisposable
     private abstract class WorkItem
     {
         public Exception? Exception { get; protected set; }
+        /// <summary>Runs the work and keeps its outcome; <see cref="Complete"/> hands it to the caller.</summary>
         public abstract void Run();
+        public abstract void Complete();
         public abstract void Fail(Exception ex);
     }
 
@@ -103,10 +107,18 @@ public sealed class NamespaceThread : IDisposable
         public WorkItem(Func<T> func) => _func = func;
         public Task<T> Task => _tcs.Task;
 
+        private T? _result;
+
         public override void Run()
         {
-            try { _tcs.SetResult(_func()); }
-            catch (Exception ex) { Exception = ex; _tcs.SetException(ex); }
+            try { _result = _func(); }
+            catch (Exception ex) { Exception = ex; }
+        }
+
+        public override void Complete()
+        {
+            if (Exception is null) _tcs.TrySetResult(_result!);
+            else _tcs.TrySetException(Exception);
         }
 
         public override void Fail(Exception ex) { Exception = ex; _tcs.TrySetException(ex); }

@@ -62,6 +62,11 @@ public static class IpPrefix
         return new IPAddress(b);
     }
 
+    /// <summary>An address attribute: exactly 4 or 16 bytes, else a protocol error.</summary>
+    public static IPAddress FromAttribute(ReadOnlySpan<byte> value)
+        => value.Length is 4 or 16 ? new IPAddress(value)
+            : throw new NetlinkProtocolException($"Address attribute of {value.Length} bytes (expected 4 or 16).");
+
     public static string Format(IPAddress a, int len)
         => len == 0 && a.Equals(Mask(a, 0)) ? (a.AddressFamily == AddressFamily.InterNetworkV6 ? "::/0" : "0.0.0.0/0") : $"{a}/{len}";
 }

@@ -109,13 +109,13 @@ public static class Routes
         {
             switch (a.Type)
             {
-                case Rta.DST: dst = new IPAddress(a.Value); break;
-                case Rta.GATEWAY: gw = new IPAddress(a.Value); break;
-                case Rta.VIA when a.Value.Length > 2: gw = new IPAddress(a.Value[2..]); break;
+                case Rta.DST: dst = IpPrefix.FromAttribute(a.Value); break;
+                case Rta.GATEWAY: gw = IpPrefix.FromAttribute(a.Value); break;
+                case Rta.VIA when a.Value.Length > 2: gw = IpPrefix.FromAttribute(a.Value[2..]); break;
                 case Rta.OIF: oif = a.S32; break;
                 case Rta.PRIORITY: metric = a.U32; break;
                 case Rta.TABLE: table = a.U32; break;
-                case Rta.PREFSRC: pref = new IPAddress(a.Value); break;
+                case Rta.PREFSRC: pref = IpPrefix.FromAttribute(a.Value); break;
             }
         }
         dst ??= family == Af.INET6 ? IPAddress.IPv6Any : IPAddress.Any;

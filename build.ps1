@@ -24,8 +24,11 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Number of namespaces per benchmark round.
+    # Number of namespaces per create/remove benchmark round.
     [int] $BenchCount = 1000,
+
+    # Number of namespaces whose adapters and addresses the listing benchmark reads.
+    [int] $AdapterBenchCount = 100,
 
     # Pester test name filter (-FullNameFilter), e.g. '*Remove*'.
     [string[]] $TestName
@@ -132,8 +135,9 @@ function Invoke-Demo {
 }
 
 function Invoke-Bench {
-    $cmd = "& '$Root/bench/Invoke-Benchmark.ps1' -ModulePath '$(Get-ModuleOutputPath)/NetnsPS.psd1' -Count $BenchCount -OutputDir '$Output/bench'"
-    Invoke-ChildPwsh $cmd | Out-Null
+    $module = "$(Get-ModuleOutputPath)/NetnsPS.psd1"
+    Invoke-ChildPwsh "& '$Root/bench/Invoke-Benchmark.ps1' -ModulePath '$module' -Count $BenchCount -OutputDir '$Output/bench'" | Out-Null
+    Invoke-ChildPwsh "& '$Root/bench/Invoke-AdapterBenchmark.ps1' -ModulePath '$module' -Count $AdapterBenchCount -OutputDir '$Output/bench'" | Out-Null
 }
 
 foreach ($t in $Task) {

@@ -52,6 +52,28 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
         catch (NetnsException ex) { ThrowNetnsError(ex, name); throw; }
     }
 
+    /// <summary>Links of <paramref name="ctx"/> named by <paramref name="names"/> (wildcards expand; a missing literal is a non-terminating AdapterNotFound).</summary>
+    protected List<Core.Netlink.Rtnl.LinkInfo> ResolveLinks(NamespaceContext ctx, IEnumerable<string> names)
+    {
+        var result = new List<Core.Netlink.Rtnl.LinkInfo>();
+        List<Core.Netlink.Rtnl.LinkInfo>? all = null;
+        foreach (var n in names)
+        {
+            try
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(n))
+                {
+                    var f = NameFilter(new[] { n })!;
+                    all ??= Core.Netlink.Rtnl.Links.Dump(ctx.Socket, ctx.DisplayName);
+                    result.AddRange(all.Where(l => f(l.Name) && !result.Any(r => r.Index == l.Index)));
+                }
+                else result.Add(AdapterService.Require(ctx, n));
+            }
+            catch (NetnsException ex) { WriteNetnsError(ex, n); }
+        }
+        return result;
+    }
+
     /// <summary>Case-insensitive wildcard filter, or exact (ordinal) match for literal names.</summary>
     protected static Func<string, bool>? NameFilter(IReadOnlyCollection<string>? names)
     {

@@ -80,12 +80,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
         {
             var from = ResolveOrError(SourceNamespace);
             if (from is null) return;
-            foreach (var n in Name)
-            {
-                if (!WildcardPattern.ContainsWildcardCharacters(n)) { work.Add((from, n)); continue; }
-                var filter = NameFilter(new[] { n })!;
-                foreach (var l in Core.Netlink.Rtnl.Links.Dump(from.Socket)) if (filter(l.Name)) work.Add((from, l.Name));
-            }
+            foreach (var l in ResolveLinks(from, Name)) work.Add((from, l.Name));
         }
         if (NewName is not null && work.Count > 1)
             ThrowNetnsError(new NetnsException("AmbiguousNewName", Errno.EINVAL, "-NewName needs exactly one adapter.", NewName));

@@ -35,28 +35,22 @@ public sealed class RemoveNetNamespaceAdapterCommand : NetnsSessionCmdlet
         NamespaceContext ctx;
         try { ctx = Sessions.Get(Namespace); }
         catch (NetnsException ex) { WriteNetnsError(ex, Namespace); return; }
-        foreach (var n in Name)
         {
-            List<LinkInfo> links;
-            try
-            {
-                if (WildcardPattern.ContainsWildcardCharacters(n))
-                {
-                    var f = NameFilter(new[] { n })!;
-                    links = Links.Dump(ctx.Socket).Where(l => f(l.Name)).ToList();
-                }
-                else links = new List<LinkInfo> { AdapterService.Require(ctx, n) };
-            }
-            catch (NetnsException ex) { WriteNetnsError(ex, n); continue; }
-
+            var links = ResolveLinks(ctx, Name);
+            var removed = new HashSet<int>();
             foreach (var link in links)
             {
+                if (link.Kind == "veth" && link.LinkNetnsId is null && link.LinkIndex is int peer && removed.Contains(peer))
+                {
+                    WriteVerbose($"{link.Name} went with its peer.");
+                    continue;
+                }
                 var what = link.Kind == "veth" ? "Remove veth adapter (its peer is removed too)" : "Remove adapter";
                 if (!ShouldProcess($"{link.Name} ({ctx.DisplayName})", what)) continue;
                 if (ctx.IsHost && link.Kind is null && !Force &&
                     !ShouldContinue($"'{link.Name}' is a {Links.DescribeKind(link)} adapter of the host. Remove it?", "Remove-NetNamespaceAdapter", ref _yesToAll, ref _noToAll))
                     continue;
-                try { AdapterService.Remove(ctx, link); }
+                try { AdapterService.Remove(ctx, link); removed.Add(link.Index); }
                 catch (NetnsException ex) { WriteNetnsError(ex, link.Name); }
             }
         }

@@ -58,7 +58,43 @@ public sealed class GetNetNamespaceRouteCommand : NetnsSessionCmdlet
 /// <summary>New-NetNamespaceRoute: ip -n NS route add PREFIX [via GW] [dev IF] [metric M] [table T].</summary>
 [Cmdlet(VerbsCommon.New, "NetNamespaceRoute", SupportsShouldProcess = true)]
 [OutputType(typeof(NetNamespaceRoute))]
-public sealed class NewNetNamespaceRouteCommand : NetnsSessionCmdlet
+public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
+{
+    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a route");
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var (ctx, dst, len, gw, link) = ResolveRoute();
+            if (!ShouldProcess($"{IpPrefix.Format(dst, len)} ({ctx.DisplayName})", $"Add route{(gw is null ? "" : $" via {gw}")}{(link is null ? "" : $" dev {link.Name}")}")) return;
+            WriteObject(AddressRouteService.AddRoute(ctx, dst, len, gw, link, RouteMetric, Table));
+        }
+        catch (NetnsException ex) { WriteNetnsError(ex, DestinationPrefix); }
+    }
+}
+
+/// <summary>Remove-NetNamespaceRoute: ip -n NS route del PREFIX [via GW] [dev IF] [metric M] [table T].</summary>
+[Cmdlet(VerbsCommon.Remove, "NetNamespaceRoute", SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class RemoveNetNamespaceRouteCommand : RouteCmdletBase
+{
+    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a route");
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var (ctx, dst, len, gw, link) = ResolveRoute();
+            if (!ShouldProcess($"{IpPrefix.Format(dst, len)} ({ctx.DisplayName})", "Remove route")) return;
+            AddressRouteService.RemoveRoute(ctx, dst, len, gw, link?.Index, RouteMetric, Table);
+        }
+        catch (NetnsException ex) { WriteNetnsError(ex, DestinationPrefix); }
+    }
+}
+
+/// <summary>Parameters shared by New- and Remove-NetNamespaceRoute, and their parsing.</summary>
+public abstract class RouteCmdletBase : NetnsSessionCmdlet
 {
     /// <summary>Destination, e.g. 10.2.0.0/16, 0.0.0.0/0, ::/0 or "default".</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -86,68 +122,15 @@ public sealed class NewNetNamespaceRouteCommand : NetnsSessionCmdlet
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]
     public string? Namespace { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a route");
-
-    protected override void ProcessRecord()
+    /// <summary>Namespace, destination, gateway (null for none or 0.0.0.0/::) and adapter of the route asked for.</summary>
+    protected (NamespaceContext Ctx, System.Net.IPAddress Dst, int Len, System.Net.IPAddress? Gw, LinkInfo? Link) ResolveRoute()
     {
-        try
-        {
-            var gw = string.IsNullOrEmpty(NextHop) ? null : IpPrefix.ParseAddress(NextHop, "next hop");
-            var (dst, len) = IpPrefix.ParsePrefix(DestinationPrefix, gw is null ? Af.INET : Af.Of(gw));
-            if (gw is not null && (gw.Equals(System.Net.IPAddress.Any) || gw.Equals(System.Net.IPAddress.IPv6Any))) gw = null;
-            var ctx = Sessions.Get(Namespace);
-            var link = string.IsNullOrEmpty(InterfaceAlias) ? null : AdapterService.Require(ctx, InterfaceAlias);
-            if (!ShouldProcess($"{IpPrefix.Format(dst, len)} ({ctx.DisplayName})", $"Add route{(gw is null ? "" : $" via {gw}")}{(link is null ? "" : $" dev {link.Name}")}")) return;
-            WriteObject(AddressRouteService.AddRoute(ctx, dst, len, gw, link, RouteMetric, Table));
-        }
-        catch (NetnsException ex) { WriteNetnsError(ex, DestinationPrefix); }
-    }
-}
-
-/// <summary>Remove-NetNamespaceRoute: ip -n NS route del PREFIX [via GW] [dev IF] [metric M] [table T].</summary>
-[Cmdlet(VerbsCommon.Remove, "NetNamespaceRoute", SupportsShouldProcess = true)]
-[OutputType(typeof(void))]
-public sealed class RemoveNetNamespaceRouteCommand : NetnsSessionCmdlet
-{
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string DestinationPrefix { get; set; } = string.Empty;
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Gateway")]
-    public string? NextHop { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("ifAlias")]
-    public string? InterfaceAlias { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public uint? RouteMetric { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1u, uint.MaxValue)]
-    public uint Table { get; set; } = Rta.TABLE_MAIN;
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [NamespaceTransformation]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    public string? Namespace { get; set; }
-
-    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a route");
-
-    protected override void ProcessRecord()
-    {
-        try
-        {
-            var gw = string.IsNullOrEmpty(NextHop) ? null : IpPrefix.ParseAddress(NextHop, "next hop");
-            if (gw is not null && (gw.Equals(System.Net.IPAddress.Any) || gw.Equals(System.Net.IPAddress.IPv6Any))) gw = null;
-            var (dst, len) = IpPrefix.ParsePrefix(DestinationPrefix, gw is null ? (DestinationPrefix.Contains(':') ? Af.INET6 : Af.INET) : Af.Of(gw));
-            var ctx = Sessions.Get(Namespace);
-            int? oif = string.IsNullOrEmpty(InterfaceAlias) ? null : AdapterService.Require(ctx, InterfaceAlias).Index;
-            if (!ShouldProcess($"{IpPrefix.Format(dst, len)} ({ctx.DisplayName})", "Remove route")) return;
-            AddressRouteService.RemoveRoute(ctx, dst, len, gw, oif, RouteMetric, Table);
-        }
-        catch (NetnsException ex) { WriteNetnsError(ex, DestinationPrefix); }
+        var gw = string.IsNullOrEmpty(NextHop) ? null : IpPrefix.ParseAddress(NextHop, "next hop");
+        byte family = gw is not null ? Af.Of(gw) : DestinationPrefix.Contains(':') ? Af.INET6 : Af.INET;
+        var (dst, len) = IpPrefix.ParsePrefix(DestinationPrefix, family);
+        if (gw is not null && (gw.Equals(System.Net.IPAddress.Any) || gw.Equals(System.Net.IPAddress.IPv6Any))) gw = null;
+        var ctx = Sessions.Get(Namespace);
+        var link = string.IsNullOrEmpty(InterfaceAlias) ? null : AdapterService.Require(ctx, InterfaceAlias);
+        return (ctx, dst, len, gw, link);
     }
 }

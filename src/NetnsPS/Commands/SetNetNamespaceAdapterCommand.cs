@@ -54,20 +54,7 @@ public sealed class SetNetNamespaceAdapterCommand : NetnsSessionCmdlet
         }
         catch (NetnsException ex) { WriteNetnsError(ex, Namespace ?? MacAddress); return; }
 
-        var targets = new List<LinkInfo>();
-        foreach (var n in Name)
-        {
-            try
-            {
-                if (WildcardPattern.ContainsWildcardCharacters(n))
-                {
-                    var f = NameFilter(new[] { n })!;
-                    targets.AddRange(Links.Dump(ctx.Socket).Where(l => f(l.Name)));
-                }
-                else targets.Add(AdapterService.Require(ctx, n));
-            }
-            catch (NetnsException ex) { WriteNetnsError(ex, n); }
-        }
+        var targets = ResolveLinks(ctx, Name);
         if (NewName is not null && targets.Count > 1)
         {
             WriteNetnsError(new NetnsException("AmbiguousNewName", Errno.EINVAL, "-NewName needs exactly one adapter.", NewName));

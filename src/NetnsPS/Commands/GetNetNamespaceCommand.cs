@@ -12,7 +12,8 @@ public sealed class GetNetNamespaceCommand : NetnsCmdlet
     private const string NameSet = "Name";
     private const string ProcessSet = "Process";
 
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = NameSet)]
+    [NamespaceTransformation]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]
     [ValidateNotNull]

@@ -66,7 +66,6 @@ function Invoke-ChildPwsh {
 
 function Invoke-Docs {
     $maml = Join-Path $Root 'module/en-US'
-    if (-not (Test-Path (Join-Path $Root 'tools/Build-Help.ps1'))) { Write-Warning 'no help converter yet'; return }
     & (Join-Path $Root 'tools/Build-Help.ps1') -DocsPath (Join-Path $Root 'docs/en-US') -OutputPath $maml
 }
 

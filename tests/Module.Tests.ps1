@@ -1,0 +1,57 @@
+BeforeDiscovery {
+    Import-Module $env:NETNSPS_MODULE_PATH
+    $script:cmdlets = @((Get-Command -Module NetnsPS).Name)
+}
+BeforeAll { . $PSScriptRoot/common.ps1 }
+
+Describe 'Module' {
+    It 'exports exactly the cmdlets of the manifest, all with approved verbs' {
+        $manifest = Import-PowerShellDataFile (Join-Path (Split-Path $env:NETNSPS_MODULE_PATH) 'NetnsPS.psd1')
+        $exported = (Get-Command -Module NetnsPS).Name | Sort-Object
+        $exported | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+        $approved = (Get-Verb).Verb
+        foreach ($c in $exported) { $approved | Should -Contain ($c -split '-')[0] }
+    }
+
+    It 'every changing cmdlet supports -WhatIf and -Confirm' {
+        foreach ($c in Get-Command -Module NetnsPS | Where-Object { $_.Verb -in 'New', 'Remove', 'Set', 'Move' }) {
+            $c.Parameters.Keys | Should -Contain 'WhatIf' -Because $c.Name
+            $c.Parameters.Keys | Should -Contain 'Confirm' -Because $c.Name
+        }
+    }
+
+    It 'has format views for its output types' {
+        foreach ($t in 'NetnsPS.NetNamespace', 'NetnsPS.NetNamespaceAdapter', 'NetnsPS.NetNamespaceAddress', 'NetnsPS.NetNamespaceRoute', 'NetnsPS.NetNamespaceSysctl') {
+            Get-FormatData -TypeName $t | Should -Not -BeNullOrEmpty -Because $t
+        }
+    }
+
+    It 'completes namespace names' {
+        New-NetNamespace -Name "${Prefix}comp1" | Out-Null
+        try {
+            $r = TabExpansion2 -inputScript "Get-NetNamespace -Name ${Prefix}co" -cursorColumn ("Get-NetNamespace -Name ${Prefix}co").Length
+            $r.CompletionMatches.CompletionText | Should -Contain "${Prefix}comp1"
+        }
+        finally { Remove-NetNamespace -Name "${Prefix}comp1" }
+    }
+}
+
+Describe 'Help' -Tag Help {
+    It '<_> has a synopsis, a description, an example and help for every parameter' -ForEach $cmdlets {
+        $h = Get-Help $_ -Full
+        $h.Synopsis | Should -Not -BeNullOrEmpty
+        $h.Synopsis | Should -Not -Match '^\s*\w+-\w+ \['   # the auto-generated syntax means no MAML was found
+        $h.description | Should -Not -BeNullOrEmpty
+        @($h.examples.example).Count | Should -BeGreaterOrEqual 1
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        foreach ($p in (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $ph = $h.parameters.parameter | Where-Object name -eq $p
+            $ph | Should -Not -BeNullOrEmpty -Because "-$p of $_ needs help"
+            ($ph.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$p of $_ needs a description"
+        }
+    }
+
+    It 'about_NetnsPS exists' {
+        (Get-Help about_NetnsPS | Out-String) | Should -Match 'Namespaces and threads'
+    }
+}

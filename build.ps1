@@ -135,7 +135,7 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     $module = "$(Get-ModuleOutputPath)/NetnsPS.psd1"
-    Invoke-ChildPwsh "& '$Root/bench/Invoke-Benchmark.ps1' -ModulePath '$module' -Count $BenchCount -OutputDir '$Output/bench'" | Out-Null
+    Invoke-ChildPwsh "& '$Root/bench/Invoke-LifecycleBenchmark.ps1' -ModulePath '$module' -Count $BenchCount -OutputDir '$Output/bench'" | Out-Null
     Invoke-ChildPwsh "& '$Root/bench/Invoke-AdapterBenchmark.ps1' -ModulePath '$module' -Count $AdapterBenchCount -OutputDir '$Output/bench'" | Out-Null
 }
 

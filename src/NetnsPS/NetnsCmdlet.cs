@@ -61,6 +61,7 @@ public abstract class NetnsCmdlet : PSCmdlet
         if (names is null || names.Count == 0) return all;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<NamespaceEntry>();
+        Dictionary<string, NamespaceEntry>? byName = null;
         foreach (var name in names)
         {
             if (WildcardPattern.ContainsWildcardCharacters(name))
@@ -70,14 +71,14 @@ public abstract class NetnsCmdlet : PSCmdlet
                     if (pattern.IsMatch(e.Name) && seen.Add(e.Name)) result.Add(e);
                 continue;
             }
-            var found = all.FindIndex(e => e.Name == name);
-            if (found < 0)
+            byName ??= all.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            if (!byName.TryGetValue(name, out var found))
             {
                 WriteNetnsError(new NetnsException("NamespaceNotFound", Errno.ENOENT,
                     $"No network namespace named '{name}' ({NamespaceStore.PathOf(name)} does not exist).", name));
                 continue;
             }
-            if (seen.Add(name)) result.Add(all[found]);
+            if (seen.Add(name)) result.Add(found);
         }
         return result;
     }

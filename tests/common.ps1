@@ -63,3 +63,22 @@ function Assert-NoLeftovers {
     $left = @(Get-ChildItem /run/netns -Filter "$script:Prefix*" -ErrorAction SilentlyContinue)
     if ($left) { throw "entries with prefix $script:Prefix exist already: $($left.Name -join ', ')" }
 }
+
+function Get-IpLink([string] $Namespace, [string] $Name) {
+    # `ip -j -d link` of one namespace ('' = host), optionally one device
+    $nsArgs = if ($Namespace) { @('-n', $Namespace) } else { @() }
+    $devArgs = if ($Name) { @('show', 'dev', $Name) } else { @() }
+    $json = ip @nsArgs -j -d link @devArgs 2>$null
+    if (-not $json) { return @() }
+    @($json | ConvertFrom-Json)
+}
+
+function Get-IpAddr([string] $Namespace) {
+    @(ip -n $Namespace -j addr | ConvertFrom-Json)
+}
+
+function Get-IpRoute([string] $Namespace, [string] $Family = '-4', [string] $Table = 'main') {
+    $json = ip -n $Namespace $Family -j route show table $Table
+    if (-not $json) { return @() }
+    @($json | ConvertFrom-Json)
+}

@@ -74,7 +74,7 @@ public static class AdapterService
         {
             Errno.EEXIST => "AdapterAlreadyExists",
             Errno.ENODEV => "AdapterNotFound",
-            Errno.EINVAL => "InvalidAdapterArgument",
+            Errno.EINVAL or Errno.EADDRNOTAVAIL or Errno.ERANGE => "InvalidAdapterArgument",
             Errno.EPERM or Errno.EACCES => "InsufficientPrivilege",
             Errno.EBUSY => "AdapterBusy",
             Errno.EOPNOTSUPP => "AdapterOperationNotSupported",

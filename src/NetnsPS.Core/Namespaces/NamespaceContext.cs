@@ -12,6 +12,7 @@ public sealed class NamespaceContext : IDisposable
 {
     private NetlinkSocket? _socket;
     private Dictionary<int, NamespaceContext?>? _byNsid;
+    private HashSet<NamespaceIdentity>? _asked;
 
     internal NamespaceContext(string name, NamespaceHandle handle)
     {
@@ -30,16 +31,25 @@ public sealed class NamespaceContext : IDisposable
 
     public NetlinkSocket Socket => _socket ??= NetlinkSocket.Open(Handle);
 
-    internal Dictionary<int, NamespaceContext?> NsidMap(NamespaceSessions sessions)
+    /// <summary>
+    /// The namespace that has <paramref name="nsid"/> as seen from this one. Candidates (host and named namespaces)
+    /// are asked one by one (RTM_GETNSID) only until the id is found; answers are cached for later lookups.
+    /// </summary>
+    internal NamespaceContext? FindByNsid(NamespaceSessions sessions, int nsid)
     {
-        if (_byNsid is not null) return _byNsid;
-        _byNsid = new Dictionary<int, NamespaceContext?>();
+        _byNsid ??= new Dictionary<int, NamespaceContext?>();
+        if (_byNsid.TryGetValue(nsid, out var known)) return known;
+        _asked ??= new HashSet<NamespaceIdentity>();
         foreach (var other in sessions.AllKnown())
         {
-            int? id = NsIds.Get(Socket, other.Handle);
-            if (id is int v) _byNsid.TryAdd(v, other);
+            if (!_asked.Add(other.Identity)) continue;
+            if (NsIds.Get(Socket, other.Handle) is int id)
+            {
+                _byNsid.TryAdd(id, other);
+                if (id == nsid) return other;
+            }
         }
-        return _byNsid;
+        return null;
     }
 
     public void Dispose()
@@ -99,7 +109,7 @@ public sealed class NamespaceSessions : IDisposable
     public NamespaceContext? ResolvePeerNamespace(NamespaceContext of, LinkInfo link)
     {
         if (link.LinkNetnsId is not int nsid) return of;
-        return of.NsidMap(this).TryGetValue(nsid, out var ctx) ? ctx : null;
+        return of.FindByNsid(this, nsid);
     }
 
     public void Dispose()

@@ -93,3 +93,43 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
         _sessions = null;
     }
 }
+
+/// <summary>
+/// Base of the Get- cmdlets that read several namespaces: -Namespace takes names (wildcards), NetNamespace objects
+/// or '' for the host (the default), from the pipeline too; each namespace is queried in turn and a failure in one
+/// is a non-terminating error that does not stop the others.
+/// </summary>
+public abstract class NamespaceQueryCmdlet : NetnsSessionCmdlet
+{
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [SupportsWildcards]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string[] Namespace { get; set; } = Array.Empty<string>();
+
+    /// <summary>The namespaces to read: -Namespace, plus what a cmdlet adds (e.g. -HostNamespace).</summary>
+    protected virtual IReadOnlyCollection<string> NamespaceNames => Namespace;
+
+    /// <summary>Reads one namespace and writes its objects.</summary>
+    protected abstract void Query(NamespaceContext ctx);
+
+    protected override void ProcessRecord()
+    {
+        foreach (var ctx in ResolveContexts(NamespaceNames))
+        {
+            try { Query(ctx); }
+            catch (NetnsException ex) { WriteNetnsError(ex, ctx.DisplayName); }
+        }
+    }
+}
+
+/// <summary>Base of cmdlets that change one namespace: -Namespace is a name, a NetNamespace object, or '' / omitted for the host.</summary>
+public abstract class NamespaceTargetCmdlet : NetnsSessionCmdlet
+{
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? Namespace { get; set; }
+}

@@ -8,7 +8,7 @@ namespace NetnsPS.Commands;
 /// <summary>Get-NetNamespaceAddress: ip -n NS addr show.</summary>
 [Cmdlet(VerbsCommon.Get, "NetNamespaceAddress")]
 [OutputType(typeof(NetNamespaceAddress))]
-public sealed class GetNetNamespaceAddressCommand : NetnsSessionCmdlet
+public sealed class GetNetNamespaceAddressCommand : NamespaceQueryCmdlet
 {
     [Parameter(Position = 0)]
     [SupportsWildcards]
@@ -21,39 +21,24 @@ public sealed class GetNetNamespaceAddressCommand : NetnsSessionCmdlet
     [ValidateNotNull]
     public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
 
-    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [NamespaceTransformation]
-    [SupportsWildcards]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    public string[] Namespace { get; set; } = Array.Empty<string>();
-
     [Parameter]
     [ValidateSet("IPv4", "IPv6", IgnoreCase = true)]
     public string? AddressFamily { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Query(NamespaceContext ctx)
     {
-        byte family = AddressFamily is null ? Af.UNSPEC : AddressFamily.Equals("IPv6", StringComparison.OrdinalIgnoreCase) ? Af.INET6 : Af.INET;
         var ifFilter = NameFilter(InterfaceAlias);
         var ipFilter = NameFilter(IPAddress);
-        foreach (var ctx in ResolveContexts(Namespace))
-        {
-            try
-            {
-                foreach (var a in AddressRouteService.ListAddresses(ctx, family))
-                    if ((ifFilter is null || ifFilter(a.InterfaceAlias)) && (ipFilter is null || ipFilter(a.IPAddress)))
-                        WriteObject(a);
-            }
-            catch (NetnsException ex) { WriteNetnsError(ex, ctx.DisplayName); }
-        }
+        foreach (var a in AddressRouteService.ListAddresses(ctx, Af.Parse(AddressFamily)))
+            if ((ifFilter is null || ifFilter(a.InterfaceAlias)) && (ipFilter is null || ipFilter(a.IPAddress)))
+                WriteObject(a);
     }
 }
 
 /// <summary>New-NetNamespaceAddress: ip -n NS addr add ADDR/LEN dev IF.</summary>
 [Cmdlet(VerbsCommon.New, "NetNamespaceAddress", SupportsShouldProcess = true)]
 [OutputType(typeof(NetNamespaceAddress))]
-public sealed class NewNetNamespaceAddressCommand : NetnsSessionCmdlet
+public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -68,12 +53,6 @@ public sealed class NewNetNamespaceAddressCommand : NetnsSessionCmdlet
     [Alias("Name", "ifAlias")]
     [ValidateNotNullOrEmpty]
     public string InterfaceAlias { get; set; } = string.Empty;
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [NamespaceTransformation]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    public string? Namespace { get; set; }
 
     /// <summary>IPv6: skip duplicate address detection (the address is usable at once, IFA_F_NODAD).</summary>
     [Parameter]
@@ -115,7 +94,7 @@ public sealed class NewNetNamespaceAddressCommand : NetnsSessionCmdlet
 /// <summary>Remove-NetNamespaceAddress: ip -n NS addr del ADDR/LEN dev IF.</summary>
 [Cmdlet(VerbsCommon.Remove, "NetNamespaceAddress", SupportsShouldProcess = true)]
 [OutputType(typeof(void))]
-public sealed class RemoveNetNamespaceAddressCommand : NetnsSessionCmdlet
+public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -129,12 +108,6 @@ public sealed class RemoveNetNamespaceAddressCommand : NetnsSessionCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "ifAlias")]
     public string? InterfaceAlias { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [NamespaceTransformation]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    public string? Namespace { get; set; }
 
     protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing an address");
 

@@ -7,7 +7,7 @@ namespace NetnsPS.Commands;
 /// <summary>Get-NetNamespaceAdapter: ip -n NS link / ip link, with addresses and veth peers.</summary>
 [Cmdlet(VerbsCommon.Get, "NetNamespaceAdapter")]
 [OutputType(typeof(NetNamespaceAdapter))]
-public sealed class GetNetNamespaceAdapterCommand : NetnsSessionCmdlet
+public sealed class GetNetNamespaceAdapterCommand : NamespaceQueryCmdlet
 {
     [Parameter(Position = 0)]
     [Alias("InterfaceAlias", "ifAlias")]
@@ -15,37 +15,30 @@ public sealed class GetNetNamespaceAdapterCommand : NetnsSessionCmdlet
     [ValidateNotNull]
     public string[] Name { get; set; } = Array.Empty<string>();
 
-    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [NamespaceTransformation]
-    [SupportsWildcards]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    public string[] Namespace { get; set; } = Array.Empty<string>();
-
     /// <summary>Include the caller's own (host) namespace together with -Namespace.</summary>
     [Parameter]
     public SwitchParameter HostNamespace { get; set; }
 
-    protected override void ProcessRecord()
+    private readonly HashSet<string> _found = new(StringComparer.Ordinal);
+
+    protected override IReadOnlyCollection<string> NamespaceNames
+        => HostNamespace ? Namespace.Append(string.Empty).ToArray() : Namespace;
+
+    protected override void Query(NamespaceContext ctx)
     {
-        var names = Namespace.ToList();
-        if (HostNamespace) names.Add(string.Empty);
-        var filter = NameFilter(Name);
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var ctx in ResolveContexts(names))
+        foreach (var a in AdapterService.List(Sessions, ctx, NameFilter(Name)))
         {
-            try
-            {
-                foreach (var a in AdapterService.List(Sessions, ctx, filter))
-                {
-                    found.Add(a.Name);
-                    WriteObject(a);
-                }
-            }
-            catch (NetnsException ex) { WriteNetnsError(ex, ctx.DisplayName); }
+            _found.Add(a.Name);
+            WriteObject(a);
         }
+    }
+
+    /// <summary>A literal -Name found in none of the namespaces read (from every pipeline input) is an error.</summary>
+    protected override void EndProcessing()
+    {
         foreach (var n in Name)
-            if (!WildcardPattern.ContainsWildcardCharacters(n) && !found.Contains(n))
+            if (!WildcardPattern.ContainsWildcardCharacters(n) && _found.Add(n))
                 WriteNetnsError(new NetnsException("AdapterNotFound", Errno.ENODEV, $"No adapter named '{n}' in the namespaces searched.", n));
+        base.EndProcessing();
     }
 }

@@ -73,7 +73,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
         }
         catch (NetnsException ex) { ThrowNetnsError(ex); }
 
-        var work = new List<(NamespaceContext From, string Name)>();
+        var work = new List<(NamespaceContext? From, string Name)>();
         if (ParameterSetName == InputObjectSet)
             foreach (var a in InputObject) work.Add((ResolveOrError(a.Namespace), a.Name));
         else

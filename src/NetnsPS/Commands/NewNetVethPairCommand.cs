@@ -7,7 +7,7 @@ namespace NetnsPS.Commands;
 /// <summary>New-NetVethPair: ip link add A [netns X] type veth peer name B netns Y, in one message.</summary>
 [Cmdlet(VerbsCommon.New, "NetVethPair", SupportsShouldProcess = true)]
 [OutputType(typeof(NetNamespaceAdapter))]
-public sealed class NewNetVethPairCommand : NetnsSessionCmdlet
+public sealed class NewNetVethPairCommand : NamespaceTargetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -16,13 +16,6 @@ public sealed class NewNetVethPairCommand : NetnsSessionCmdlet
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string PeerName { get; set; } = string.Empty;
-
-    /// <summary>Namespace of the first end; the host when omitted.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [NamespaceTransformation]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    public string? Namespace { get; set; }
 
     /// <summary>Namespace of the peer; the same as -Namespace when omitted.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]

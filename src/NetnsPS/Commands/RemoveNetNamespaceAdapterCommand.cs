@@ -8,7 +8,7 @@ namespace NetnsPS.Commands;
 /// <summary>Remove-NetNamespaceAdapter: ip link delete DEV (removing one veth end removes both).</summary>
 [Cmdlet(VerbsCommon.Remove, "NetNamespaceAdapter", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
-public sealed class RemoveNetNamespaceAdapterCommand : NetnsSessionCmdlet
+public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
 {
     private bool _yesToAll, _noToAll;
 
@@ -17,12 +17,6 @@ public sealed class RemoveNetNamespaceAdapterCommand : NetnsSessionCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [NamespaceTransformation]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    public string? Namespace { get; set; }
 
     /// <summary>Skip the extra confirmation asked before removing a host adapter that is not virtual.</summary>
     [Parameter]

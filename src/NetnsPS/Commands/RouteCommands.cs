@@ -8,7 +8,7 @@ namespace NetnsPS.Commands;
 /// <summary>Get-NetNamespaceRoute: ip -n NS route show [table T].</summary>
 [Cmdlet(VerbsCommon.Get, "NetNamespaceRoute")]
 [OutputType(typeof(NetNamespaceRoute))]
-public sealed class GetNetNamespaceRouteCommand : NetnsSessionCmdlet
+public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
 {
     [Parameter(Position = 0)]
     [SupportsWildcards]
@@ -21,13 +21,6 @@ public sealed class GetNetNamespaceRouteCommand : NetnsSessionCmdlet
     [ValidateNotNull]
     public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
 
-    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [NamespaceTransformation]
-    [SupportsWildcards]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    public string[] Namespace { get; set; } = Array.Empty<string>();
-
     [Parameter]
     [ValidateSet("IPv4", "IPv6", IgnoreCase = true)]
     public string? AddressFamily { get; set; }
@@ -36,22 +29,14 @@ public sealed class GetNetNamespaceRouteCommand : NetnsSessionCmdlet
     [Parameter]
     public uint Table { get; set; } = Rta.TABLE_MAIN;
 
-    protected override void ProcessRecord()
+    protected override void Query(NamespaceContext ctx)
     {
-        byte family = AddressFamily is null ? Af.UNSPEC : AddressFamily.Equals("IPv6", StringComparison.OrdinalIgnoreCase) ? Af.INET6 : Af.INET;
         var ifFilter = NameFilter(InterfaceAlias);
         var dstFilter = NameFilter(DestinationPrefix.Select(d => d.Equals("default", StringComparison.OrdinalIgnoreCase) ? "*/0" : d).ToArray());
-        foreach (var ctx in ResolveContexts(Namespace))
-        {
-            try
-            {
-                foreach (var r in AddressRouteService.ListRoutes(ctx, family, Table))
-                    if ((ifFilter is null || (r.InterfaceAlias is not null && ifFilter(r.InterfaceAlias))) &&
-                        (dstFilter is null || dstFilter(r.DestinationPrefix)))
-                        WriteObject(r);
-            }
-            catch (NetnsException ex) { WriteNetnsError(ex, ctx.DisplayName); }
-        }
+        foreach (var r in AddressRouteService.ListRoutes(ctx, Af.Parse(AddressFamily), Table))
+            if ((ifFilter is null || (r.InterfaceAlias is not null && ifFilter(r.InterfaceAlias))) &&
+                (dstFilter is null || dstFilter(r.DestinationPrefix)))
+                WriteObject(r);
     }
 }
 
@@ -94,7 +79,7 @@ public sealed class RemoveNetNamespaceRouteCommand : RouteCmdletBase
 }
 
 /// <summary>Parameters shared by New- and Remove-NetNamespaceRoute, and their parsing.</summary>
-public abstract class RouteCmdletBase : NetnsSessionCmdlet
+public abstract class RouteCmdletBase : NamespaceTargetCmdlet
 {
     /// <summary>Destination, e.g. 10.2.0.0/16, 0.0.0.0/0, ::/0 or "default".</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -115,12 +100,6 @@ public abstract class RouteCmdletBase : NetnsSessionCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1u, uint.MaxValue)]
     public uint Table { get; set; } = Rta.TABLE_MAIN;
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [NamespaceTransformation]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    public string? Namespace { get; set; }
 
     /// <summary>Namespace, destination, gateway (null for none or 0.0.0.0/::) and adapter of the route asked for.</summary>
     protected (NamespaceContext Ctx, System.Net.IPAddress Dst, int Len, System.Net.IPAddress? Gw, LinkInfo? Link) ResolveRoute()

@@ -8,19 +8,13 @@ namespace NetnsPS.Commands;
 /// <summary>Set-NetNamespaceAdapter: ip link set DEV up|down name N mtu M address MAC.</summary>
 [Cmdlet(VerbsCommon.Set, "NetNamespaceAdapter", SupportsShouldProcess = true)]
 [OutputType(typeof(NetNamespaceAdapter))]
-public sealed class SetNetNamespaceAdapterCommand : NetnsSessionCmdlet
+public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("InterfaceAlias", "ifAlias")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [NamespaceTransformation]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    public string? Namespace { get; set; }
 
     [Parameter]
     [ValidateSet("Up", "Down", IgnoreCase = true)]

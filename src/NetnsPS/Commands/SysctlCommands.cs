@@ -7,34 +7,25 @@ namespace NetnsPS.Commands;
 /// <summary>Get-NetNamespaceSysctl: sysctl net.* read from inside a namespace.</summary>
 [Cmdlet(VerbsCommon.Get, "NetNamespaceSysctl")]
 [OutputType(typeof(NetNamespaceSysctl))]
-public sealed class GetNetNamespaceSysctlCommand : NetnsSessionCmdlet
+public sealed class GetNetNamespaceSysctlCommand : NamespaceQueryCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = { "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding" };
 
-    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [NamespaceTransformation]
-    [SupportsWildcards]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    public string[] Namespace { get; set; } = Array.Empty<string>();
-
-    protected override void ProcessRecord()
+    protected override void Query(NamespaceContext ctx)
     {
-        foreach (var ctx in ResolveContexts(Namespace))
-            foreach (var n in Name)
+        foreach (var n in Name)
+        {
+            try
             {
-                try
-                {
-                    bool wild = WildcardPattern.ContainsWildcardCharacters(n);
-                    var filter = NameFilter(new[] { n })!;
-                    foreach (var (name, value) in SysctlService.Read(ctx, filter, wild ? null : n))
-                        WriteObject(new NetNamespaceSysctl { Namespace = ctx.Name, Name = name, Value = value });
-                }
-                catch (NetnsException ex) { WriteNetnsError(ex, n); }
+                bool wild = WildcardPattern.ContainsWildcardCharacters(n);
+                foreach (var (name, value) in SysctlService.Read(ctx, NameFilter(new[] { n })!, wild ? null : n))
+                    WriteObject(new NetNamespaceSysctl { Namespace = ctx.Name, Name = name, Value = value });
             }
+            catch (NetnsException ex) { WriteNetnsError(ex, n); }
+        }
     }
 }
 

@@ -13,6 +13,10 @@ public static class Af
 
     public static int Bits(byte family) => family == INET6 ? 128 : 32;
 
+    /// <summary>"IPv4" / "IPv6" (any case) to a family; null to AF_UNSPEC (both).</summary>
+    public static byte Parse(string? name)
+        => name is null ? UNSPEC : name.Equals("IPv6", StringComparison.OrdinalIgnoreCase) ? INET6 : INET;
+
     public static string Name(byte family) => family switch { INET => "IPv4", INET6 => "IPv6", _ => $"AF{family}" };
 }
 

@@ -83,11 +83,11 @@ public sealed class NetlinkSocket : IDisposable
 
     private unsafe List<NetlinkMessage> ExecuteOnce(NetlinkMessageBuilder request, string operation, string errorCode, object? target, out bool interrupted)
     {
+        interrupted = false;
         uint seq = ++_seq;
         if (seq == 0) seq = _seq = 1;
         var bytes = request.Finish(seq);
         ushort reqFlags = BinaryPrimitives.ReadUInt16LittleEndian(bytes[6..]);
-        bool dump = (reqFlags & Nl.NLM_F_DUMP) == Nl.NLM_F_DUMP;
         fixed (byte* p = bytes)
         {
             nint sent;
@@ -96,49 +96,15 @@ public sealed class NetlinkSocket : IDisposable
             if (sent < 0) throw Sys.Error("NetlinkSendFailed", $"{operation}: send", target);
         }
 
-        var replies = new List<NetlinkMessage>();
-        interrupted = false;
-        NetlinkException? error = null;
+        var collector = new ReplyCollector(seq, PortId, reqFlags, operation, errorCode, target);
         while (true)
         {
             int n = ReceiveDatagram();
             foreach (var m in NetlinkMessage.ParseAll(_rx.AsSpan(0, n)))
             {
-                if (m.Seq != seq || (m.PortId != PortId && m.PortId != 0))
-                {
-                    // A late reply to an earlier request that was abandoned: skip it.
-                    if (m.Seq < seq) continue;
-                    throw new NetlinkProtocolException($"{operation}: reply with sequence {m.Seq} port {m.PortId}, expected {seq} port {PortId}.");
-                }
-                if ((m.Flags & Nl.NLM_F_DUMP_INTR) != 0) interrupted = true;
-                switch (m.Type)
-                {
-                    case Nl.NLMSG_NOOP:
-                        continue;
-                    case Nl.NLMSG_ERROR:
-                    {
-                        var ack = NetlinkAck.Parse(m.Payload, m.Flags);
-                        if (ack.Error != 0)
-                            error ??= new NetlinkException(errorCode, ack.Errno, $"{operation}: {ack.Describe()}", ack, operation, target);
-                        // An error or ack ends a non-dump request; in a dump it ends it too (kernel stops).
-                        if (error is not null) throw error;
-                        return replies;
-                    }
-                    case Nl.NLMSG_DONE:
-                    {
-                        var ack = NetlinkAck.ParseDone(m.Payload, m.Flags);
-                        if (ack.Error != 0)
-                            throw new NetlinkException(errorCode, ack.Errno, $"{operation}: {ack.Describe()}", ack, operation, target);
-                        return replies;
-                    }
-                    case Nl.NLMSG_OVERRUN:
-                        throw new NetlinkProtocolException($"{operation}: receive buffer overrun.");
-                    default:
-                        replies.Add(m);
-                        // A non-dump request without NLM_F_ACK ends with its single reply.
-                        if (!dump && (reqFlags & Nl.NLM_F_ACK) == 0 && (m.Flags & Nl.NLM_F_MULTI) == 0) return replies;
-                        break;
-                }
+                if (!collector.Accept(m)) continue;
+                interrupted = collector.Interrupted;
+                return collector.Replies;
             }
         }
     }
@@ -179,4 +145,68 @@ public sealed class SafeFdHandle : SafeHandle
     public SafeFdHandle(int fd) : base(new IntPtr(-1), true) => SetHandle(new IntPtr(fd));
     public override bool IsInvalid => handle.ToInt64() < 0;
     protected override bool ReleaseHandle() => Libc.Close((int)handle.ToInt64()) == 0;
+}
+
+/// <summary>
+/// The reply side of one request, without the socket: checks sequence and port, collects replies, notes
+/// NLM_F_DUMP_INTR, and decides when the exchange is over (ack, error, NLMSG_DONE, or the single reply of a
+/// request without NLM_F_ACK). Kernel errors become <see cref="NetlinkException"/> with the extended ack.
+/// </summary>
+public sealed class ReplyCollector
+{
+    private readonly uint _seq;
+    private readonly uint _portId;
+    private readonly ushort _requestFlags;
+    private readonly string _operation;
+    private readonly string _errorCode;
+    private readonly object? _target;
+
+    public ReplyCollector(uint seq, uint portId, ushort requestFlags, string operation, string errorCode = "NetlinkRequestFailed", object? target = null)
+    {
+        _seq = seq; _portId = portId; _requestFlags = requestFlags; _operation = operation; _errorCode = errorCode; _target = target;
+    }
+
+    public List<NetlinkMessage> Replies { get; } = new();
+
+    /// <summary>Some part of the dump carried NLM_F_DUMP_INTR: the set changed while it was read; read it again.</summary>
+    public bool Interrupted { get; private set; }
+
+    private bool IsDump => (_requestFlags & Nl.NLM_F_DUMP) == Nl.NLM_F_DUMP;
+
+    /// <summary>Takes one message; true when the exchange is complete.</summary>
+    public bool Accept(NetlinkMessage m)
+    {
+        if (m.Seq != _seq || (m.PortId != _portId && m.PortId != 0))
+        {
+            // A late reply to an earlier request that was abandoned (its sequence is older): skip it.
+            if (m.Seq < _seq) return false;
+            throw new NetlinkProtocolException($"{_operation}: reply with sequence {m.Seq} port {m.PortId}, expected {_seq} port {_portId}.");
+        }
+        if ((m.Flags & Nl.NLM_F_DUMP_INTR) != 0) Interrupted = true;
+        switch (m.Type)
+        {
+            case Nl.NLMSG_NOOP:
+                return false;
+            case Nl.NLMSG_ERROR:
+            {
+                var ack = NetlinkAck.Parse(m.Payload, m.Flags);
+                if (ack.Error != 0)
+                    throw new NetlinkException(_errorCode, ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
+                return true; // the ack that ends a request (or, for a dump, the kernel stopping it)
+            }
+            case Nl.NLMSG_DONE:
+            {
+                var ack = NetlinkAck.ParseDone(m.Payload, m.Flags);
+                if (ack.Error != 0)
+                    throw new NetlinkException(_errorCode, ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
+                return true;
+            }
+            case Nl.NLMSG_OVERRUN:
+                throw new NetlinkProtocolException($"{_operation}: receive buffer overrun.");
+            default:
+                Replies.Add(m);
+                // A request without NLM_F_ACK that is not a dump ends with its single reply.
+                return !IsDump && (_requestFlags & Nl.NLM_F_ACK) == 0 && (m.Flags & Nl.NLM_F_MULTI) == 0;
+        }
+    }
 }

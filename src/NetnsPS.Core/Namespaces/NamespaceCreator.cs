@@ -52,11 +52,14 @@ public sealed class NamespaceCreator : IDisposable
         }
         _work.Add((index, name));
         // Threads start as work arrives: one name costs one thread, a thousand names use all of them.
-        if (_workers.Count < _maxThreads && _workers.Count < _submitted)
+        lock (_workers)
         {
-            var t = new Thread(WorkerLoop) { IsBackground = true, Name = $"NetnsPS creator {_workers.Count}" };
-            _workers.Add(t);
-            t.Start();
+            if (_workers.Count < _maxThreads && _workers.Count < _submitted)
+            {
+                var t = new Thread(WorkerLoop) { IsBackground = true, Name = $"NetnsPS creator {_workers.Count}" };
+                _workers.Add(t);
+                t.Start();
+            }
         }
     }
 
@@ -102,14 +105,14 @@ public sealed class NamespaceCreator : IDisposable
                         new NetnsException("OperationStopped", Errno.EINTR, $"Creation of '{name}' was stopped.", name)));
                     continue;
                 }
-                if (home is null)
-                {
-                    home = NamespaceHandle.OpenCurrentThread();
-                    homeId = home.Identity;
-                }
                 var path = NamespaceStore.PathOf(name);
                 try
                 {
+                    if (home is null)
+                    {
+                        home = NamespaceHandle.OpenCurrentThread();
+                        homeId = home.Identity;
+                    }
                     var id = NamespaceStore.CreateOnDedicatedThread(name, path, home);
                     _done.Add(new CreateResult(index, name, new NamespaceEntry(name, path, id, false), null));
                 }
@@ -117,10 +120,18 @@ public sealed class NamespaceCreator : IDisposable
                 {
                     _done.Add(new CreateResult(index, name, null, ex));
                 }
-                if (NamespaceHandle.CurrentThreadIdentity() != homeId)
+                catch (Exception ex)
+                {
+                    // Never let a worker die silently: the consumer waits for one result per name.
+                    _done.Add(new CreateResult(index, name, null,
+                        new NetnsException("NamespaceCreateFailed", Errno.EIO, $"Creating '{name}' failed: {ex.Message}", name, ex)));
+                }
+                if (home is null) continue;
+                if (!NamespaceHandle.TryStat("/proc/thread-self/ns/net", out var now, out _) || now != homeId)
                 {
                     // Poisoned: hand the rest of the work to a fresh thread, and let this OS thread end.
                     var replacement = new Thread(WorkerLoop) { IsBackground = true, Name = Thread.CurrentThread.Name + "'" };
+                    lock (_workers) _workers.Add(replacement);
                     replacement.Start();
                     return;
                 }
@@ -136,7 +147,9 @@ public sealed class NamespaceCreator : IDisposable
     {
         if (!_work.IsAddingCompleted) _work.CompleteAdding();
         _cts.Cancel();
-        foreach (var t in _workers) t.Join();
+        Thread[] all;
+        lock (_workers) all = _workers.ToArray();
+        foreach (var t in all) t.Join();
         _cts.Dispose();
     }
 }

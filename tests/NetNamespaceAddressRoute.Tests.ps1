@@ -43,6 +43,18 @@ Describe 'New-NetNamespaceAddress' {
     }
 }
 
+Describe 'Unknown namespace' {
+    It '<Cmd> gives NamespaceNotFound' -ForEach @(
+        @{ Cmd = 'New-NetNamespaceAddress'; Run = { param($n) New-NetNamespaceAddress -Namespace $n -InterfaceAlias e0 -IPAddress 10.1.1.1/24 -ErrorAction Stop } }
+        @{ Cmd = 'New-NetNamespaceRoute'; Run = { param($n) New-NetNamespaceRoute -Namespace $n -DestinationPrefix default -NextHop 10.1.1.2 -ErrorAction Stop } }
+        @{ Cmd = 'Set-NetNamespaceAdapter'; Run = { param($n) Set-NetNamespaceAdapter -Namespace $n -Name e0 -State Up -ErrorAction Stop } }
+        @{ Cmd = 'Get-NetNamespaceSysctl'; Run = { param($n) Get-NetNamespaceSysctl -Namespace $n -ErrorAction Stop } }
+    ) {
+        $class = ($Cmd -replace '-', '') + 'Command'
+        { & $Run "${Prefix}nosuch" } | Should -Throw -ErrorId "NamespaceNotFound,NetnsPS.Commands.$class"
+    }
+}
+
 Describe 'Get-NetNamespaceAddress' {
     It 'lists what ip -j addr lists' {
         $ours = Get-NetNamespaceAddress -Namespace $A

@@ -9,6 +9,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('NetnsPS.format.ps1xml')
+    TypesToProcess       = @('NetnsPS.types.ps1xml')
     CmdletsToExport      = @(
         'New-NetNamespace'
         'Get-NetNamespace'
@@ -36,6 +37,7 @@
             Tags         = @('Linux', 'netns', 'network-namespace', 'netlink', 'iproute2')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/netnsps/NetnsPS'
+            ReleaseNotes = 'See CHANGELOG.md. 0.1.0: namespace lifecycle (New/Get/Remove-NetNamespace, Get-NetNamespaceProcess); adapters, veth pairs, moves, addresses, routes and net.* sysctls inside namespaces.'
         }
     }
 }

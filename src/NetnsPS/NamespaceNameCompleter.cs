@@ -26,3 +26,38 @@ public sealed class NamespaceNameCompleter : IArgumentCompleter
         }
     }
 }
+
+/// <summary>
+/// Completes adapter names inside the namespace given on the same command line (-Namespace, or -SourceNamespace
+/// for Move-NetAdapterToNamespace; the host when none is given).
+/// </summary>
+public sealed class AdapterNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
+        var pattern = WildcardPattern.Get(word + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        var ns = NamespaceOf(fakeBoundParameters, "SourceNamespace") ?? NamespaceOf(fakeBoundParameters, "Namespace") ?? string.Empty;
+        List<Core.Netlink.Rtnl.LinkInfo> links;
+        try
+        {
+            using var sessions = new NamespaceSessions();
+            links = Core.Netlink.Rtnl.Links.Dump(sessions.Get(ns).Socket);
+        }
+        catch (Exception) { yield break; }
+        foreach (var l in links.OrderBy(l => l.Index))
+            if (pattern.IsMatch(l.Name))
+                yield return new CompletionResult(l.Name, l.Name, CompletionResultType.ParameterValue,
+                    $"{l.Name} ({Core.Netlink.Rtnl.Links.DescribeKind(l)}, index {l.Index})");
+    }
+
+    private static string? NamespaceOf(IDictionary bound, string key)
+    {
+        if (!bound.Contains(key)) return null;
+        var v = bound[key] is PSObject p ? p.BaseObject : bound[key];
+        if (v is object[] arr && arr.Length > 0) v = arr[0] is PSObject pp ? pp.BaseObject : arr[0];
+        if (v is string[] sa && sa.Length > 0) v = sa[0];
+        return v switch { NetNamespace n => n.Name, string s => s, _ => null };
+    }
+}

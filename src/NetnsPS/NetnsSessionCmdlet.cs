@@ -102,6 +102,7 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
 public abstract class NamespaceQueryCmdlet : NetnsSessionCmdlet
 {
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs", "ns")]
     [NamespaceTransformation]
     [SupportsWildcards]
     [AllowEmptyString]
@@ -128,6 +129,7 @@ public abstract class NamespaceQueryCmdlet : NetnsSessionCmdlet
 public abstract class NamespaceTargetCmdlet : NetnsSessionCmdlet
 {
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs", "ns")]
     [NamespaceTransformation]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]

@@ -17,6 +17,7 @@ public sealed class GetNetNamespaceAddressCommand : NamespaceQueryCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [SupportsWildcards]
     [ValidateNotNull]
     public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
@@ -51,6 +52,7 @@ public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string InterfaceAlias { get; set; } = string.Empty;
 
@@ -107,6 +109,7 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
     /// <summary>Adapter; when omitted, the adapter that has the address.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
     public string? InterfaceAlias { get; set; }
 
     protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing an address");

@@ -11,6 +11,7 @@ public sealed class GetNetNamespaceAdapterCommand : NamespaceQueryCmdlet
 {
     [Parameter(Position = 0)]
     [Alias("InterfaceAlias", "ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [SupportsWildcards]
     [ValidateNotNull]
     public string[] Name { get; set; } = Array.Empty<string>();

@@ -14,6 +14,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = NameSet)]
     [Alias("InterfaceAlias", "ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();
@@ -24,6 +25,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
 
     /// <summary>Target namespace ("" or -HostNamespace for the host).</summary>
     [Parameter(Position = 1)]
+    [Alias("NetNs", "ns")]
     [NamespaceTransformation]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]

@@ -14,6 +14,7 @@ public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("InterfaceAlias", "ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();

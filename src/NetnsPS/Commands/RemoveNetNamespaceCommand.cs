@@ -55,8 +55,19 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
         if (ParameterSetName == AllSet && !ConfirmAll(targets)) return;
 
         Dictionary<ulong, SortedSet<int>>? processes = null;
+        var progress = targets.Count >= 20 ? new ProgressRecord(2, "Removing network namespaces", "Starting") : null;
+        var clock = Stopwatch.StartNew();
+        int done = 0;
         foreach (var ns in targets)
         {
+            if (progress is not null && clock.ElapsedMilliseconds >= 200)
+            {
+                clock.Restart();
+                progress.StatusDescription = $"{done} of {targets.Count}: {ns.Name}";
+                progress.PercentComplete = 100 * done / targets.Count;
+                WriteProgress(progress);
+            }
+            done++;
             if (!ShouldProcess(ns.Name, ns.IsStale ? "Remove stale network namespace entry" : "Remove network namespace")) continue;
             try
             {
@@ -69,6 +80,11 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
                 NamespaceStore.Delete(ns.Name);
             }
             catch (NetnsException ex) { WriteNetnsError(ex, ns.Name); }
+        }
+        if (progress is not null)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
         }
     }
 

@@ -17,6 +17,7 @@ public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [SupportsWildcards]
     [ValidateNotNull]
     public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
@@ -92,6 +93,7 @@ public abstract class RouteCmdletBase : NamespaceTargetCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
     public string? InterfaceAlias { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -44,6 +44,7 @@ public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
 
     /// <summary>Namespace (required: use -HostNamespace to change the host's own sysctls).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs", "ns")]
     [NamespaceTransformation]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]

@@ -14,11 +14,12 @@
         Unit    xunit only;  Pester  Pester only
         Demo    the README's main job: build, import in a child pwsh, run a real demo
         Bench   benchmarks (bench/), ratios against a C loop and `ip -b`; -BenchCount sets the size
+        Package output/package/NetnsPS.<version>.nupkg (Compress-PSResource), installable with Install-PSResource
         Clean   remove output/ and bin/obj
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Docs', 'Test', 'Unit', 'Pester', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Docs', 'Test', 'Unit', 'Pester', 'Demo', 'Bench', 'Package', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -128,6 +129,15 @@ function Write-Summary([object[]] $Results) {
     if ($f -gt 0) { throw "$f test(s) failed" }
 }
 
+function Invoke-Package {
+    $dest = Join-Path $Output 'package'
+    if (Test-Path $dest) { Remove-Item $dest -Recurse -Force }
+    New-Item -ItemType Directory -Path $dest | Out-Null
+    Test-ModuleManifest (Join-Path (Get-ModuleOutputPath) 'NetnsPS.psd1') | Out-Null
+    Compress-PSResource -Path (Get-ModuleOutputPath) -DestinationPath $dest
+    Get-ChildItem $dest -Filter *.nupkg | ForEach-Object { Write-Host "Package: $($_.FullName)" }
+}
+
 function Invoke-Demo {
     $cmd = "Import-Module '$(Get-ModuleOutputPath)/NetnsPS.psd1'; & '$Root/tools/Demo.ps1'"
     Invoke-ChildPwsh $cmd | Out-Null
@@ -153,5 +163,6 @@ foreach ($t in $Task) {
         'Test' { Invoke-BuildTask; Write-Summary @((Invoke-UnitTask), (Invoke-PesterTask)) }
         'Demo' { Invoke-BuildTask; Invoke-Demo }
         'Bench' { Invoke-BuildTask; Invoke-Bench }
+        'Package' { Invoke-BuildTask; Invoke-Package }
     }
 }

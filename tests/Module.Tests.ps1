@@ -55,3 +55,49 @@ Describe 'Help' -Tag Help {
         (Get-Help about_NetnsPS | Out-String) | Should -Match 'Namespaces and threads'
     }
 }
+
+Describe 'Output types' {
+    It '<Cmd> emits what its OutputType says' -ForEach @(
+        @{ Cmd = 'Get-NetNamespace'; Run = { Get-NetNamespace -Name "${Prefix}ot" } }
+        @{ Cmd = 'Get-NetNamespaceAdapter'; Run = { Get-NetNamespaceAdapter -Namespace "${Prefix}ot" } }
+        @{ Cmd = 'Get-NetNamespaceAddress'; Run = { Get-NetNamespaceAddress -Namespace "${Prefix}ot" } }
+        @{ Cmd = 'Get-NetNamespaceRoute'; Run = { Get-NetNamespaceRoute -Namespace "${Prefix}ot" -Table 0 } }
+        @{ Cmd = 'Get-NetNamespaceSysctl'; Run = { Get-NetNamespaceSysctl -Namespace "${Prefix}ot" } }
+        @{ Cmd = 'Get-NetNamespaceProcess'; Run = { Get-NetNamespaceProcess -Name "${Prefix}ot" } }
+    ) {
+        New-NetNamespace -Name "${Prefix}ot" | Out-Null
+        Set-NetNamespaceAdapter -Namespace "${Prefix}ot" -Name lo -State Up
+        $p = Start-InNamespace "${Prefix}ot"
+        try {
+            $declared = (Get-Command $Cmd).OutputType.Type
+            $out = @(& $Run)
+            $out.Count | Should -BeGreaterThan 0
+            foreach ($o in $out) { $declared | Should -Contain $o.GetType() }
+        }
+        finally { $p.Kill(); $p.WaitForExit(); Remove-NetNamespace -Name "${Prefix}ot" }
+    }
+
+    It 'every exported cmdlet declares an OutputType' {
+        foreach ($c in Get-Command -Module NetnsPS) { $c.OutputType | Should -Not -BeNullOrEmpty -Because $c.Name }
+    }
+
+    It 'aliases: ifIndex on adapters, -ns for -Namespace' {
+        New-NetNamespace -Name "${Prefix}al" | Out-Null
+        try {
+            $lo = Get-NetNamespaceAdapter -ns "${Prefix}al" -Name lo
+            $lo.ifIndex | Should -Be $lo.InterfaceIndex
+            $lo.InterfaceAlias | Should -Be 'lo'
+        }
+        finally { Remove-NetNamespace -Name "${Prefix}al" }
+    }
+
+    It 'completes adapter names inside the namespace on the command line' {
+        New-NetNamespace -Name "${Prefix}ac" | Out-Null
+        try {
+            ip -n "${Prefix}ac" link add vcomp0 type veth peer name vcomp1
+            $line = "Get-NetNamespaceAdapter -Namespace ${Prefix}ac -Name vco"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Sort-Object | Should -Be 'vcomp0', 'vcomp1'
+        }
+        finally { Remove-NetNamespace -Name "${Prefix}ac" }
+    }
+}

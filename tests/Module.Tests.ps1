@@ -42,7 +42,8 @@ Describe 'Help' -Tag Help {
         $h.Synopsis | Should -Not -BeNullOrEmpty
         $h.Synopsis | Should -Not -Match '^\s*\w+-\w+ \['   # the auto-generated syntax means no MAML was found
         $h.description | Should -Not -BeNullOrEmpty
-        @($h.examples.example).Count | Should -BeGreaterOrEqual 1
+        @($h.examples.example).Count | Should -BeGreaterOrEqual 2
+        ($h.relatedLinks.navigationLink | Measure-Object).Count | Should -BeGreaterOrEqual 1
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
         foreach ($p in (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin $common }) {
             $ph = $h.parameters.parameter | Where-Object name -eq $p
@@ -51,8 +52,12 @@ Describe 'Help' -Tag Help {
         }
     }
 
-    It 'about_NetnsPS exists' {
-        (Get-Help about_NetnsPS | Out-String) | Should -Match 'Namespaces and threads'
+    It 'about_NetnsPS explains the concepts' {
+        $about = Get-Help about_NetnsPS | Out-String
+        foreach ($topic in 'What a network namespace is', 'Named and unnamed namespaces', 'Namespaces and threads',
+                 'What escapes a namespace in-process', 'WALKTHROUGH') {
+            $about | Should -Match $topic
+        }
     }
 }
 

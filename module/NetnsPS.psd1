@@ -4,7 +4,7 @@
     GUID                 = '6f0c1f52-3a0e-4d55-9a43-2f1e0d9b7c31'
     Author               = 'NetnsPS contributors'
     CompanyName          = 'NetnsPS'
-    Copyright            = '(c) NetnsPS contributors. MIT License.'
+    Copyright            = '(c) NetnsPS contributors.'
     Description          = 'Linux network namespaces as first-class PowerShell objects: create, list, identify and remove namespaces, built on syscalls and rtnetlink (no shelling out to ip).'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
@@ -35,8 +35,6 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Linux', 'netns', 'network-namespace', 'netlink', 'iproute2')
-            LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ProjectUri   = 'https://github.com/netnsps/NetnsPS'
             ReleaseNotes = 'See CHANGELOG.md. 0.1.0: namespace lifecycle (New/Get/Remove-NetNamespace, Get-NetNamespaceProcess); adapters, veth pairs, moves, addresses, routes and net.* sysctls inside namespaces.'
         }
     }

@@ -82,8 +82,13 @@ Describe 'Output types' {
         finally { $p.Kill(); $p.WaitForExit(); Remove-NetNamespace -Name "${Prefix}ot" }
     }
 
-    It 'every exported cmdlet declares an OutputType' {
-        foreach ($c in Get-Command -Module NetnsPS) { $c.OutputType | Should -Not -BeNullOrEmpty -Because $c.Name }
+    It 'every exported cmdlet declares an OutputType, and each NetnsPS output type has a format view' {
+        foreach ($c in Get-Command -Module NetnsPS) {
+            $c.OutputType | Should -Not -BeNullOrEmpty -Because $c.Name
+            foreach ($t in $c.OutputType.Type | Where-Object { $_ -and $_.Namespace -eq 'NetnsPS' }) {
+                Get-FormatData -TypeName $t.FullName | Should -Not -BeNullOrEmpty -Because "$($c.Name) emits $($t.FullName)"
+            }
+        }
     }
 
     It 'aliases: ifIndex on adapters, -ns for -Namespace' {

@@ -1,5 +1,7 @@
 @{
     RootModule           = 'NetnsPS.dll'
+    RequiredAssemblies   = @('NetnsPS.Core.dll', 'NetnsPS.dll')
+    NestedModules        = @('NetnsPS.psm1')
     ModuleVersion        = '0.1.0'
     GUID                 = '6f0c1f52-3a0e-4d55-9a43-2f1e0d9b7c31'
     Author               = 'NetnsPS contributors'
@@ -29,7 +31,7 @@
         'Get-NetNamespaceSysctl'
         'Set-NetNamespaceSysctl'
     )
-    FunctionsToExport    = @()
+    FunctionsToExport    = @('Invoke-InNetNamespace')
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{

@@ -8,7 +8,7 @@ Describe 'Module' {
     It 'exports exactly the cmdlets of the manifest, all with approved verbs' {
         $manifest = Import-PowerShellDataFile (Join-Path (Split-Path $env:NETNSPS_MODULE_PATH) 'NetnsPS.psd1')
         $exported = (Get-Command -Module NetnsPS).Name | Sort-Object
-        $exported | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+        $exported | Should -Be (@($manifest.CmdletsToExport) + @($manifest.FunctionsToExport) | Sort-Object)
         $approved = (Get-Verb).Verb
         foreach ($c in $exported) { $approved | Should -Contain ($c -split '-')[0] }
     }

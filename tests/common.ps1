@@ -55,6 +55,7 @@ function Remove-TestLeftovers {
         ip netns delete $_.Name 2>$null
         if (Test-Path $_.FullName) { Remove-Item $_.FullName -Force }
     }
+    Get-ChildItem /etc/netns -Filter "$script:Prefix*" -ErrorAction SilentlyContinue | Remove-Item -Recurse -Force
     ip -o link show | ForEach-Object { ($_ -split ': ')[1] -replace '@.*' } | Where-Object { $_ -like "$script:Prefix*" } |
         ForEach-Object { ip link delete $_ 2>$null }
 }
@@ -81,4 +82,11 @@ function Get-IpRoute([string] $Namespace, [string] $Family = '-4', [string] $Tab
     $json = ip -n $Namespace $Family -j route show table $Table
     if (-not $json) { return @() }
     @($json | ConvertFrom-Json)
+}
+
+function Get-TasksInNamespace([uint64] $Inode) {
+    # Threads of this process that are in the namespace with this inode (there must never be any afterwards).
+    @(Get-ChildItem /proc/self/task -Directory | Where-Object {
+        try { (Get-Item "$($_.FullName)/ns/net" -ErrorAction Stop).LinkTarget -eq "net:[$Inode]" } catch { $false }
+    })
 }

@@ -25,7 +25,8 @@ public abstract class NetnsCmdlet : PSCmdlet
         _ => ErrorCategory.NotSpecified,
     };
 
-    protected static ErrorRecord ToErrorRecord(NetnsException ex, object? target = null)
+    /// <summary>The ErrorRecord for a core exception (also used by the module's script functions).</summary>
+    public static ErrorRecord ToErrorRecord(NetnsException ex, object? target = null)
     {
         var record = new ErrorRecord(ex, ex.ErrorCode, CategoryOf(ex.Errno), target ?? ex.Target);
         if (ex.Errno is Errno.EPERM or Errno.EACCES)
@@ -57,28 +58,31 @@ public abstract class NetnsCmdlet : PSCmdlet
     /// </summary>
     protected List<NamespaceEntry> ResolveNamespaces(IReadOnlyCollection<string>? names)
     {
-        var all = NamespaceStore.List();
-        if (names is null || names.Count == 0) return all;
+        if (names is null || names.Count == 0) return NamespaceStore.List();
+        // Literal names cost one stat each; only wildcards read the whole directory.
+        List<NamespaceEntry>? all = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<NamespaceEntry>();
-        Dictionary<string, NamespaceEntry>? byName = null;
         foreach (var name in names)
         {
             if (WildcardPattern.ContainsWildcardCharacters(name))
             {
+                all ??= NamespaceStore.List();
                 var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
                 foreach (var e in all)
                     if (pattern.IsMatch(e.Name) && seen.Add(e.Name)) result.Add(e);
                 continue;
             }
-            byName ??= all.ToDictionary(e => e.Name, StringComparer.Ordinal);
-            if (!byName.TryGetValue(name, out var found))
+            NamespaceEntry? found = null;
+            try { found = NamespaceStore.Find(name); }
+            catch (NetnsException ex) { WriteNetnsError(ex, name); continue; }
+            if (found is null)
             {
                 WriteNetnsError(new NetnsException("NamespaceNotFound", Errno.ENOENT,
                     $"No network namespace named '{name}' ({NamespaceStore.PathOf(name)} does not exist).", name));
                 continue;
             }
-            if (seen.Add(name)) result.Add(found);
+            if (seen.Add(name)) result.Add(found.Value);
         }
         return result;
     }

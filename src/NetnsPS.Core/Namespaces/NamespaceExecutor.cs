@@ -65,11 +65,16 @@ public static class NamespaceExecutor
             {
                 if (Environment.CurrentManagedThreadId != _threadId)
                     throw new NamespaceRestoreException("A namespace scope was disposed on another thread than the one that entered it.");
-                if (Libc.SetNs(original, Libc.CLONE_NEWNET) != 0)
+                // setns back to a namespace we hold open can only fail transiently (ENOMEM): try a few times.
+                int rc = -1;
+                Errno e = Errno.None;
+                for (int attempt = 0; attempt < 3 && rc != 0; attempt++)
                 {
-                    var e = Sys.LastErrno();
-                    throw new NamespaceRestoreException($"setns back to the original network namespace failed: {Sys.StrError(e)}", e);
+                    rc = Libc.SetNs(original, Libc.CLONE_NEWNET);
+                    if (rc != 0) e = Sys.LastErrno();
                 }
+                if (rc != 0)
+                    throw new NamespaceRestoreException($"setns back to the original network namespace failed: {Sys.StrError(e)}", e);
                 var now = NamespaceHandle.CurrentThreadIdentity();
                 if (now != _originalId)
                     throw new NamespaceRestoreException($"Thread is in {now} after restore, expected {_originalId}.");

@@ -1,0 +1,150 @@
+# Script functions of NetnsPS: the parts that must run your PowerShell code as PowerShell itself runs it.
+# The binary cmdlets live in NetnsPS.dll (RootModule); the types used here come from it and NetnsPS.Core.dll.
+
+function Invoke-InNetNamespace {
+    # .ExternalHelp NetnsPS.dll-Help.xml
+    [CmdletBinding(DefaultParameterSetName = 'ScriptBlock')]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName, ParameterSetName = 'ScriptBlock')]
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName, ParameterSetName = 'FilePath')]
+        [Alias('NetNs', 'ns')]
+        [NetnsPS.NamespaceTransformation()]
+        [SupportsWildcards()]
+        [ArgumentCompleter([NetnsPS.NamespaceNameCompleter])]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Namespace,
+
+        [Parameter(Mandatory, ParameterSetName = 'ScriptBlockAll')]
+        [Parameter(Mandatory, ParameterSetName = 'FilePathAll')]
+        [switch] $All,
+
+        [Parameter(Mandatory, Position = 1, ParameterSetName = 'ScriptBlock')]
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'ScriptBlockAll')]
+        [scriptblock] $ScriptBlock,
+
+        [Parameter(Mandatory, ParameterSetName = 'FilePath')]
+        [Parameter(Mandatory, ParameterSetName = 'FilePathAll')]
+        [ValidateNotNullOrEmpty()]
+        [string] $FilePath,
+
+        [Alias('Args')]
+        [object[]] $ArgumentList = @()
+    )
+
+    begin {
+        if (-not [NetnsPS.Core.Namespaces.Privileges]::Has([NetnsPS.Core.Namespaces.Privileges]::CAP_SYS_ADMIN)) {
+            $ex = [NetnsPS.Core.Interop.NetnsException]::new('InsufficientPrivilege', 'EPERM',
+                'Entering a network namespace needs CAP_SYS_ADMIN: run PowerShell as root (for example with sudo).', 'CAP_SYS_ADMIN')
+            $PSCmdlet.ThrowTerminatingError([NetnsPS.Commands.NetnsCmdlet]::ToErrorRecord($ex, 'CAP_SYS_ADMIN'))
+        }
+        $store = [NetnsPS.Core.Namespaces.NamespaceStore]
+        $hygiene = [NetnsPS.Core.Namespaces.ThreadHygiene]
+        $hygiene::WarmUp()
+    }
+
+    process {
+        # Which namespaces: every named one, or names with wildcards (a literal that is missing is an error).
+        $targets = [System.Collections.Generic.List[object]]::new()
+        if ($All) {
+            foreach ($e in $store::List()) { if (-not $e.IsStale) { $targets.Add($e) } }
+        }
+        else {
+            $listed = $null
+            foreach ($n in $Namespace) {
+                if ([WildcardPattern]::ContainsWildcardCharacters($n)) {
+                    if ($null -eq $listed) { $listed = $store::List() }
+                    $p = [WildcardPattern]::new($n, 'IgnoreCase, CultureInvariant')
+                    foreach ($e in $listed) { if ($p.IsMatch($e.Name) -and -not ($targets.Name -ccontains $e.Name)) { $targets.Add($e) } }
+                    continue
+                }
+                try { $found = $store::Find($n) }
+                catch [NetnsPS.Core.Interop.NetnsException] { $PSCmdlet.WriteError([NetnsPS.Commands.NetnsCmdlet]::ToErrorRecord($_.Exception, $n)); continue }
+                if ($null -eq $found) {
+                    $ex = [NetnsPS.Core.Interop.NetnsException]::new('NamespaceNotFound', 'ENOENT',
+                        "No network namespace named '$n' ($($store::PathOf($n)) does not exist).", $n)
+                    $PSCmdlet.WriteError([NetnsPS.Commands.NetnsCmdlet]::ToErrorRecord($ex, $n))
+                    continue
+                }
+                if (-not ($targets.Name -ccontains $found.Name)) { $targets.Add($found) }
+            }
+        }
+        $tag = $All -or $targets.Count -gt 1
+
+        foreach ($t in $targets) {
+            if ($t.IsStale) {
+                $ex = [NetnsPS.Core.Interop.NetnsException]::new('NamespaceStale', 'EINVAL', "'$($t.Path)' is a stale entry, not a namespace.", $t.Name)
+                $PSCmdlet.WriteError([NetnsPS.Commands.NetnsCmdlet]::ToErrorRecord($ex, $t.Name))
+                continue
+            }
+            if ($PSCmdlet.ParameterSetName -like 'ScriptBlock*') {
+                # Enter on this (the pipeline) thread, run the scriptblock as & would, restore on every path.
+                # Output is collected and written only after the thread is back: what runs further down the
+                # pipeline runs on this same thread and must not run inside the namespace.
+                $handle = $null; $scope = $null
+                $threadsBefore = $hygiene::ThreadCount()
+                try {
+                    try {
+                        $handle = [NetnsPS.Core.Namespaces.NamespaceHandle]::Open($t.Path, $t.Name)
+                        $scope = [NetnsPS.Core.Namespaces.NamespaceExecutor]::Enter($handle)
+                    }
+                    catch [NetnsPS.Core.Interop.NetnsException] {
+                        $PSCmdlet.WriteError([NetnsPS.Commands.NetnsCmdlet]::ToErrorRecord($_.Exception, $t.Name))
+                        continue
+                    }
+                    $output = & $ScriptBlock @ArgumentList
+                }
+                finally {
+                    if ($null -ne $scope) {
+                        try { $scope.Dispose() }
+                        catch {
+                            # The pipeline thread cannot be discarded like our own threads; running later commands
+                            # in the wrong namespace would be worse than stopping.
+                            [Environment]::FailFast("NetnsPS: the PowerShell pipeline thread could not be returned to its network namespace ($_); stopping the process.")
+                        }
+                    }
+                    if ($null -ne $handle) { $handle.Dispose() }
+                }
+                if ($hygiene::ThreadCount() -gt $threadsBefore) {
+                    # Threads started while we were inside inherited the namespace; say so.
+                    $stuck = $hygiene::ThreadsIn($t.Identity.Inode)
+                    if ($stuck.Count) {
+                        $names = ($stuck | ForEach-Object { "$($_.Item1) ($($_.Item2))" }) -join ', '
+                        $msg = "$($stuck.Count) thread(s) started while inside '$($t.Name)' inherited it: $names. Work they run happens inside '$($t.Name)' until they exit; code that must not escape or leak belongs in -FilePath or a separate process."
+                        if ($stuck.Item2 | Where-Object { $_ -notlike '.NET Tiered*' }) { Write-Warning $msg } else { Write-Verbose $msg }
+                    }
+                }
+                foreach ($o in $output) {
+                    if ($tag) { Add-Member -InputObject ($o = [psobject]::new($o)) -NotePropertyName NetNamespace -NotePropertyValue $t.Name -Force }
+                    $o
+                }
+            }
+            else {
+                # A native program with ip netns exec semantics, forked from a prepared, then discarded, thread.
+                $psi = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+                $psi.UseShellExecute = $false
+                $psi.RedirectStandardOutput = $true
+                $cwd = $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
+                if ($cwd -and (Test-Path -LiteralPath $cwd -PathType Container)) { $psi.WorkingDirectory = $cwd }
+                foreach ($a in $ArgumentList) { $psi.ArgumentList.Add([string]$a) }
+                try { $proc = [NetnsPS.Core.Namespaces.NetnsExec]::Start($t.Name, $psi) }
+                catch [NetnsPS.Core.Interop.NetnsException] {
+                    $PSCmdlet.WriteError([NetnsPS.Commands.NetnsCmdlet]::ToErrorRecord($_.Exception, $FilePath))
+                    continue
+                }
+                try {
+                    while ($null -ne ($line = $proc.StandardOutput.ReadLine())) {
+                        if ($tag) { $line = [psobject]::new($line); Add-Member -InputObject $line -NotePropertyName NetNamespace -NotePropertyValue $t.Name }
+                        $line
+                    }
+                    $proc.WaitForExit()
+                    $global:LASTEXITCODE = $proc.ExitCode
+                }
+                finally {
+                    if (-not $proc.HasExited) { $proc.Kill($true) }   # Ctrl+C or a stopped pipeline
+                    $proc.Dispose()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace NetnsPS.Core.Namespaces;
+
+/// <summary>
+/// A thread created while another thread is inside a namespace inherits that namespace. Code running on the
+/// PowerShell pipeline thread inside a namespace can make the .NET runtime start such threads (the background GC
+/// thread, thread-pool workers, the tiered-compilation worker). This class starts the long-lived ones before any
+/// namespace is entered, and finds threads of this process that are inside a given namespace afterwards.
+/// </summary>
+public static class ThreadHygiene
+{
+    private static int s_warm;
+
+    /// <summary>Starts the runtime's lazily created long-lived threads now, from a thread in the home namespace.</summary>
+    public static void WarmUp()
+    {
+        if (Interlocked.Exchange(ref s_warm, 1) == 1) return;
+        // The background GC thread is created by the first background collection and lives forever.
+        GC.Collect(2, GCCollectionMode.Forced, blocking: false);
+        // A few thread-pool workers, so work queued later finds idle workers instead of creating new ones.
+        int n = Math.Max(2, Environment.ProcessorCount);
+        using var all = new CountdownEvent(n);
+        using var release = new ManualResetEventSlim();
+        for (int i = 0; i < n; i++)
+            ThreadPool.UnsafeQueueUserWorkItem(_ => { all.Signal(); release.Wait(TimeSpan.FromSeconds(2)); }, null);
+        all.Wait(TimeSpan.FromSeconds(2));
+        release.Set();
+        GC.WaitForPendingFinalizers();
+    }
+
+    /// <summary>Number of threads of this process (field 20 of /proc/self/stat).</summary>
+    public static int ThreadCount()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var afterComm = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(afterComm[17]); // fields 3.. start at index 0, num_threads is field 20
+    }
+
+    /// <summary>Threads of this process inside the namespace with <paramref name="inode"/>: (tid, name).</summary>
+    public static List<(int Tid, string Name)> ThreadsIn(ulong inode)
+    {
+        var list = new List<(int, string)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            if (!ProcScanner.TryReadNetInode(dir + "/ns/net", out var ino) || ino != inode) continue;
+            string name;
+            try { name = File.ReadAllText(dir + "/comm").TrimEnd('\n'); } catch (IOException) { name = "?"; }
+            list.Add((int.Parse(Path.GetFileName(dir)), name));
+        }
+        return list;
+    }
+}

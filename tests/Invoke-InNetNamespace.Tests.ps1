@@ -1,0 +1,159 @@
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
+    $script:A = "${Prefix}a"; $script:B = "${Prefix}b"
+    New-NetNamespace -Name $A, $B | Out-Null
+    $script:inoA = Get-FileInode "/run/netns/$A"
+    $script:inoB = Get-FileInode "/run/netns/$B"
+    $script:hostLink = (Get-Item /proc/thread-self/ns/net).LinkTarget
+    function Get-ThreadNs { (Get-Item /proc/thread-self/ns/net).LinkTarget }
+    $script:createdEtcNetns = -not (Test-Path /etc/netns)
+}
+AfterAll {
+    Remove-TestLeftovers
+    if ($createdEtcNetns -and (Test-Path /etc/netns) -and -not (Get-ChildItem /etc/netns)) { Remove-Item /etc/netns }
+}
+
+Describe 'Invoke-InNetNamespace -ScriptBlock' {
+    It 'runs inside the namespace (same inode as ls -i) and restores the thread' {
+        Invoke-InNetNamespace $A { (Get-Item /proc/thread-self/ns/net).LinkTarget } | Should -Be "net:[$inoA]"
+        Get-ThreadNs | Should -Be $hostLink
+    }
+
+    It 'sees the caller''s variables and $args, and native commands run inside' {
+        $local = 'from-caller'
+        $out = Invoke-InNetNamespace $A { "$local $($args -join ',')"; (ip -j link | ConvertFrom-Json).ifname } -ArgumentList 1, 2
+        $out[0] | Should -Be 'from-caller 1,2'
+        $out[1..($out.Count - 1)] | Should -Be ((ip -n $A -j link | ConvertFrom-Json).ifname)
+    }
+
+    It 'lets errors and warnings flow to the caller' {
+        $ErrorActionPreference = 'Continue'   # Pester runs tests with Stop; a script's own default is Continue
+        $ev = $null; $wv = $null
+        $out = Invoke-InNetNamespace $A { Write-Error 'inner error'; Write-Warning 'inner warning'; 'done' } -ErrorVariable ev -WarningVariable wv -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $out | Should -Be 'done'
+        "$ev" | Should -Match 'inner error'
+        "$wv" | Should -Match 'inner warning'
+    }
+
+    It 'restores the thread after <Case>' -ForEach @(
+        @{ Case = 'a throw'; Run = { param($n) try { Invoke-InNetNamespace $n { throw 'boom' } } catch { } } }
+        @{ Case = 'a terminating cmdlet error'; Run = { param($n) try { Invoke-InNetNamespace $n { Get-Item /nonexistent -ErrorAction Stop } } catch { } } }
+        @{ Case = 'Select-Object -First 1 downstream'; Run = { param($n) Invoke-InNetNamespace $n { 1..100 } | Select-Object -First 1 | Out-Null } }
+        @{ Case = 'break inside'; Run = { param($n) foreach ($i in 1) { Invoke-InNetNamespace $n { 1 } | Out-Null; break } } }
+    ) {
+        & $Run $A
+        Get-ThreadNs | Should -Be $hostLink
+        Get-TasksInNamespace $inoA | Should -BeNullOrEmpty
+    }
+
+    It 'propagates a throw as a terminating error' {
+        { Invoke-InNetNamespace $A { throw 'boom' } } | Should -Throw 'boom'
+    }
+
+    It 'restores every thread when the pipeline is stopped (Ctrl+C) mid-run' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$env:NETNSPS_MODULE_PATH'; Invoke-InNetNamespace '$A' { Start-Sleep -Seconds 20 }")
+        $h = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while (-not (Get-TasksInNamespace $inoA) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        Get-TasksInNamespace $inoA | Should -Not -BeNullOrEmpty -Because 'the runspace thread is inside while the script runs'
+        $ps.Stop()
+        try { $ps.EndInvoke($h) } catch { }
+        $ps.Dispose()
+        Get-TasksInNamespace $inoA | Should -BeNullOrEmpty
+    }
+
+    It 'supports nested calls, each restoring to the right namespace' {
+        $b = $B
+        $out = Invoke-InNetNamespace $A {
+            (Get-Item /proc/thread-self/ns/net).LinkTarget
+            Invoke-InNetNamespace $b { (Get-Item /proc/thread-self/ns/net).LinkTarget }
+            (Get-Item /proc/thread-self/ns/net).LinkTarget
+        }
+        $out | Should -Be "net:[$inoA]", "net:[$inoB]", "net:[$inoA]"
+        Get-ThreadNs | Should -Be $hostLink
+    }
+
+    It 'tags output with the namespace when several run' {
+        $out = Invoke-InNetNamespace "${Prefix}*" { (Get-Item /proc/thread-self/ns/net).LinkTarget }
+        $out.Count | Should -Be 2
+        ($out | Where-Object NetNamespace -eq $A) | Should -Be "net:[$inoA]"
+        ($out | Where-Object NetNamespace -eq $B) | Should -Be "net:[$inoB]"
+    }
+
+    It 'stays restored and leaks no descriptors over 10,000 calls' {
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+        $fds = (Get-ChildItem /proc/self/fd).Count
+        $bad = 0
+        for ($i = 0; $i -lt 10000; $i++) {
+            $inside = Invoke-InNetNamespace $A { (Get-Item /proc/thread-self/ns/net).LinkTarget }
+            if ($inside -ne "net:[$inoA]") { $bad++ }
+        }
+        $bad | Should -Be 0
+        Get-ThreadNs | Should -Be $hostLink
+        # The runtime may have started its tiered-compilation worker from inside (it inherits the namespace and
+        # exits after a few idle seconds); nothing else may remain.
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        while ((Get-TasksInNamespace $inoA) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        Get-TasksInNamespace $inoA | Should -BeNullOrEmpty
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+        (Get-ChildItem /proc/self/fd).Count | Should -BeLessOrEqual ($fds + 2)
+    }
+
+    It 'gives NamespaceNotFound for a missing namespace' {
+        { Invoke-InNetNamespace "${Prefix}none" { 1 } -ErrorAction Stop } | Should -Throw -ErrorId 'NamespaceNotFound,Invoke-InNetNamespace'
+    }
+
+    It '-All runs once in every named namespace (in a private mount namespace with its own /run/netns)' {
+        $cmd = "Import-Module '$env:NETNSPS_MODULE_PATH'; New-NetNamespace -Name x1, x2, x3 | Out-Null; (Invoke-InNetNamespace -All { (Get-Item /proc/thread-self/ns/net).LinkTarget } | ForEach-Object { `$_.NetNamespace + '=' + `$_ }) -join ';'; Remove-NetNamespace -All -Confirm:`$false"
+        $sh = "mount -t tmpfs none /run/netns && exec dotnet pwsh -NoProfile -NonInteractive -Command `"`$0`""
+        Push-Location (Split-Path $PSScriptRoot)
+        try { $out = unshare --mount --propagation private sh -c $sh $cmd 2>&1 }
+        finally { Pop-Location }
+        $parts = "$out" -split ';'
+        $parts.Count | Should -Be 3
+        ($parts | ForEach-Object { ($_ -split '=')[0] }) | Should -Be 'x1', 'x2', 'x3'
+        ($parts | ForEach-Object { ($_ -split '=')[1] } | Sort-Object -Unique).Count | Should -Be 3
+    }
+}
+
+Describe 'Invoke-InNetNamespace -FilePath (ip netns exec semantics)' {
+    BeforeAll {
+        New-NetVethPair -Name x0 -PeerName x1 -Namespace $A | Out-Null
+        New-Item -ItemType Directory -Path "/etc/netns/$A" -Force | Out-Null
+        Set-Content "/etc/netns/$A/resolv.conf" 'nameserver 192.0.2.53'
+    }
+
+    It 'shows /etc/netns/NAME/resolv.conf to the program, and not to anyone else' {
+        Invoke-InNetNamespace $A -FilePath cat -ArgumentList /etc/resolv.conf | Should -Be 'nameserver 192.0.2.53'
+        Get-Content /etc/resolv.conf | Should -Not -Contain 'nameserver 192.0.2.53'
+        (ip netns exec $A cat /etc/resolv.conf) | Should -Be 'nameserver 192.0.2.53'   # the same as ip does
+    }
+
+    It 'shows the namespace''s devices in /sys/class/net, and leaves the host''s /sys alone' {
+        $hostSys = (Get-ChildItem /sys/class/net).Name | Sort-Object
+        (Invoke-InNetNamespace $A -FilePath ls -ArgumentList /sys/class/net | Sort-Object) | Should -Be ((ip -n $A -j link | ConvertFrom-Json).ifname | Sort-Object)
+        (Get-ChildItem /sys/class/net).Name | Sort-Object | Should -Be $hostSys
+        Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq '/sys' } | Should -HaveCount 1
+    }
+
+    It 'sets $LASTEXITCODE to the program''s exit code' {
+        Invoke-InNetNamespace $A -FilePath sh -ArgumentList '-c', 'exit 7'
+        $LASTEXITCODE | Should -Be 7
+        Invoke-InNetNamespace $A -FilePath true
+        $LASTEXITCODE | Should -Be 0
+    }
+
+    It 'runs the program in the namespace' {
+        $link = Invoke-InNetNamespace $A -FilePath readlink -ArgumentList /proc/self/ns/net
+        $link | Should -Be "net:[$inoA]"
+        Get-ThreadNs | Should -Be $hostLink
+        Get-TasksInNamespace $inoA | Should -BeNullOrEmpty
+    }
+
+    It 'gives ProgramNotFound for a program that does not exist' {
+        { Invoke-InNetNamespace $A -FilePath "/nonexistent/${Prefix}prog" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ProgramNotFound,Invoke-InNetNamespace'
+    }
+}

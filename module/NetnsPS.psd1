@@ -17,6 +17,8 @@
         'Get-NetNamespace'
         'Remove-NetNamespace'
         'Get-NetNamespaceProcess'
+        'New-NetNamespaceSession'
+        'New-NetNamespaceSocket'
         'Get-NetNamespaceAdapter'
         'Move-NetAdapterToNamespace'
         'New-NetVethPair'
@@ -31,7 +33,7 @@
         'Get-NetNamespaceSysctl'
         'Set-NetNamespaceSysctl'
     )
-    FunctionsToExport    = @('Invoke-InNetNamespace')
+    FunctionsToExport    = @('Invoke-InNetNamespace', 'Enter-NetNamespace')
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{

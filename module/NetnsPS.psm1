@@ -29,7 +29,13 @@ function Invoke-InNetNamespace {
         [string] $FilePath,
 
         [Alias('Args')]
-        [object[]] $ArgumentList = @()
+        [object[]] $ArgumentList = @(),
+
+        # Run the scriptblock in a separate PowerShell process started inside the namespace, so that nothing in it
+        # (thread pool, async, jobs) can escape. Your variables are not there: pass values with -ArgumentList.
+        [Parameter(ParameterSetName = 'ScriptBlock')]
+        [Parameter(ParameterSetName = 'ScriptBlockAll')]
+        [switch] $Isolated
     )
 
     begin {
@@ -77,7 +83,19 @@ function Invoke-InNetNamespace {
                 $PSCmdlet.WriteError([NetnsPS.Commands.NetnsCmdlet]::ToErrorRecord($ex, $t.Name))
                 continue
             }
-            if ($PSCmdlet.ParameterSetName -like 'ScriptBlock*') {
+            if ($Isolated) {
+                $session = $null
+                try {
+                    $session = New-NetNamespaceSession -Namespace $t.Name -ErrorAction Stop
+                    $output = Invoke-Command -Session $session -ScriptBlock $ScriptBlock -ArgumentList $ArgumentList
+                }
+                finally { if ($null -ne $session) { Remove-PSSession -Session $session } }
+                foreach ($o in $output) {
+                    if ($tag) { Add-Member -InputObject ($o = [psobject]::new($o)) -NotePropertyName NetNamespace -NotePropertyValue $t.Name -Force }
+                    $o
+                }
+            }
+            elseif ($PSCmdlet.ParameterSetName -like 'ScriptBlock*') {
                 # Enter on this (the pipeline) thread, run the scriptblock as & would, restore on every path.
                 # Output is collected and written only after the thread is back: what runs further down the
                 # pipeline runs on this same thread and must not run inside the namespace.
@@ -147,4 +165,29 @@ function Invoke-InNetNamespace {
             }
         }
     }
+}
+
+
+function Enter-NetNamespace {
+    # .ExternalHelp NetnsPS.dll-Help.xml
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Alias('NetNs', 'ns')]
+        [NetnsPS.NamespaceTransformation()]
+        [ArgumentCompleter([NetnsPS.NamespaceNameCompleter])]
+        [ValidateNotNullOrEmpty()]
+        [string] $Namespace
+    )
+    # An interactive PowerShell inside the namespace (the PowerShell form of `ip netns exec NAME bash`): a session
+    # process started inside it, whose prompt names the namespace. Exit with Exit-PSSession (or exit); the session is
+    # removed then.
+    $session = New-NetNamespaceSession -Namespace $Namespace -ErrorAction Stop
+    Invoke-Command -Session $session -ArgumentList $Namespace -ScriptBlock {
+        param($name)
+        $global:__netnsName = $name
+        function global:prompt { "[netns:$global:__netnsName] PS $($executionContext.SessionState.Path.CurrentLocation)> " }
+        # Remove the session when the user leaves it.
+    }
+    Enter-PSSession -Session $session
 }

@@ -18,6 +18,7 @@ public static class NetnsExec
     public static Process Start(string name, ProcessStartInfo psi)
     {
         NamespaceStore.ValidateName(name);
+        ThreadHygiene.WarmUp();
         using var ns = NamespaceHandle.Open(NamespaceStore.PathOf(name), name);
         Process? process = null;
         Exception? failure = null;
@@ -42,7 +43,7 @@ public static class NetnsExec
     }
 
     /// <summary>Makes the calling thread look like `ip netns exec NAME` to anything it forks.</summary>
-    internal static void Prepare(string name, NamespaceHandle ns)
+    public static void Prepare(string name, NamespaceHandle ns)
     {
         if (Libc.SetNs(ns, Libc.CLONE_NEWNET) != 0)
             throw Sys.Error("NamespaceEnterFailed", $"Cannot enter network namespace '{name}'", name);

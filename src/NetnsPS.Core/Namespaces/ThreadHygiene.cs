@@ -9,6 +9,7 @@ namespace NetnsPS.Core.Namespaces;
 public static class ThreadHygiene
 {
     private static int s_warm;
+    private static readonly ManualResetEvent s_never = new(false);
 
     /// <summary>Starts the runtime's lazily created long-lived threads now, from a thread in the home namespace.</summary>
     public static void WarmUp()
@@ -24,6 +25,9 @@ public static class ThreadHygiene
             ThreadPool.UnsafeQueueUserWorkItem(_ => { all.Signal(); release.Wait(TimeSpan.FromSeconds(2)); }, null);
         all.Wait(TimeSpan.FromSeconds(2));
         release.Set();
+        // The thread-pool wait thread (Process uses it to watch for exits) is created by the first registered wait
+        // and ends when it has none: keep one registration forever so it is created here and stays.
+        ThreadPool.UnsafeRegisterWaitForSingleObject(s_never, (_, _) => { }, null, Timeout.Infinite, executeOnlyOnce: true);
         GC.WaitForPendingFinalizers();
     }
 

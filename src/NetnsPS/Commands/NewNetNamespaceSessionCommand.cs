@@ -1,0 +1,107 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Reflection;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+
+namespace NetnsPS.Commands;
+
+/// <summary>
+/// New-NetNamespaceSession: a PowerShell child process started inside the namespace (with ip-netns-exec semantics),
+/// as a PSSession for Invoke-Command, Enter-PSSession and Remove-PSSession. Everything in that process, thread pool
+/// and async code included, runs inside the namespace.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "NetNamespaceSession")]
+[OutputType(typeof(PSSession))]
+public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs", "ns")]
+    [NamespaceTransformation]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] Namespace { get; set; } = Array.Empty<string>();
+
+    /// <summary>Session name; default "netns:NAME".</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        RequireSysAdmin("Starting a session in a network namespace");
+        ThreadHygiene.WarmUp();
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var ns in ResolveNamespaces(Namespace))
+        {
+            try { WriteObject(Open(ns)); }
+            catch (NetnsException ex) { WriteNetnsError(ex, ns.Name); }
+        }
+    }
+
+    /// <summary>
+    /// new PowerShellProcessInstance() + RunspaceFactory.CreateOutOfProcessRunspace(TypeTable, instance): both exist in
+    /// every PowerShell 7 but not in the PowerShellStandard reference the module compiles against, hence reflection.
+    /// </summary>
+    private static Runspace CreateOutOfProcessRunspace(object instance)
+    {
+        var instanceType = instance.GetType();
+        var factory = typeof(RunspaceFactory).GetMethod("CreateOutOfProcessRunspace", BindingFlags.Public | BindingFlags.Static,
+            new[] { typeof(TypeTable), instanceType })
+            ?? throw new NetnsException("SessionStartFailed", Errno.EOPNOTSUPP, "RunspaceFactory.CreateOutOfProcessRunspace is not available.", null);
+        return (Runspace)factory.Invoke(null, new[] { TypeTable.LoadDefaultTypeFiles(), instance })!;
+    }
+
+    private PSSession Open(NamespaceEntry ns)
+    {
+        if (ns.IsStale) throw new NetnsException("NamespaceStale", Errno.EINVAL, $"'{ns.Path}' is a stale entry, not a namespace.", ns.Name);
+        using var handle = NamespaceHandle.Open(ns.Path, ns.Name);
+        var instanceType = typeof(PSObject).Assembly.GetType("System.Management.Automation.Runspaces.PowerShellProcessInstance", throwOnError: true)!;
+        var instance = Activator.CreateInstance(instanceType)!;
+        var start = instanceType.GetMethod("Start", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, Type.EmptyTypes)
+            ?? throw new NetnsException("SessionStartFailed", Errno.EOPNOTSUPP, "PowerShellProcessInstance.Start is not available.", ns.Name);
+        Exception? failure = null;
+        // Only the fork happens on the prepared thread (namespace + private mount namespace), which then ends; the
+        // session's own threads (pipe readers, waits) are created later from this thread, in the caller's namespace.
+        var t = new Thread(() =>
+        {
+            try
+            {
+                NetnsExec.Prepare(ns.Name, handle);
+                start.Invoke(instance, null);
+            }
+            catch (Exception ex) { failure = ex is TargetInvocationException { InnerException: not null } tie ? tie.InnerException! : ex; }
+        }) { IsBackground = true, Name = $"NetnsPS session {ns.Name}" };
+        t.Start();
+        t.Join();
+        if (failure is NetnsException ne) throw ne;
+        Runspace? runspace = null;
+        try
+        {
+            if (failure is not null) throw failure;
+            runspace = CreateOutOfProcessRunspace(instance);
+            // We started the child ourselves, so make sure it ends with the session (Remove-PSSession, Exit).
+            var child = (System.Diagnostics.Process?)instanceType.GetProperty("Process")?.GetValue(instance);
+            runspace.StateChanged += (_, e) =>
+            {
+                if (e.RunspaceStateInfo.State is RunspaceState.Closed or RunspaceState.Broken)
+                    try { if (child is { HasExited: false }) child.Kill(); } catch (InvalidOperationException) { }
+            };
+            runspace.Open();
+        }
+        catch (Exception ex) when (ex is not NetnsException)
+        {
+            runspace?.Dispose();
+            throw new NetnsException("SessionStartFailed", Errno.EIO, $"Cannot start a PowerShell session in '{ns.Name}': {ex.Message}", ns.Name, ex);
+        }
+        var create = typeof(PSSession).GetMethod("Create", BindingFlags.Public | BindingFlags.Static,
+            new[] { typeof(Runspace), typeof(string), typeof(PSCmdlet) })
+            ?? throw new NetnsException("SessionStartFailed", Errno.EOPNOTSUPP, "PSSession.Create is not available in this PowerShell (7.x needed).", ns.Name);
+        var session = (PSSession)create.Invoke(null, new object[] { runspace!, "NetNamespace", this })!;
+        typeof(PSSession).GetProperty("Name")?.SetValue(session, Name ?? $"netns:{ns.Name}");
+        return session;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Net.Sockets;
+using System.Management.Automation;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+
+namespace NetnsPS.Commands;
+
+/// <summary>
+/// New-NetNamespaceSocket: a .NET Socket created inside a namespace. A socket belongs to the namespace it was created
+/// in for its whole life, so it can then be used from any thread, async code and the thread pool included.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "NetNamespaceSocket")]
+[OutputType(typeof(Socket))]
+public sealed class NewNetNamespaceSocketCommand : NetnsCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs", "ns")]
+    [NamespaceTransformation]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] Namespace { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    public AddressFamily AddressFamily { get; set; } = AddressFamily.InterNetwork;
+
+    [Parameter]
+    public SocketType SocketType { get; set; } = SocketType.Stream;
+
+    [Parameter]
+    public ProtocolType ProtocolType { get; set; } = ProtocolType.Tcp;
+
+    protected override void BeginProcessing() => RequireSysAdmin("Creating a socket in a network namespace");
+
+    protected override void ProcessRecord()
+    {
+        foreach (var ns in ResolveNamespaces(Namespace))
+        {
+            try
+            {
+                if (ns.IsStale) throw new NetnsException("NamespaceStale", Errno.EINVAL, $"'{ns.Path}' is a stale entry, not a namespace.", ns.Name);
+                using var handle = NamespaceHandle.Open(ns.Path, ns.Name);
+                // Created on the shared namespace thread inside the namespace, which is restored afterwards.
+                var socket = SharedNamespaceThread.InvokeIn(handle, () => new Socket(AddressFamily, SocketType, ProtocolType));
+                var o = PSObject.AsPSObject(socket);
+                o.Properties.Add(new PSNoteProperty("NetNamespace", ns.Name));
+                WriteObject(o);
+            }
+            catch (NetnsException ex) { WriteNetnsError(ex, ns.Name); }
+            catch (SocketException ex)
+            {
+                WriteError(new ErrorRecord(ex, "SocketCreateFailed", ErrorCategory.InvalidArgument, ns.Name));
+            }
+        }
+    }
+}

@@ -171,6 +171,7 @@ function Invoke-InNetNamespace {
 function Enter-NetNamespace {
     # .ExternalHelp NetnsPS.dll-Help.xml
     [CmdletBinding()]
+    [OutputType([void])]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
         [Alias('NetNs', 'ns')]

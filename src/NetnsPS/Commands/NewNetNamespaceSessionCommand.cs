@@ -11,7 +11,7 @@ namespace NetnsPS.Commands;
 /// as a PSSession for Invoke-Command, Enter-PSSession and Remove-PSSession. Everything in that process, thread pool
 /// and async code included, runs inside the namespace.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "NetNamespaceSession")]
+[Cmdlet(VerbsCommon.New, "NetNamespaceSession", SupportsShouldProcess = true)]
 [OutputType(typeof(PSSession))]
 public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
 {
@@ -37,6 +37,7 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
     {
         foreach (var ns in ResolveNamespaces(Namespace))
         {
+            if (!ShouldProcess(ns.Name, "Start a PowerShell session process inside the namespace")) continue;
             try { WriteObject(Open(ns)); }
             catch (NetnsException ex) { WriteNetnsError(ex, ns.Name); }
         }

@@ -9,7 +9,7 @@ namespace NetnsPS.Commands;
 /// New-NetNamespaceSocket: a .NET Socket created inside a namespace. A socket belongs to the namespace it was created
 /// in for its whole life, so it can then be used from any thread, async code and the thread pool included.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "NetNamespaceSocket")]
+[Cmdlet(VerbsCommon.New, "NetNamespaceSocket", SupportsShouldProcess = true)]
 [OutputType(typeof(Socket))]
 public sealed class NewNetNamespaceSocketCommand : NetnsCmdlet
 {
@@ -35,6 +35,7 @@ public sealed class NewNetNamespaceSocketCommand : NetnsCmdlet
     {
         foreach (var ns in ResolveNamespaces(Namespace))
         {
+            if (!ShouldProcess(ns.Name, "Create a socket inside the namespace")) continue;
             try
             {
                 if (ns.IsStale) throw new NetnsException("NamespaceStale", Errno.EINVAL, $"'{ns.Path}' is a stale entry, not a namespace.", ns.Name);

@@ -31,6 +31,9 @@ param(
     # Number of namespaces whose adapters and addresses the listing benchmark reads.
     [int] $AdapterBenchCount = 100,
 
+    # Number of native program starts per variant in the exec benchmark.
+    [int] $ExecBenchCount = 100,
+
     # Pester test name filter (-FullNameFilter), e.g. '*Remove*'.
     [string[]] $TestName
 )
@@ -147,6 +150,7 @@ function Invoke-Bench {
     $module = "$(Get-ModuleOutputPath)/NetnsPS.psd1"
     Invoke-ChildPwsh "& '$Root/bench/Invoke-LifecycleBenchmark.ps1' -ModulePath '$module' -Count $BenchCount -OutputDir '$Output/bench'" | Out-Null
     Invoke-ChildPwsh "& '$Root/bench/Invoke-AdapterBenchmark.ps1' -ModulePath '$module' -Count $AdapterBenchCount -OutputDir '$Output/bench'" | Out-Null
+    Invoke-ChildPwsh "& '$Root/bench/Invoke-ExecBenchmark.ps1' -ModulePath '$module' -Count $ExecBenchCount -OutputDir '$Output/bench'" | Out-Null
 }
 
 foreach ($t in $Task) {

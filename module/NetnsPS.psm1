@@ -52,6 +52,7 @@ function Invoke-InNetNamespace {
     process {
         # Which namespaces: every named one, or names with wildcards (a literal that is missing is an error).
         $targets = [System.Collections.Generic.List[object]]::new()
+        $seen = [System.Collections.Generic.HashSet[string]]::new([StringComparer]::Ordinal)
         if ($All) {
             foreach ($e in $store::List()) { if (-not $e.IsStale) { $targets.Add($e) } }
         }
@@ -61,7 +62,7 @@ function Invoke-InNetNamespace {
                 if ([WildcardPattern]::ContainsWildcardCharacters($n)) {
                     if ($null -eq $listed) { $listed = $store::List() }
                     $p = [WildcardPattern]::new($n, 'IgnoreCase, CultureInvariant')
-                    foreach ($e in $listed) { if ($p.IsMatch($e.Name) -and -not ($targets.Name -ccontains $e.Name)) { $targets.Add($e) } }
+                    foreach ($e in $listed) { if ($p.IsMatch($e.Name) -and $seen.Add($e.Name)) { $targets.Add($e) } }
                     continue
                 }
                 try { $found = $store::Find($n) }
@@ -72,7 +73,7 @@ function Invoke-InNetNamespace {
                     $PSCmdlet.WriteError([NetnsPS.Commands.NetnsCmdlet]::ToErrorRecord($ex, $n))
                     continue
                 }
-                if (-not ($targets.Name -ccontains $found.Name)) { $targets.Add($found) }
+                if ($seen.Add($found.Name)) { $targets.Add($found) }
             }
         }
         $tag = $All -or $targets.Count -gt 1
@@ -99,13 +100,9 @@ function Invoke-InNetNamespace {
                 # Enter on this (the pipeline) thread, run the scriptblock as & would, restore on every path.
                 # Output is collected and written only after the thread is back: what runs further down the
                 # pipeline runs on this same thread and must not run inside the namespace.
-                $handle = $null; $scope = $null
-                $threadsBefore = $hygiene::ThreadCount()
+                $call = $null
                 try {
-                    try {
-                        $handle = [NetnsPS.Core.Namespaces.NamespaceHandle]::Open($t.Path, $t.Name)
-                        $scope = [NetnsPS.Core.Namespaces.NamespaceExecutor]::Enter($handle)
-                    }
+                    try { $call = [NetnsPS.Core.Namespaces.InProcessCall]::Begin($t.Path, $t.Name, $t.Identity.Inode) }
                     catch [NetnsPS.Core.Interop.NetnsException] {
                         $PSCmdlet.WriteError([NetnsPS.Commands.NetnsCmdlet]::ToErrorRecord($_.Exception, $t.Name))
                         continue
@@ -113,24 +110,20 @@ function Invoke-InNetNamespace {
                     $output = & $ScriptBlock @ArgumentList
                 }
                 finally {
-                    if ($null -ne $scope) {
-                        try { $scope.Dispose() }
+                    if ($null -ne $call) {
+                        try { $stuck = $call.End() }
                         catch {
                             # The pipeline thread cannot be discarded like our own threads; running later commands
                             # in the wrong namespace would be worse than stopping.
                             [Environment]::FailFast("NetnsPS: the PowerShell pipeline thread could not be returned to its network namespace ($_); stopping the process.")
                         }
                     }
-                    if ($null -ne $handle) { $handle.Dispose() }
                 }
-                if ($hygiene::ThreadCount() -gt $threadsBefore) {
+                if ($stuck.Count) {
                     # Threads started while we were inside inherited the namespace; say so.
-                    $stuck = $hygiene::ThreadsIn($t.Identity.Inode)
-                    if ($stuck.Count) {
-                        $names = ($stuck | ForEach-Object { "$($_.Item1) ($($_.Item2))" }) -join ', '
-                        $msg = "$($stuck.Count) thread(s) started while inside '$($t.Name)' inherited it: $names. Work they run happens inside '$($t.Name)' until they exit; code that must not escape or leak belongs in -FilePath or a separate process."
-                        if ($stuck.Item2 | Where-Object { $_ -notlike '.NET Tiered*' }) { Write-Warning $msg } else { Write-Verbose $msg }
-                    }
+                    $names = ($stuck | ForEach-Object { "$($_.Item1) ($($_.Item2))" }) -join ', '
+                    $msg = "$($stuck.Count) thread(s) started while inside '$($t.Name)' inherited it: $names. Work they run happens inside '$($t.Name)' until they exit; use -Isolated for code that must not leak."
+                    if ($stuck.Item2 | Where-Object { $_ -notlike '.NET Tiered*' }) { Write-Warning $msg } else { Write-Verbose $msg }
                 }
                 foreach ($o in $output) {
                     if ($tag) { Add-Member -InputObject ($o = [psobject]::new($o)) -NotePropertyName NetNamespace -NotePropertyValue $t.Name -Force }

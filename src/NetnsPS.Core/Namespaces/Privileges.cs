@@ -17,5 +17,16 @@ public static class Privileges
         return 0;
     }
 
-    public static bool Has(int capability) => (EffectiveCapabilities() & (1UL << capability)) != 0;
+    private static ulong s_seen;
+
+    /// <summary>Whether the process has the capability; a capability once seen is remembered (they are not given back in practice).</summary>
+    public static bool Has(int capability)
+    {
+        ulong bit = 1UL << capability;
+        if ((Volatile.Read(ref s_seen) & bit) != 0) return true;
+        var eff = EffectiveCapabilities();
+        if ((eff & bit) == 0) return false;
+        Interlocked.Or(ref s_seen, eff);
+        return true;
+    }
 }

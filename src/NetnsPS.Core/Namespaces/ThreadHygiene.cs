@@ -32,11 +32,20 @@ public static class ThreadHygiene
     }
 
     /// <summary>Number of threads of this process (field 20 of /proc/self/stat).</summary>
-    public static int ThreadCount()
+    public static unsafe int ThreadCount()
     {
-        var stat = File.ReadAllText("/proc/self/stat");
-        var afterComm = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return int.Parse(afterComm[17]); // fields 3.. start at index 0, num_threads is field 20
+        // One read of /proc/self/stat into a stack buffer; num_threads is field 20 (the 18th after the comm).
+        Span<byte> buf = stackalloc byte[1024];
+        int n;
+        using (var fs = new FileStream("/proc/self/stat", FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None))
+            n = fs.Read(buf);
+        var s = buf[..n];
+        int i = s.LastIndexOf((byte)')') + 2;
+        for (int field = 0; field < 17 && i < s.Length; i++)
+            if (s[i] == (byte)' ') field++;
+        int v = 0;
+        for (; i < s.Length && s[i] >= (byte)'0' && s[i] <= (byte)'9'; i++) v = v * 10 + (s[i] - '0');
+        return v;
     }
 
     /// <summary>Threads of this process inside the namespace with <paramref name="inode"/>: (tid, name).</summary>

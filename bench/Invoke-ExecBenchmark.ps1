@@ -1,0 +1,76 @@
+<#
+.SYNOPSIS
+    Running code inside a namespace: in-process overhead, native program starts, session start, in one run.
+.DESCRIPTION
+      in-process      Invoke-InNetNamespace NS { 1 } against & { 1 }, N calls; reports the overhead per call
+      native x Count  `true` started Count times, each way started as a process from this pwsh:
+                        bare spawn (no namespace), Invoke-InNetNamespace -FilePath true,
+                        ip netns exec NS true, nsenter --net=/run/netns/NS true
+      session         New-NetNamespaceSession + Remove-PSSession, median of Rounds
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [int] $Calls = 5000,
+    [int] $Count = 100,
+    [int] $Rounds = 3,
+    [string] $OutputDir = (Join-Path $PSScriptRoot '../output/bench')
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
+$ns = "nnxb$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+
+function Get-Median([double[]] $v) { $s = $v | Sort-Object; $s[[int][math]::Floor($s.Count / 2)] }
+function Measure-Ms([scriptblock] $b) { $sw = [Diagnostics.Stopwatch]::StartNew(); & $b | Out-Null; $sw.Elapsed.TotalMilliseconds }
+function Start-Wait([string] $file, [string[]] $argv) {
+    $psi = [Diagnostics.ProcessStartInfo]::new($file); foreach ($a in $argv) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $p = [Diagnostics.Process]::Start($psi); $p.WaitForExit(); $p.Dispose()
+}
+
+try {
+    New-NetNamespace -Name $ns | Out-Null
+    $true_ = (Get-Command true -CommandType Application)[0].Source
+    $rows = @()
+
+    # in-process
+    $inproc = @(); $plain = @()
+    for ($r = 0; $r -lt $Rounds; $r++) {
+        $plain += Measure-Ms { for ($i = 0; $i -lt $Calls; $i++) { $null = & { 1 } } }
+        $inproc += Measure-Ms { for ($i = 0; $i -lt $Calls; $i++) { $null = Invoke-InNetNamespace $ns { 1 } } }
+    }
+    $over = ((Get-Median $inproc) - (Get-Median $plain)) * 1000 / $Calls
+    $rows += [pscustomobject]@{ Measure = "in-process call overhead (x$Calls)"; MedianMs = [math]::Round((Get-Median $inproc), 1); PerItemUs = [math]::Round($over, 1); Ratio = ''; Target = '<= 100 us'; Met = $over -le 100 }
+
+    # native starts
+    $ways = [ordered]@{
+        'bare spawn'             = { for ($i = 0; $i -lt $Count; $i++) { Start-Wait $true_ @() } }
+        'Invoke-InNetNamespace'  = { for ($i = 0; $i -lt $Count; $i++) { Invoke-InNetNamespace $ns -FilePath $true_ } }
+        'ip netns exec'          = { for ($i = 0; $i -lt $Count; $i++) { Start-Wait ip @('netns', 'exec', $ns, $true_) } }
+        'nsenter --net'          = { for ($i = 0; $i -lt $Count; $i++) { Start-Wait nsenter @("--net=/run/netns/$ns", $true_) } }
+    }
+    $t = @{}
+    foreach ($k in $ways.Keys) { $t[$k] = @() }
+    for ($r = 0; $r -lt $Rounds; $r++) { foreach ($k in $ways.Keys) { $t[$k] += Measure-Ms $ways[$k] } }
+    $bare = Get-Median $t['bare spawn']
+    $ipx = Get-Median $t['ip netns exec']
+    foreach ($k in $ways.Keys) {
+        $m = Get-Median $t[$k]
+        $target = switch ($k) { 'Invoke-InNetNamespace' { '<= 1.1x bare, < ip netns exec' } default { '' } }
+        $met = if ($k -eq 'Invoke-InNetNamespace') { ($m / $bare -le 1.1) -and ($m -lt $ipx) } else { '' }
+        $rows += [pscustomobject]@{ Measure = "true x${Count}: $k"; MedianMs = [math]::Round($m, 1); PerItemUs = [math]::Round($m * 1000 / $Count, 1); Ratio = "$([math]::Round($m / $bare, 2))x bare"; Target = $target; Met = $met }
+    }
+
+    # session start
+    $sess = @()
+    for ($r = 0; $r -lt $Rounds; $r++) { $sess += Measure-Ms { $s = New-NetNamespaceSession -Namespace $ns; Remove-PSSession $s } }
+    $rows += [pscustomobject]@{ Measure = 'New-NetNamespaceSession + Remove-PSSession'; MedianMs = [math]::Round((Get-Median $sess), 1); PerItemUs = ''; Ratio = ''; Target = ''; Met = '' }
+
+    Write-Host "`nRunning code inside a namespace (median of $Rounds rounds):"
+    $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    @{ calls = $Calls; count = $Count; rounds = $Rounds; results = $rows } | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $OutputDir 'exec.json')
+}
+finally {
+    Get-PSSession | Where-Object Name -eq "netns:$ns" | Remove-PSSession
+    if (Test-Path "/run/netns/$ns") { Remove-NetNamespace -Name $ns -Force -WarningAction SilentlyContinue }
+}

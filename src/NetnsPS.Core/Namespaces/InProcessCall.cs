@@ -13,6 +13,7 @@ public sealed class InProcessCall
     private readonly NamespaceExecutor.Scope _scope;
     private readonly int _threadsBefore;
     private readonly ulong _inode;
+    private static readonly List<(int Tid, string Name)> s_none = new();
 
     private InProcessCall(NamespaceHandle handle, NamespaceExecutor.Scope scope, int threadsBefore, ulong inode)
     {
@@ -33,6 +34,6 @@ public sealed class InProcessCall
     {
         try { _scope.Dispose(); }
         finally { _handle.Dispose(); }
-        return ThreadHygiene.ThreadCount() > _threadsBefore ? ThreadHygiene.ThreadsIn(_inode) : new List<(int, string)>();
+        return ThreadHygiene.ThreadCount() > _threadsBefore ? ThreadHygiene.ThreadsIn(_inode) : s_none;
     }
 }

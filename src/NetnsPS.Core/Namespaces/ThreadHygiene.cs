@@ -34,12 +34,14 @@ public static class ThreadHygiene
     /// <summary>Number of threads of this process (field 20 of /proc/self/stat).</summary>
     public static unsafe int ThreadCount()
     {
-        // One read of /proc/self/stat into a stack buffer; num_threads is field 20 (the 18th after the comm).
-        Span<byte> buf = stackalloc byte[1024];
-        int n;
-        using (var fs = new FileStream("/proc/self/stat", FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None))
-            n = fs.Read(buf);
-        var s = buf[..n];
+        // One open/read/close of /proc/self/stat into a stack buffer; num_threads is field 20 (18th after the comm).
+        byte* buf = stackalloc byte[1024];
+        int fd = Interop.Libc.Open("/proc/self/stat", Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC, 0);
+        if (fd < 0) return -1;
+        nint n = Interop.Libc.Read(fd, buf, 1024);
+        Interop.Libc.Close(fd);
+        if (n <= 0) return -1;
+        var s = new ReadOnlySpan<byte>(buf, (int)n);
         int i = s.LastIndexOf((byte)')') + 2;
         for (int field = 0; field < 17 && i < s.Length; i++)
             if (s[i] == (byte)' ') field++;

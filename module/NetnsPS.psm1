@@ -136,7 +136,7 @@ function Invoke-InNetNamespace {
                 $psi.UseShellExecute = $false
                 $psi.RedirectStandardOutput = $true
                 $cwd = $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
-                if ($cwd -and (Test-Path -LiteralPath $cwd -PathType Container)) { $psi.WorkingDirectory = $cwd }
+                if ($cwd -and [System.IO.Directory]::Exists($cwd)) { $psi.WorkingDirectory = $cwd }
                 foreach ($a in $ArgumentList) { $psi.ArgumentList.Add([string]$a) }
                 try { $proc = [NetnsPS.Core.Namespaces.NetnsExec]::Start($t.Name, $psi) }
                 catch [NetnsPS.Core.Interop.NetnsException] {

@@ -149,7 +149,25 @@ Describe 'Invoke-InNetNamespace -FilePath (ip netns exec semantics)' {
         $link = Invoke-InNetNamespace $A -FilePath readlink -ArgumentList /proc/self/ns/net
         $link | Should -Be "net:[$inoA]"
         Get-ThreadNs | Should -Be $hostLink
+        # Only the namespace's own launcher thread is inside, and it leaves when idle (or at once on removal).
+        $inside = Get-TasksInNamespace $inoA
+        foreach ($t in $inside) { Get-Content "$($t.FullName)/comm" | Should -BeLike 'NetnsPS exec*' }
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while ((Get-TasksInNamespace $inoA) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
         Get-TasksInNamespace $inoA | Should -BeNullOrEmpty
+    }
+
+    It 'reuses one prepared launcher per namespace, and Remove-NetNamespace ends it at once' {
+        New-NetNamespace -Name "${Prefix}l" | Out-Null
+        $ino = Get-FileInode "/run/netns/${Prefix}l"
+        Invoke-InNetNamespace "${Prefix}l" -FilePath true
+        $first = @(Get-TasksInNamespace $ino).Name
+        Invoke-InNetNamespace "${Prefix}l" -FilePath true
+        @(Get-TasksInNamespace $ino).Name | Should -Be $first
+        $w = $null
+        Remove-NetNamespace -Name "${Prefix}l" -WarningVariable w
+        $w | Should -BeNullOrEmpty
+        Get-TasksInNamespace $ino | Should -BeNullOrEmpty
     }
 
     It 'gives ProgramNotFound for a program that does not exist' {

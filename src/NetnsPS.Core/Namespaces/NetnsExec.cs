@@ -4,42 +4,143 @@ using NetnsPS.Core.Interop;
 namespace NetnsPS.Core.Namespaces;
 
 /// <summary>
-/// Starts native programs with `ip netns exec` semantics: from a fresh dedicated thread that enters the network
-/// namespace, gets a private mount namespace (unshare CLONE_NEWNS|CLONE_FS, / made a slave so nothing propagates
-/// back), remounts /sys so it shows the namespace's devices, bind-mounts /etc/netns/NAME/* over /etc/*, and then
-/// forks the program. The child inherits all of that; the caller's thread and mounts are never touched, and the
-/// prepared thread ends right after the fork, so it can never run other work.
+/// Starts native programs with `ip netns exec` semantics: from a dedicated launcher thread that has entered the
+/// network namespace, has a private mount namespace (unshare CLONE_NEWNS|CLONE_FS, / made a slave so nothing
+/// propagates back), /sys remounted to show the namespace's devices and /etc/netns/NAME/* bind-mounted over /etc/*.
+/// The program is forked from that thread and inherits all of it; the caller's thread and mounts are never touched.
+/// A launcher serves one namespace only and never runs other work; it ends after <see cref="IdleMilliseconds"/>
+/// without requests, or at once when <see cref="Release"/> is called (Remove-NetNamespace does), so it does not keep
+/// a removed namespace alive.
 /// </summary>
 public static class NetnsExec
 {
     public const string EtcNetns = "/etc/netns";
+    public const int IdleMilliseconds = 1000;
+
+    private static readonly object s_lock = new();
+    private static readonly Dictionary<(string Name, ulong Inode), Launcher> s_launchers = new();
 
     /// <summary>Starts <paramref name="psi"/> inside the named namespace; returns the started process.</summary>
     public static Process Start(string name, ProcessStartInfo psi)
     {
         NamespaceStore.ValidateName(name);
         ThreadHygiene.WarmUp();
-        using var ns = NamespaceHandle.Open(NamespaceStore.PathOf(name), name);
-        Process? process = null;
-        Exception? failure = null;
-        var t = new Thread(() =>
+        var handle = NamespaceHandle.Open(NamespaceStore.PathOf(name), name);
+        var key = (name, handle.Identity.Inode);
+        var request = new Request(psi);
+        lock (s_lock)
         {
-            try
+            if (!s_launchers.TryGetValue(key, out var launcher))
             {
-                Prepare(name, ns);
-                process = Process.Start(psi) ?? throw new NetnsException("ProcessStartFailed", Errno.EIO, $"'{psi.FileName}' did not start.", psi.FileName);
+                launcher = new Launcher(name, key.Item2, handle); // takes the handle
+                handle = null;
+                s_launchers[key] = launcher;
             }
-            catch (Exception ex) { failure = ex; }
-            // The thread ends here, still inside the namespace and its private mount namespace: it is discarded.
-        }) { IsBackground = true, Name = $"NetnsPS exec {name}" };
-        t.Start();
-        t.Join();
-        if (failure is NetnsException) throw failure;
-        if (failure is System.ComponentModel.Win32Exception w)
+            launcher.Enqueue(request);
+        }
+        handle?.Dispose();
+        try { return request.Result.GetAwaiter().GetResult(); }
+        catch (System.ComponentModel.Win32Exception w)
+        {
             throw new NetnsException("ProgramNotFound", Errno.ENOENT, $"Cannot run '{psi.FileName}' in network namespace '{name}': {w.Message}", psi.FileName, w);
-        if (failure is not null)
-            throw new NetnsException("ProcessStartFailed", Errno.EIO, $"Cannot run '{psi.FileName}' in network namespace '{name}': {failure.Message}", psi.FileName, failure);
-        return process!;
+        }
+        catch (Exception ex) when (ex is not NetnsException)
+        {
+            throw new NetnsException("ProcessStartFailed", Errno.EIO, $"Cannot run '{psi.FileName}' in network namespace '{name}': {ex.Message}", psi.FileName, ex);
+        }
+    }
+
+    /// <summary>Ends the launchers of the namespace with <paramref name="inode"/> (all when 0) and waits for them.</summary>
+    public static void Release(ulong inode = 0)
+    {
+        List<Launcher> ending;
+        lock (s_lock)
+        {
+            ending = s_launchers.Where(kv => inode == 0 || kv.Key.Inode == inode).Select(kv => kv.Value).ToList();
+            foreach (var l in ending) { l.Close(); s_launchers.Remove((l.Name, l.Inode)); }
+        }
+        foreach (var l in ending) l.Join();
+    }
+
+    private sealed class Request
+    {
+        private readonly TaskCompletionSource<Process> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Request(ProcessStartInfo psi) => Psi = psi;
+        public ProcessStartInfo Psi { get; }
+        public Task<Process> Result => _tcs.Task;
+        public void Done(Process p) => _tcs.TrySetResult(p);
+        public void Fail(Exception ex) => _tcs.TrySetException(ex);
+    }
+
+    private sealed class Launcher
+    {
+        private readonly Queue<Request> _queue = new();
+        private readonly Thread _thread;
+        private bool _closed;
+
+        public Launcher(string name, ulong inode, NamespaceHandle handle)
+        {
+            Name = name;
+            Inode = inode;
+            _thread = new Thread(() => Run(handle)) { IsBackground = true, Name = $"NetnsPS exec {name}" };
+            _thread.Start();
+        }
+
+        public string Name { get; }
+        public ulong Inode { get; }
+
+        /// <summary>Called under s_lock (which also guards the queue; launchers wait on it).</summary>
+        public void Enqueue(Request r)
+        {
+            _queue.Enqueue(r);
+            Monitor.PulseAll(s_lock);
+        }
+
+        /// <summary>Called under s_lock.</summary>
+        public void Close()
+        {
+            _closed = true;
+            Monitor.PulseAll(s_lock);
+        }
+
+        public void Join()
+        {
+            if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId) _thread.Join();
+        }
+
+        private void Run(NamespaceHandle handle)
+        {
+            Exception? broken = null;
+            try { Prepare(Name, handle); }
+            catch (Exception ex) { broken = ex; }
+            finally { handle.Dispose(); }
+            while (true)
+            {
+                Request? next = null;
+                lock (s_lock)
+                {
+                    var deadline = Environment.TickCount64 + IdleMilliseconds;
+                    while (_queue.Count == 0 && !_closed)
+                    {
+                        long left = deadline - Environment.TickCount64;
+                        if (left <= 0) break;
+                        Monitor.Wait(s_lock, (int)left);
+                    }
+                    if (_queue.Count > 0) next = _queue.Dequeue();
+                    else
+                    {
+                        // Idle or closed: leave the table so the next request starts a fresh launcher.
+                        _closed = true;
+                        if (s_launchers.TryGetValue((Name, Inode), out var me) && ReferenceEquals(me, this)) s_launchers.Remove((Name, Inode));
+                    }
+                }
+                if (next is null) break;
+                if (broken is not null) { next.Fail(broken); continue; }
+                try { next.Done(Process.Start(next.Psi) ?? throw new NetnsException("ProcessStartFailed", Errno.EIO, $"'{next.Psi.FileName}' did not start.", next.Psi.FileName)); }
+                catch (Exception ex) { next.Fail(ex); }
+            }
+            // The thread ends here, inside the namespace and its private mount namespace: it is never reused.
+        }
     }
 
     /// <summary>Makes the calling thread look like `ip netns exec NAME` to anything it forks.</summary>

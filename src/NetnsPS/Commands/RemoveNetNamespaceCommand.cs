@@ -73,6 +73,7 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
             {
                 if (!ns.IsStale)
                 {
+                    NetnsExec.Release(ns.Identity.Inode); // our own program launcher must not keep it alive
                     processes ??= ProcScanner.ScanByInode();
                     if (processes.TryGetValue(ns.Identity.Inode, out var pids) && pids.Count > 0)
                         HandleProcesses(ns, pids);
@@ -101,6 +102,18 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
 
     private void HandleProcesses(NamespaceEntry ns, SortedSet<int> pids)
     {
+        int me = Environment.ProcessId;
+        if (pids.Contains(me))
+        {
+            // Our own runtime worker threads (started from a thread that was inside) leave on their own in seconds.
+            var mine = ThreadHygiene.ThreadsIn(ns.Identity.Inode);
+            if (mine.Count > 0 && mine.All(t => t.Name.StartsWith(".NET", StringComparison.Ordinal)))
+            {
+                WriteVerbose($"Runtime threads of this process are still in '{ns.Name}' ({string.Join(", ", mine.Select(t => t.Name))}); they exit shortly.");
+                pids = new SortedSet<int>(pids.Where(p => p != me));
+                if (pids.Count == 0) return;
+            }
+        }
         var list = string.Join(", ", pids.Select(p => $"{p} ({ProcScanner.Comm(p) ?? "?"})"));
         if (!Force)
         {

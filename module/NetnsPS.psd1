@@ -17,6 +17,7 @@
         'Get-NetNamespace'
         'Remove-NetNamespace'
         'Get-NetNamespaceProcess'
+        'Invoke-InNetNamespace'
         'New-NetNamespaceSession'
         'New-NetNamespaceSocket'
         'Get-NetNamespaceAdapter'
@@ -33,7 +34,7 @@
         'Get-NetNamespaceSysctl'
         'Set-NetNamespaceSysctl'
     )
-    FunctionsToExport    = @('Invoke-InNetNamespace', 'Enter-NetNamespace')
+    FunctionsToExport    = @('Enter-NetNamespace')
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{

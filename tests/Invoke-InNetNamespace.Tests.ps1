@@ -102,7 +102,7 @@ Describe 'Invoke-InNetNamespace -ScriptBlock' {
     }
 
     It 'gives NamespaceNotFound for a missing namespace' {
-        { Invoke-InNetNamespace "${Prefix}none" { 1 } -ErrorAction Stop } | Should -Throw -ErrorId 'NamespaceNotFound,Invoke-InNetNamespace'
+        { Invoke-InNetNamespace "${Prefix}none" { 1 } -ErrorAction Stop } | Should -Throw -ErrorId 'NamespaceNotFound,NetnsPS.Commands.InvokeInNetNamespaceCommand'
     }
 
     It '-All runs once in every named namespace (in a private mount namespace with its own /run/netns)' {
@@ -172,6 +172,6 @@ Describe 'Invoke-InNetNamespace -FilePath (ip netns exec semantics)' {
 
     It 'gives ProgramNotFound for a program that does not exist' {
         { Invoke-InNetNamespace $A -FilePath "/nonexistent/${Prefix}prog" -ErrorAction Stop } |
-            Should -Throw -ErrorId 'ProgramNotFound,Invoke-InNetNamespace'
+            Should -Throw -ErrorId 'ProgramNotFound,NetnsPS.Commands.InvokeInNetNamespaceCommand'
     }
 }

@@ -23,7 +23,7 @@ public sealed class InProcessCall
     public static InProcessCall Begin(string path, string name, ulong inode)
     {
         int threads = ThreadHygiene.ThreadCount();
-        var handle = NamespaceHandle.Open(path, name);
+        var handle = NamespaceHandle.Open(path, name, verify: false); // the entry was found to be an nsfs mount
         try { return new InProcessCall(handle, NamespaceExecutor.Enter(handle), threads, inode); }
         catch { handle.Dispose(); throw; }
     }

@@ -13,21 +13,39 @@ public static class NamespaceExecutor
     /// <summary>Enters <paramref name="target"/> and returns a scope that restores the thread when disposed.</summary>
     public static Scope Enter(NamespaceHandle target)
     {
-        var original = NamespaceHandle.OpenCurrentThread();
-        NamespaceIdentity originalId;
-        try
+        // The namespace a thread starts from is almost always the same (its home): keep a handle to it per thread
+        // and only stat /proc/thread-self/ns/net to check, instead of opening and closing it on every call.
+        var currentId = NamespaceHandle.CurrentThreadIdentity();
+        NamespaceHandle original;
+        bool owned;
+        if (t_home is not null && !t_home.IsClosed && t_homeId == currentId)
         {
-            originalId = original.Identity;
-            if (Libc.SetNs(target, Libc.CLONE_NEWNET) != 0)
-                throw Sys.Error("NamespaceEnterFailed", $"Cannot enter network namespace '{target.Path}'", target.Path);
+            original = t_home;
+            owned = false;
         }
-        catch
+        else
         {
-            original.Dispose();
-            throw;
+            original = NamespaceHandle.OpenCurrentThread();
+            owned = true;
+            if (original.Identity != currentId) { original.Dispose(); throw new NamespaceRestoreException("The thread changed namespace while it was being entered."); }
+            if (t_home is null)
+            {
+                t_home = original;
+                t_homeId = currentId;
+                owned = false;
+            }
         }
-        return new Scope(original, originalId, Environment.CurrentManagedThreadId);
+        if (Libc.SetNs(target, Libc.CLONE_NEWNET) != 0)
+        {
+            var ex = Sys.Error("NamespaceEnterFailed", $"Cannot enter network namespace '{target.Path}'", target.Path);
+            if (owned) original.Dispose();
+            throw ex;
+        }
+        return new Scope(original, currentId, Environment.CurrentManagedThreadId, owned);
     }
+
+    [ThreadStatic] private static NamespaceHandle? t_home;
+    [ThreadStatic] private static NamespaceIdentity t_homeId;
 
     public static T Run<T>(NamespaceHandle target, Func<T> func)
     {
@@ -47,12 +65,14 @@ public static class NamespaceExecutor
         private NamespaceHandle? _original;
         private readonly NamespaceIdentity _originalId;
         private readonly int _threadId;
+        private readonly bool _owned;
 
-        internal Scope(NamespaceHandle original, NamespaceIdentity originalId, int threadId)
+        internal Scope(NamespaceHandle original, NamespaceIdentity originalId, int threadId, bool owned)
         {
             _original = original;
             _originalId = originalId;
             _threadId = threadId;
+            _owned = owned;
         }
 
         public NamespaceIdentity OriginalIdentity => _originalId;
@@ -61,7 +81,7 @@ public static class NamespaceExecutor
         {
             var original = Interlocked.Exchange(ref _original, null);
             if (original is null) return;
-            using (original)
+            using (_owned ? original : null)
             {
                 if (Environment.CurrentManagedThreadId != _threadId)
                     throw new NamespaceRestoreException("A namespace scope was disposed on another thread than the one that entered it.");

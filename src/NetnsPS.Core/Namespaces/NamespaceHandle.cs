@@ -29,7 +29,11 @@ public sealed class NamespaceHandle : SafeHandle
 
     /// <summary>Opens a network namespace file and verifies that it is one (NS_GET_NSTYPE == CLONE_NEWNET).</summary>
     /// <exception cref="NetnsException">NamespaceNotFound, NotANamespace (stale placeholder) or the open error.</exception>
-    public static NamespaceHandle Open(string path, object? target = null)
+    public static NamespaceHandle Open(string path, object? target = null) => Open(path, target, verify: true);
+
+    /// <summary>Opens a namespace file; <paramref name="verify"/> false skips NS_GET_NSTYPE when the caller already
+    /// knows the entry is an nsfs mount (setns then refuses anything else with EINVAL).</summary>
+    public static NamespaceHandle Open(string path, object? target, bool verify)
     {
         int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
         if (fd < 0)
@@ -40,6 +44,7 @@ public sealed class NamespaceHandle : SafeHandle
                 : Sys.Error("NamespaceOpenFailed", e, $"Cannot open network namespace '{path}'", target ?? path);
         }
         var h = new NamespaceHandle(fd, path);
+        if (!verify) return h;
         int type = Libc.Ioctl(h, Libc.NS_GET_NSTYPE);
         if (type != Libc.CLONE_NEWNET)
         {

@@ -38,7 +38,7 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
         foreach (var ns in ResolveNamespaces(Namespace))
         {
             if (!ShouldProcess(ns.Name, "Start a PowerShell session process inside the namespace")) continue;
-            try { WriteObject(Open(ns)); }
+            try { WriteObject(Open(ns, Name, this)); }
             catch (NetnsException ex) { WriteNetnsError(ex, ns.Name); }
         }
     }
@@ -56,7 +56,7 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
         return (Runspace)factory.Invoke(null, new[] { TypeTable.LoadDefaultTypeFiles(), instance })!;
     }
 
-    private PSSession Open(NamespaceEntry ns)
+    internal static PSSession Open(NamespaceEntry ns, string? name, PSCmdlet cmdlet)
     {
         if (ns.IsStale) throw new NetnsException("NamespaceStale", Errno.EINVAL, $"'{ns.Path}' is a stale entry, not a namespace.", ns.Name);
         using var handle = NamespaceHandle.Open(ns.Path, ns.Name);
@@ -101,8 +101,8 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
         var create = typeof(PSSession).GetMethod("Create", BindingFlags.Public | BindingFlags.Static,
             new[] { typeof(Runspace), typeof(string), typeof(PSCmdlet) })
             ?? throw new NetnsException("SessionStartFailed", Errno.EOPNOTSUPP, "PSSession.Create is not available in this PowerShell (7.x needed).", ns.Name);
-        var session = (PSSession)create.Invoke(null, new object[] { runspace!, "NetNamespace", this })!;
-        typeof(PSSession).GetProperty("Name")?.SetValue(session, Name ?? $"netns:{ns.Name}");
+        var session = (PSSession)create.Invoke(null, new object[] { runspace!, "NetNamespace", cmdlet })!;
+        typeof(PSSession).GetProperty("Name")?.SetValue(session, name ?? $"netns:{ns.Name}");
         return session;
     }
 }

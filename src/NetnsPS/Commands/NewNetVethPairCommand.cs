@@ -35,7 +35,8 @@ public sealed class NewNetVethPairCommand : NamespaceTargetCmdlet
         try
         {
             var ns = Sessions.Get(Namespace);
-            var peerNs = MyInvocation.BoundParameters.ContainsKey(nameof(PeerNamespace)) ? Sessions.Get(PeerNamespace) : ns;
+            // null: not given (for this pipeline object too: bound values do not carry over); "" is the host.
+            var peerNs = PeerNamespace is null ? ns : Sessions.Get(PeerNamespace);
             var target = $"{Name} ({ns.DisplayName}) <-> {PeerName} ({peerNs.DisplayName})";
             if (!ShouldProcess(target, "Create veth pair")) return;
             var (end, peer) = AdapterService.NewVeth(Sessions, ns, Name, peerNs, PeerName, Mtu);

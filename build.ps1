@@ -70,7 +70,8 @@ function Invoke-ChildPwsh {
 
 function Invoke-Docs {
     $maml = Join-Path $Root 'module/en-US'
-    & (Join-Path $Root 'tools/Build-Help.ps1') -DocsPath (Join-Path $Root 'docs/en-US') -OutputPath $maml
+    & (Join-Path $Root 'tools/ConvertTo-Maml.ps1') -DocsPath (Join-Path $Root 'docs/en-US') -OutputPath $maml |
+        ForEach-Object { Write-Host "Help: $_" }
 }
 
 function Invoke-BuildTask {
@@ -87,7 +88,7 @@ function Invoke-BuildTask {
         if (Test-Path $p) { Copy-Item $p $dest }
     }
     Copy-Item (Join-Path $Root 'module/*') $dest -Recurse -Force
-    Get-ChildItem $dest -Recurse -Filter '.gitkeep' | Remove-Item
+    Get-ChildItem $dest -Recurse -Force -Filter '.gitkeep' | Remove-Item -Force
     Write-Host "Built NetnsPS $version -> $dest"
 }
 

@@ -2,7 +2,11 @@ BeforeDiscovery {
     Import-Module $env:NETNSPS_MODULE_PATH
     $script:cmdlets = @((Get-Command -Module NetnsPS).Name)
 }
-BeforeAll { . $PSScriptRoot/common.ps1 }
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
+}
+AfterAll { Remove-TestLeftovers }
 
 Describe 'Module' {
     It 'exports exactly the cmdlets of the manifest, all with approved verbs' {
@@ -11,6 +15,13 @@ Describe 'Module' {
         $exported | Should -Be (@($manifest.CmdletsToExport) + @($manifest.FunctionsToExport) | Sort-Object)
         $approved = (Get-Verb).Verb
         foreach ($c in $exported) { $approved | Should -Contain ($c -split '-')[0] }
+    }
+
+    It 'exports the lifecycle cmdlet <_> as a binary cmdlet' -ForEach 'New-NetNamespace', 'Get-NetNamespace', 'Remove-NetNamespace', 'Get-NetNamespaceProcess' {
+        $c = Get-Command -Module NetnsPS -Name $_ -ErrorAction SilentlyContinue
+        $c | Should -Not -BeNullOrEmpty
+        $c.CommandType | Should -Be 'Cmdlet'
+        $c.ImplementingType.Assembly.GetName().Name | Should -Be 'NetnsPS'
     }
 
     It 'every changing cmdlet supports -WhatIf and -Confirm' {
@@ -24,6 +35,20 @@ Describe 'Module' {
         foreach ($t in 'NetnsPS.NetNamespace', 'NetnsPS.NetNamespaceAdapter', 'NetnsPS.NetNamespaceAddress', 'NetnsPS.NetNamespaceRoute', 'NetnsPS.NetNamespaceSysctl') {
             Get-FormatData -TypeName $t | Should -Not -BeNullOrEmpty -Because $t
         }
+    }
+
+    It 'formats NetnsPS.NetNamespace with its table view (Name, Id, Inode, Processes, Stale)' {
+        $view = (Get-FormatData -TypeName NetnsPS.NetNamespace).FormatViewDefinition | Where-Object { $_.Control -is [System.Management.Automation.TableControl] }
+        $view | Should -Not -BeNullOrEmpty
+        ($view[0].Control.Headers.Label -join ',') | Should -Be 'Name,Id,Inode,Processes,Stale'
+        ip netns add "${Prefix}fmt"
+        try {
+            $text = (Get-NetNamespace -Name "${Prefix}fmt" | Out-String -Width 200) -replace "\e\[[0-9;]*m"
+            $lines = $text -split "`n" | Where-Object { $_.Trim() }
+            $lines[0] | Should -Match '^Name\s+Id\s+Inode\s+Processes\s+Stale\s*$'
+            $lines[2] | Should -Match "^${Prefix}fmt\s+$(Get-FileInode "/run/netns/${Prefix}fmt")\s+0\s*$"
+        }
+        finally { ip netns delete "${Prefix}fmt" }
     }
 
     It 'completes namespace names' {

@@ -5,91 +5,217 @@ BeforeAll {
 AfterAll { Remove-TestLeftovers }
 
 Describe 'Remove-NetNamespace' {
-    It 'removes by <How>: gone from ip netns list, no file, no mount' -ForEach @(
+    BeforeAll { Assert-NoLeftovers }
+    # Every test starts from nothing with our prefix.
+    AfterEach { Remove-TestLeftovers }
+    AfterAll { Remove-TestLeftovers }
+
+    It 'removes by <How>: gone from ip netns list, no file, no nsfs mount; the others stay' -ForEach @(
         @{ How = 'name'; Run = { param($p) Remove-NetNamespace -Name "${p}r1", "${p}r2" } }
+        @{ How = 'position'; Run = { param($p) Remove-NetNamespace "${p}r1", "${p}r2" } }
         @{ How = 'wildcard'; Run = { param($p) Remove-NetNamespace -Name "${p}r*" } }
+        @{ How = 'case-insensitive wildcard'; Run = { param($p) Remove-NetNamespace -Name "${p}R?" } }
         @{ How = 'pipeline of objects'; Run = { param($p) Get-NetNamespace -Name "${p}r*" | Remove-NetNamespace } }
+        @{ How = '-InputObject'; Run = { param($p) Remove-NetNamespace -InputObject (Get-NetNamespace -Name "${p}r1", "${p}r2") } }
         @{ How = 'pipeline of names'; Run = { param($p) "${p}r1", "${p}r2" | Remove-NetNamespace } }
+        @{ How = 'pipeline by property name'; Run = { param($p) [pscustomobject]@{ Name = "${p}r1" }, [pscustomobject]@{ Name = "${p}r2" } | Remove-NetNamespace } }
     ) {
-        New-NetNamespace -Name "${Prefix}r1", "${Prefix}r2" | Out-Null
-        & $Run $Prefix
-        Get-IpNetnsNames | Where-Object { $_ -like "${Prefix}r*" } | Should -BeNullOrEmpty
-        Test-Path "/run/netns/${Prefix}r1" | Should -BeFalse
-        Test-NsfsMount "/run/netns/${Prefix}r1" | Should -BeFalse
+        foreach ($n in 'r1', 'r2', 'keep') { ip netns add "$Prefix$n" }
+        $keepIno = (Get-LsInode)["${Prefix}keep"]
+        $out = @(& $Run $Prefix 2>&1)
+        $out | Should -BeNullOrEmpty -Because 'Remove-NetNamespace writes nothing (and no error here)' 
+        $state = Get-PrefixState
+        $state.Listed | Should -BeExactly "${Prefix}keep"
+        $state.Entries | Should -BeExactly "${Prefix}keep"
+        $state.Mounts | Should -BeExactly "/run/netns/${Prefix}keep"
+        Get-MountCount "/run/netns/${Prefix}r1" | Should -Be 0
+        (Get-LsInode)["${Prefix}keep"] | Should -Be $keepIno
     }
 
-    It '-WhatIf removes nothing' {
-        New-NetNamespace -Name "${Prefix}keep" | Out-Null
+    It 'removes a namespace that New-NetNamespace made, leaving nothing in mountinfo' {
+        $ns = New-NetNamespace -Name "${Prefix}mine"
+        Test-NsfsMount $ns.Path | Should -BeTrue
+        Remove-NetNamespace -Name "${Prefix}mine"
+        Test-NsfsMount $ns.Path | Should -BeFalse
+        Get-MountCount $ns.Path | Should -Be 0
+        Test-Path $ns.Path | Should -BeFalse
+    }
+
+    It 'removes 50 namespaces by wildcard' {
+        $names = 1..50 | ForEach-Object { "${Prefix}many$_" }
+        New-NetNamespace -Name $names -ThrottleLimit 4 | Out-Null
+        (Get-PrefixState).Entries.Split(',').Count | Should -Be 50
+        Remove-NetNamespace -Name "${Prefix}many*"
+        $state = Get-PrefixState
+        $state.Entries | Should -BeNullOrEmpty
+        $state.Mounts | Should -BeNullOrEmpty
+        $state.Listed | Should -BeNullOrEmpty
+    }
+
+    It '-WhatIf removes nothing: same inode, still mounted, still listed' {
+        ip netns add "${Prefix}keep"
+        $ino = (Get-LsInode)["${Prefix}keep"]
         Remove-NetNamespace -Name "${Prefix}keep" -WhatIf
+        Get-NetNamespace -Name "${Prefix}keep" | Remove-NetNamespace -WhatIf
         Get-IpNetnsNames | Should -Contain "${Prefix}keep"
-        Remove-NetNamespace -Name "${Prefix}keep"
+        (Get-LsInode)["${Prefix}keep"] | Should -Be $ino
+        Test-NsfsMount "/run/netns/${Prefix}keep" | Should -BeTrue
     }
 
-    It 'gives NamespaceNotFound for a missing literal name' {
+    It 'gives a non-terminating NamespaceNotFound (ObjectNotFound) for a missing literal name, and removes the others' {
+        ip netns add "${Prefix}there"
+        $err = $null
+        Remove-NetNamespace -Name "${Prefix}nothere", "${Prefix}there" -ErrorVariable err -ErrorAction SilentlyContinue
+        @($err).Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'NamespaceNotFound,NetnsPS.Commands.RemoveNetNamespaceCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].TargetObject | Should -BeExactly "${Prefix}nothere"
+        Test-Path "/run/netns/${Prefix}there" | Should -BeFalse
         { Remove-NetNamespace -Name "${Prefix}nothere" -ErrorAction Stop } |
             Should -Throw -ErrorId 'NamespaceNotFound,NetnsPS.Commands.RemoveNetNamespaceCommand'
     }
 
-    It 'warns when processes keep the namespace alive, and leaves them running' {
-        New-NetNamespace -Name "${Prefix}busy" | Out-Null
-        $p = Start-InNamespace "${Prefix}busy"
-        try {
-            $inode = Get-FileInode "/run/netns/${Prefix}busy"
-            $w = $null
-            Remove-NetNamespace -Name "${Prefix}busy" -WarningVariable w -WarningAction SilentlyContinue
-            "$w" | Should -Match "$($p.Id)"
-            "$w" | Should -Match 'physical devices'
-            Get-IpNetnsNames | Should -Not -Contain "${Prefix}busy"
-            $p.HasExited | Should -BeFalse
-            Get-ProcNetInode $p.Id | Should -Be $inode
-        }
-        finally { $p.Kill(); $p.WaitForExit() }
+    It 'is quiet for a wildcard that matches nothing' {
+        $err = $null
+        Remove-NetNamespace -Name "${Prefix}none*" -ErrorVariable err
+        $err | Should -BeNullOrEmpty
     }
 
-    It '-Force stops the processes inside first, without a warning' {
-        New-NetNamespace -Name "${Prefix}force" | Out-Null
-        $p = Start-InNamespace "${Prefix}force"
+    It 'gives NamespaceNotFound for an object whose namespace is already gone' {
+        ip netns add "${Prefix}gone"
+        $o = Get-NetNamespace -Name "${Prefix}gone"
+        ip netns delete "${Prefix}gone"
+        $err = $null
+        $o | Remove-NetNamespace -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'NamespaceNotFound,NetnsPS.Commands.RemoveNetNamespaceCommand'
+    }
+
+    It 'removes exactly the namespace of a piped object whose name has wildcard characters (<Name>), not others' -ForEach @(
+        @{ Name = 'w*'; Other = 'wx' }
+        @{ Name = 'w[1]'; Other = 'w1' }
+        @{ Name = 'w?'; Other = 'wy' }
+    ) {
+        # Valid names for ip netns; the object's name must be taken literally, never as a pattern.
+        ip netns add "$Prefix$Name"
+        ip netns add "$Prefix$Other"
+        $o = Get-NetNamespace | Where-Object Name -CEQ "$Prefix$Name"
+        $o | Should -Not -BeNullOrEmpty
+        $otherIno = (Get-LsInode)["$Prefix$Other"]
+        $o | Remove-NetNamespace -ErrorAction SilentlyContinue
+        Get-IpNetnsNames | Should -Contain "$Prefix$Other" -Because "only '$Prefix$Name' was piped"
+        (Get-LsInode)["$Prefix$Other"] | Should -Be $otherIno
+        Test-Path -LiteralPath "/run/netns/$Prefix$Name" | Should -BeFalse -Because 'the piped namespace must be removed'
+    }
+
+    It 'removes a stale entry (a plain file) without error' {
+        New-Item -ItemType File -Path "/run/netns/${Prefix}stale" | Out-Null
+        $err = $null
+        Remove-NetNamespace -Name "${Prefix}stale" -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        Test-Path "/run/netns/${Prefix}stale" | Should -BeFalse
+        Get-IpNetnsNames | Should -Not -Contain "${Prefix}stale"
+    }
+
+    It 'warns when processes keep the namespace alive, names them, and leaves them running in it' {
+        ip netns add "${Prefix}busy"
+        $p1 = Start-InNamespace "${Prefix}busy"
+        $p2 = Start-InNamespace "${Prefix}busy"
+        $inode = Get-FileInode "/run/netns/${Prefix}busy"
+        $w = $null
+        Remove-NetNamespace -Name "${Prefix}busy" -WarningVariable w -WarningAction SilentlyContinue
+        @($w).Count | Should -Be 1
+        "$w" | Should -Match "'${Prefix}busy'"
+        "$w" | Should -Match "\b$($p1.Id) \(sleep\)"
+        "$w" | Should -Match "\b$($p2.Id) \(sleep\)"
+        "$w" | Should -Match '-Force'
+        Get-IpNetnsNames | Should -Not -Contain "${Prefix}busy"
+        Test-NsfsMount "/run/netns/${Prefix}busy" | Should -BeFalse
+        Test-Path "/run/netns/${Prefix}busy" | Should -BeFalse
+        $p1.HasExited | Should -BeFalse
+        $p2.HasExited | Should -BeFalse
+        Get-ProcNetInode $p1.Id | Should -Be $inode -Because 'the namespace lives on, unnamed'
+        Get-ProcNetInode $p2.Id | Should -Be $inode
+    }
+
+    It '-Force stops the processes inside first (they exit), without a warning' {
+        ip netns add "${Prefix}force"
+        $p1 = Start-InNamespace "${Prefix}force"
+        $p2 = Start-InNamespace "${Prefix}force"
+        (Get-IpNetnsPids "${Prefix}force").Count | Should -Be 2
         $w = $null
         Remove-NetNamespace -Name "${Prefix}force" -Force -WarningVariable w
         $w | Should -BeNullOrEmpty
-        $p.WaitForExit(5000) | Should -BeTrue
+        $p1.WaitForExit(5000) | Should -BeTrue
+        $p2.WaitForExit(5000) | Should -BeTrue
         Get-IpNetnsNames | Should -Not -Contain "${Prefix}force"
+        Test-NsfsMount "/run/netns/${Prefix}force" | Should -BeFalse
     }
 
-    It 'removes a stale entry' {
-        New-Item -ItemType File -Path "/run/netns/${Prefix}stale" | Out-Null
-        Remove-NetNamespace -Name "${Prefix}stale"
-        Test-Path "/run/netns/${Prefix}stale" | Should -BeFalse
+    It '-Force leaves processes of other namespaces alone' {
+        ip netns add "${Prefix}f1"
+        ip netns add "${Prefix}f2"
+        $in1 = Start-InNamespace "${Prefix}f1"
+        $in2 = Start-InNamespace "${Prefix}f2"
+        Remove-NetNamespace -Name "${Prefix}f1" -Force
+        $in1.WaitForExit(5000) | Should -BeTrue
+        $in2.HasExited | Should -BeFalse
+        Get-IpNetnsPids "${Prefix}f2" | Should -Contain $in2.Id
+    }
+}
+
+Describe 'Remove-NetNamespace -All (in a child with a private mount namespace and its own empty /run/netns)' {
+    BeforeAll {
+        Assert-NoLeftovers
+        # A namespace of ours in the real /run/netns: no child may touch it.
+        $script:outside = New-NetNamespace -Name "${Prefix}outside"
+        # Inside the child: 3 namespaces, a stale entry and a process in one of them; then the body; then counts.
+        $script:setup = @'
+New-NetNamespace -Name a, b, c | Out-Null
+New-Item -ItemType File -Path /run/netns/stale | Out-Null
+$p = Start-Process ip -ArgumentList 'netns', 'exec', 'b', 'sleep', '60' -PassThru
+$deadline = [DateTime]::UtcNow.AddSeconds(5)
+while ((Get-Item "/proc/$($p.Id)/ns/net").LinkTarget -ne "net:[$((Get-NetNamespace b).Inode)]" -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
+$r = [ordered]@{ before = @(Get-ChildItem /run/netns -Name).Count }
+function Get-Counts {
+    $r.files = @(Get-ChildItem /run/netns -Name).Count
+    $r.listed = @(ip netns list).Count
+    # nsfs mounts on our private tmpfs (mountinfo also lists the host's, hidden under it: those have another parent)
+    $mi = @(Get-Content /proc/self/mountinfo | ForEach-Object { $h = $_ -split ' - '; $l = $h[0] -split ' '; $t = $h[1] -split ' '
+        [pscustomobject]@{ Id = $l[0]; Parent = $l[1]; Point = $l[4]; Type = $t[0]; Source = $t[1] } })
+    $tmpfs = $mi | Where-Object { $_.Point -eq '/run/netns' -and $_.Source -eq 'nnpt-private' } | Select-Object -Last 1
+    $r.nsfs = @($mi | Where-Object { $_.Type -eq 'nsfs' -and $_.Parent -eq $tmpfs.Id }).Count
+    $r.get = @(Get-NetNamespace).Count
+    $r.exited = $p.WaitForExit(300)
+    if (-not $r.exited) { $p.Kill() }
+}
+'@
+    }
+    AfterAll {
+        (Get-LsInode)["${Prefix}outside"] | Should -Be $outside.Inode -Because 'a child in its own mount namespace must not reach our /run/netns'
+        Remove-TestLeftovers
     }
 
-    Context '-All, inside a private mount namespace with its own /run/netns' {
-        BeforeAll {
-            function Invoke-Isolated([string] $Body) {
-                # A child in its own mount namespace with an empty tmpfs on /run/netns: -All there cannot touch ours.
-                $cmd = "Import-Module '$env:NETNSPS_MODULE_PATH'; `$ErrorActionPreference = 'Stop'; $Body"
-                $sh = "mount -t tmpfs none /run/netns && exec dotnet pwsh -NoProfile -NonInteractive -Command `"`$0`""
-                Push-Location (Split-Path $PSScriptRoot)
-                try { unshare --mount --propagation private sh -c $sh $cmd 2>&1 }
-                finally { Pop-Location }
-            }
-        }
-
-        It 'removes every named namespace with -Confirm:$false' {
-            $out = Invoke-Isolated "New-NetNamespace -Name a, b, c | Out-Null; 'before=' + (ip netns list).Count; Remove-NetNamespace -All -Confirm:`$false; 'after=' + @(ip netns list).Count"
-            $out | Should -Contain 'before=3'
-            $out | Should -Contain 'after=0'
-        }
-
-        It 'asks before -All, and a non-interactive session refuses rather than removing silently' {
-            $out = Invoke-Isolated "New-NetNamespace -Name a, b | Out-Null; try { Remove-NetNamespace -All } catch { 'error=' + `$_.FullyQualifiedErrorId }; 'after=' + @(ip netns list).Count"
-            $out | Should -Contain 'after=2'
-            ($out -join "`n") | Should -Match 'error='
-        }
-
-        It 'leaves our own namespaces alone' {
-            New-NetNamespace -Name "${Prefix}outside" | Out-Null
-            Invoke-Isolated "Remove-NetNamespace -All -Confirm:`$false" | Out-Null
-            Get-IpNetnsNames | Should -Contain "${Prefix}outside"
-        }
+    It '<Case>' -ForEach @(
+        @{ Case = '-Confirm:$false removes every entry (namespaces, stale, busy), leaving no nsfs mount'
+           Body = 'Remove-NetNamespace -All -Confirm:$false -WarningVariable w -WarningAction SilentlyContinue; $r.warnings = @($w).Count'
+           Expect = @{ before = 4; files = 0; listed = 0; nsfs = 0; get = 0; exited = $false; warnings = 1 } }
+        @{ Case = '-Confirm:$false -Force also stops the process inside'
+           Body = 'Remove-NetNamespace -All -Confirm:$false -Force -WarningVariable w; $r.warnings = @($w).Count'
+           Expect = @{ before = 4; files = 0; listed = 0; nsfs = 0; get = 0; exited = $true; warnings = 0 } }
+        @{ Case = '-Force alone does not ask, and removes everything'
+           Body = 'Remove-NetNamespace -All -Force'
+           Expect = @{ before = 4; files = 0; listed = 0; nsfs = 0; get = 0; exited = $true } }
+        @{ Case = '-WhatIf removes nothing'
+           Body = 'Remove-NetNamespace -All -WhatIf'
+           Expect = @{ before = 4; files = 4; listed = 4; nsfs = 3; get = 4; exited = $false } }
+        @{ Case = 'without -Confirm:$false, a non-interactive session gets an error instead of a prompt, and nothing is removed'
+           Body = 'try { Remove-NetNamespace -All; $r.error = "none" } catch { $r.error = $_.FullyQualifiedErrorId; $r.exception = $_.Exception.GetType().Name }'
+           Expect = @{ before = 4; files = 4; listed = 4; nsfs = 3; get = 4; exited = $false; error = 'InvalidOperation,NetnsPS.Commands.RemoveNetNamespaceCommand'; exception = 'PSInvalidOperationException' } }
+    ) {
+        $child = Invoke-ChildPwsh -PrivateRunDir -Script ($setup + "`n" + $Body + "`nGet-Counts`n'JSON:' + (`$r | ConvertTo-Json -Compress)")
+        $child.Json | Should -Not -BeNullOrEmpty -Because ($child.Output -join "`n")
+        foreach ($k in $Expect.Keys) { $child.Json.$k | Should -Be $Expect[$k] -Because "$k in $($child.Output | Where-Object { $_ -like 'JSON:*' })" }
+        (Get-LsInode)["${Prefix}outside"] | Should -Be $outside.Inode
+        Test-NsfsMount "/run/netns/${Prefix}outside" | Should -BeTrue
     }
 }

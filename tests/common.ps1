@@ -3,8 +3,8 @@ Import-Module $env:NETNSPS_MODULE_PATH -Force
 
 # Unique per file run, so parallel or leftover runs never collide with ours.
 $script:Prefix = "nnpt$([guid]::NewGuid().ToString('N').Substring(0, 6))-"
-# Ids of the background processes this file started (killed by Remove-TestLeftovers).
-$script:StartedPids = [System.Collections.Generic.List[int]]::new()
+# The background processes this file started (Process objects, so a reused pid is never mistaken for ours).
+$script:StartedProcesses = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
 
 function Get-IpNetns {
     # `ip -j netns list` -> objects with name and (optional) id
@@ -29,7 +29,7 @@ function Get-ProcNetInode([int] $ProcessId) {
 function Start-InNamespace([string] $Name, [int] $Seconds = 60) {
     # A sleep inside a named namespace, started by the independent tool.
     $p = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $Name, 'sleep', "$Seconds" -PassThru
-    $script:StartedPids.Add($p.Id)
+    $script:StartedProcesses.Add($p)
     $deadline = [DateTime]::UtcNow.AddSeconds(5)
     $target = Get-FileInode "/run/netns/$Name"
     while ([DateTime]::UtcNow -lt $deadline) {
@@ -42,7 +42,7 @@ function Start-InNamespace([string] $Name, [int] $Seconds = 60) {
 function Start-InNewNamespace([int] $Seconds = 60) {
     # A sleep in a fresh unnamed namespace.
     $p = Start-Process -FilePath unshare -ArgumentList '--net', 'sleep', "$Seconds" -PassThru
-    $script:StartedPids.Add($p.Id)
+    $script:StartedProcesses.Add($p)
     $hostIno = Get-ProcNetInode $PID
     $deadline = [DateTime]::UtcNow.AddSeconds(5)
     while ([DateTime]::UtcNow -lt $deadline) {
@@ -54,18 +54,15 @@ function Start-InNewNamespace([int] $Seconds = 60) {
 
 function Remove-TestLeftovers {
     # Everything with our prefix, removed with the independent tool; the processes we started, by id.
-    foreach ($id in $script:StartedPids) {
-        if (Test-Path "/proc/$id") {
-            kill -9 $id 2>$null
-            try { (Get-Process -Id $id -ErrorAction Stop).WaitForExit(3000) | Out-Null } catch { }
-        }
+    foreach ($p in $script:StartedProcesses) {
+        if (-not $p.HasExited) { try { $p.Kill($true); $p.WaitForExit(3000) | Out-Null } catch { } }
     }
-    $script:StartedPids.Clear()
+    $script:StartedProcesses.Clear()
     Get-ChildItem /tmp -Filter "$script:Prefix*" -ErrorAction SilentlyContinue | Remove-Item -Recurse -Force
     Get-ChildItem /run/netns -Filter "$script:Prefix*" -ErrorAction SilentlyContinue | ForEach-Object {
         ip netns pids $_.Name 2>$null | ForEach-Object { kill -9 $_ 2>$null }
         ip netns delete $_.Name 2>$null
-        if (Test-Path $_.FullName) { Remove-Item $_.FullName -Force }
+        if (Test-Path -LiteralPath $_.FullName) { Remove-Item -LiteralPath $_.FullName -Force }
     }
     Get-ChildItem /etc/netns -Filter "$script:Prefix*" -ErrorAction SilentlyContinue | Remove-Item -Recurse -Force
     ip -o link show | ForEach-Object { ($_ -split ': ')[1] -replace '@.*' } | Where-Object { $_ -like "$script:Prefix*" } |
@@ -75,6 +72,8 @@ function Remove-TestLeftovers {
 function Assert-NoLeftovers {
     $left = @(Get-ChildItem /run/netns -Filter "$script:Prefix*" -ErrorAction SilentlyContinue)
     if ($left) { throw "entries with prefix $script:Prefix exist already: $($left.Name -join ', ')" }
+    $mounts = @(Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } | Where-Object { $_.StartsWith("/run/netns/$script:Prefix", [StringComparison]::Ordinal) })
+    if ($mounts) { throw "mounts with prefix $script:Prefix exist already: $($mounts -join ', ')" }
 }
 
 function Get-IpLink([string] $Namespace, [string] $Name) {
@@ -187,7 +186,7 @@ threading.Thread(target=enter, daemon=True).start()
 time.sleep(int(sys.argv[2]))
 '@
     $p = Start-Process -FilePath $python.Source -ArgumentList $file, "/run/netns/$Name", "$Seconds" -PassThru
-    $script:StartedPids.Add($p.Id)
+    $script:StartedProcesses.Add($p)
     $target = "net:[$(Get-FileInode "/run/netns/$Name")]"
     Wait-Until -What "a thread of $($p.Id) to enter $Name" -Condition {
         if ($p.HasExited) { throw "python exited with $($p.ExitCode)" }
@@ -204,13 +203,14 @@ function Invoke-ChildPwsh {
         tmpfs on /run/netns (nothing it does there can reach ours). -Wrapper: a command put in front (e.g. setpriv ...).
         Returns { ExitCode; Output (lines); Json (the last line 'JSON:...' parsed) }.
     #>
-    param([Parameter(Mandatory)][string] $Script, [switch] $PrivateRunDir, [string[]] $Wrapper = @())
+    param([Parameter(Mandatory)][string] $Script, [switch] $PrivateRunDir, [string[]] $Wrapper = @(), [string] $Setup)
     $file = "/tmp/$script:Prefix$([guid]::NewGuid().ToString('N').Substring(0, 8)).ps1"
     Set-Content -Path $file -Value ("`$ErrorActionPreference = 'Stop'`nImport-Module '$env:NETNSPS_MODULE_PATH'`n" + $Script)
     Push-Location (Split-Path $PSScriptRoot)
     try {
         if ($PrivateRunDir) {
-            $sh = "mkdir -p /run/netns && mount -t tmpfs nnpt-private /run/netns && exec dotnet pwsh -NoProfile -NonInteractive -File '$file'"
+            # -Setup: shell commands run in the private mount namespace before pwsh starts (e.g. touch a stale entry).
+            $sh = "mkdir -p /run/netns && mount -t tmpfs nnpt-private /run/netns && $(if ($Setup) { "$Setup && " })exec $($Wrapper -join ' ') dotnet pwsh -NoProfile -NonInteractive -File '$file'"
             $out = unshare --mount --propagation private -- sh -c $sh 2>&1
         }
         elseif ($Wrapper.Count) {
@@ -224,7 +224,7 @@ function Invoke-ChildPwsh {
         Pop-Location
         Remove-Item $file -ErrorAction SilentlyContinue
     }
-    $lines = @($out | ForEach-Object { "$_" })
+    $lines = @($out | ForEach-Object { "$_" -replace "\e\[[0-9;?]*[A-Za-z]" })   # no ANSI (it breaks the NUnit XML)
     $json = $lines | Where-Object { $_.StartsWith('JSON:') } | Select-Object -Last 1
     [pscustomobject]@{ ExitCode = $code; Output = $lines; Json = if ($json) { $json.Substring(5) | ConvertFrom-Json } else { $null } }
 }

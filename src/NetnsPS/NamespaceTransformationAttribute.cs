@@ -15,7 +15,8 @@ public sealed class NamespaceTransformationAttribute : ArgumentTransformationAtt
         switch (v)
         {
             case null: return null;
-            case NetNamespace ns: return ns.Name;
+            // An object names exactly its namespace: escape wildcard characters (valid in namespace names).
+            case NetNamespace ns: return WildcardPattern.Escape(ns.Name);
             case string: return v;
             case IEnumerable e:
                 var list = new List<object?>();

@@ -20,7 +20,7 @@ public abstract class NetnsCmdlet : PSCmdlet
         Errno.EINVAL or Errno.ERANGE or Errno.ENAMETOOLONG => ErrorCategory.InvalidArgument,
         Errno.EOPNOTSUPP => ErrorCategory.NotImplemented,
         Errno.EINTR => ErrorCategory.OperationStopped,
-        Errno.EADDRNOTAVAIL or Errno.ENETUNREACH => ErrorCategory.InvalidArgument,
+        Errno.EADDRNOTAVAIL or Errno.ENETUNREACH or Errno.EHOSTUNREACH => ErrorCategory.InvalidArgument,
         Errno.ENOSPC or Errno.ENOMEM or Errno.ENOBUFS => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
@@ -73,16 +73,18 @@ public abstract class NetnsCmdlet : PSCmdlet
                     if (pattern.IsMatch(e.Name) && seen.Add(e.Name)) result.Add(e);
                 continue;
             }
+            // A literal may carry escaped wildcard characters (`[ `] `* `?): they stand for themselves.
+            var literal = WildcardPattern.Unescape(name);
             NamespaceEntry? found = null;
-            try { found = NamespaceStore.Find(name); }
-            catch (NetnsException ex) { WriteNetnsError(ex, name); continue; }
+            try { found = NamespaceStore.Find(literal); }
+            catch (NetnsException ex) { WriteNetnsError(ex, literal); continue; }
             if (found is null)
             {
                 WriteNetnsError(new NetnsException("NamespaceNotFound", Errno.ENOENT,
-                    $"No network namespace named '{name}' ({NamespaceStore.PathOf(name)} does not exist).", name));
+                    $"No network namespace named '{literal}' ({NamespaceStore.PathOf(literal)} does not exist).", literal));
                 continue;
             }
-            if (seen.Add(name)) result.Add(found.Value);
+            if (seen.Add(literal)) result.Add(found.Value);
         }
         return result;
     }

@@ -14,6 +14,9 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
 
     protected NamespaceSessions Sessions => _sessions ??= new NamespaceSessions();
 
+    /// <summary>One namespace by name ("" or null: the host); escaped wildcard characters stand for themselves.</summary>
+    protected NamespaceContext GetContext(string? name) => Sessions.Get(name is null ? null : WildcardPattern.Unescape(name));
+
     /// <summary>"" or null → host; literal names must exist (NamespaceNotFound otherwise, non-terminating); wildcards allowed when <paramref name="wildcards"/>.</summary>
     protected List<NamespaceContext> ResolveContexts(IReadOnlyCollection<string>? names, bool defaultToHost = true, bool wildcards = true)
     {
@@ -48,7 +51,7 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
     /// <summary>One namespace (no wildcards): terminating NamespaceNotFound when missing.</summary>
     protected NamespaceContext ResolveSingle(string? name)
     {
-        try { return Sessions.Get(name); }
+        try { return GetContext(name); }
         catch (NetnsException ex) { ThrowNetnsError(ex, name); throw; }
     }
 

@@ -31,6 +31,7 @@ public enum Errno
     EADDRNOTAVAIL = 99,
     ENETUNREACH = 101,
     ENOBUFS = 105,
+    EHOSTUNREACH = 113,
 }
 
 /// <summary>

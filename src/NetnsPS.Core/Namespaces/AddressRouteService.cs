@@ -116,7 +116,7 @@ public static class AddressRouteService
             var code = ex.Errno switch
             {
                 Errno.EEXIST => "RouteAlreadyExists",
-                Errno.ENETUNREACH => "RouteGatewayUnreachable",
+                Errno.ENETUNREACH or Errno.EHOSTUNREACH => "RouteGatewayUnreachable",
                 Errno.EINVAL when gateway is not null && (ex.Ack.Message?.Contains("gateway", StringComparison.OrdinalIgnoreCase) ?? false) => "RouteGatewayUnreachable",
                 Errno.ENODEV => "AdapterNotFound",
                 Errno.EINVAL => "InvalidRoute",

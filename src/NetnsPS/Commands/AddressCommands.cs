@@ -16,7 +16,7 @@ public sealed class GetNetNamespaceAddressCommand : NamespaceQueryCmdlet
     public string[] IPAddress { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Name", "ifAlias")]
+    [Alias("ifAlias")]
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [SupportsWildcards]
     [ValidateNotNull]
@@ -51,7 +51,7 @@ public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
     public int? PrefixLength { get; set; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name", "ifAlias")]
+    [Alias("ifAlias")]
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string InterfaceAlias { get; set; } = string.Empty;
@@ -67,7 +67,7 @@ public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
         try
         {
             var (address, len) = ParseAddressAndPrefix(IPAddress, PrefixLength);
-            var ctx = Sessions.Get(Namespace);
+            var ctx = GetContext(Namespace);
             var link = AdapterService.Require(ctx, InterfaceAlias);
             if (!ShouldProcess($"{InterfaceAlias} ({ctx.DisplayName})", $"Add address {address}/{len}")) return;
             WriteObject(AddressRouteService.AddAddress(ctx, link, address, len, SkipDuplicateAddressDetection));
@@ -108,7 +108,7 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
 
     /// <summary>Adapter; when omitted, the adapter that has the address.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Name", "ifAlias")]
+    [Alias("ifAlias")]
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     public string? InterfaceAlias { get; set; }
 
@@ -122,7 +122,7 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
             var address = IpPrefix.ParseAddress(slash < 0 ? IPAddress : IPAddress[..slash]);
             int? len = PrefixLength;
             if (slash >= 0) len = NewNetNamespaceAddressCommand.ParseAddressAndPrefix(IPAddress, PrefixLength).Item2;
-            var ctx = Sessions.Get(Namespace);
+            var ctx = GetContext(Namespace);
             var candidates = AddressRouteService.ListAddresses(ctx, Af.Of(address))
                 .Where(a => a.IPAddress == address.ToString() && (len is null || a.PrefixLength == len) &&
                             (string.IsNullOrEmpty(InterfaceAlias) || a.InterfaceAlias == InterfaceAlias))

@@ -14,6 +14,7 @@ public sealed class GetNetNamespaceProcessCommand : NetnsCmdlet
     private const string InputObjectSet = "InputObject";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+    [NamespaceTransformation] // a piped NetNamespace names exactly its namespace, wildcard characters and all
     [SupportsWildcards]
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]
     [ValidateNotNullOrEmpty]
@@ -30,7 +31,7 @@ public sealed class GetNetNamespaceProcessCommand : NetnsCmdlet
         {
             targets = ParameterSetName == NameSet
                 ? ResolveNamespaces(Name)
-                : ResolveNamespaces(InputObject.Select(n => n.Name).ToArray());
+                : ResolveNamespaces(InputObject.Select(n => WildcardPattern.Escape(n.Name)).ToArray());
         }
         catch (NetnsException ex) { ThrowNetnsError(ex); return; }
 

@@ -69,7 +69,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
         NamespaceContext? to = null;
         try
         {
-            if (ProcessId is null) to = Sessions.Get(HostNamespace ? "" : Namespace);
+            if (ProcessId is null) to = GetContext(HostNamespace ? "" : Namespace);
             else if (!Directory.Exists($"/proc/{ProcessId}"))
                 throw new NetnsException("ProcessNotFound", Errno.ESRCH, $"No process with id {ProcessId}.", ProcessId);
         }
@@ -105,7 +105,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
 
     private NamespaceContext? ResolveOrError(string? ns)
     {
-        try { return Sessions.Get(ns); }
+        try { return GetContext(ns); }
         catch (NetnsException ex) { WriteNetnsError(ex, ns); return null; }
     }
 }

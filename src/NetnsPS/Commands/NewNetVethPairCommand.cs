@@ -25,7 +25,7 @@ public sealed class NewNetVethPairCommand : NamespaceTargetCmdlet
     public string? PeerNamespace { get; set; }
 
     [Parameter]
-    [ValidateRange(68, 65535)]
+    [ValidateRange(1, int.MaxValue)] // the kernel enforces veth's 68..65535 with its own message
     public int? Mtu { get; set; }
 
     protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Creating a veth pair");
@@ -34,9 +34,9 @@ public sealed class NewNetVethPairCommand : NamespaceTargetCmdlet
     {
         try
         {
-            var ns = Sessions.Get(Namespace);
+            var ns = GetContext(Namespace);
             // null: not given (for this pipeline object too: bound values do not carry over); "" is the host.
-            var peerNs = PeerNamespace is null ? ns : Sessions.Get(PeerNamespace);
+            var peerNs = PeerNamespace is null ? ns : GetContext(PeerNamespace);
             var target = $"{Name} ({ns.DisplayName}) <-> {PeerName} ({peerNs.DisplayName})";
             if (!ShouldProcess(target, "Create veth pair")) return;
             var (end, peer) = AdapterService.NewVeth(Sessions, ns, Name, peerNs, PeerName, Mtu);

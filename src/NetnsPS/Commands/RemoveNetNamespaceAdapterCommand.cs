@@ -11,6 +11,8 @@ namespace NetnsPS.Commands;
 public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
 {
     private bool _yesToAll, _noToAll;
+    // veth ends that went away with their peer earlier in this invocation: "inode/name"
+    private readonly HashSet<string> _goneWithPeer = new(StringComparer.Ordinal);
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("InterfaceAlias", "ifAlias")]
@@ -28,10 +30,12 @@ public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     protected override void ProcessRecord()
     {
         NamespaceContext ctx;
-        try { ctx = Sessions.Get(Namespace); }
+        try { ctx = GetContext(Namespace); }
         catch (NetnsException ex) { WriteNetnsError(ex, Namespace); return; }
         {
-            var links = ResolveLinks(ctx, Name);
+            var wanted = Name.Where(n => !_goneWithPeer.Contains($"{ctx.Identity.Inode}/{n}")).ToArray();
+            foreach (var n in Name.Except(wanted)) WriteVerbose($"{n} in {ctx.DisplayName} went with its peer.");
+            var links = ResolveLinks(ctx, wanted);
             var removed = new HashSet<int>();
             foreach (var link in links)
             {
@@ -45,9 +49,24 @@ public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
                 if (ctx.IsHost && link.Kind is null && !Force &&
                     !ShouldContinue($"'{link.Name}' is a {Links.DescribeKind(link)} adapter of the host. Remove it?", "Remove-NetNamespaceAdapter", ref _yesToAll, ref _noToAll))
                     continue;
-                try { AdapterService.Remove(ctx, link); removed.Add(link.Index); }
+                try
+                {
+                    RememberPeer(ctx, link);
+                    AdapterService.Remove(ctx, link);
+                    removed.Add(link.Index);
+                }
                 catch (NetnsException ex) { WriteNetnsError(ex, link.Name); }
             }
         }
     }
+
+    private void RememberPeer(NamespaceContext ctx, LinkInfo link)
+    {
+        if (link.Kind != "veth" || link.LinkIndex is not int peerIndex || peerIndex <= 0) return;
+        var peerCtx = Sessions.ResolvePeerNamespace(ctx, link);
+        if (peerCtx is null) return;
+        var peer = Links.TryGet(peerCtx.Socket, peerIndex);
+        if (peer is not null) _goneWithPeer.Add($"{peerCtx.Identity.Inode}/{peer.Name}");
+    }
+
 }

@@ -20,6 +20,7 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
     private bool _noToAll;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+    [NamespaceTransformation] // a piped NetNamespace names exactly its namespace, wildcard characters and all
     [SupportsWildcards]
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]
     [ValidateNotNullOrEmpty]
@@ -45,7 +46,7 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
             targets = ParameterSetName switch
             {
                 NameSet => ResolveNamespaces(Name),
-                InputObjectSet => ResolveNamespaces(InputObject.Select(n => n.Name).ToArray()),
+                InputObjectSet => ResolveNamespaces(InputObject.Select(n => WildcardPattern.Escape(n.Name)).ToArray()),
                 _ => NamespaceStore.List(),
             };
         }

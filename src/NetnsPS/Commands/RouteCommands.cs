@@ -110,7 +110,7 @@ public abstract class RouteCmdletBase : NamespaceTargetCmdlet
         byte family = gw is not null ? Af.Of(gw) : DestinationPrefix.Contains(':') ? Af.INET6 : Af.INET;
         var (dst, len) = IpPrefix.ParsePrefix(DestinationPrefix, family);
         if (gw is not null && (gw.Equals(System.Net.IPAddress.Any) || gw.Equals(System.Net.IPAddress.IPv6Any))) gw = null;
-        var ctx = Sessions.Get(Namespace);
+        var ctx = GetContext(Namespace);
         var link = string.IsNullOrEmpty(InterfaceAlias) ? null : AdapterService.Require(ctx, InterfaceAlias);
         return (ctx, dst, len, gw, link);
     }

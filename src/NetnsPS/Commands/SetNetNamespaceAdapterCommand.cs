@@ -26,7 +26,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     public string? NewName { get; set; }
 
     [Parameter]
-    [ValidateRange(68, 65535)]
+    [ValidateRange(1, int.MaxValue)] // the device decides (lo: 65536 and more; veth: 68..65535)
     public int? Mtu { get; set; }
 
     [Parameter]
@@ -44,7 +44,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         byte[]? mac = null;
         try
         {
-            ctx = Sessions.Get(Namespace);
+            ctx = GetContext(Namespace);
             if (MacAddress is not null) mac = Links.ParseMac(MacAddress);
         }
         catch (NetnsException ex) { WriteNetnsError(ex, Namespace ?? MacAddress); return; }

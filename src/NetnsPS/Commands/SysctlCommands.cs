@@ -9,7 +9,8 @@ namespace NetnsPS.Commands;
 [OutputType(typeof(NetNamespaceSysctl))]
 public sealed class GetNetNamespaceSysctlCommand : NamespaceQueryCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    // Not from the pipeline by property name: a piped NetNamespace's Name would bind here.
+    [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = { "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding" };

@@ -65,7 +65,7 @@ public abstract class NetnsCmdlet : PSCmdlet
         var result = new List<NamespaceEntry>();
         foreach (var name in names)
         {
-            if (WildcardPattern.ContainsWildcardCharacters(name))
+            if (!NamespaceStore.IsPath(name) && WildcardPattern.ContainsWildcardCharacters(name))
             {
                 all ??= NamespaceStore.List();
                 var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
@@ -75,6 +75,12 @@ public abstract class NetnsCmdlet : PSCmdlet
             }
             // A literal may carry escaped wildcard characters (`[ `] `* `?): they stand for themselves.
             var literal = WildcardPattern.Unescape(name);
+            if (NamespaceStore.IsPath(literal))
+            {
+                try { if (seen.Add(literal)) result.Add(NamespaceStore.OpenPath(literal)); }
+                catch (NetnsException ex) { WriteNetnsError(ex, literal); }
+                continue;
+            }
             NamespaceEntry? found = null;
             try { found = NamespaceStore.Find(literal); }
             catch (NetnsException ex) { WriteNetnsError(ex, literal); continue; }

@@ -30,7 +30,7 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
         foreach (var n in names)
         {
             if (string.IsNullOrEmpty(n)) { if (!result.Any(c => c.IsHost)) result.Add(Sessions.Get("")); }
-            else if (!wildcards && WildcardPattern.ContainsWildcardCharacters(n))
+            else if (!wildcards && !NamespaceStore.IsPath(n) && WildcardPattern.ContainsWildcardCharacters(n))
                 WriteNetnsError(new NetnsException("InvalidNamespaceName", Errno.EINVAL, $"Wildcards are not accepted here: '{n}'.", n));
             else named.Add(n);
         }

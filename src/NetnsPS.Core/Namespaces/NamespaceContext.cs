@@ -75,6 +75,11 @@ public sealed class NamespaceSessions : IDisposable
         if (_open.TryGetValue(name, out var ctx)) return ctx;
         NamespaceHandle h;
         if (name.Length == 0) h = NamespaceHandle.OpenCurrentThread();
+        else if (NamespaceStore.IsPath(name))
+        {
+            NamespaceStore.OpenPath(name); // the clear errors (missing / not a network namespace)
+            h = NamespaceHandle.Open(name, name);
+        }
         else
         {
             NamespaceStore.ValidateName(name);

@@ -18,7 +18,26 @@ public static class NamespaceStore
     /// <summary>NAME_MAX: the longest name a file in /run/netns can have (bytes of UTF-8).</summary>
     public const int MaxNameBytes = 255;
 
-    public static string PathOf(string name) => RunDir + "/" + name;
+    public static string PathOf(string name) => IsPath(name) ? name : RunDir + "/" + name;
+
+    /// <summary>True when <paramref name="nameOrPath"/> is a path to a namespace file (names never contain '/').</summary>
+    public static bool IsPath(string? nameOrPath) => nameOrPath is not null && nameOrPath.StartsWith('/');
+
+    /// <summary>
+    /// A namespace given by the path of any nsfs file (a bind mount outside /run/netns, /proc/PID/ns/net,
+    /// /proc/PID/task/TID/ns/net): NamespaceNotFound when missing, NotANetworkNamespace when the file is something else.
+    /// </summary>
+    public static NamespaceEntry OpenPath(string path)
+    {
+        NamespaceHandle h;
+        try { h = NamespaceHandle.Open(path, path); }
+        catch (NetnsException ex) when (ex.ErrorCode == "NamespaceStale")
+        {
+            throw new NetnsException("NotANetworkNamespace", Errno.EINVAL,
+                $"'{path}' is not a network namespace file (nsfs); give a name under {RunDir}, or a path such as /proc/PID/ns/net or a bind mount of one.", path, ex);
+        }
+        using (h) return new NamespaceEntry(path, path, h.Identity, false);
+    }
 
     /// <summary>Same rule as iproute2: not empty, not '.' or '..', no '/', at most 255 bytes; also no NUL.</summary>
     public static void ValidateName(string? name)

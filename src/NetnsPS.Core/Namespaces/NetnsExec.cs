@@ -23,7 +23,8 @@ public static class NetnsExec
     /// <summary>Starts <paramref name="psi"/> inside the named namespace; returns the started process.</summary>
     public static Process Start(string name, ProcessStartInfo psi)
     {
-        NamespaceStore.ValidateName(name);
+        if (NamespaceStore.IsPath(name)) NamespaceStore.OpenPath(name);
+        else NamespaceStore.ValidateName(name);
         ThreadHygiene.WarmUp();
         var handle = NamespaceHandle.Open(NamespaceStore.PathOf(name), name);
         var key = (name, handle.Identity.Inode);
@@ -176,6 +177,7 @@ public static class NetnsExec
     /// <summary>Bind /etc/netns/NAME/x over /etc/x for every x that exists in both (as iproute2 does).</summary>
     private static void BindEtc(string name)
     {
+        if (NamespaceStore.IsPath(name)) return; // /etc/netns/NAME exists for names only (as in iproute2)
         var dir = Path.Combine(EtcNetns, name);
         if (!Directory.Exists(dir)) return;
         foreach (var src in Directory.EnumerateFileSystemEntries(dir))

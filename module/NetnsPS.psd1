@@ -33,6 +33,10 @@
         'Remove-NetNamespaceRoute'
         'Get-NetNamespaceSysctl'
         'Set-NetNamespaceSysctl'
+        'New-NetNamespaceAdapter'
+        'Get-NetNamespaceNeighbor'
+        'New-NetNamespaceNeighbor'
+        'Remove-NetNamespaceNeighbor'
     )
     FunctionsToExport    = @('Enter-NetNamespace')
     VariablesToExport    = @()

@@ -39,6 +39,20 @@ public static class AdapterService
                     : Links.TryGet(peerCtx.Socket, pi)?.Name;
             }
         }
+        string? NameIn(int? index)
+        {
+            if (index is not int i || i <= 0) return null;
+            if (sameNamespaceLinks is not null && sameNamespaceLinks.TryGetValue(i, out var x)) return x.Name;
+            return Links.TryGet(ctx.Socket, i)?.Name;
+        }
+        string? parent = l.Kind switch
+        {
+            "macvlan" when l.LinkNetnsId is null => NameIn(l.LinkIndex),
+            "vxlan" => NameIn(l.VxlanLinkIndex),
+            _ => null,
+        };
+        var st = l.Statistics;
+        uint? tunOwner = l.TunOwner is uint o && o != uint.MaxValue ? o : null;
         return new NetNamespaceAdapter
         {
             Namespace = ctx.Name,
@@ -57,6 +71,21 @@ public static class AdapterService
             MasterIndex = l.MasterIndex,
             Alias = l.Alias,
             Flags = l.Flags,
+            Master = NameIn(l.MasterIndex),
+            PortKind = l.SlaveKind,
+            TxQueueLength = l.TxQueueLength,
+            Carrier = l.Carrier,
+            LinkNetnsId = l.LinkNetnsId,
+            Parent = parent,
+            VxlanId = l.VxlanId,
+            VxlanPort = l.VxlanPort,
+            VxlanLocal = l.VxlanLocal?.ToString(),
+            VxlanRemote = l.VxlanGroup?.ToString(),
+            MacvlanMode = Links.MacvlanModeName(l.MacvlanMode),
+            TunOwner = l.Kind == "tun" ? tunOwner : null,
+            TunPersist = l.TunPersist,
+            RxBytes = st?.RxBytes, TxBytes = st?.TxBytes, RxPackets = st?.RxPackets, TxPackets = st?.TxPackets,
+            RxErrors = st?.RxErrors, TxErrors = st?.TxErrors, RxDropped = st?.RxDropped, TxDropped = st?.TxDropped,
         };
     }
 
@@ -138,12 +167,16 @@ public static class AdapterService
         }
     }
 
-    public static void Set(NamespaceContext ctx, LinkInfo link, bool? up, string? newName, int? mtu, byte[]? mac)
+    public static void Set(NamespaceContext ctx, LinkInfo link, bool? up, string? newName, int? mtu, byte[]? mac, int? master = null)
     {
         if (newName is not null) Links.ValidateName(newName);
         try
         {
-            ctx.Socket.Execute(Links.SetRequest(link.Index, up, newName, mtu, mac), $"set {link.Name}", "AdapterSetFailed", link.Name);
+            ctx.Socket.Execute(Links.SetRequest(link.Index, up, newName, mtu, mac, master: master), $"set {link.Name}", "AdapterSetFailed", link.Name);
+        }
+        catch (NetlinkException ex) when (master is int m && m > 0 && ex.Errno is Errno.EOPNOTSUPP or Errno.EINVAL or Errno.ELOOP or Errno.EBUSY)
+        {
+            throw new NetnsException("InvalidMaster", ex.Errno, $"Cannot make '{link.Name}' a port of adapter index {m} in {Where(ctx)}: {ex.Ack.Describe()}", link.Name, ex);
         }
         catch (NetlinkException ex) { throw Map(ex, link.Name, "change", Where(ctx)); }
     }

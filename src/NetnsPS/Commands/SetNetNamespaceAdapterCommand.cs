@@ -5,8 +5,8 @@ using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;
 
-/// <summary>Set-NetNamespaceAdapter: ip link set DEV up|down name N mtu M address MAC.</summary>
-[Cmdlet(VerbsCommon.Set, "NetNamespaceAdapter", SupportsShouldProcess = true)]
+/// <summary>Set-NetNamespaceAdapter: ip link set DEV up|down name N mtu M address MAC master BR|nomaster.</summary>
+[Cmdlet(VerbsCommon.Set, "NetNamespaceAdapter", SupportsShouldProcess = true, DefaultParameterSetName = "Default")]
 [OutputType(typeof(NetNamespaceAdapter))]
 public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
 {
@@ -33,6 +33,16 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     [ValidateNotNullOrEmpty]
     public string? MacAddress { get; set; }
 
+    /// <summary>Make the adapter a port of this bridge (same namespace).</summary>
+    [Parameter(ParameterSetName = "Master")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Master { get; set; }
+
+    /// <summary>Detach the adapter from its bridge (IFLA_MASTER 0).</summary>
+    [Parameter(ParameterSetName = "NoMaster")]
+    public SwitchParameter NoMaster { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -42,12 +52,20 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     {
         NamespaceContext ctx;
         byte[]? mac = null;
+        LinkInfo? master = null;
         try
         {
             ctx = GetContext(Namespace);
             if (MacAddress is not null) mac = Links.ParseMac(MacAddress);
+            if (Master is not null)
+            {
+                Links.ValidateName(Master, "master name");
+                master = Links.TryGet(ctx.Socket, Master) ?? throw new NetnsException("MasterNotFound", Errno.ENODEV,
+                    $"No adapter named '{Master}' in {ctx.DisplayName} to be the master (a bridge must be in its ports' namespace).", Master);
+            }
         }
-        catch (NetnsException ex) { WriteNetnsError(ex, Namespace ?? MacAddress); return; }
+        catch (NetnsException ex) { WriteNetnsError(ex, Namespace ?? MacAddress ?? Master); return; }
+        int? masterIndex = master?.Index ?? (NoMaster ? 0 : null);
 
         var targets = ResolveLinks(ctx, Name);
         if (NewName is not null && targets.Count > 1)
@@ -63,11 +81,13 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
             if (NewName is not null) changes.Add($"name {NewName}");
             if (Mtu is int m) changes.Add($"mtu {m}");
             if (mac is not null) changes.Add($"address {Links.FormatMac(mac)}");
+            if (master is not null) changes.Add($"master {master.Name}");
+            if (NoMaster) changes.Add("nomaster");
             if (changes.Count == 0 && !PassThru) { WriteVerbose($"Nothing to change on {link.Name}."); continue; }
             if (changes.Count > 0 && !ShouldProcess($"{link.Name} ({ctx.DisplayName})", "Set " + string.Join(", ", changes))) continue;
             try
             {
-                if (changes.Count > 0) AdapterService.Set(ctx, link, up, NewName, Mtu, mac);
+                if (changes.Count > 0) AdapterService.Set(ctx, link, up, NewName, Mtu, mac, masterIndex);
                 if (PassThru) WriteObject(AdapterService.Describe(Sessions, ctx, AdapterService.Require(ctx, NewName ?? link.Name)));
             }
             catch (NetnsException ex) { WriteNetnsError(ex, link.Name); }

@@ -10,7 +10,17 @@ public static class Ifla
     public const ushort ADDRESS = 1, BROADCAST = 2, IFNAME = 3, MTU = 4, LINK = 5, QDISC = 6, MASTER = 10,
         TXQLEN = 13, OPERSTATE = 16, LINKMODE = 17, LINKINFO = 18, NET_NS_PID = 19, IFALIAS = 20, GROUP = 27,
         NET_NS_FD = 28, EXT_MASK = 29, PROMISCUITY = 30, CARRIER = 33, LINK_NETNSID = 37, PROP_LIST = 52,
-        ALT_IFNAME = 53, PERM_ADDRESS = 54;
+        ALT_IFNAME = 53, PERM_ADDRESS = 54, STATS64 = 23;
+
+    /// <summary>IFLA_MACVLAN_* (INFO_DATA of macvlan).</summary>
+    public const ushort MACVLAN_MODE = 1;
+    public const uint MACVLAN_MODE_PRIVATE = 1, MACVLAN_MODE_VEPA = 2, MACVLAN_MODE_BRIDGE = 4, MACVLAN_MODE_PASSTHRU = 8, MACVLAN_MODE_SOURCE = 16;
+
+    /// <summary>IFLA_VXLAN_* (INFO_DATA of vxlan).</summary>
+    public const ushort VXLAN_ID = 1, VXLAN_GROUP = 2, VXLAN_LINK = 3, VXLAN_LOCAL = 4, VXLAN_PORT = 15, VXLAN_GROUP6 = 16, VXLAN_LOCAL6 = 17;
+
+    /// <summary>IFLA_TUN_* (INFO_DATA of tun, read only).</summary>
+    public const ushort TUN_OWNER = 1, TUN_GROUP = 2, TUN_TYPE = 3, TUN_PI = 4, TUN_VNET_HDR = 5, TUN_PERSIST = 6;
 
     public const ushort INFO_KIND = 1, INFO_DATA = 2, INFO_SLAVE_KIND = 4;
     public const ushort VETH_INFO_PEER = 1;
@@ -53,9 +63,36 @@ public sealed record LinkInfo
     public int? TxQueueLength { get; init; }
     public bool? Carrier { get; init; }
     public string[] AlternativeNames { get; init; } = Array.Empty<string>();
+    /// <summary>IFLA_STATS64, when the kernel sent it.</summary>
+    public LinkStatistics? Statistics { get; init; }
+    /// <summary>Kind-specific data (IFLA_INFO_DATA) the module understands.</summary>
+    public uint? VxlanId { get; init; }
+    public int? VxlanPort { get; init; }
+    public System.Net.IPAddress? VxlanLocal { get; init; }
+    /// <summary>IFLA_VXLAN_GROUP(6): a multicast group or a unicast remote.</summary>
+    public System.Net.IPAddress? VxlanGroup { get; init; }
+    public int? VxlanLinkIndex { get; init; }
+    public uint? MacvlanMode { get; init; }
+    /// <summary>tun: 1 (IFF_TUN) or 2 (IFF_TAP).</summary>
+    public byte? TunType { get; init; }
+    public uint? TunOwner { get; init; }
+    public bool? TunPersist { get; init; }
 
     public bool IsUp => (Flags & Ifla.IFF_UP) != 0;
     public bool IsLoopback => (Flags & Ifla.IFF_LOOPBACK) != 0;
+}
+
+/// <summary>The counters of IFLA_STATS64 (struct rtnl_link_stats64) users ask for.</summary>
+public sealed record LinkStatistics(ulong RxPackets, ulong TxPackets, ulong RxBytes, ulong TxBytes, ulong RxErrors, ulong TxErrors,
+    ulong RxDropped, ulong TxDropped)
+{
+    public static LinkStatistics? Parse(ReadOnlySpan<byte> v)
+    {
+        if (v.Length < 64) return null;
+        Span<ulong> u = stackalloc ulong[8];
+        for (int i = 0; i < 8; i++) u[i] = BinaryPrimitives.ReadUInt64LittleEndian(v[(i * 8)..]);
+        return new LinkStatistics(u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7]);
+    }
 }
 
 /// <summary>Requests and parsers for links (RTM_*LINK).</summary>
@@ -74,15 +111,13 @@ public static class Links
     {
         var b = new NetlinkMessageBuilder(Rtm.GETLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP);
         IfInfo(b);
-        b.AddU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
-        return b;
+        return b; // with IFLA_STATS64 (the counters are a few hundred bytes per link)
     }
 
     public static NetlinkMessageBuilder GetRequest(string name)
     {
         var b = new NetlinkMessageBuilder(Rtm.GETLINK, Nl.NLM_F_REQUEST);
         IfInfo(b);
-        b.AddU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
         AddName(b, name);
         return b;
     }
@@ -91,7 +126,6 @@ public static class Links
     {
         var b = new NetlinkMessageBuilder(Rtm.GETLINK, Nl.NLM_F_REQUEST);
         IfInfo(b, index);
-        b.AddU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
         return b;
     }
 
@@ -129,9 +163,34 @@ public static class Links
         return b;
     }
 
-    /// <summary>Changes of an existing link, by index (ip link set).</summary>
+    /// <summary>
+    /// ip link add NAME [link PARENT] [mtu M] [address MAC] type KIND [kind data]: one RTM_NEWLINK; <paramref name="data"/>
+    /// writes the IFLA_INFO_DATA attributes (null: none).
+    /// </summary>
+    public static NetlinkMessageBuilder NewLinkRequest(string name, string kind, int? parentIndex = null, int? mtu = null,
+        byte[]? address = null, Action<NetlinkMessageBuilder>? data = null)
+    {
+        var b = new NetlinkMessageBuilder(Rtm.NEWLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK | Nl.NLM_F_CREATE | Nl.NLM_F_EXCL);
+        IfInfo(b);
+        AddName(b, name);
+        if (parentIndex is int p) b.AddU32(Ifla.LINK, (uint)p);
+        if (mtu is int m) b.AddU32(Ifla.MTU, (uint)m);
+        if (address is not null) b.AddAttribute(Ifla.ADDRESS, address);
+        b.BeginNested(Ifla.LINKINFO);
+        b.AddString(Ifla.INFO_KIND, kind);
+        if (data is not null)
+        {
+            b.BeginNested(Ifla.INFO_DATA);
+            data(b);
+            b.EndNested();
+        }
+        b.EndNested();
+        return b;
+    }
+
+    /// <summary>Changes of an existing link, by index (ip link set). <paramref name="master"/>: a bridge index, 0 for nomaster.</summary>
     public static NetlinkMessageBuilder SetRequest(int index, bool? up = null, string? newName = null, int? mtu = null,
-        byte[]? address = null, int? nsFd = null, int? nsPid = null)
+        byte[]? address = null, int? nsFd = null, int? nsPid = null, int? master = null)
     {
         var b = new NetlinkMessageBuilder(Rtm.NEWLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK);
         IfInfo(b, index, up == true ? Ifla.IFF_UP : 0, up is null ? 0 : Ifla.IFF_UP);
@@ -140,6 +199,7 @@ public static class Links
         if (address is not null) b.AddAttribute(Ifla.ADDRESS, address);
         if (nsFd is int fd) b.AddU32(Ifla.NET_NS_FD, (uint)fd);
         if (nsPid is int pid) b.AddU32(Ifla.NET_NS_PID, (uint)pid);
+        if (master is int ms) b.AddU32(Ifla.MASTER, (uint)ms);
         return b;
     }
 
@@ -176,6 +236,7 @@ public static class Links
                 case Ifla.IFALIAS: info = info with { Alias = a.String }; break;
                 case Ifla.TXQLEN: info = info with { TxQueueLength = (int)a.U32 }; break;
                 case Ifla.CARRIER: info = info with { Carrier = a.U8 != 0 }; break;
+                case Ifla.STATS64: info = info with { Statistics = LinkStatistics.Parse(a.Value) }; break;
                 case Ifla.PROP_LIST:
                     foreach (var p in a.Nested) if (p.Type == Ifla.ALT_IFNAME) alt.Add(p.String);
                     break;
@@ -185,11 +246,58 @@ public static class Links
                         if (li.Type == Ifla.INFO_KIND) info = info with { Kind = li.String };
                         else if (li.Type == Ifla.INFO_SLAVE_KIND) info = info with { SlaveKind = li.String };
                     }
+                    foreach (var li in a.Nested)
+                        if (li.Type == Ifla.INFO_DATA) info = ParseInfoData(info, li.Nested);
                     break;
             }
         }
         return alt.Count > 0 ? info with { AlternativeNames = alt.ToArray() } : info;
     }
+
+    private static LinkInfo ParseInfoData(LinkInfo info, NetlinkAttributeReader data)
+    {
+        foreach (var d in data)
+        {
+            switch (info.Kind)
+            {
+                case "vxlan":
+                    switch (d.Type)
+                    {
+                        case Ifla.VXLAN_ID when d.Value.Length == 4: info = info with { VxlanId = d.U32 }; break;
+                        case Ifla.VXLAN_PORT when d.Value.Length == 2: info = info with { VxlanPort = d.U16BigEndian }; break;
+                        case Ifla.VXLAN_LINK when d.Value.Length == 4: info = info with { VxlanLinkIndex = (int)d.U32 }; break;
+                        case Ifla.VXLAN_LOCAL when d.Value.Length == 4:
+                        case Ifla.VXLAN_LOCAL6 when d.Value.Length == 16:
+                            info = info with { VxlanLocal = new System.Net.IPAddress(d.Value) }; break;
+                        case Ifla.VXLAN_GROUP when d.Value.Length == 4:
+                        case Ifla.VXLAN_GROUP6 when d.Value.Length == 16:
+                            info = info with { VxlanGroup = new System.Net.IPAddress(d.Value) }; break;
+                    }
+                    break;
+                case "macvlan":
+                    if (d.Type == Ifla.MACVLAN_MODE && d.Value.Length == 4) info = info with { MacvlanMode = d.U32 };
+                    break;
+                case "tun":
+                    if (d.Type == Ifla.TUN_TYPE && d.Value.Length == 1) info = info with { TunType = d.U8 };
+                    else if (d.Type == Ifla.TUN_OWNER && d.Value.Length == 4) info = info with { TunOwner = d.U32 };
+                    else if (d.Type == Ifla.TUN_PERSIST && d.Value.Length == 1) info = info with { TunPersist = d.U8 != 0 };
+                    break;
+            }
+        }
+        return info;
+    }
+
+    /// <summary>Macvlan mode name (private, vepa, bridge, passthru, source) of IFLA_MACVLAN_MODE.</summary>
+    public static string? MacvlanModeName(uint? mode) => mode switch
+    {
+        null => null,
+        Ifla.MACVLAN_MODE_PRIVATE => "Private",
+        Ifla.MACVLAN_MODE_VEPA => "Vepa",
+        Ifla.MACVLAN_MODE_BRIDGE => "Bridge",
+        Ifla.MACVLAN_MODE_PASSTHRU => "Passthru",
+        Ifla.MACVLAN_MODE_SOURCE => "Source",
+        _ => mode.Value.ToString(),
+    };
 
     public static List<LinkInfo> Dump(NetlinkSocket socket, object? target = null)
     {
@@ -236,5 +344,5 @@ public static class Links
 
     /// <summary>Kind as people say it: the rtnl kind (veth, bridge...), else loopback, else physical/none.</summary>
     public static string DescribeKind(LinkInfo l)
-        => l.Kind ?? (l.IsLoopback ? "loopback" : l.HardwareType == Ifla.ARPHRD_ETHER ? "physical" : $"arphrd{l.HardwareType}");
+        => l.Kind == "tun" && l.TunType == 2 ? "tap" : l.Kind ?? (l.IsLoopback ? "loopback" : l.HardwareType == Ifla.ARPHRD_ETHER ? "physical" : $"arphrd{l.HardwareType}");
 }

@@ -1,0 +1,78 @@
+using System.Net;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Netlink;
+using NetnsPS.Core.Netlink.Rtnl;
+
+namespace NetnsPS.Core.Namespaces;
+
+/// <summary>Neighbour (ARP / NDP) entries of namespaces: list, add, remove.</summary>
+public static class NeighborService
+{
+    private static string Where(NamespaceContext c) => c.IsHost ? "the host namespace" : $"network namespace '{c.Name}'";
+
+    public static List<NetNamespaceNeighbor> List(NamespaceContext ctx, byte family = Af.UNSPEC)
+    {
+        var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
+        return Neighbors.Dump(ctx.Socket, family, ctx.DisplayName)
+            .Select(n => Describe(ctx, n, names.TryGetValue(n.InterfaceIndex, out var s) ? s : $"if{n.InterfaceIndex}"))
+            .ToList();
+    }
+
+    public static NetNamespaceNeighbor Describe(NamespaceContext ctx, NeighborInfo n, string ifName) => new()
+    {
+        Namespace = ctx.Name,
+        InterfaceAlias = ifName,
+        InterfaceIndex = n.InterfaceIndex,
+        IPAddress = n.Address.ToString(),
+        LinkLayerAddress = Links.FormatMac(n.LinkLayerAddress),
+        State = Nda.StateName(n.State),
+        AddressFamily = Af.Name(n.Family),
+        IsRouter = n.IsRouter,
+    };
+
+    public static NetNamespaceNeighbor Add(NamespaceContext ctx, LinkInfo link, IPAddress address, byte[]? lladdr, ushort state, bool replace)
+    {
+        try
+        {
+            ctx.Socket.Execute(Neighbors.AddRequest(link.Index, address, lladdr, state, replace), $"add neighbor {address}", "NeighborAddFailed", address.ToString());
+        }
+        catch (NetlinkException ex)
+        {
+            var code = ex.Errno switch
+            {
+                Errno.EEXIST => "NeighborAlreadyExists",
+                Errno.EINVAL or Errno.EAFNOSUPPORT => "InvalidNeighborArgument",
+                Errno.EPERM or Errno.EACCES => "InsufficientPrivilege",
+                _ => "NeighborAddFailed",
+            };
+            throw new NetnsException(code, ex.Errno, $"Cannot add neighbor {address} on '{link.Name}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex);
+        }
+        var found = Neighbors.Dump(ctx.Socket, Af.Of(address), ctx.DisplayName)
+            .FirstOrDefault(n => n.InterfaceIndex == link.Index && n.Address.Equals(address));
+        return found is not null
+            ? Describe(ctx, found, link.Name)
+            : new NetNamespaceNeighbor
+            {
+                Namespace = ctx.Name, InterfaceAlias = link.Name, InterfaceIndex = link.Index, IPAddress = address.ToString(),
+                LinkLayerAddress = Links.FormatMac(lladdr), State = Nda.StateName(state), AddressFamily = Af.Name(Af.Of(address)),
+            };
+    }
+
+    public static void Remove(NamespaceContext ctx, int index, string ifName, IPAddress address)
+    {
+        try
+        {
+            ctx.Socket.Execute(Neighbors.DeleteRequest(index, address), $"delete neighbor {address}", "NeighborRemoveFailed", address.ToString());
+        }
+        catch (NetlinkException ex)
+        {
+            var code = ex.Errno switch
+            {
+                Errno.ENOENT => "NeighborNotFound",
+                Errno.EPERM or Errno.EACCES => "InsufficientPrivilege",
+                _ => "NeighborRemoveFailed",
+            };
+            throw new NetnsException(code, ex.Errno, $"Cannot remove neighbor {address} on '{ifName}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Management.Automation;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Netlink.Rtnl;
+
+namespace NetnsPS.Commands;
+
+/// <summary>Get-NetNamespaceNeighbor: ip -n NS neigh show (ARP and NDP entries).</summary>
+[Cmdlet(VerbsCommon.Get, "NetNamespaceNeighbor")]
+[OutputType(typeof(NetNamespaceNeighbor))]
+public sealed class GetNetNamespaceNeighborCommand : NamespaceQueryCmdlet
+{
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ValidateNotNull]
+    public string[] IPAddress { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
+    [SupportsWildcards]
+    [ValidateNotNull]
+    public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    [ValidateSet("IPv4", "IPv6", IgnoreCase = true)]
+    public string? AddressFamily { get; set; }
+
+    /// <summary>Only entries in these states. Without it, NoArp and None entries are left out, as `ip neigh` does.</summary>
+    [Parameter]
+    [ValidateSet("Reachable", "Stale", "Delay", "Probe", "Incomplete", "Unreachable", "Permanent", "NoArp", "None", IgnoreCase = true)]
+    public string[] State { get; set; } = Array.Empty<string>();
+
+    protected override void Query(NamespaceContext ctx)
+    {
+        var ifFilter = NameFilter(InterfaceAlias);
+        var ipFilter = NameFilter(IPAddress);
+        foreach (var n in NeighborService.List(ctx, Af.Parse(AddressFamily)))
+        {
+            if (State.Length > 0 ? !State.Contains(n.State, StringComparer.OrdinalIgnoreCase) : n.State is "NoArp" or "None") continue;
+            if ((ifFilter is null || ifFilter(n.InterfaceAlias)) && (ipFilter is null || ipFilter(n.IPAddress)))
+                WriteObject(n);
+        }
+    }
+}
+
+/// <summary>New-NetNamespaceNeighbor: ip -n NS neigh add ADDR lladdr MAC nud permanent dev IF.</summary>
+[Cmdlet(VerbsCommon.New, "NetNamespaceNeighbor", SupportsShouldProcess = true)]
+[OutputType(typeof(NetNamespaceNeighbor))]
+public sealed class NewNetNamespaceNeighborCommand : NamespaceTargetCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string IPAddress { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string LinkLayerAddress { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string InterfaceAlias { get; set; } = string.Empty;
+
+    /// <summary>Permanent (default: never expires), Reachable, Stale or NoArp.</summary>
+    [Parameter]
+    [ValidateSet("Permanent", "Reachable", "Stale", "NoArp", IgnoreCase = true)]
+    public string State { get; set; } = "Permanent";
+
+    /// <summary>Replace an existing entry for the address (ip neigh replace) instead of failing with NeighborAlreadyExists.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a neighbor");
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var address = IpPrefix.ParseAddress(IPAddress);
+            var mac = Links.ParseMac(LinkLayerAddress);
+            var ctx = GetContext(Namespace);
+            var link = AdapterService.Require(ctx, InterfaceAlias);
+            if (!ShouldProcess($"{InterfaceAlias} ({ctx.DisplayName})", $"Add neighbor {address} lladdr {Links.FormatMac(mac)} ({State})")) return;
+            WriteObject(NeighborService.Add(ctx, link, address, mac, Nda.ParseState(State), Force));
+        }
+        catch (NetnsException ex) { WriteNetnsError(ex, IPAddress); }
+    }
+}
+
+/// <summary>Remove-NetNamespaceNeighbor: ip -n NS neigh del ADDR dev IF.</summary>
+[Cmdlet(VerbsCommon.Remove, "NetNamespaceNeighbor", SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class RemoveNetNamespaceNeighborCommand : NamespaceTargetCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string IPAddress { get; set; } = string.Empty;
+
+    /// <summary>Adapter; when omitted, every adapter that has an entry for the address.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
+    public string? InterfaceAlias { get; set; }
+
+    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a neighbor");
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var address = IpPrefix.ParseAddress(IPAddress);
+            var ctx = GetContext(Namespace);
+            var candidates = NeighborService.List(ctx, Af.Of(address))
+                .Where(n => n.IPAddress == address.ToString() && (string.IsNullOrEmpty(InterfaceAlias) || n.InterfaceAlias == InterfaceAlias))
+                .ToList();
+            if (candidates.Count == 0)
+                throw new NetnsException("NeighborNotFound", Errno.ENOENT,
+                    $"No neighbor entry for {address}{(string.IsNullOrEmpty(InterfaceAlias) ? "" : $" on '{InterfaceAlias}'")} in {ctx.DisplayName}.", IPAddress);
+            foreach (var n in candidates)
+            {
+                if (!ShouldProcess($"{n.InterfaceAlias} ({ctx.DisplayName})", $"Remove neighbor {n.IPAddress}")) continue;
+                NeighborService.Remove(ctx, n.InterfaceIndex, n.InterfaceAlias, address);
+            }
+        }
+        catch (NetnsException ex) { WriteNetnsError(ex, IPAddress); }
+    }
+}

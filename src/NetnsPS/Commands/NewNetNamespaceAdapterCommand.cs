@@ -1,0 +1,156 @@
+using System.Management.Automation;
+using System.Net;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Netlink.Rtnl;
+
+namespace NetnsPS.Commands;
+
+/// <summary>
+/// New-NetNamespaceAdapter: ip link add NAME type bridge|macvlan|vxlan|veth, ip tuntap add NAME mode tun|tap.
+/// Plain parameters, checked against the kind: a parameter that does not belong to the kind is InvalidAdapterParameter.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "NetNamespaceAdapter", SupportsShouldProcess = true)]
+[OutputType(typeof(NetNamespaceAdapter))]
+public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    public AdapterKind Kind { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Mtu { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MacAddress { get; set; }
+
+    /// <summary>macvlan: the lower adapter (required); vxlan: the underlay device (optional).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Parent { get; set; }
+
+    [Parameter]
+    [ValidateSet("Private", "Vepa", "Bridge", "Passthru", "Source", IgnoreCase = true)]
+    public string? MacvlanMode { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 16777215)]
+    public int? Vni { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public IPAddress? Local { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public IPAddress? Remote { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public IPAddress? Group { get; set; }
+
+    /// <summary>vxlan UDP destination port (4789 when omitted).</summary>
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int? Port { get; set; }
+
+    /// <summary>tun/tap: uid allowed to attach to the device.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? Owner { get; set; }
+
+    /// <summary>veth: name of the other end (required).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? PeerName { get; set; }
+
+    /// <summary>veth: namespace of the other end; the same as -Namespace when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [NamespaceTransformation]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? PeerNamespace { get; set; }
+
+    private static readonly Dictionary<AdapterKind, string[]> s_allowed = new()
+    {
+        [AdapterKind.Bridge] = Array.Empty<string>(),
+        [AdapterKind.Macvlan] = new[] { nameof(Parent), nameof(MacvlanMode) },
+        [AdapterKind.Vxlan] = new[] { nameof(Vni), nameof(Local), nameof(Remote), nameof(Group), nameof(Port), nameof(Parent) },
+        [AdapterKind.Tun] = new[] { nameof(Owner) },
+        [AdapterKind.Tap] = new[] { nameof(Owner) },
+        [AdapterKind.Veth] = new[] { nameof(PeerName), nameof(PeerNamespace) },
+    };
+
+    private static readonly string[] s_kindParameters =
+        s_allowed.Values.SelectMany(v => v).Distinct().ToArray();
+
+    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Creating an adapter");
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            CheckParameters();
+            var ctx = GetContext(Namespace);
+            if (Kind == AdapterKind.Veth)
+            {
+                var peerNs = PeerNamespace is null ? ctx : GetContext(PeerNamespace);
+                if (MacAddress is not null) throw Invalid("-MacAddress is not supported for veth (use Set-NetNamespaceAdapter afterwards).");
+                if (!ShouldProcess($"{Name} ({ctx.DisplayName}) <-> {PeerName} ({peerNs.DisplayName})", "Create veth pair")) return;
+                var (end, peer) = AdapterService.NewVeth(Sessions, ctx, Name, peerNs, PeerName!, Mtu);
+                WriteObject(end);
+                WriteObject(peer);
+                return;
+            }
+            var spec = new AdapterSpec
+            {
+                Kind = Kind,
+                Name = Name,
+                Mtu = Mtu,
+                MacAddress = MacAddress is null ? null : Links.ParseMac(MacAddress),
+                Parent = Parent,
+                MacvlanMode = MacvlanMode?.ToLowerInvariant() switch
+                {
+                    null => null,
+                    "private" => Ifla.MACVLAN_MODE_PRIVATE,
+                    "vepa" => Ifla.MACVLAN_MODE_VEPA,
+                    "bridge" => Ifla.MACVLAN_MODE_BRIDGE,
+                    "passthru" => Ifla.MACVLAN_MODE_PASSTHRU,
+                    _ => Ifla.MACVLAN_MODE_SOURCE,
+                },
+                Vni = Vni is int v ? (uint)v : null,
+                Local = Local,
+                Remote = Remote,
+                Group = Group,
+                Port = Port,
+                Owner = Owner is int o ? (uint)o : null,
+            };
+            if (!ShouldProcess($"{Name} ({ctx.DisplayName})", $"Create {Kind.ToString().ToLowerInvariant()} adapter")) return;
+            WriteObject(AdapterFactory.Create(Sessions, ctx, spec));
+        }
+        catch (NetnsException ex) { WriteNetnsError(ex, Name); }
+    }
+
+    /// <summary>Every kind parameter given must belong to -Kind; the required ones must be there.</summary>
+    private void CheckParameters()
+    {
+        var bound = MyInvocation.BoundParameters;
+        var allowed = s_allowed[Kind];
+        var wrong = s_kindParameters.Where(p => bound.ContainsKey(p) && !allowed.Contains(p)).ToArray();
+        if (wrong.Length > 0)
+            throw Invalid($"{string.Join(", ", wrong.Select(w => "-" + w))} {(wrong.Length == 1 ? "does" : "do")} not apply to a {Kind} adapter" +
+                (allowed.Length == 0 ? "." : $" (its parameters: {string.Join(", ", allowed.Select(a => "-" + a))})."));
+        if (Kind == AdapterKind.Veth && PeerName is null) throw Invalid("A veth pair needs -PeerName.");
+        if (Kind == AdapterKind.Macvlan && Parent is null) throw Invalid("A macvlan adapter needs -Parent.");
+        if (Kind == AdapterKind.Vxlan && Vni is null) throw Invalid("A vxlan adapter needs -Vni.");
+    }
+
+    private NetnsException Invalid(string message)
+        => new("InvalidAdapterParameter", Errno.EINVAL, $"Cannot create {Kind} adapter '{Name}': {message}", Name);
+}

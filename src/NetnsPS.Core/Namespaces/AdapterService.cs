@@ -176,6 +176,10 @@ public static class AdapterService
         }
         catch (NetlinkException ex) when (master is int m && m > 0 && ex.Errno is Errno.EOPNOTSUPP or Errno.EINVAL or Errno.ELOOP or Errno.EBUSY)
         {
+            // The kernel leaves the old master before it tries the new one: put the port back where it was.
+            if (link.MasterIndex is int old && old > 0 && old != m)
+                try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: old), $"set {link.Name} master back", "AdapterSetFailed", link.Name); }
+                catch (NetlinkException) { }
             throw new NetnsException("InvalidMaster", ex.Errno, $"Cannot make '{link.Name}' a port of adapter index {m} in {Where(ctx)}: {ex.Ack.Describe()}", link.Name, ex);
         }
         catch (NetlinkException ex) { throw Map(ex, link.Name, "change", Where(ctx)); }

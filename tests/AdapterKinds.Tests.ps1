@@ -1,0 +1,196 @@
+# New-NetNamespaceAdapter for macvlan, vxlan and tun/tap against `ip -j -d`: a macvlan on a veth parent, a vxlan
+# overlay carrying TCP between two namespaces over a veth underlay, a persistent tap that outlives the process that
+# made it, and stable ErrorIds (nothing half-made) for bad inputs.
+BeforeAll {
+    . $PSScriptRoot/l2-common.ps1
+    Assert-NetlinkNoLeftovers
+    $script:A, $script:B = New-TestNamespace a, b
+    $script:Cmd = 'NetnsPS.Commands.NewNetNamespaceAdapterCommand'
+    # The underlay: ua (A, 10.64.0.1) <-> ub (B, 10.64.0.2)
+    New-NetNamespaceAdapter -Namespace $A -Name ua -Kind Veth -PeerName ub -PeerNamespace $B -ErrorAction Stop | Out-Null
+    Set-NetNamespaceAdapter -Namespace $A -Name ua, lo -State Up -ErrorAction Stop
+    Set-NetNamespaceAdapter -Namespace $B -Name ub, lo -State Up -ErrorAction Stop
+    New-NetNamespaceAddress -Namespace $A -InterfaceAlias ua -IPAddress 10.64.0.1/24 -ErrorAction Stop | Out-Null
+    New-NetNamespaceAddress -Namespace $B -InterfaceAlias ub -IPAddress 10.64.0.2/24 -ErrorAction Stop | Out-Null
+
+    function Get-World { "A=$((Get-OLinkNames $A | Sort-Object) -join ',');B=$((Get-OLinkNames $B | Sort-Object) -join ',')" }
+}
+AfterAll { Remove-NetlinkTestLeftovers }
+
+Describe 'Macvlan' {
+    It 'creates a macvlan on a veth parent with the mode ip reports' {
+        $o = New-NetNamespaceAdapter -Namespace $A -Name mv0 -Kind Macvlan -Parent ua -MacvlanMode Private -ErrorAction Stop
+        $ip = Get-OLink $A mv0
+        $ip.linkinfo.info_kind | Should -BeExactly 'macvlan'
+        $ip.linkinfo.info_data.mode | Should -BeExactly 'private'
+        $ip.link | Should -BeExactly 'ua'
+        $o.Kind | Should -BeExactly 'macvlan'
+        $o.Parent | Should -BeExactly 'ua'
+        $o.MacvlanMode | Should -BeExactly 'Private'
+        $o.MacAddress | Should -BeExactly $ip.address
+    }
+
+    It 'uses bridge mode by default and carries traffic to the parent''s peer' {
+        $o = New-NetNamespaceAdapter -Namespace $A -Name mv1 -Kind Macvlan -Parent ua -ErrorAction Stop
+        (Get-OLink $A mv1).linkinfo.info_data.mode | Should -BeExactly 'bridge'
+        $o.MacvlanMode | Should -BeExactly 'Bridge'
+        Set-NetNamespaceAdapter -Namespace $A -Name mv1 -State Up
+        New-NetNamespaceAddress -Namespace $A -InterfaceAlias mv1 -IPAddress 10.64.1.1/24 | Out-Null
+        New-NetNamespaceAddress -Namespace $B -InterfaceAlias ub -IPAddress 10.64.1.2/24 | Out-Null
+        $out = Test-TcpBetween -ServerNamespace $B -ServerAddress 10.64.1.2 -ClientNamespace $A -Port 18201
+        "$out" | Should -Match 'hello over 18201'
+    }
+
+    It 'fails with ParentAdapterNotFound for a parent in another namespace, leaving nothing' {
+        $before = Get-World
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $A -Name mvx -Kind Macvlan -Parent ub -ErrorAction Stop } |
+            Should -BeExactly "ParentAdapterNotFound,$Cmd"
+        Get-World | Should -BeExactly $before
+    }
+
+    It 'fails with InvalidAdapterParameter without -Parent' {
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $A -Name mvx -Kind Macvlan -ErrorAction Stop } |
+            Should -BeExactly "InvalidAdapterParameter,$Cmd"
+        Get-OLink $A mvx | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Vxlan' {
+    BeforeAll {
+        $script:VxA = New-NetNamespaceAdapter -Namespace $A -Name vx0 -Kind Vxlan -Vni 4200 -Local 10.64.0.1 -Remote 10.64.0.2 -Parent ua -ErrorAction Stop
+        $script:VxB = New-NetNamespaceAdapter -Namespace $B -Name vx0 -Kind Vxlan -Vni 4200 -Local 10.64.0.2 -Remote 10.64.0.1 -Parent ub -Port 4789 -ErrorAction Stop
+        Set-NetNamespaceAdapter -Namespace $A -Name vx0 -State Up -ErrorAction Stop
+        Set-NetNamespaceAdapter -Namespace $B -Name vx0 -State Up -ErrorAction Stop
+        New-NetNamespaceAddress -Namespace $A -InterfaceAlias vx0 -IPAddress 10.65.0.1/24 -ErrorAction Stop | Out-Null
+        New-NetNamespaceAddress -Namespace $B -InterfaceAlias vx0 -IPAddress 10.65.0.2/24 -ErrorAction Stop | Out-Null
+    }
+
+    It 'creates vxlan devices with the VNI, addresses, port and underlay device ip reports' {
+        $ip = Get-OLink $A vx0
+        $ip.linkinfo.info_kind | Should -BeExactly 'vxlan'
+        $ip.linkinfo.info_data.id | Should -Be 4200
+        $ip.linkinfo.info_data.local | Should -BeExactly '10.64.0.1'
+        $ip.linkinfo.info_data.remote | Should -BeExactly '10.64.0.2'
+        $ip.linkinfo.info_data.port | Should -Be 4789
+        $ip.linkinfo.info_data.link | Should -BeExactly 'ua'
+        $VxA.VxlanId | Should -Be 4200
+        $VxA.VxlanPort | Should -Be 4789
+        $VxA.VxlanLocal | Should -BeExactly '10.64.0.1'
+        $VxA.VxlanRemote | Should -BeExactly '10.64.0.2'
+        $VxA.Parent | Should -BeExactly 'ua'
+        $VxB.VxlanRemote | Should -BeExactly '10.64.0.1'
+    }
+
+    It 'carries TCP between the two namespaces over the overlay' {
+        $before = (Get-OStats $A ua).tx.packets
+        $out = Test-TcpBetween -ServerNamespace $B -ServerAddress 10.65.0.2 -ClientNamespace $A -Port 18202
+        "$out" | Should -Match 'hello over 18202'
+        (Get-OStats $A ua).tx.packets | Should -BeGreaterThan $before -Because 'the overlay traffic went over the underlay'
+        (Get-NetNamespaceAdapter -Namespace $A -Name vx0).TxPackets | Should -BeGreaterThan 0
+    }
+
+    It 'fails with VxlanIdInUse for a second device with the same VNI and port, leaving nothing' {
+        $before = Get-World
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $A -Name vx1 -Kind Vxlan -Vni 4200 -Remote 10.64.0.3 -ErrorAction Stop } |
+            Should -BeExactly "VxlanIdInUse,$Cmd"
+        Get-World | Should -BeExactly $before
+    }
+
+    It 'accepts the same VNI on another port' {
+        $o = New-NetNamespaceAdapter -Namespace $A -Name vx2 -Kind Vxlan -Vni 4200 -Remote 10.64.0.3 -Port 4790 -ErrorAction Stop
+        (Get-OLink $A vx2).linkinfo.info_data.port | Should -Be 4790
+        $o.VxlanPort | Should -Be 4790
+    }
+
+    It 'fails with InvalidAdapterParameter without -Vni, for -Remote with -Group, and for a unicast -Group' {
+        $before = Get-World
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $A -Name vx9 -Kind Vxlan -Remote 10.64.0.9 -ErrorAction Stop } |
+            Should -BeExactly "InvalidAdapterParameter,$Cmd"
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $A -Name vx9 -Kind Vxlan -Vni 9 -Remote 10.64.0.9 -Group 239.1.1.1 -Parent ua -ErrorAction Stop } |
+            Should -BeExactly "InvalidAdapterParameter,$Cmd"
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $A -Name vx9 -Kind Vxlan -Vni 9 -Group 10.64.0.9 -Parent ua -ErrorAction Stop } |
+            Should -BeExactly "InvalidAdapterParameter,$Cmd"
+        Get-World | Should -BeExactly $before
+    }
+
+    It 'creates a multicast vxlan with -Group and -Parent' {
+        $o = New-NetNamespaceAdapter -Namespace $A -Name vx3 -Kind Vxlan -Vni 77 -Group 239.1.1.77 -Parent ua -ErrorAction Stop
+        $ip = Get-OLink $A vx3
+        $ip.linkinfo.info_data.group | Should -BeExactly '239.1.1.77'
+        $o.VxlanRemote | Should -BeExactly '239.1.1.77'
+    }
+}
+
+Describe 'Tun and tap' {
+    It 'makes a persistent tap that survives the process (and thread) that created it, and removes it' {
+        Push-Location (Split-Path $PSScriptRoot)
+        try {
+            $out = dotnet pwsh -NoProfile -NonInteractive -Command "Import-Module '$env:NETNSPS_MODULE_PATH'; New-NetNamespaceAdapter -Namespace '$A' -Name tap0 -Kind Tap -ErrorAction Stop | ForEach-Object Kind" 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because "$out"
+        }
+        finally { Pop-Location }
+        "$out" | Should -Match 'tap'
+        $ip = Get-OLink $A tap0
+        $ip | Should -HaveCount 1 -Because 'the device outlived its creator'
+        $ip.linkinfo.info_kind | Should -BeExactly 'tun'
+        $ip.linkinfo.info_data.type | Should -BeExactly 'tap'
+        $ip.linkinfo.info_data.persist | Should -BeTrue
+        $ip.linkinfo.info_data.pi | Should -BeFalse
+        $o = Get-NetNamespaceAdapter -Namespace $A -Name tap0
+        $o.Kind | Should -BeExactly 'tap'
+        $o.TunPersist | Should -BeTrue
+        Remove-NetNamespaceAdapter -Namespace $A -Name tap0 -Confirm:$false -ErrorAction Stop
+        Get-OLink $A tap0 | Should -BeNullOrEmpty
+    }
+
+    It 'makes a tun with an owner and an MTU in the namespace, not in the host' {
+        $o = New-NetNamespaceAdapter -Namespace $A -Name tun0 -Kind Tun -Owner 4321 -Mtu 1400 -ErrorAction Stop
+        $ip = Get-OLink $A tun0
+        $ip.linkinfo.info_data.type | Should -BeExactly 'tun'
+        $ip.mtu | Should -Be 1400
+        (ip netns exec $A cat /sys/class/net/tun0/owner) | Should -Be '4321'
+        $o.TunOwner | Should -Be 4321
+        $o.Mtu | Should -Be 1400
+        Get-OLink '' tun0 | Where-Object { $_.linkinfo.info_kind -eq 'tun' -and $_.ifindex -eq $o.InterfaceIndex } | Should -BeNullOrEmpty
+    }
+
+    It 'fails with AdapterAlreadyExists for an existing name instead of attaching to it' {
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $A -Name tun0 -Kind Tap -ErrorAction Stop } |
+            Should -BeExactly "AdapterAlreadyExists,$Cmd"
+        (Get-OLink $A tun0).linkinfo.info_data.type | Should -BeExactly 'tun'
+    }
+
+    It 'removes the tun again when the MTU is refused' {
+        $before = Get-World
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $A -Name tun1 -Kind Tun -Mtu 10 -ErrorAction Stop } |
+            Should -BeExactly "InvalidAdapterArgument,$Cmd"
+        Get-World | Should -BeExactly $before
+    }
+}
+
+Describe 'Parameters that do not belong to the kind' {
+    It 'rejects <Params> for <Kind> with InvalidAdapterParameter and creates nothing' -ForEach @(
+        @{ Kind = 'Bridge'; Params = @{ Vni = 5 } }
+        @{ Kind = 'Bridge'; Params = @{ Parent = 'ua' } }
+        @{ Kind = 'Tap'; Params = @{ Parent = 'ua' } }
+        @{ Kind = 'Tun'; Params = @{ MacvlanMode = 'Bridge' } }
+        @{ Kind = 'Macvlan'; Params = @{ Parent = 'ua'; Port = 4789 } }
+        @{ Kind = 'Vxlan'; Params = @{ Vni = 5; Owner = 0 } }
+        @{ Kind = 'Veth'; Params = @{ PeerName = 'x1'; Remote = [ipaddress]'10.0.0.1' } }
+        @{ Kind = 'Veth'; Params = @{} }
+        @{ Kind = 'Bridge'; Params = @{ PeerName = 'x1' } }
+    ) {
+        $before = Get-World
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $A -Name bad0 -Kind $Kind @Params -ErrorAction Stop } |
+            Should -BeExactly "InvalidAdapterParameter,$Cmd"
+        Get-World | Should -BeExactly $before
+    }
+
+    It 'makes a veth pair through -Kind Veth like New-NetVethPair' {
+        $o = New-NetNamespaceAdapter -Namespace $A -Name kv0 -Kind Veth -PeerName kv1 -PeerNamespace $B -ErrorAction Stop
+        $o | Should -HaveCount 2
+        (Get-OLink $A kv0).linkinfo.info_kind | Should -BeExactly 'veth'
+        (Get-OLink $B kv1) | Should -HaveCount 1
+        ($o | Where-Object Name -eq kv0).PeerNamespace | Should -BeExactly $B
+    }
+}

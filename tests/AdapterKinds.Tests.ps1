@@ -186,6 +186,13 @@ Describe 'Parameters that do not belong to the kind' {
         Get-World | Should -BeExactly $before
     }
 
+    It 'refuses a name with % (the kernel would choose one) with InvalidAdapterName' {
+        $before = Get-World
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $A -Name 'br%d' -Kind Bridge -ErrorAction Stop } | Should -BeExactly "InvalidAdapterName,$Cmd"
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $A -Name 'tp%d' -Kind Tap -ErrorAction Stop } | Should -BeExactly "InvalidAdapterName,$Cmd"
+        Get-World | Should -BeExactly $before
+    }
+
     It 'makes a veth pair through -Kind Veth like New-NetVethPair' {
         $o = New-NetNamespaceAdapter -Namespace $A -Name kv0 -Kind Veth -PeerName kv1 -PeerNamespace $B -ErrorAction Stop
         $o | Should -HaveCount 2

@@ -146,6 +146,10 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         if (wrong.Length > 0)
             throw Invalid($"{string.Join(", ", wrong.Select(w => "-" + w))} {(wrong.Length == 1 ? "does" : "do")} not apply to a {Kind} adapter" +
                 (allowed.Length == 0 ? "." : $" (its parameters: {string.Join(", ", allowed.Select(a => "-" + a))})."));
+        // The kernel expands a '%d' in a new name (br%d -> br0): the adapter would exist under a name nobody asked for.
+        foreach (var n in new[] { Name, PeerName })
+            if (n is not null && n.Contains('%'))
+                throw new NetnsException("InvalidAdapterName", Errno.EINVAL, $"Invalid adapter name '{n}': '%' is not accepted (the kernel would pick a name of its own).", n);
         if (Kind == AdapterKind.Veth && PeerName is null) throw Invalid("A veth pair needs -PeerName.");
         if (Kind == AdapterKind.Macvlan && Parent is null) throw Invalid("A macvlan adapter needs -Parent.");
         if (Kind == AdapterKind.Vxlan && Vni is null) throw Invalid("A vxlan adapter needs -Vni.");

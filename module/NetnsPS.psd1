@@ -33,6 +33,10 @@
         'Remove-NetNamespaceRoute'
         'Get-NetNamespaceSysctl'
         'Set-NetNamespaceSysctl'
+        'New-NetLab'
+        'Get-NetLab'
+        'Remove-NetLab'
+        'Test-NetNamespaceConnection'
     )
     FunctionsToExport    = @('Enter-NetNamespace')
     VariablesToExport    = @()

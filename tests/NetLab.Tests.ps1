@@ -285,6 +285,38 @@ Describe 'New-NetLab definitions' {
         finally { $lab | Remove-NetLab -Confirm:$false }
     }
 
+    It 'removes what it made when stopped midway (Ctrl+C, StopProcessing)' {
+        $p = "${Prefix}c-"
+        $links = foreach ($i in 1..59) {
+            @{ Endpoints = @(@{ Namespace = "n$i"; Adapter = 'r'; Address = "10.8.$i.1/24" }, @{ Namespace = "n$($i + 1)"; Adapter = 'l'; Address = "10.8.$i.2/24" }) }
+        }
+        $def = @{ Name = 'big'; Namespaces = @(1..60 | ForEach-Object { "n$_" }); Links = @($links) }
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument($env:NETNSPS_MODULE_PATH).AddStatement().
+                AddCommand('New-NetLab').AddParameter('Definition', $def).AddParameter('Prefix', $p)
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while (@(Get-ChildItem /run/netns -Filter "$p*" -ErrorAction SilentlyContinue).Count -lt 5 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 2 }
+            $ps.Stop()
+            try { $null = $ps.EndInvoke($async) } catch { }
+        }
+        finally { $ps.Dispose() }
+        Get-LabLeftover $p | Should -BeNullOrEmpty
+    }
+
+    It 'completes lab names and prefixes' {
+        $p = "${Prefix}q-"
+        $lab = New-NetLab -Definition @{ Name = "${Prefix}cmpl"; Namespaces = 'a' } -Prefix $p
+        try {
+            $line = "Remove-NetLab -Name ${Prefix}cm"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be "${Prefix}cmpl"
+            $line = "Get-NetLab -Prefix ${Prefix}q"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be $p
+        }
+        finally { $lab | Remove-NetLab -Confirm:$false }
+    }
+
     It 'makes nothing with -WhatIf' {
         New-NetLab -Definition $Example -Prefix "${Prefix}n-" -WhatIf | Should -BeNullOrEmpty
         Get-LabLeftover "${Prefix}n-" | Should -BeNullOrEmpty

@@ -61,3 +61,25 @@ public sealed class AdapterNameCompleter : IArgumentCompleter
         return v switch { NetNamespace n => n.Name, string s => s, _ => null };
     }
 }
+
+/// <summary>Completes lab names (-Name) or prefixes (-Prefix) of the labs present.</summary>
+public sealed class NetLabCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
+        var pattern = WildcardPattern.Get(word + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        bool byPrefix = parameterName.Equals("Prefix", StringComparison.OrdinalIgnoreCase);
+        List<NetLab> labs;
+        try { labs = Core.Labs.LabBuilder.List(); }
+        catch (Exception) { yield break; }
+        foreach (var value in labs.Select(l => byPrefix ? l.Prefix : l.Name).Distinct(StringComparer.Ordinal))
+        {
+            if (!pattern.IsMatch(value)) continue;
+            var text = value.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', ';', ',', '(', ')', '{', '}', '@', '#', '&', '|', '<', '>' }) >= 0
+                ? "'" + value.Replace("'", "''") + "'" : value;
+            yield return new CompletionResult(text, value, CompletionResultType.ParameterValue, value);
+        }
+    }
+}

@@ -93,9 +93,19 @@ public static class LabBuilder
         foreach (var step in steps)
         {
             k++;
-            progress?.Invoke(k, steps.Count, step.Description);
-            try { step.Run(); }
-            catch (Exception ex) when (ex is NetnsException or IOException or UnauthorizedAccessException)
+            try
+            {
+                progress?.Invoke(k, steps.Count, step.Description);
+                step.Run();
+            }
+            catch (Exception other) when (other is not (NetnsException or IOException or UnauthorizedAccessException))
+            {
+                // Ctrl+C (the host's stop exception from the progress callback) or a bug: still remove what was made.
+                sessions.Dispose();
+                Remove(lab, kill: true);
+                throw;
+            }
+            catch (Exception ex)
             {
                 sessions.Dispose();
                 var cleanup = Remove(lab, kill: true);

@@ -102,11 +102,13 @@ public sealed class GetNetLabCommand : NetnsCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetLabCompleter))]
     public string[] Name { get; set; } = new[] { "*" };
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Prefix")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetLabCompleter))]
     public string[] Prefix { get; set; } = Array.Empty<string>();
 
     protected override void ProcessRecord()
@@ -129,11 +131,13 @@ public sealed class RemoveNetLabCommand : NetnsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = "Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetLabCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ParameterSetName = "Prefix")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetLabCompleter))]
     public string[] Prefix { get; set; } = Array.Empty<string>();
 
     /// <summary>Kill processes still running inside the lab's namespaces first.</summary>

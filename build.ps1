@@ -118,7 +118,7 @@ function Invoke-PesterTask {
     $summary = Join-Path $ResultsDir 'pester-summary.json'
     if (Test-Path $summary) { Remove-Item $summary }
     $filter = if ($TestName) { "-FullNameFilter @('" + (($TestName | ForEach-Object { $_ -replace "'", "''" }) -join "','") + "')" } else { '' }
-    $cmd = "& '$Root/tools/PesterTest.ps1' -PesterPath '$(Get-PesterPath)' -ModulePath '$(Get-ModuleOutputPath)/NetnsPS.psd1' -TestPath '$Root/tests' -OutputDir '$ResultsDir' $filter"
+    $cmd = "& '$Root/tools/PesterTest.ps1' -PesterPath '$(Get-PesterPath)' -ModulePath '$(Get-ModuleOutputPath)/NetnsPS.psd1' -TestPath '$Root/tests','$Root/examples' -OutputDir '$ResultsDir' $filter"
     Invoke-ChildPwsh $cmd -NoThrow | Out-Null
     if (-not (Test-Path $summary)) { throw 'Pester produced no summary' }
     $s = Get-Content $summary -Raw | ConvertFrom-Json

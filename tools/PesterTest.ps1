@@ -5,7 +5,7 @@
 param(
     [Parameter(Mandatory)] [string] $PesterPath,
     [Parameter(Mandatory)] [string] $ModulePath,
-    [Parameter(Mandatory)] [string] $TestPath,
+    [Parameter(Mandatory)] [string[]] $TestPath,
     [Parameter(Mandatory)] [string] $OutputDir,
     [string[]] $FullNameFilter
 )

@@ -78,6 +78,7 @@ public static class NetnsExec
         private readonly Queue<Request> _queue = new();
         private readonly Thread _thread;
         private bool _closed;
+        private volatile int _tid;
 
         public Launcher(string name, ulong inode, NamespaceHandle handle)
         {
@@ -106,11 +107,19 @@ public static class NetnsExec
 
         public void Join()
         {
-            if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId) _thread.Join();
+            if (Environment.CurrentManagedThreadId == _thread.ManagedThreadId) return;
+            _thread.Join();
+            // Join returns when the managed thread is done; the kernel task (still inside the namespace) can linger
+            // a moment longer. Wait for it to be gone, so callers that scan /proc next do not see it.
+            int tid = _tid;
+            if (tid <= 0) return;
+            var deadline = Environment.TickCount64 + 2000;
+            while (Directory.Exists($"/proc/self/task/{tid}") && Environment.TickCount64 < deadline) Thread.Sleep(1);
         }
 
         private void Run(NamespaceHandle handle)
         {
+            _tid = Libc.GetTid();
             Exception? broken = null;
             try { Prepare(Name, handle); }
             catch (Exception ex) { broken = ex; }

@@ -40,7 +40,7 @@ public static class IpPrefix
     }
 
     /// <summary>"default", "0.0.0.0/0", "::/0", "10.1.0.0/16", "10.1.2.3" (host route).</summary>
-    public static (IPAddress Address, int Length) ParsePrefix(string text, byte familyHint = Af.INET)
+    public static (IPAddress Address, int Length) ParsePrefix(string text, byte familyHint = Af.INET, bool mask = true)
     {
         var t = text.Trim();
         if (t.Equals("default", StringComparison.OrdinalIgnoreCase))
@@ -51,7 +51,7 @@ public static class IpPrefix
         if (slash >= 0 && !int.TryParse(t[(slash + 1)..], out len))
             throw new NetnsException("InvalidPrefixLength", Errno.EINVAL, $"Invalid prefix length in '{text}'.", text);
         ValidatePrefixLength(addr, len);
-        return (Mask(addr, len), len);
+        return (mask ? Mask(addr, len) : addr, len);
     }
 
     /// <summary>The network address: host bits cleared.</summary>

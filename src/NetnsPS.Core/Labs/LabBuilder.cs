@@ -1,0 +1,345 @@
+using System.Diagnostics;
+using System.Text.Json;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Netlink.Rtnl;
+
+namespace NetnsPS.Core.Labs;
+
+/// <summary>
+/// Builds a <see cref="LabDefinition"/> in dependency order (namespaces, loopback, forwarding, links, addresses, link
+/// state, routes, NAT) and removes labs. A state file under /run/netnsps/labs, written before the first step, marks the
+/// lab and lists what it is made of, so that a lab interrupted at any point can still be removed completely.
+/// On a failed step everything made so far is removed and the step is named in the error.
+/// </summary>
+public static class LabBuilder
+{
+    public const string StateDir = "/run/netnsps/labs";
+
+    /// <summary>The longest prefix that still leaves room for namespace names (NAME_MAX).</summary>
+    public const int MaxPrefixBytes = 64;
+
+    public static void ValidatePrefix(string prefix)
+    {
+        if (prefix.Length == 0 || prefix.Contains('/') || prefix.Contains('\0') || prefix is "." or ".." ||
+            System.Text.Encoding.UTF8.GetByteCount(prefix) > MaxPrefixBytes || prefix.Any(char.IsWhiteSpace))
+            throw new NetnsException("InvalidLabPrefix", Errno.EINVAL,
+                $"'{prefix}' is not a usable lab prefix (1-{MaxPrefixBytes} bytes, no '/', no spaces).", prefix);
+    }
+
+    public static string StatePathOf(string prefix) => Path.Combine(StateDir, Uri.EscapeDataString(prefix) + ".json");
+
+    /// <summary>A step of the build: what it does, and the work.</summary>
+    private sealed record Step(string Description, Action Run);
+
+    /// <summary>Builds the lab; <paramref name="progress"/> gets (step number, total, description) before each step.</summary>
+    public static NetLab Build(LabDefinition def, string prefix, Action<int, int, string>? progress = null)
+    {
+        ValidatePrefix(prefix);
+        string Full(string shortName) => shortName.Length == 0 ? "" : prefix + shortName;
+        string HostAdapter(string name) => prefix + name;
+
+        // Names first: everything the lab will make, validated before anything exists.
+        var nsNames = def.Namespaces.Select(n => Full(n.Name)).ToArray();
+        foreach (var n in nsNames)
+            try { NamespaceStore.ValidateName(n); }
+            catch (NetnsException ex) { throw LabDefinition.Invalid("Namespaces", $"with prefix '{prefix}': {ex.Message}"); }
+        var hostAdapters = new List<string>();
+        foreach (var l in def.Links)
+            foreach (var e in new[] { l.A, l.B })
+                if (e.IsHost)
+                {
+                    var full = HostAdapter(e.Adapter);
+                    try { Netlink.Rtnl.Links.ValidateName(full, "host adapter name"); }
+                    catch (NetnsException ex) { throw LabDefinition.Invalid("Links", $"host end '{e.Adapter}' becomes '{full}' with the prefix: {ex.Message} Use a shorter prefix or adapter name."); }
+                    hostAdapters.Add(full);
+                }
+        foreach (var n in nsNames)
+            if (NamespaceStore.Find(n) is not null)
+                throw new NetnsException("NamespaceAlreadyExists", Errno.EEXIST,
+                    $"Cannot build lab '{def.Name}': namespace '{n}' already exists (another lab with prefix '{prefix}'? Remove-NetLab -Prefix '{prefix}').", n);
+        var statePath = StatePathOf(prefix);
+        if (File.Exists(statePath))
+            throw new NetnsException("NetLabAlreadyExists", Errno.EEXIST,
+                $"A lab with prefix '{prefix}' already exists ({statePath}); remove it first (Remove-NetLab -Prefix '{prefix}') or choose another -Prefix.", prefix);
+
+        var created = DateTime.Now;
+        var lab = new NetLab
+        {
+            Name = def.Name,
+            Prefix = prefix,
+            Namespaces = nsNames,
+            NamespaceMap = def.Namespaces.ToDictionary(n => n.Name, n => Full(n.Name), StringComparer.Ordinal),
+            HostAdapters = hostAdapters.ToArray(),
+            Links = def.Links.Select(l => new NetLabLink { A = Endpoint(l.A), B = Endpoint(l.B) }).ToArray(),
+            Routes = def.Namespaces.SelectMany(n => n.Routes.Select(r => $"{Full(n.Name)}: {r}")).ToArray(),
+            Nat = def.Namespaces.SelectMany(n => n.Masquerade.Select(a => $"{Full(n.Name)}: masquerade on {a}")).ToArray(),
+            Created = created,
+            StatePath = statePath,
+            NamespacesPresent = nsNames.Length,
+            Definition = def.ToData(),
+        };
+        NetLabEndpoint Endpoint(LabEndpoint e) => new()
+        {
+            Namespace = Full(e.Namespace),
+            Adapter = e.IsHost ? HostAdapter(e.Adapter) : e.Adapter,
+            Addresses = e.Addresses.Select(a => IpPrefix.Format(a.Address, a.Length)).ToArray(),
+        };
+
+        WriteState(lab);
+        using var sessions = new NamespaceSessions();
+        var steps = Plan(def, lab, sessions, Full, HostAdapter);
+        int k = 0;
+        foreach (var step in steps)
+        {
+            k++;
+            try
+            {
+                progress?.Invoke(k, steps.Count, step.Description);
+                step.Run();
+            }
+            catch (Exception other) when (other is not (NetnsException or IOException or UnauthorizedAccessException))
+            {
+                // Ctrl+C (the host's stop exception from the progress callback) or a bug: still remove what was made.
+                sessions.Dispose();
+                Remove(lab, kill: true);
+                throw;
+            }
+            catch (Exception ex)
+            {
+                sessions.Dispose();
+                var cleanup = Remove(lab, kill: true);
+                var inner = ex as NetnsException;
+                throw new NetnsException(inner?.ErrorCode is "InsufficientPrivilege" ? "InsufficientPrivilege" : "NetLabBuildFailed",
+                    inner?.Errno ?? Errno.EIO,
+                    $"Building lab '{def.Name}' failed at step {k} of {steps.Count} ({step.Description}): {ex.Message}" +
+                    (cleanup.Count == 0 ? " Everything made so far was removed." : $" Cleanup left: {string.Join("; ", cleanup)}"),
+                    step.Description, ex);
+            }
+        }
+        return lab;
+    }
+
+    private static List<Step> Plan(LabDefinition def, NetLab lab, NamespaceSessions sessions, Func<string, string> full, Func<string, string> hostAdapter)
+    {
+        var steps = new List<Step>();
+        NamespaceContext Ctx(string shortName) => sessions.Get(full(shortName));
+        string Where(string shortName) => shortName.Length == 0 ? "(host)" : full(shortName);
+        string AdapterName(LabEndpoint e) => e.IsHost ? hostAdapter(e.Adapter) : e.Adapter;
+
+        foreach (var n in def.Namespaces)
+            steps.Add(new Step($"create namespace {full(n.Name)}", () => NamespaceStore.Create(full(n.Name))));
+        foreach (var n in def.Namespaces)
+            steps.Add(new Step($"set lo up in {full(n.Name)}", () =>
+            {
+                var c = Ctx(n.Name);
+                AdapterService.Set(c, AdapterService.Require(c, "lo"), true, null, null, null);
+            }));
+        foreach (var n in def.Namespaces.Where(n => n.Forwarding))
+            steps.Add(new Step($"enable forwarding in {full(n.Name)}", () =>
+            {
+                var c = Ctx(n.Name);
+                SysctlService.Write(c, "net.ipv4.ip_forward", "1");
+                SysctlService.Write(c, "net.ipv6.conf.all.forwarding", "1");
+            }));
+        foreach (var l in def.Links)
+            steps.Add(new Step($"create veth {Where(l.A.Namespace)}/{AdapterName(l.A)} <-> {Where(l.B.Namespace)}/{AdapterName(l.B)}", () =>
+                AdapterService.NewVeth(sessions, Ctx(l.A.Namespace), AdapterName(l.A), Ctx(l.B.Namespace), AdapterName(l.B), l.Mtu)));
+        foreach (var e in def.Links.SelectMany(l => new[] { l.A, l.B }))
+            foreach (var (addr, len) in e.Addresses)
+                steps.Add(new Step($"add address {IpPrefix.Format(addr, len)} to {Where(e.Namespace)}/{AdapterName(e)}", () =>
+                {
+                    var c = Ctx(e.Namespace);
+                    AddressRouteService.AddAddress(c, AdapterService.Require(c, AdapterName(e)), addr, len, skipDad: true);
+                }));
+        foreach (var e in def.Links.SelectMany(l => new[] { l.A, l.B }))
+            steps.Add(new Step($"set {Where(e.Namespace)}/{AdapterName(e)} up", () =>
+            {
+                var c = Ctx(e.Namespace);
+                AdapterService.Set(c, AdapterService.Require(c, AdapterName(e)), true, null, null, null);
+            }));
+        foreach (var n in def.Namespaces)
+            foreach (var r in n.Routes)
+                steps.Add(new Step($"add route {r} in {full(n.Name)}", () =>
+                {
+                    var c = Ctx(n.Name);
+                    var link = r.Adapter is null ? null : AdapterService.Require(c, r.Adapter);
+                    AddressRouteService.AddRoute(c, r.Destination, r.Length, r.Gateway, link, r.Metric, Rta.TABLE_MAIN);
+                }));
+        foreach (var n in def.Namespaces.Where(n => n.Masquerade.Count > 0))
+            steps.Add(new Step($"masquerade on {string.Join(", ", n.Masquerade)} in {full(n.Name)} (nftables)", () => ApplyMasquerade(full(n.Name), n.Masquerade)));
+        return steps;
+    }
+
+    /// <summary>The nftables ruleset that masquerades traffic leaving through <paramref name="adapters"/>.</summary>
+    public static string MasqueradeRuleset(IEnumerable<string> adapters) =>
+        "table inet netnsps_nat {\n" +
+        "  chain postrouting {\n" +
+        "    type nat hook postrouting priority srcnat; policy accept;\n" +
+        string.Concat(adapters.Select(a => $"    oifname \"{a}\" masquerade\n")) +
+        "  }\n}\n";
+
+    /// <summary>Loads the masquerade ruleset with `nft -f -` run inside the namespace (ip netns exec semantics).</summary>
+    private static void ApplyMasquerade(string ns, IReadOnlyList<string> adapters)
+    {
+        var nft = new[] { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" }.FirstOrDefault(File.Exists)
+            ?? throw new NetnsException("NftNotFound", Errno.ENOENT,
+                "Masquerading needs the nft program (Debian package 'nftables'), which is not installed.", ns);
+        var psi = new ProcessStartInfo(nft)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("-f");
+        psi.ArgumentList.Add("-");
+        using var p = NetnsExec.Start(ns, psi);
+        p.StandardInput.Write(MasqueradeRuleset(adapters));
+        p.StandardInput.Close();
+        var err = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(30_000)) { try { p.Kill(); } catch (InvalidOperationException) { } }
+        // A one-off: end the namespace's launcher thread now rather than after its idle time (it holds the namespace).
+        if (NamespaceStore.Find(ns) is { } e) NetnsExec.Release(e.Identity.Inode);
+        if (p.ExitCode != 0)
+            throw new NetnsException("NatSetupFailed", Errno.EIO, $"nft -f - in '{ns}' exited with {p.ExitCode}: {err.Result.Trim()}", ns);
+    }
+
+    private static void WriteState(NetLab lab)
+    {
+        try
+        {
+            Directory.CreateDirectory(StateDir);
+            var tmp = lab.StatePath + ".tmp";
+            File.WriteAllText(tmp, JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["Name"] = lab.Name,
+                ["Prefix"] = lab.Prefix,
+                ["Created"] = lab.Created.ToString("o"),
+                ["Namespaces"] = lab.Namespaces,
+                ["NamespaceMap"] = lab.NamespaceMap,
+                ["HostAdapters"] = lab.HostAdapters,
+                ["Links"] = lab.Links.Select(l => new[] { l.A, l.B }.Select(e => new Dictionary<string, object?>
+                {
+                    ["Namespace"] = e.Namespace, ["Adapter"] = e.Adapter, ["Addresses"] = e.Addresses,
+                })).ToList(),
+                ["Routes"] = lab.Routes,
+                ["Nat"] = lab.Nat,
+                ["Definition"] = lab.Definition,
+            }, new JsonSerializerOptions { WriteIndented = true }));
+            File.Move(tmp, lab.StatePath, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new NetnsException("NetLabStateFailed", ex is UnauthorizedAccessException ? Errno.EACCES : Errno.EIO,
+                $"Cannot write the lab state file {lab.StatePath}: {ex.Message}", lab.StatePath, ex);
+        }
+    }
+
+    /// <summary>Every lab with a state file, in prefix order. Unreadable files are reported through <paramref name="onError"/>.</summary>
+    public static List<NetLab> List(Action<NetnsException>? onError = null)
+    {
+        var result = new List<NetLab>();
+        if (!Directory.Exists(StateDir)) return result;
+        foreach (var f in Directory.EnumerateFiles(StateDir, "*.json").OrderBy(f => f, StringComparer.Ordinal))
+        {
+            try { result.Add(Read(f)); }
+            catch (Exception ex) when (ex is IOException or JsonException or InvalidOperationException or KeyNotFoundException)
+            {
+                onError?.Invoke(new NetnsException("NetLabStateInvalid", Errno.EINVAL, $"Cannot read lab state file {f}: {ex.Message}", f, ex));
+            }
+        }
+        return result;
+    }
+
+    private static NetLab Read(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var r = doc.RootElement;
+        string[] Strings(string key) => r.TryGetProperty(key, out var a) && a.ValueKind == JsonValueKind.Array
+            ? a.EnumerateArray().Select(x => x.GetString() ?? "").ToArray() : Array.Empty<string>();
+        var namespaces = Strings("Namespaces");
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (r.TryGetProperty("NamespaceMap", out var m) && m.ValueKind == JsonValueKind.Object)
+            foreach (var p in m.EnumerateObject()) map[p.Name] = p.Value.GetString() ?? "";
+        var links = new List<NetLabLink>();
+        if (r.TryGetProperty("Links", out var ls) && ls.ValueKind == JsonValueKind.Array)
+            foreach (var l in ls.EnumerateArray())
+            {
+                var ends = l.EnumerateArray().Select(e => new NetLabEndpoint
+                {
+                    Namespace = e.GetProperty("Namespace").GetString() ?? "",
+                    Adapter = e.GetProperty("Adapter").GetString() ?? "",
+                    Addresses = e.GetProperty("Addresses").EnumerateArray().Select(x => x.GetString() ?? "").ToArray(),
+                }).ToArray();
+                if (ends.Length == 2) links.Add(new NetLabLink { A = ends[0], B = ends[1] });
+            }
+        return new NetLab
+        {
+            Name = r.GetProperty("Name").GetString() ?? "",
+            Prefix = r.GetProperty("Prefix").GetString() ?? "",
+            Namespaces = namespaces,
+            NamespaceMap = map,
+            HostAdapters = Strings("HostAdapters"),
+            Links = links.ToArray(),
+            Routes = Strings("Routes"),
+            Nat = Strings("Nat"),
+            Created = DateTime.TryParse(r.TryGetProperty("Created", out var c) ? c.GetString() : null, null,
+                System.Globalization.DateTimeStyles.RoundtripKind, out var d) ? d : File.GetCreationTime(path),
+            StatePath = path,
+            NamespacesPresent = namespaces.Count(n => NamespaceStore.Find(n) is { IsStale: false }),
+            Definition = r.TryGetProperty("Definition", out var def) ? LabDefinition.FromJson(def.GetRawText(), path) : null,
+        };
+    }
+
+    /// <summary>
+    /// Removes what <paramref name="lab"/> is made of (host adapters, then namespaces, then the state file); what is
+    /// already gone is skipped, so it is idempotent and finishes half-removed labs. With <paramref name="kill"/>,
+    /// processes inside the lab's namespaces are killed first. Returns what could not be removed (empty on success).
+    /// </summary>
+    public static List<string> Remove(NetLab lab, bool kill, Action<string>? warn = null)
+    {
+        var problems = new List<string>();
+        if (lab.HostAdapters.Length > 0)
+        {
+            using var sessions = new NamespaceSessions();
+            var host = sessions.Get("");
+            foreach (var a in lab.HostAdapters)
+            {
+                var link = Netlink.Rtnl.Links.TryGet(host.Socket, a);
+                if (link is null) continue;
+                try { AdapterService.Remove(host, link); }
+                catch (NetnsException ex) when (ex.Errno != Errno.ENODEV) { problems.Add($"host adapter {a}: {ex.Message}"); }
+                catch (NetnsException) { }
+            }
+        }
+        var present = lab.Namespaces.Select(n => NamespaceStore.Find(n)).Where(e => e is not null).Select(e => e!.Value).ToList();
+        if (present.Count > 0)
+        {
+            var byInode = ProcScanner.ScanByInode();
+            foreach (var e in present.Where(e => !e.IsStale))
+            {
+                if (!byInode.TryGetValue(e.Identity.Inode, out var set)) continue;
+                var pids = set.Where(p => p != Environment.ProcessId).ToList();
+                if (pids.Count == 0) continue;
+                if (kill)
+                    foreach (var pid in pids) ProcessKiller.Kill(pid, 9);
+                else
+                    warn?.Invoke($"{pids.Count} process(es) keep lab namespace '{e.Name}' alive after its removal: {string.Join(", ", pids)}.");
+            }
+        }
+        foreach (var e in present)
+        {
+            try { NamespaceStore.Delete(e.Name); }
+            catch (NetnsException ex) when (ex.ErrorCode == "NamespaceNotFound") { }
+            catch (NetnsException ex) { problems.Add($"namespace {e.Name}: {ex.Message}"); }
+        }
+        if (problems.Count == 0)
+        {
+            try { File.Delete(lab.StatePath); }
+            catch (IOException ex) { problems.Add($"state file {lab.StatePath}: {ex.Message}"); }
+        }
+        return problems;
+    }
+}

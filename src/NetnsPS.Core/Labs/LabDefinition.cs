@@ -1,0 +1,248 @@
+using System.Collections;
+using System.Net;
+using System.Text.Json;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Netlink.Rtnl;
+
+namespace NetnsPS.Core.Labs;
+
+/// <summary>One end of a lab link: a namespace of the lab (or "" for the host), the adapter's name there, its addresses.</summary>
+public sealed record LabEndpoint(string Namespace, string Adapter, IReadOnlyList<(IPAddress Address, int Length)> Addresses)
+{
+    public bool IsHost => Namespace.Length == 0;
+}
+
+/// <summary>A veth pair between two endpoints.</summary>
+public sealed record LabLink(LabEndpoint A, LabEndpoint B, int? Mtu);
+
+/// <summary>A route in a lab namespace: destination prefix, gateway and/or adapter, metric.</summary>
+public sealed record LabRoute(IPAddress Destination, int Length, IPAddress? Gateway, string? Adapter, uint? Metric)
+{
+    public override string ToString() =>
+        $"{(Length == 0 ? "default" : IpPrefix.Format(Destination, Length))}{(Gateway is null ? "" : $" via {Gateway}")}{(Adapter is null ? "" : $" dev {Adapter}")}";
+}
+
+/// <summary>A namespace of the lab: its short name (the lab's prefix is added), forwarding, routes, masquerading adapters.</summary>
+public sealed record LabNamespace(string Name, bool Forwarding, IReadOnlyList<LabRoute> Routes, IReadOnlyList<string> Masquerade);
+
+/// <summary>
+/// A lab topology, read from a hashtable (a .psd1 file or inline) or a JSON file. Shape:
+/// <code>
+/// @{ Name = 'lab'; Namespaces = @( @{ Name = 'client'; Routes = @(@{ Destination = 'default'; Gateway = '10.0.1.1' }) }
+///                                  @{ Name = 'router'; Forwarding = $true; Masquerade = 'wan0' } )
+///    Links = @( @{ Endpoints = @( @{ Namespace = 'client'; Adapter = 'eth0'; Address = '10.0.1.2/24' }
+///                                 @{ Namespace = 'router'; Adapter = 'lan0'; Address = '10.0.1.1/24' } ) } ) }
+/// </code>
+/// Everything is validated before anything is made; errors name the offending key (InvalidLabDefinition).
+/// </summary>
+public sealed class LabDefinition
+{
+    public string Name { get; private init; } = "lab";
+    public IReadOnlyList<LabNamespace> Namespaces { get; private init; } = Array.Empty<LabNamespace>();
+    public IReadOnlyList<LabLink> Links { get; private init; } = Array.Empty<LabLink>();
+
+    /// <summary>The definition as plain data again (for the lab's state file and for display).</summary>
+    public object ToData() => new Dictionary<string, object?>
+    {
+        ["Name"] = Name,
+        ["Namespaces"] = Namespaces.Select(n => new Dictionary<string, object?>
+        {
+            ["Name"] = n.Name,
+            ["Forwarding"] = n.Forwarding,
+            ["Routes"] = n.Routes.Select(r => new Dictionary<string, object?>
+            {
+                ["Destination"] = IpPrefix.Format(r.Destination, r.Length),
+                ["Gateway"] = r.Gateway?.ToString(),
+                ["Adapter"] = r.Adapter,
+                ["Metric"] = r.Metric,
+            }).ToList(),
+            ["Masquerade"] = n.Masquerade.ToList(),
+        }).ToList(),
+        ["Links"] = Links.Select(l => new Dictionary<string, object?>
+        {
+            ["Mtu"] = l.Mtu,
+            ["Endpoints"] = new[] { l.A, l.B }.Select(e => new Dictionary<string, object?>
+            {
+                ["Namespace"] = e.Namespace,
+                ["Adapter"] = e.Adapter,
+                ["Address"] = e.Addresses.Select(a => IpPrefix.Format(a.Address, a.Length)).ToList(),
+            }).ToList(),
+        }).ToList(),
+    };
+
+    /// <summary>Reads a JSON file's text into the plain shape <see cref="Parse"/> takes.</summary>
+    public static object? FromJson(string json, string source)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            return Convert(doc.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            throw Invalid(source, $"not valid JSON: {ex.Message}");
+        }
+
+        static object? Convert(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => Convert(p.Value), StringComparer.OrdinalIgnoreCase),
+            JsonValueKind.Array => e.EnumerateArray().Select(Convert).ToList(),
+            JsonValueKind.String => e.GetString(),
+            JsonValueKind.Number => e.TryGetInt64(out var l) ? l : e.GetDouble(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => null,
+        };
+    }
+
+    /// <summary>Validates and reads a definition; <paramref name="unwrap"/> turns host objects (e.g. PSObject) into their base value.</summary>
+    public static LabDefinition Parse(object? data, Func<object?, object?>? unwrap = null)
+    {
+        unwrap ??= o => o;
+        var root = Map(unwrap(data), "definition", unwrap);
+        CheckKeys(root, "definition", "Name", "Namespaces", "Links");
+        var name = Str(root, "Name", "definition", unwrap) ?? "lab";
+        if (name.Length == 0 || name.Contains('/') || name.Any(char.IsWhiteSpace))
+            throw Invalid("Name", $"'{name}' is not a usable lab name (no '/', no spaces).");
+
+        var namespaces = new List<LabNamespace>();
+        var nsNames = new HashSet<string>(StringComparer.Ordinal);
+        int i = 0;
+        foreach (var item in List(root, "Namespaces", "definition", unwrap))
+        {
+            var where = $"Namespaces[{i++}]";
+            var m = item is string s ? new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["Name"] = s } : Map(item, where, unwrap);
+            CheckKeys(m, where, "Name", "Forwarding", "Routes", "Masquerade");
+            var n = Str(m, "Name", where, unwrap) ?? throw Invalid(where, "has no Name.");
+            try { NamespaceStore.ValidateName(n); }
+            catch (NetnsException ex) { throw Invalid($"{where}.Name", ex.Message); }
+            if (!nsNames.Add(n)) throw Invalid($"{where}.Name", $"namespace '{n}' is defined twice.");
+            var routes = new List<LabRoute>();
+            int r = 0;
+            foreach (var ri in List(m, "Routes", where, unwrap))
+            {
+                var rw = $"{where}.Routes[{r++}]";
+                var rm = Map(ri, rw, unwrap);
+                CheckKeys(rm, rw, "Destination", "Gateway", "NextHop", "Adapter", "Metric");
+                var dst = Str(rm, "Destination", rw, unwrap) ?? "default";
+                var gwText = Str(rm, "Gateway", rw, unwrap) ?? Str(rm, "NextHop", rw, unwrap);
+                IPAddress? gw = null;
+                if (gwText is not null) gw = Try(() => IpPrefix.ParseAddress(gwText, "gateway"), $"{rw}.Gateway");
+                byte family = gw is null ? Af.INET : Af.Of(gw);
+                var (da, dl) = dst.Equals("default", StringComparison.OrdinalIgnoreCase)
+                    ? (family == Af.INET6 ? IPAddress.IPv6Any : IPAddress.Any, 0)
+                    : Try(() => IpPrefix.ParsePrefix(dst, family), $"{rw}.Destination");
+                var adapter = Str(rm, "Adapter", rw, unwrap);
+                if (gw is null && adapter is null) throw Invalid(rw, "needs a Gateway or an Adapter.");
+                if (gw is not null && Af.Of(gw) != Af.Of(da)) throw Invalid(rw, $"gateway {gw} and destination {dst} are of different address families.");
+                uint? metric = rm.TryGetValue("Metric", out var mv) && unwrap(mv) is { } mo ? System.Convert.ToUInt32(mo) : null;
+                routes.Add(new LabRoute(da, dl, gw, adapter, metric));
+            }
+            var masq = List(m, "Masquerade", where, unwrap).Select(x => unwrap(x)?.ToString() ?? "").ToList();
+            foreach (var a in masq)
+                try { Netlink.Rtnl.Links.ValidateName(a); }
+                catch (NetnsException ex) { throw Invalid($"{where}.Masquerade", ex.Message); }
+            bool fwd = m.TryGetValue("Forwarding", out var fv) && unwrap(fv) is { } fo && System.Convert.ToBoolean(fo);
+            namespaces.Add(new LabNamespace(n, fwd, routes, masq));
+        }
+
+        var links = new List<LabLink>();
+        var adapters = new HashSet<(string, string)>();
+        i = 0;
+        foreach (var item in List(root, "Links", "definition", unwrap))
+        {
+            var where = $"Links[{i++}]";
+            var m = Map(item, where, unwrap);
+            CheckKeys(m, where, "Endpoints", "Mtu");
+            var eps = List(m, "Endpoints", where, unwrap).ToList();
+            if (eps.Count != 2) throw Invalid($"{where}.Endpoints", $"a link has exactly two endpoints ({eps.Count} given).");
+            var ends = new LabEndpoint[2];
+            for (int k = 0; k < 2; k++)
+            {
+                var ew = $"{where}.Endpoints[{k}]";
+                var em = Map(eps[k], ew, unwrap);
+                CheckKeys(em, ew, "Namespace", "Adapter", "Address");
+                var ns = Str(em, "Namespace", ew, unwrap) ?? "";
+                if (ns.Length > 0 && !nsNames.Contains(ns))
+                    throw Invalid($"{ew}.Namespace", $"'{ns}' is not one of the lab's namespaces ({string.Join(", ", nsNames)}); use '' for the host.");
+                var ad = Str(em, "Adapter", ew, unwrap) ?? throw Invalid(ew, "has no Adapter.");
+                try { Netlink.Rtnl.Links.ValidateName(ad); }
+                catch (NetnsException ex) { throw Invalid($"{ew}.Adapter", ex.Message); }
+                if (!adapters.Add((ns, ad))) throw Invalid($"{ew}.Adapter", $"adapter '{ad}' appears twice in namespace '{(ns.Length == 0 ? "(host)" : ns)}'.");
+                var addrs = List(em, "Address", ew, unwrap)
+                    .Select(a => unwrap(a)?.ToString() ?? "")
+                    .Select(a => Try(() => IpPrefix.ParsePrefix(a, a.Contains(':') ? Af.INET6 : Af.INET, mask: false), $"{ew}.Address"))
+                    .Select(p => (p.Address, p.Length)).ToList();
+                foreach (var (addr, len) in addrs)
+                    if (len == Af.Bits(Af.Of(addr)) || len == 0)
+                        throw Invalid($"{ew}.Address", $"{IpPrefix.Format(addr, len)} needs a prefix length (e.g. /24).");
+                ends[k] = new LabEndpoint(ns, ad, addrs);
+            }
+            int? mtu = m.TryGetValue("Mtu", out var mt) && unwrap(mt) is { } mo2 ? System.Convert.ToInt32(mo2) : null;
+            links.Add(new LabLink(ends[0], ends[1], mtu));
+        }
+
+        foreach (var ns in namespaces)
+        {
+            foreach (var a in ns.Masquerade)
+                if (!adapters.Contains((ns.Name, a)))
+                    throw Invalid($"Namespaces '{ns.Name}'.Masquerade", $"adapter '{a}' is not an endpoint of a link in '{ns.Name}'.");
+            foreach (var r in ns.Routes)
+                if (r.Adapter is not null && !adapters.Contains((ns.Name, r.Adapter)))
+                    throw Invalid($"Namespaces '{ns.Name}'.Routes", $"adapter '{r.Adapter}' of route {r} is not an endpoint of a link in '{ns.Name}'.");
+        }
+        return new LabDefinition { Name = name, Namespaces = namespaces, Links = links };
+    }
+
+    private static T Try<T>(Func<T> f, string where)
+    {
+        try { return f(); }
+        catch (NetnsException ex) { throw Invalid(where, ex.Message); }
+    }
+
+    internal static NetnsException Invalid(string where, string message) =>
+        new("InvalidLabDefinition", Errno.EINVAL, $"Lab definition, {where}: {message}", where);
+
+    private static IDictionary<string, object?> Map(object? o, string where, Func<object?, object?> unwrap)
+    {
+        o = unwrap(o);
+        if (o is IDictionary d)
+        {
+            var result = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            foreach (DictionaryEntry e in d) result[e.Key.ToString() ?? ""] = e.Value;
+            return result;
+        }
+        throw Invalid(where, $"expected a hashtable, got {(o is null ? "nothing" : o.GetType().Name)}.");
+    }
+
+    private static IEnumerable<object?> List(IDictionary<string, object?> m, string key, string where, Func<object?, object?> unwrap)
+    {
+        if (!m.TryGetValue(key, out var v)) return Array.Empty<object?>();
+        v = unwrap(v);
+        if (v is null) return Array.Empty<object?>();
+        if (v is string || v is IDictionary) return new[] { v };
+        if (v is IEnumerable e) return e.Cast<object?>().Select(unwrap).ToList();
+        return new[] { v };
+    }
+
+    private static string? Str(IDictionary<string, object?> m, string key, string where, Func<object?, object?> unwrap)
+    {
+        if (!m.TryGetValue(key, out var v)) return null;
+        v = unwrap(v);
+        return v switch
+        {
+            null => null,
+            string s => s,
+            IEnumerable => throw Invalid($"{where}.{key}", "expected one value, got a list."),
+            _ => v.ToString(),
+        };
+    }
+
+    private static void CheckKeys(IDictionary<string, object?> m, string where, params string[] allowed)
+    {
+        foreach (var k in m.Keys)
+            if (!allowed.Contains(k, StringComparer.OrdinalIgnoreCase))
+                throw Invalid(where, $"unknown key '{k}' (allowed: {string.Join(", ", allowed)}).");
+    }
+}

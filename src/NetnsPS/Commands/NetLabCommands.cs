@@ -1,0 +1,194 @@
+using System.Collections;
+using System.IO;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Labs;
+
+namespace NetnsPS.Commands;
+
+/// <summary>New-NetLab: builds a declarative topology (namespaces, veths, addresses, routes, forwarding, NAT) or nothing.</summary>
+[Cmdlet(VerbsCommon.New, "NetLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(NetLab))]
+public sealed class NewNetLabCommand : NetnsCmdlet
+{
+    /// <summary>A hashtable, or the path of a .psd1 or .json file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public object? Definition { get; set; }
+
+    /// <summary>Prefix of every name the lab makes; default: the lab's name and '-'.</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Prefix { get; set; }
+
+    /// <summary>The lab's name (default: the definition's Name, else 'lab').</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    protected override void BeginProcessing() => RequireSysAdmin("Building a lab");
+
+    protected override void ProcessRecord()
+    {
+        LabDefinition def;
+        try { def = LabDefinition.Parse(ReadDefinition(Definition), Unwrap); }
+        catch (NetnsException ex) { ThrowNetnsError(ex, Definition); return; }
+        var name = Name ?? def.Name;
+        var prefix = Prefix ?? name + "-";
+        if (Name is not null) def = LabDefinition.Parse(WithName(def.ToData(), Name), Unwrap);
+        var what = $"{def.Namespaces.Count} namespace(s) {string.Join(", ", def.Namespaces.Select(n => prefix + n.Name))}, {def.Links.Count} link(s)";
+        if (!ShouldProcess($"lab '{name}' (prefix '{prefix}')", $"Build {what}")) return;
+        var progress = new ProgressRecord(3, $"Building lab '{name}'", "Starting");
+        try
+        {
+            var lab = LabBuilder.Build(def, prefix, (k, total, step) =>
+            {
+                progress.StatusDescription = step;
+                progress.PercentComplete = 100 * (k - 1) / Math.Max(1, total);
+                WriteProgress(progress);
+                WriteVerbose($"Lab '{name}' step {k}/{total}: {step}");
+            });
+            WriteObject(lab);
+        }
+        catch (NetnsException ex) { ThrowNetnsError(ex, name); }
+        finally
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+
+    private static object WithName(object data, string name)
+    {
+        ((IDictionary)data)["Name"] = name;
+        return data;
+    }
+
+    private static object? Unwrap(object? o) => o is PSObject p ? p.BaseObject : o;
+
+    private object? ReadDefinition(object? input)
+    {
+        input = Unwrap(input);
+        if (input is FileInfo fi) input = fi.FullName;
+        if (input is not string path) return input;
+        var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        if (!File.Exists(full))
+            throw new NetnsException("LabDefinitionNotFound", Errno.ENOENT, $"Lab definition file '{full}' does not exist.", path);
+        var ext = Path.GetExtension(full).ToLowerInvariant();
+        if (ext == ".json") return LabDefinition.FromJson(File.ReadAllText(full), full);
+        if (ext != ".psd1")
+            throw new NetnsException("InvalidLabDefinition", Errno.EINVAL, $"Lab definition file '{full}' must be a .psd1 or .json file.", path);
+        // As Import-PowerShellDataFile: parse, then evaluate only the safe (constant) hashtable.
+        var ast = Parser.ParseFile(full, out _, out var errors);
+        if (errors.Length > 0)
+            throw new NetnsException("InvalidLabDefinition", Errno.EINVAL,
+                $"Lab definition file '{full}' has a syntax error at line {errors[0].Extent.StartLineNumber}: {errors[0].Message}", path);
+        var table = ast.Find(a => a is HashtableAst, false) as HashtableAst
+            ?? throw new NetnsException("InvalidLabDefinition", Errno.EINVAL, $"Lab definition file '{full}' holds no hashtable.", path);
+        try { return table.SafeGetValue(); }
+        catch (InvalidOperationException ex)
+        {
+            throw new NetnsException("InvalidLabDefinition", Errno.EINVAL, $"Lab definition file '{full}' may hold constant data only: {ex.Message}", path, ex);
+        }
+    }
+}
+
+/// <summary>Get-NetLab: the labs present (state files under /run/netnsps/labs).</summary>
+[Cmdlet(VerbsCommon.Get, "NetLab", DefaultParameterSetName = "Name")]
+[OutputType(typeof(NetLab))]
+public sealed class GetNetLabCommand : NetnsCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetLabCompleter))]
+    public string[] Name { get; set; } = new[] { "*" };
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Prefix")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetLabCompleter))]
+    public string[] Prefix { get; set; } = Array.Empty<string>();
+
+    protected override void ProcessRecord()
+    {
+        var labs = LabBuilder.List(ex => WriteNetnsError(ex));
+        foreach (var lab in NetLabSelection.Select(this, labs, ParameterSetName == "Prefix" ? null : Name, ParameterSetName == "Prefix" ? Prefix : null))
+            WriteObject(lab);
+    }
+}
+
+/// <summary>Remove-NetLab: removes everything a lab made (host adapters, namespaces, state file) and nothing else; idempotent.</summary>
+[Cmdlet(VerbsCommon.Remove, "NetLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "InputObject")]
+[OutputType(typeof(void))]
+public sealed class RemoveNetLabCommand : NetnsCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "InputObject")]
+    [ValidateNotNull]
+    public NetLab[] InputObject { get; set; } = Array.Empty<NetLab>();
+
+    [Parameter(Mandatory = true, ParameterSetName = "Name")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetLabCompleter))]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ParameterSetName = "Prefix")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetLabCompleter))]
+    public string[] Prefix { get; set; } = Array.Empty<string>();
+
+    /// <summary>Kill processes still running inside the lab's namespaces first.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void BeginProcessing() => RequireSysAdmin("Removing a lab");
+
+    protected override void ProcessRecord()
+    {
+        IEnumerable<NetLab> targets;
+        if (ParameterSetName == "InputObject")
+        {
+            // The object knows what the lab is made of: it works even when the state file is gone (idempotent).
+            var present = LabBuilder.List().ToDictionary(l => l.Prefix, StringComparer.Ordinal);
+            targets = InputObject.Select(l => present.TryGetValue(l.Prefix, out var p) ? p : l);
+        }
+        else
+        {
+            targets = NetLabSelection.Select(this, LabBuilder.List(ex => WriteNetnsError(ex)),
+                ParameterSetName == "Name" ? Name : null, ParameterSetName == "Prefix" ? Prefix : null);
+        }
+        foreach (var lab in targets.ToList())
+        {
+            if (!ShouldProcess($"lab '{lab.Name}' (prefix '{lab.Prefix}')",
+                    $"Remove {lab.Namespaces.Length} namespace(s){(lab.HostAdapters.Length > 0 ? $" and host adapter(s) {string.Join(", ", lab.HostAdapters)}" : "")}"))
+                continue;
+            var problems = LabBuilder.Remove(lab, Force, WriteWarning);
+            foreach (var p in problems)
+                WriteNetnsError(new NetnsException("NetLabRemoveFailed", Errno.EBUSY, $"Lab '{lab.Name}': cannot remove {p}", lab.Name), lab);
+        }
+    }
+}
+
+internal static class NetLabSelection
+{
+    /// <summary>Labs whose name (or prefix) matches; a literal that matches nothing is a non-terminating NetLabNotFound.</summary>
+    public static IEnumerable<NetLab> Select(NetnsCmdlet cmdlet, List<NetLab> labs, string[]? names, string[]? prefixes)
+    {
+        var patterns = names ?? prefixes ?? new[] { "*" };
+        Func<NetLab, string> key = names is not null ? l => l.Name : l => l.Prefix;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in patterns)
+        {
+            var wc = new WildcardPattern(p, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+            var matched = labs.Where(l => wc.IsMatch(key(l))).ToList();
+            if (matched.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(p))
+                cmdlet.WriteError(NetnsCmdlet.ToErrorRecord(new NetnsException("NetLabNotFound", Errno.ENOENT,
+                    $"No lab with {(names is not null ? "name" : "prefix")} '{p}' (labs present: {(labs.Count == 0 ? "none" : string.Join(", ", labs.Select(l => $"{l.Name} ({l.Prefix})")))}).", p)));
+            foreach (var l in matched)
+                if (seen.Add(l.Prefix)) yield return l;
+        }
+    }
+}

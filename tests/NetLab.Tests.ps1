@@ -1,0 +1,339 @@
+# Labs: New-NetLab / Get-NetLab / Remove-NetLab and Test-NetNamespaceConnection, checked with ip -j, nft -j,
+# /proc and perl sockets inside the namespaces. Every address lives in namespaces the tests make.
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
+    $script:Example = Join-Path $PSScriptRoot '../examples/seed004.lab.psd1'
+
+    function Get-LabLeftover([string] $P) {
+        # Everything with prefix $P: /run/netns entries, nsfs mounts, host links, lab state files.
+        $found = [System.Collections.Generic.List[string]]::new()
+        Get-ChildItem /run/netns -Filter "$P*" -ErrorAction SilentlyContinue | ForEach-Object { $found.Add($_.Name) }
+        Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } | Where-Object { $_ -like "/run/netns/$P*" } | ForEach-Object { $found.Add($_) }
+        ip -o link show | ForEach-Object { ($_ -split ': ')[1] -replace '@.*' } | Where-Object { $_ -like "$P*" } | ForEach-Object { $found.Add($_) }
+        Get-ChildItem /run/netnsps/labs -Filter "$([uri]::EscapeDataString($P)).json" -ErrorAction SilentlyContinue | ForEach-Object { $found.Add($_.FullName) }
+        $found.ToArray()
+    }
+
+    function Start-PeerPrinter([string] $Namespace, [string] $Address, [int] $Port, [string] $OutFile) {
+        # A perl listener inside $Namespace that writes the address of whoever connects (what the outside sees).
+        $listen = "`$s=IO::Socket::INET->new(LocalAddr=>'$Address',LocalPort=>$Port,Listen=>1,ReuseAddr=>1) or die; alarm 8; `$c=`$s->accept; print `$c->peerhost, qq(\n); close `$c"
+        $p = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $Namespace, 'perl', '-MIO::Socket::INET', '-e', "`"$listen`"" -RedirectStandardOutput $OutFile -PassThru
+        $script:StartedProcesses.Add($p)
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        while (-not ((ip netns exec $Namespace cat /proc/net/tcp) -match (':{0:X4} 00000000:0000 0A' -f $Port)) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $p
+    }
+}
+AfterAll {
+    Get-ChildItem /run/netnsps/labs -Filter "$([uri]::EscapeDataString($Prefix))*" -ErrorAction SilentlyContinue | Remove-Item -Force
+    Remove-TestLeftovers
+}
+
+Describe 'New-NetLab with the seed 004 example' {
+    BeforeAll {
+        $script:P = "${Prefix}a-"
+        $script:Lab = New-NetLab -Definition $Example -Prefix $P
+        $script:Client = "${P}client"; $script:Router = "${P}router"; $script:Outside = "${P}outside"
+    }
+    AfterAll { if ($Lab) { Remove-NetLab -InputObject $Lab -Confirm:$false } }
+
+    It 'emits a NetLab naming its namespaces, links, routes and NAT' {
+        $Lab.PSObject.TypeNames[0] | Should -Be 'NetnsPS.NetLab'
+        $Lab.Name | Should -Be 'seed004'
+        $Lab.Prefix | Should -Be $P
+        $Lab.Namespaces | Should -Be @($Client, $Router, $Outside)
+        $Lab.NamespaceOf('router') | Should -Be $Router
+        $Lab.Links.Count | Should -Be 2
+        $Lab.Routes | Should -Be @("${Client}: default via 10.0.1.1")
+        $Lab.Nat | Should -Be @("${Router}: masquerade on wan0")
+    }
+
+    It 'made the namespaces (ip netns list) with lo up' {
+        $names = Get-IpNetnsNames
+        foreach ($n in $Client, $Router, $Outside) {
+            $names | Should -Contain $n
+            (Get-IpLink $n 'lo').operstate | Should -Be 'UNKNOWN'
+            (Get-IpLink $n 'lo').flags | Should -Contain 'UP'
+        }
+    }
+
+    It 'wired veth pairs between the right namespaces (ip -j -d link)' {
+        $eth0 = Get-IpLink $Client 'eth0'
+        $eth0.linkinfo.info_kind | Should -Be 'veth'
+        $eth0.flags | Should -Contain 'UP'
+        $lan0 = Get-IpLink $Router 'lan0'
+        # each end's peer index is the other end's ifindex
+        $eth0.link_index | Should -Be $lan0.ifindex
+        $lan0.link_index | Should -Be $eth0.ifindex
+        (Get-IpLink $Outside 'eth0').link_index | Should -Be (Get-IpLink $Router 'wan0').ifindex
+    }
+
+    It 'put the addresses on the adapters (ip -j addr)' {
+        function Local([string] $Ns, [string] $If) { ((Get-IpAddr $Ns | Where-Object ifname -eq $If).addr_info | Where-Object family -eq inet).local }
+        Local $Client eth0 | Should -Be '10.0.1.2'
+        Local $Router lan0 | Should -Be '10.0.1.1'
+        Local $Router wan0 | Should -Be '198.51.100.1'
+        Local $Outside eth0 | Should -Be '198.51.100.2'
+    }
+
+    It 'added the default route in the client (ip -j route)' {
+        $r = Get-IpRoute $Client | Where-Object dst -eq 'default'
+        $r.gateway | Should -Be '10.0.1.1'
+        $r.dev | Should -Be 'eth0'
+        Get-IpRoute $Outside | Where-Object dst -eq 'default' | Should -BeNullOrEmpty
+    }
+
+    It 'turned on forwarding in the router only (/proc/sys inside each namespace)' {
+        (ip netns exec $Router cat /proc/sys/net/ipv4/ip_forward) | Should -Be '1'
+        (ip netns exec $Router cat /proc/sys/net/ipv6/conf/all/forwarding) | Should -Be '1'
+        (ip netns exec $Client cat /proc/sys/net/ipv4/ip_forward) | Should -Be '0'
+    }
+
+    It 'loaded a masquerade rule on wan0 in the router (nft -j list ruleset)' {
+        $rules = (ip netns exec $Router nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule }
+        $rules.Count | Should -Be 1
+        $json = $rules[0].rule | ConvertTo-Json -Depth 20 -Compress
+        $json | Should -Match '"masquerade"'
+        $json | Should -Match '"oifname"'
+        $json | Should -Match '"wan0"'
+        (ip netns exec $Client nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule } | Should -BeNullOrEmpty
+        (ip netns exec $Outside nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.table } | Should -BeNullOrEmpty
+    }
+
+    It 'lets the client ping the outside address (ICMP from a raw socket inside the client)' {
+        $r = @(Test-NetNamespaceConnection -Namespace $Client -Target 198.51.100.2 -Count 2 -Delay 0)
+        $r.Count | Should -Be 2
+        $r.Status | Should -Be @('Success', 'Success')
+        $r[0].PSObject.TypeNames[0] | Should -Be 'NetnsPS.NetConnectionResult'
+        $r[0].ReplyFrom | Should -Be '198.51.100.2'
+        $r[0].RoundTripMs | Should -BeGreaterThan 0
+        $r[1].Sequence | Should -Be 2
+    }
+
+    It 'lets the client reach the outside over TCP, seen there from the router address (NAT)' {
+        $out = "/tmp/${Prefix}peer1.txt"
+        $p = Start-PeerPrinter $Outside 198.51.100.2 18301 $out
+        $r = Test-NetNamespaceConnection -Namespace $Client -Target 198.51.100.2 -Port 18301
+        $p.WaitForExit(8000) | Should -BeTrue
+        $r.Status | Should -Be 'Success'
+        $r.Source | Should -Be '10.0.1.2'
+        (Get-Content $out) | Should -Be '198.51.100.1'
+    }
+
+    It 'NAT is what hides the client: a perl client from the client namespace is seen as the router too' {
+        $out = "/tmp/${Prefix}peer2.txt"
+        $p = Start-PeerPrinter $Outside 198.51.100.2 18302 $out
+        ip netns exec $Client perl -MIO::Socket::INET -e "IO::Socket::INET->new(PeerAddr=>'198.51.100.2',PeerPort=>18302,Timeout=>3) or die" 2>&1 | Should -BeNullOrEmpty
+        $p.WaitForExit(8000) | Should -BeTrue
+        (Get-Content $out) | Should -Be '198.51.100.1'
+    }
+
+    It 'reports a refused port, an unanswered address and -Quiet as Booleans' {
+        (Test-NetNamespaceConnection -Namespace $Client -Target 198.51.100.2 -Port 18399).Status | Should -Be 'Refused'
+        $t = Test-NetNamespaceConnection -Namespace $Client -Target 198.51.100.77 -TimeoutSeconds 0.3
+        $t.Status | Should -BeIn 'TimedOut', 'Unreachable'
+        $t.Success | Should -BeFalse
+        Test-NetNamespaceConnection -Namespace $Client -Target 198.51.100.2, 198.51.100.77 -TimeoutSeconds 0.3 -Quiet | Should -Be @($true, $false)
+    }
+
+    It 'is listed by Get-NetLab with every namespace present' {
+        $l = Get-NetLab -Prefix $P
+        $l.Name | Should -Be 'seed004'
+        $l.NamespacesPresent | Should -Be 3
+        $l.Namespaces | Should -Be $Lab.Namespaces
+        @(Get-NetLab -Name seed004 | Where-Object Prefix -eq $P).Count | Should -Be 1
+    }
+}
+
+Describe 'Remove-NetLab' {
+    It 'removes everything the lab made and nothing else, and is idempotent' {
+        $p = "${Prefix}r-"
+        ip netns add "${p}bystander"
+        try {
+            $lab = New-NetLab -Definition $Example -Prefix $p
+            (Get-LabLeftover $p).Count | Should -BeGreaterThan 3
+            $lab | Remove-NetLab -Confirm:$false
+            Get-LabLeftover $p | Should -Be @("${p}bystander", "/run/netns/${p}bystander")
+            Get-IpNetnsNames | Should -Contain "${p}bystander"
+            { $lab | Remove-NetLab -Confirm:$false -ErrorAction Stop } | Should -Not -Throw
+            Get-NetLab -Prefix $p -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+        finally { ip netns delete "${p}bystander" 2>$null }
+    }
+
+    It 'finishes a half-deleted lab' {
+        $p = "${Prefix}h-"
+        New-NetLab -Definition $Example -Prefix $p | Out-Null
+        ip netns delete "${p}router"
+        (Get-NetLab -Prefix $p).NamespacesPresent | Should -Be 2
+        Remove-NetLab -Prefix $p -Confirm:$false -ErrorAction Stop
+        Get-LabLeftover $p | Should -BeNullOrEmpty
+    }
+
+    It 'kills processes inside the lab with -Force' {
+        $p = "${Prefix}k-"
+        $lab = New-NetLab -Definition $Example -Prefix $p
+        $sleeper = Start-InNamespace "${p}client" 60
+        $lab | Remove-NetLab -Force -Confirm:$false
+        $sleeper.WaitForExit(5000) | Should -BeTrue
+        Get-LabLeftover $p | Should -BeNullOrEmpty
+    }
+
+    It 'writes NetLabNotFound for a literal name that matches no lab' {
+        Remove-NetLab -Name "${Prefix}nosuchlab" -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'NetLabNotFound,*'
+        $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'honours -WhatIf' {
+        $p = "${Prefix}w-"
+        $lab = New-NetLab -Definition $Example -Prefix $p
+        try {
+            $lab | Remove-NetLab -WhatIf
+            (Get-NetLab -Prefix $p).NamespacesPresent | Should -Be 3
+        }
+        finally { $lab | Remove-NetLab -Confirm:$false }
+    }
+}
+
+Describe 'New-NetLab definitions' {
+    It 'builds two labs from one definition side by side with different prefixes' {
+        $a = New-NetLab -Definition $Example -Prefix "${Prefix}x-"
+        $b = New-NetLab -Definition $Example -Prefix "${Prefix}y-"
+        try {
+            (Get-NetLab -Name seed004 | Where-Object Prefix -like "${Prefix}*").Prefix | Sort-Object | Should -Be @("${Prefix}x-", "${Prefix}y-")
+            (Test-NetNamespaceConnection -Namespace "${Prefix}x-client" -Target 198.51.100.2).Success | Should -BeTrue
+            (Test-NetNamespaceConnection -Namespace "${Prefix}y-client" -Target 198.51.100.2).Success | Should -BeTrue
+            $a | Remove-NetLab -Confirm:$false
+            (Get-NetLab -Prefix "${Prefix}y-").NamespacesPresent | Should -Be 3
+        }
+        finally { $a, $b | Remove-NetLab -Confirm:$false }
+        Get-LabLeftover "${Prefix}x-" | Should -BeNullOrEmpty
+        Get-LabLeftover "${Prefix}y-" | Should -BeNullOrEmpty
+    }
+
+    It 'leaves nothing behind when its fifth step fails, and names the step' {
+        $p = "${Prefix}f-"
+        $def = @{
+            Name       = 'broken'
+            Namespaces = 'a', 'b'
+            Links      = @(@{ Mtu = 70000; Endpoints = @(@{ Namespace = 'a'; Adapter = 'e0'; Address = '10.9.0.1/24' }, @{ Namespace = ''; Adapter = 'h0' }) })
+        }
+        # steps: create a, create b, lo up in a, lo up in b, create the veth (fails: MTU too large for the kernel)
+        { New-NetLab -Definition $def -Prefix $p -ErrorAction Stop } | Should -Throw -ErrorId 'NetLabBuildFailed,NetnsPS.Commands.NewNetLabCommand' -ExpectedMessage '*step 5 of *create veth*'
+        Get-LabLeftover $p | Should -BeNullOrEmpty
+        Get-IpNetnsNames | Where-Object { $_ -like "$p*" } | Should -BeNullOrEmpty
+    }
+
+    It 'links a namespace to the host with a prefixed host adapter, removed with the lab' {
+        $p = "${Prefix}o-"
+        $def = @{ Namespaces = @('n'); Links = @(@{ Endpoints = @(@{ Namespace = 'n'; Adapter = 'eth0'; Address = '10.9.1.2/30' }, @{ Namespace = ''; Adapter = 'h0' }) }) }
+        $lab = New-NetLab -Definition $def -Prefix $p
+        try {
+            $lab.HostAdapters | Should -Be @("${p}h0")
+            $h = Get-IpLink '' "${p}h0"
+            $h.linkinfo.info_kind | Should -Be 'veth'
+            $h.link_index | Should -Be (Get-IpLink "${p}n" 'eth0').ifindex
+        }
+        finally { $lab | Remove-NetLab -Confirm:$false }
+        Get-IpLink '' "${p}h0" | Should -BeNullOrEmpty
+        Get-LabLeftover $p | Should -BeNullOrEmpty
+    }
+
+    It 'reads JSON definitions, and builds dual-stack' {
+        $json = "/tmp/${Prefix}lab.json"
+        @{
+            Name       = 'json'
+            Namespaces = @(@{ Name = 'l' }, @{ Name = 'r' })
+            Links      = @(@{ Endpoints = @(
+                        @{ Namespace = 'l'; Adapter = 'e0'; Address = @('10.9.2.1/24', 'fd00:9:2::1/64') },
+                        @{ Namespace = 'r'; Adapter = 'e0'; Address = @('10.9.2.2/24', 'fd00:9:2::2/64') }) })
+        } | ConvertTo-Json -Depth 10 | Set-Content $json
+        $lab = New-NetLab -Definition $json -Prefix "${Prefix}j-"
+        try {
+            $lab.Name | Should -Be 'json'
+            ((Get-IpAddr "${Prefix}j-r" | Where-Object ifname -eq 'e0').addr_info | Where-Object family -eq inet6 | Where-Object scope -eq global).local | Should -Be 'fd00:9:2::2'
+            (Test-NetNamespaceConnection -Namespace "${Prefix}j-l" -Target fd00:9:2::2).Status | Should -Be 'Success'
+            (Test-NetNamespaceConnection -Namespace "${Prefix}j-l" -Target fd00:9:2::2).Protocol | Should -Be 'IcmpV6'
+        }
+        finally { $lab | Remove-NetLab -Confirm:$false }
+    }
+
+    It 'rejects <Case> before making anything (InvalidLabDefinition)' -ForEach @(
+        @{ Case = 'an unknown key'; Def = @{ Namespaces = 'a'; Colour = 'red' }; Msg = "*unknown key 'Colour'*" }
+        @{ Case = 'a link to an undefined namespace'; Def = @{ Namespaces = 'a'; Links = @(@{ Endpoints = @(@{ Namespace = 'a'; Adapter = 'e0' }, @{ Namespace = 'zz'; Adapter = 'e0' }) }) }; Msg = "*'zz' is not one of the lab's namespaces*" }
+        @{ Case = 'a bad address'; Def = @{ Namespaces = 'a', 'b'; Links = @(@{ Endpoints = @(@{ Namespace = 'a'; Adapter = 'e0'; Address = '10.1.2.300/24' }, @{ Namespace = 'b'; Adapter = 'e0' }) }) }; Msg = '*Address*' }
+        @{ Case = 'an address without prefix length'; Def = @{ Namespaces = 'a', 'b'; Links = @(@{ Endpoints = @(@{ Namespace = 'a'; Adapter = 'e0'; Address = '10.1.2.3' }, @{ Namespace = 'b'; Adapter = 'e0' }) }) }; Msg = '*needs a prefix length*' }
+        @{ Case = 'a one-ended link'; Def = @{ Namespaces = 'a'; Links = @(@{ Endpoints = @(@{ Namespace = 'a'; Adapter = 'e0' }) }) }; Msg = '*exactly two endpoints*' }
+        @{ Case = 'masquerade on an unknown adapter'; Def = @{ Namespaces = @(@{ Name = 'a'; Masquerade = 'nope0' }) }; Msg = "*'nope0' is not an endpoint*" }
+        @{ Case = 'a duplicate namespace'; Def = @{ Namespaces = 'a', 'a' }; Msg = '*defined twice*' }
+    ) {
+        $p = "${Prefix}v-"
+        { New-NetLab -Definition $Def -Prefix $p -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidLabDefinition,NetnsPS.Commands.NewNetLabCommand' -ExpectedMessage $Msg
+        Get-LabLeftover $p | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a prefix already in use (NetLabAlreadyExists) without touching the first lab' {
+        $p = "${Prefix}d-"
+        $lab = New-NetLab -Definition $Example -Prefix $p
+        try {
+            { New-NetLab -Definition @{ Name = 'other'; Namespaces = 'q' } -Prefix $p -ErrorAction Stop } | Should -Throw -ErrorId 'NetLabAlreadyExists,NetnsPS.Commands.NewNetLabCommand'
+            (Get-NetLab -Prefix $p).NamespacesPresent | Should -Be 3
+            Get-IpNetnsNames | Should -Not -Contain "${p}q"
+        }
+        finally { $lab | Remove-NetLab -Confirm:$false }
+    }
+
+    It 'removes what it made when stopped midway (Ctrl+C, StopProcessing)' {
+        $p = "${Prefix}c-"
+        $links = foreach ($i in 1..59) {
+            @{ Endpoints = @(@{ Namespace = "n$i"; Adapter = 'r'; Address = "10.8.$i.1/24" }, @{ Namespace = "n$($i + 1)"; Adapter = 'l'; Address = "10.8.$i.2/24" }) }
+        }
+        $def = @{ Name = 'big'; Namespaces = @(1..60 | ForEach-Object { "n$_" }); Links = @($links) }
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument($env:NETNSPS_MODULE_PATH).AddStatement().
+                AddCommand('New-NetLab').AddParameter('Definition', $def).AddParameter('Prefix', $p)
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while (@(Get-ChildItem /run/netns -Filter "$p*" -ErrorAction SilentlyContinue).Count -lt 5 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 2 }
+            $ps.Stop()
+            try { $null = $ps.EndInvoke($async) } catch { }
+        }
+        finally { $ps.Dispose() }
+        Get-LabLeftover $p | Should -BeNullOrEmpty
+    }
+
+    It 'completes lab names and prefixes' {
+        $p = "${Prefix}q-"
+        $lab = New-NetLab -Definition @{ Name = "${Prefix}cmpl"; Namespaces = 'a' } -Prefix $p
+        try {
+            $line = "Remove-NetLab -Name ${Prefix}cm"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be "${Prefix}cmpl"
+            $line = "Get-NetLab -Prefix ${Prefix}q"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be $p
+        }
+        finally { $lab | Remove-NetLab -Confirm:$false }
+    }
+
+    It 'makes nothing with -WhatIf' {
+        New-NetLab -Definition $Example -Prefix "${Prefix}n-" -WhatIf | Should -BeNullOrEmpty
+        Get-LabLeftover "${Prefix}n-" | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Test-NetNamespaceConnection input errors' {
+    It 'writes NamespaceNotFound for an unknown namespace' {
+        Test-NetNamespaceConnection -Namespace "${Prefix}none" -Target 10.0.0.1 -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'NamespaceNotFound,*'
+    }
+    It 'writes InvalidIPAddress for a target that is not an address' {
+        Test-NetNamespaceConnection -Namespace '' -Target 'not-an-ip' -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidIPAddress,*'
+        $e[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+    It 'pings loopback in the host namespace (no traffic leaves the machine)' {
+        (Test-NetNamespaceConnection -Namespace '' -Target 127.0.0.1).Status | Should -Be 'Success'
+    }
+}

@@ -113,6 +113,17 @@ Describe 'Vxlan' {
         Get-World | Should -BeExactly $before
     }
 
+    It 'creates an IPv6 vxlan (IFLA_VXLAN_LOCAL6 / GROUP6)' {
+        $o = New-NetNamespaceAdapter -Namespace $A -Name vx6 -Kind Vxlan -Vni 6 -Local fd00:64::1 -Remote fd00:64::2 -ErrorAction Stop
+        $ip = Get-OLink $A vx6
+        $ip.linkinfo.info_data.local6 | Should -BeExactly 'fd00:64::1'
+        $ip.linkinfo.info_data.remote6 | Should -BeExactly 'fd00:64::2'
+        $o.VxlanLocal | Should -BeExactly 'fd00:64::1'
+        $o.VxlanRemote | Should -BeExactly 'fd00:64::2'
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $A -Name vx7 -Kind Vxlan -Vni 7 -Local fd00:64::1 -Remote 10.64.0.2 -ErrorAction Stop } |
+            Should -BeExactly "InvalidAdapterParameter,$Cmd"
+    }
+
     It 'creates a multicast vxlan with -Group and -Parent' {
         $o = New-NetNamespaceAdapter -Namespace $A -Name vx3 -Kind Vxlan -Vni 77 -Group 239.1.1.77 -Parent ua -ErrorAction Stop
         $ip = Get-OLink $A vx3

@@ -294,6 +294,29 @@ while ([DateTime]::UtcNow -lt `$end) {
         ($results | ForEach-Object { $_.remove } | Measure-Object -Sum).Sum | Should -BeGreaterThan 0
     }
 
+    It 'Remove-NetNamespace waits for a placeholder whose creator still holds its lock, and removes a stale one at once' {
+        # Regression (found by the 30 s soak): a remover took a placeholder still being created for a stale entry and
+        # unlinked it, and the creator failed with NamespaceCreateFailed (ENOENT). A creator now holds flock on the
+        # placeholder until its namespace is mounted on it; here flock(1) plays the creator for 1.5 s.
+        $name = "$($cc)locked"
+        $path = "/run/netns/$name"
+        $holder = Start-Process -FilePath flock -ArgumentList $path, 'sleep', '1.5' -PassThru
+        $script:StartedProcesses.Add($holder)
+        Wait-Until -What 'flock to hold the lock' -Condition { (Test-Path $path) -and (Get-Content /proc/locks -Raw) -match ":$(Get-FileInode $path) " }
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        Remove-NetNamespace $name -ErrorAction Stop
+        $sw.ElapsedMilliseconds | Should -BeGreaterThan 700 -Because 'the removal waited for the lock'
+        $holder.HasExited | Should -BeTrue
+        Test-Path $path | Should -BeFalse
+        # an old unlocked placeholder (a crash leftover) goes without waiting
+        New-Item -ItemType File $path | Out-Null
+        (Get-Item $path).LastWriteTimeUtc = [DateTime]::UtcNow.AddMinutes(-5)
+        $sw.Restart()
+        Remove-NetNamespace $name -ErrorAction Stop
+        $sw.ElapsedMilliseconds | Should -BeLessThan 200
+        Test-Path $path | Should -BeFalse
+    }
+
     It 'the final state matches ip netns list and mountinfo (one mount per name, nothing stale)' {
         $files = Get-PrefixFile $cc | Sort-Object
         $mounts = @(Get-NsfsMountPoint | Where-Object { $_.StartsWith("/run/netns/$cc", [StringComparison]::Ordinal) } | ForEach-Object { $_.Substring(11) } | Sort-Object)

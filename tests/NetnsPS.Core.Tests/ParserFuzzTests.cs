@@ -107,8 +107,9 @@ public sealed class ParserFuzzTests
         int pos = 0;
         while (pos + Nl.HeaderSize <= d.Length)
         {
-            int len = (int)BinaryPrimitives.ReadUInt32LittleEndian(d.AsSpan(pos));
-            if (len < Nl.HeaderSize || pos + len > d.Length) break;
+            long wide = BinaryPrimitives.ReadUInt32LittleEndian(d.AsSpan(pos)); // a damaged length may be near 4 GiB
+            if (wide < Nl.HeaderSize || pos + wide > d.Length) break;
+            int len = (int)wide;
             ushort type = BinaryPrimitives.ReadUInt16LittleEndian(d.AsSpan(pos + 4));
             int fixedHeader = type switch
             {

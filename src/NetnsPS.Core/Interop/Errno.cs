@@ -23,6 +23,7 @@ public enum Errno
     EINVAL = 22,
     ENOTTY = 25,
     ENOSPC = 28,
+    EROFS = 30,
     ERANGE = 34,
     ENAMETOOLONG = 36,
     ENOTEMPTY = 39,
@@ -30,6 +31,7 @@ public enum Errno
     EADDRINUSE = 98,
     EADDRNOTAVAIL = 99,
     ENETUNREACH = 101,
+    ENETDOWN = 100,
     ENOBUFS = 105,
     EHOSTUNREACH = 113,
 }

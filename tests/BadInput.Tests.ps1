@@ -233,6 +233,12 @@ Describe 'Bad input catalogue' {
         Get-ChildItem /run/netns -Filter "$($script:Prefix)pid*" | Should -BeNullOrEmpty
     }
 
+    It 'Get-Help about_NetnsPS_Errors shows the catalogue' {
+        $help = Get-Help about_NetnsPS_Errors | Out-String
+        $help | Should -Match 'THE CATALOGUE'
+        $help | Should -Match 'AdapterNetnsLocal'
+    }
+
     It 'docs/en-US/about_NetnsPS_Errors.md lists exactly this catalogue' -ForEach $DocRows {
         $doc = Get-Content (Join-Path (Split-Path $PSScriptRoot) 'docs/en-US/about_NetnsPS_Errors.md')
         $rows = foreach ($l in $doc) {

@@ -173,16 +173,19 @@ while (`$true) {
         $script:child = Start-ChildPwsh -Script $body -Tag crash
         $half = [Math]::Max(1, [int]($CrashCount / 2))
         $sw = [Diagnostics.Stopwatch]::StartNew()
+        $seen = 0
         # Let it get halfway through its CrashCount namespaces, then SIGKILL it mid-creation.
         while ($sw.Elapsed.TotalSeconds -lt 120 -and -not $child.HasExited) {
             $done = try { [int](Get-Content $progress -ErrorAction Stop) } catch { 0 }
-            if ($done -ge $half) { break }
+            $seen = [Math]::Max($seen, $done)
+            if ($seen -ge $half) { break }
             Start-Sleep -Milliseconds 5
         }
         $script:childExitedEarly = $child.HasExited
         $child.Kill($true)   # SIGKILL to the process tree
         $child.WaitForExit(10000) | Out-Null
-        $script:created = try { [int](Get-Content $progress) } catch { 0 }
+        # the progress file may be cut short by the kill (it is rewritten after every creation)
+        $script:created = [Math]::Max($seen, $(try { [int](Get-Content $progress) } catch { 0 }))
         # A crash between the placeholder and its mount leaves a stale entry; make sure there are some to recover.
         foreach ($i in 1..3) { New-Item -ItemType File "/run/netns/$($cp)stale$i" | Out-Null }
         $script:files = Get-PrefixFile $cp

@@ -376,8 +376,9 @@ foreach (`$k in `$cases.Keys) {
 "@
         $file = "/tmp/$($script:Prefix)nobody.ps1"
         Set-Content -Path $file -Value $body
-        $pkg = (Get-ChildItem (Join-Path ($env:NUGET_PACKAGES ?? "$HOME/.nuget/packages") 'powershell') -Directory | Sort-Object Name | Select-Object -Last 1).FullName
-        $unix = Join-Path $pkg 'tools/net10.0/any/unix'
+        # the pwsh.dll of the tool manifest's PowerShell package (the version this session runs)
+        $pkg = Join-Path ($env:NUGET_PACKAGES ?? "$HOME/.nuget/packages") "powershell/$($PSVersionTable.PSVersion)"
+        $unix = Split-Path (Get-ChildItem $pkg -Recurse -Filter pwsh.dll | Where-Object FullName -Like '*/unix/*' | Select-Object -First 1).FullName
         $sh = "mkdir -p '$mnt' && mount --bind '$unix' '$mnt' && exec setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all env HOME=/tmp dotnet '$mnt/pwsh.dll' -NoProfile -NonInteractive -File '$file'"
         $lines = @(unshare --mount --propagation private -- sh -c $sh 2>&1 | ForEach-Object { "$_" -replace "\e\[[0-9;?]*[A-Za-z]" })
         Remove-Item $mnt -ErrorAction SilentlyContinue

@@ -30,8 +30,8 @@ public enum Errno
     EOPNOTSUPP = 95,
     EADDRINUSE = 98,
     EADDRNOTAVAIL = 99,
-    ENETUNREACH = 101,
     ENETDOWN = 100,
+    ENETUNREACH = 101,
     ENOBUFS = 105,
     EHOSTUNREACH = 113,
 }

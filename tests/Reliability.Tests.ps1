@@ -309,7 +309,7 @@ while ([DateTime]::UtcNow -lt `$end) {
         $sw = [Diagnostics.Stopwatch]::StartNew()
         Remove-NetNamespace $name -ErrorAction Stop
         $sw.ElapsedMilliseconds | Should -BeGreaterThan 700 -Because 'the removal waited for the lock'
-        $holder.HasExited | Should -BeTrue
+        $holder.WaitForExit(5000) | Should -BeTrue -Because 'the lock is gone only when flock(1) ends'
         Test-Path $path | Should -BeFalse
         # an old unlocked placeholder (a crash leftover) goes without waiting
         New-Item -ItemType File $path | Out-Null

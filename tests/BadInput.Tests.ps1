@@ -116,7 +116,8 @@ BeforeAll {
         [pscustomobject]@{ Output = $out; Error = $err }
     }
 
-    # Private mount namespaces: one child per environment runs all its rows and reports id/category per row.
+    # Private mount namespaces (Invoke-ChildPwsh -PrivateRunDir, then a tmpfs over all of /run): one child per
+    # environment runs all its rows and reports id/category per row.
     $script:PrivateResults = @{}
     $script:PrivateSetup = @{
         NoRunNetns       = 'mount -t tmpfs nnpt-run /run'
@@ -127,8 +128,6 @@ BeforeAll {
         if ($script:PrivateResults.ContainsKey($Env)) { return $script:PrivateResults[$Env] }
         $list = ($Calls | ForEach-Object { "'" + ($_ -replace "'", "''") + "'" }) -join ', '
         $body = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$env:NETNSPS_MODULE_PATH'
 `$missing = '$missing'
 `$r = [ordered]@{ runNetns = (Test-Path /run/netns); listed = @(Get-NetNamespace).Count; rows = @() }
 foreach (`$c in @($list)) {
@@ -139,15 +138,8 @@ foreach (`$c in @($list)) {
 if ('$Env' -eq 'NoRunNetns') { `$n = New-NetNamespace `$missing; `$r.created = `$n.Name; `$r.nowRunNetns = (Test-Path /run/netns) }
 'JSON:' + (`$r | ConvertTo-Json -Compress -Depth 5)
 "@
-        $file = "/tmp/$($script:Prefix)$Env.ps1"
-        Set-Content -Path $file -Value $body
-        Push-Location (Split-Path $PSScriptRoot)
-        try {
-            $lines = @(unshare --mount --propagation private -- sh -c "$($script:PrivateSetup[$Env]) && exec dotnet pwsh -NoProfile -NonInteractive -File '$file'" 2>&1 | ForEach-Object { "$_" -replace "\e\[[0-9;?]*[A-Za-z]" })
-        }
-        finally { Pop-Location }
-        $json = $lines | Where-Object { $_.StartsWith('JSON:') } | Select-Object -Last 1
-        $script:PrivateResults[$Env] = if ($json) { $json.Substring(5) | ConvertFrom-Json } else { [pscustomobject]@{ failed = $lines -join "`n" } }
+        $child = Invoke-ChildPwsh -Script $body -PrivateRunDir -Setup $script:PrivateSetup[$Env]
+        $script:PrivateResults[$Env] = if ($child.Json) { $child.Json } else { [pscustomobject]@{ failed = $child.Output -join "`n" } }
         $script:PrivateResults[$Env]
     }
 }

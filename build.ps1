@@ -14,12 +14,15 @@
         Unit    xunit only;  Pester  Pester only
         Demo    the README's main job: build, import in a child pwsh, run a real demo
         Bench   benchmarks (bench/), ratios against a C loop and `ip -b`; -BenchCount sets the size
+        Soak    the long reliability run: parser fuzzing (-SoakFuzzCount inputs), -SoakEnterCycles enter/restore and
+                -SoakCreateCycles create/delete cycles, crash recovery (-SoakCrashCount), -SoakSeconds of 4-process
+                concurrency; figures in output/soak/soak.txt (Test runs the same tests in their short form)
         Package output/package/NetnsPS.<version>.nupkg (Compress-PSResource), installable with Install-PSResource
         Clean   remove output/ and bin/obj
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Docs', 'Test', 'Unit', 'Pester', 'Demo', 'Bench', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Docs', 'Test', 'Unit', 'Pester', 'Demo', 'Bench', 'Package', 'Clean', 'Soak')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -33,6 +36,21 @@ param(
 
     # Number of native program starts per variant in the exec benchmark.
     [int] $ExecBenchCount = 100,
+
+    # Soak: fuzzed netlink replies fed to the parsers (the Test task runs 20000).
+    [int] $SoakFuzzCount = 1000000,
+
+    # Soak: in-process enter/restore cycles (Test: 1000).
+    [int] $SoakEnterCycles = 10000,
+
+    # Soak: create/delete cycles (Test: 100).
+    [int] $SoakCreateCycles = 1000,
+
+    # Soak: namespaces the child killed with SIGKILL is meant to create (killed at half; Test: 100).
+    [int] $SoakCrashCount = 500,
+
+    # Soak: seconds of 4 processes creating and deleting overlapping names (Test: 5).
+    [int] $SoakSeconds = 30,
 
     # Pester test name filter (-FullNameFilter), e.g. '*Remove*'.
     [string[]] $TestName
@@ -154,6 +172,30 @@ function Invoke-Bench {
     Invoke-ChildPwsh "& '$Root/bench/Invoke-ExecBenchmark.ps1' -ModulePath '$module' -Count $ExecBenchCount -OutputDir '$Output/bench'" | Out-Null
 }
 
+function Invoke-Soak {
+    # The reliability tests with the long sizes; each test appends its figures to output/soak/soak.txt.
+    $dir = Join-Path $Output 'soak'
+    New-Item -ItemType Directory -Path $dir -Force | Out-Null
+    $report = Join-Path $dir 'soak.txt'
+    if (Test-Path $report) { Remove-Item $report }
+    $vars = @{
+        NETNSPS_FUZZ_COUNT = $SoakFuzzCount; NETNSPS_FUZZ_REPORT = $report
+        NETNSPS_SOAK_ENTER = $SoakEnterCycles; NETNSPS_SOAK_CREATE = $SoakCreateCycles
+        NETNSPS_SOAK_CRASH = $SoakCrashCount; NETNSPS_SOAK_SECONDS = $SoakSeconds; NETNSPS_SOAK_REPORT = $report
+    }
+    foreach ($k in $vars.Keys) { [Environment]::SetEnvironmentVariable($k, [string]$vars[$k]) }
+    try {
+        & dotnet test (Join-Path $Root 'tests/NetnsPS.Core.Tests/NetnsPS.Core.Tests.csproj') -c $Configuration --nologo `
+            --filter 'FullyQualifiedName~ParserFuzzTests' | Out-Host
+        $unit = [pscustomobject]@{ Suite = 'fuzz'; Passed = [int]($LASTEXITCODE -eq 0); Failed = [int]($LASTEXITCODE -ne 0) }
+        $script:TestName = @('Reliability*')
+        $pester = Invoke-PesterTask
+    }
+    finally { foreach ($k in $vars.Keys) { [Environment]::SetEnvironmentVariable($k, $null) } }
+    if (Test-Path $report) { Get-Content $report | ForEach-Object { Write-Host "Soak: $_" } }
+    Write-Summary @($unit, $pester)
+}
+
 foreach ($t in $Task) {
     Write-Host "=== $t ===" -ForegroundColor Cyan
     switch ($t) {
@@ -169,5 +211,6 @@ foreach ($t in $Task) {
         'Demo' { Invoke-BuildTask; Invoke-Demo }
         'Bench' { Invoke-BuildTask; Invoke-Bench }
         'Package' { Invoke-BuildTask; Invoke-Package }
+        'Soak' { Invoke-BuildTask; Invoke-Soak }
     }
 }

@@ -22,6 +22,8 @@ public abstract class NetnsCmdlet : PSCmdlet
         Errno.EINTR => ErrorCategory.OperationStopped,
         Errno.EADDRNOTAVAIL or Errno.ENETUNREACH or Errno.EHOSTUNREACH => ErrorCategory.InvalidArgument,
         Errno.ENOSPC or Errno.ENOMEM or Errno.ENOBUFS => ErrorCategory.LimitsExceeded,
+        Errno.EROFS => ErrorCategory.WriteError,          // read-only /run: root cannot help, the file system must change
+        Errno.ENETDOWN => ErrorCategory.InvalidOperation, // the adapter is down: bring it up first
         _ => ErrorCategory.NotSpecified,
     };
 

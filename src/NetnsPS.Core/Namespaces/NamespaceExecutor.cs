@@ -35,6 +35,10 @@ public static class NamespaceExecutor
                 owned = false;
             }
         }
+        // Already there (the host namespace asked for from the host): no setns, which would need CAP_SYS_ADMIN even
+        // for a no-op, so that unprivileged callers can read their own namespace as the kernel allows.
+        if (target.Identity == currentId)
+            return new Scope(original, currentId, Environment.CurrentManagedThreadId, owned, entered: false);
         if (Libc.SetNs(target, Libc.CLONE_NEWNET) != 0)
         {
             var ex = Sys.Error("NamespaceEnterFailed", $"Cannot enter network namespace '{target.Path}'", target.Path);
@@ -66,13 +70,15 @@ public static class NamespaceExecutor
         private readonly NamespaceIdentity _originalId;
         private readonly int _threadId;
         private readonly bool _owned;
+        private readonly bool _entered;
 
-        internal Scope(NamespaceHandle original, NamespaceIdentity originalId, int threadId, bool owned)
+        internal Scope(NamespaceHandle original, NamespaceIdentity originalId, int threadId, bool owned, bool entered = true)
         {
             _original = original;
             _originalId = originalId;
             _threadId = threadId;
             _owned = owned;
+            _entered = entered;
         }
 
         public NamespaceIdentity OriginalIdentity => _originalId;
@@ -85,6 +91,8 @@ public static class NamespaceExecutor
             {
                 if (Environment.CurrentManagedThreadId != _threadId)
                     throw new NamespaceRestoreException("A namespace scope was disposed on another thread than the one that entered it.");
+                // Nothing was entered and the thread is still where it was: nothing to restore (and no privilege needed).
+                if (!_entered && NamespaceHandle.CurrentThreadIdentity() == _originalId) return;
                 // setns back to a namespace we hold open can only fail transiently (ENOMEM): try a few times.
                 int rc = -1;
                 Errno e = Errno.None;

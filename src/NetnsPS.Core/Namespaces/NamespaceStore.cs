@@ -73,8 +73,12 @@ public static class NamespaceStore
         }
     }
 
-    /// <summary>Creates the empty placeholder file with O_EXCL; exactly one of concurrent creators wins.</summary>
-    internal static void CreatePlaceholder(string name, string path)
+    /// <summary>
+    /// Creates the empty placeholder file with O_EXCL (exactly one of concurrent creators wins) and returns its
+    /// descriptor with an exclusive flock held until the namespace is mounted on it: a concurrent
+    /// <see cref="Delete"/> waits for that lock instead of taking the placeholder for a stale entry.
+    /// </summary>
+    internal static int CreatePlaceholder(string name, string path)
     {
         int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_CLOEXEC, 0);
         if (fd < 0)
@@ -84,7 +88,19 @@ public static class NamespaceStore
                 throw new NetnsException("NamespaceAlreadyExists", e, $"A network namespace named '{name}' already exists ({path}).", name);
             throw Sys.Error("NamespaceCreateFailed", e, $"Cannot create {path}", name);
         }
-        Libc.Close(fd);
+        Libc.Flock(fd, Libc.LOCK_EX);
+        return fd;
+    }
+
+    /// <summary>The mount target naming exactly our placeholder, never a file someone else made under the same name.</summary>
+    private static string PlaceholderTarget(int fd) => $"/proc/self/fd/{fd}";
+
+    /// <summary>Unlinks <paramref name="path"/> only while it is still our placeholder (not a newer file or a mount of another creator).</summary>
+    private static void RemoveOwnPlaceholder(int fd, string path)
+    {
+        if (NamespaceHandle.TryStat(PlaceholderTarget(fd), out var mine, out _) &&
+            NamespaceHandle.TryStat(path, out var now, out _) && mine == now)
+            Libc.Unlink(path);
     }
 
     /// <summary>
@@ -94,31 +110,37 @@ public static class NamespaceStore
     /// </summary>
     internal static NamespaceIdentity CreateOnDedicatedThread(string name, string path, NamespaceHandle home)
     {
-        CreatePlaceholder(name, path);
-        NetnsException? failure = null;
-        if (Libc.Unshare(Libc.CLONE_NEWNET) != 0)
+        int ph = CreatePlaceholder(name, path);
+        try
         {
-            failure = Sys.Error("NamespaceCreateFailed", $"unshare(CLONE_NEWNET) for '{name}' failed", name);
-            Libc.Unlink(path);
-            throw failure;
+            NetnsException? failure = null;
+            if (Libc.Unshare(Libc.CLONE_NEWNET) != 0)
+            {
+                failure = Sys.Error("NamespaceCreateFailed", $"unshare(CLONE_NEWNET) for '{name}' failed", name);
+                RemoveOwnPlaceholder(ph, path);
+                throw failure;
+            }
+            // Onto our placeholder by descriptor: if a concurrent remover unlinked it, this fails (ENOENT) instead of
+            // landing on a placeholder another creator made meanwhile.
+            if (Libc.Mount("/proc/thread-self/ns/net", PlaceholderTarget(ph), "none", Libc.MS_BIND, 0) != 0)
+                failure = Sys.Error("NamespaceCreateFailed", $"Cannot bind the new namespace onto {path}", name);
+            if (Libc.SetNs(home, Libc.CLONE_NEWNET) != 0)
+            {
+                var e = Sys.LastErrno();
+                if (failure is null) Libc.Umount2(path, Libc.MNT_DETACH);
+                RemoveOwnPlaceholder(ph, path);
+                throw new NamespaceRestoreException($"setns back after creating '{name}' failed: {Sys.StrError(e)}", e);
+            }
+            if (failure is not null)
+            {
+                RemoveOwnPlaceholder(ph, path);
+                throw failure;
+            }
+            if (!NamespaceHandle.TryStat(path, out var id, out var se))
+                throw Sys.Error("NamespaceCreateFailed", se, $"stat {path} after creating it", name);
+            return id;
         }
-        if (Libc.Mount("/proc/thread-self/ns/net", path, "none", Libc.MS_BIND, 0) != 0)
-            failure = Sys.Error("NamespaceCreateFailed", $"Cannot bind the new namespace onto {path}", name);
-        if (Libc.SetNs(home, Libc.CLONE_NEWNET) != 0)
-        {
-            var e = Sys.LastErrno();
-            if (failure is null) Libc.Umount2(path, Libc.MNT_DETACH);
-            Libc.Unlink(path);
-            throw new NamespaceRestoreException($"setns back after creating '{name}' failed: {Sys.StrError(e)}", e);
-        }
-        if (failure is not null)
-        {
-            Libc.Unlink(path);
-            throw failure;
-        }
-        if (!NamespaceHandle.TryStat(path, out var id, out var se))
-            throw Sys.Error("NamespaceCreateFailed", se, $"stat {path} after creating it", name);
-        return id;
+        finally { Libc.Close(ph); }
     }
 
     /// <summary>Creates one named namespace (ip netns add NAME).</summary>
@@ -138,14 +160,18 @@ public static class NamespaceStore
         using var ns = NamespaceHandle.OpenProcess(pid);
         EnsureRunDir();
         var path = PathOf(name);
-        CreatePlaceholder(name, path);
-        // Bind the descriptor we hold, not /proc/PID/ns/net again: the pid could be reused meanwhile.
-        if (Libc.Mount($"/proc/self/fd/{ns.Fd}", path, "none", Libc.MS_BIND, 0) != 0)
+        int ph = CreatePlaceholder(name, path);
+        try
         {
-            var ex = Sys.Error("NamespaceAttachFailed", $"Cannot bind the namespace of process {pid} onto {path}", name);
-            Libc.Unlink(path);
-            throw ex;
+            // Bind the descriptor we hold, not /proc/PID/ns/net again: the pid could be reused meanwhile.
+            if (Libc.Mount($"/proc/self/fd/{ns.Fd}", PlaceholderTarget(ph), "none", Libc.MS_BIND, 0) != 0)
+            {
+                var ex = Sys.Error("NamespaceAttachFailed", $"Cannot bind the namespace of process {pid} onto {path}", name);
+                RemoveOwnPlaceholder(ph, path);
+                throw ex;
+            }
         }
+        finally { Libc.Close(ph); }
         return new NamespaceEntry(name, path, ns.Identity, false);
     }
 
@@ -154,6 +180,7 @@ public static class NamespaceStore
     {
         ValidateName(name);
         var path = PathOf(name);
+        WaitWhileBeingCreated(path);
         if (Libc.Umount2(path, Libc.MNT_DETACH) != 0)
         {
             var e = Sys.LastErrno();
@@ -173,6 +200,42 @@ public static class NamespaceStore
             throw Sys.Error("NamespaceRemoveFailed", e, $"Cannot remove {path}", name);
         }
     }
+
+    /// <summary>
+    /// A placeholder that is not a mount yet may be a creation in progress (in this process or another one, see
+    /// <see cref="CreatePlaceholder"/>): wait until its creator releases the lock, so the removal sees the finished
+    /// namespace and removes it, instead of unlinking the placeholder under the creator (whose mount would then fail).
+    /// A placeholder that is unlocked and older than a moment is stale (left by a crash) and is removed at once.
+    /// </summary>
+    private static void WaitWhileBeingCreated(string path)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.ElapsedMilliseconds < 3000)
+        {
+            if (!NamespaceHandle.TryStat(path, out var id, out _) || id.Device == NamespaceHandle.NsfsDevice) return;
+            int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            if (fd < 0) return;
+            try
+            {
+                while (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
+                {
+                    if (Sys.LastErrno() != Errno.EAGAIN || clock.ElapsedMilliseconds >= 3000) return;
+                    Thread.Sleep(1);
+                }
+                Libc.Flock(fd, Libc.LOCK_UN);
+            }
+            finally { Libc.Close(fd); }
+            // Unlocked: finished (now a mount: the next stat returns), failed (gone), or stale. A placeholder made a
+            // moment ago may still be between its O_EXCL and its flock: look again shortly.
+            DateTime made;
+            try { made = File.GetLastWriteTimeUtc(path); } catch (IOException) { return; } catch (UnauthorizedAccessException) { return; }
+            if (DateTime.UtcNow - made > StaleAge) return;
+            Thread.Sleep(5);
+        }
+    }
+
+    /// <summary>An unlocked placeholder older than this is stale, not a creation in progress.</summary>
+    private static readonly TimeSpan StaleAge = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Every entry of /run/netns, sorted by name (ordinal).</summary>
     public static List<NamespaceEntry> List()

@@ -1,0 +1,247 @@
+<#
+    The bad input catalogue: every input class per cmdlet, with the ErrorId and ErrorCategory it must produce.
+    The same table is docs/en-US/about_NetnsPS_Errors.md (a test below keeps the two equal). Rows with an Env run in
+    a child pwsh inside a private mount namespace (unshare -m) whose /run is a fresh tmpfs: missing /run/netns,
+    read-only /run, read-only /run/netns. The real /run is never changed.
+    In Call: $ns is a namespace with veth prb0 (up, 10.77.0.1/24, route 10.78.0.0/16) and prb1 (down); $ns2 a second
+    namespace; $missing a name that does not exist; $unused a pid no process has.
+#>
+BeforeDiscovery {
+    $script:Catalogue = @(
+        # Cmdlet, input class, call, ErrorId, category [, Env]
+        @{ Cmdlet = 'New-NetNamespace'; Class = 'empty name'; Call = "New-NetNamespace ''"; Id = 'ParameterArgumentValidationErrorEmptyStringNotAllowed'; Category = 'InvalidData' }
+        @{ Cmdlet = 'New-NetNamespace'; Class = 'name with /'; Call = "New-NetNamespace 'a/b'"; Id = 'InvalidNamespaceName'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetNamespace'; Class = 'name . or ..'; Call = "New-NetNamespace '..'"; Id = 'InvalidNamespaceName'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetNamespace'; Class = 'name over 255 bytes'; Call = "New-NetNamespace ('x' * 256)"; Id = 'InvalidNamespaceName'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetNamespace'; Class = 'name with NUL'; Call = "New-NetNamespace ""a``0b"""; Id = 'InvalidNamespaceName'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetNamespace'; Class = 'existing name'; Call = 'New-NetNamespace $ns'; Id = 'NamespaceAlreadyExists'; Category = 'ResourceExists' }
+        @{ Cmdlet = 'New-NetNamespace'; Class = 'unknown PID'; Call = 'New-NetNamespace "${missing}p" -ProcessId $unused'; Id = 'ProcessNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Get-NetNamespace'; Class = 'name with /'; Call = "Get-NetNamespace 'a/b'"; Id = 'InvalidNamespaceName'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Get-NetNamespace'; Class = 'unknown namespace'; Call = 'Get-NetNamespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Get-NetNamespace'; Class = 'unknown PID'; Call = 'Get-NetNamespace -ProcessId $unused'; Id = 'ProcessNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Get-NetNamespace'; Class = 'pipeline object with an unknown Id'; Call = '[pscustomobject]@{ Id = $unused } | Get-NetNamespace'; Id = 'ProcessNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Remove-NetNamespace'; Class = 'unknown namespace'; Call = 'Remove-NetNamespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Remove-NetNamespace'; Class = 'name with /'; Call = "Remove-NetNamespace 'a/b'"; Id = 'InvalidNamespaceName'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Remove-NetNamespace'; Class = 'path that is not nsfs'; Call = "Remove-NetNamespace '/etc/hostname'"; Id = 'NotANetworkNamespace'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Remove-NetNamespace'; Class = 'pipeline object without Name'; Call = '[pscustomobject]@{ Foo = 1 } | Remove-NetNamespace -WhatIf'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Get-NetNamespaceProcess'; Class = 'unknown namespace'; Call = 'Get-NetNamespaceProcess $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'unknown namespace'; Call = 'Get-NetNamespaceAdapter -Namespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'path that is not nsfs'; Call = "Get-NetNamespaceAdapter -Namespace '/etc/hostname'"; Id = 'NotANetworkNamespace'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'unknown adapter'; Call = 'Get-NetNamespaceAdapter -Namespace $ns -Name nosuch0'; Id = 'AdapterNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'unknown namespace'; Call = 'Set-NetNamespaceAdapter -Namespace $missing -Name prb0 -State Up'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'unknown adapter'; Call = 'Set-NetNamespaceAdapter -Namespace $ns -Name nosuch0 -State Up'; Id = 'AdapterNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'invalid MAC address'; Call = 'Set-NetNamespaceAdapter -Namespace $ns -Name prb0 -MacAddress zz'; Id = 'InvalidMacAddress'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'MTU below the minimum'; Call = 'Set-NetNamespaceAdapter -Namespace $ns -Name prb0 -Mtu 10'; Id = 'InvalidAdapterArgument'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'new name over 15 bytes'; Call = "Set-NetNamespaceAdapter -Namespace `$ns -Name prb0 -NewName ('y' * 16)"; Id = 'InvalidAdapterName'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'state not Up or Down'; Call = 'Set-NetNamespaceAdapter -Namespace $ns -Name prb0 -State Sideways'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData' }
+        @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'wrong type from the pipeline'; Call = 'Get-Date | Set-NetNamespaceAdapter -Namespace $ns -State Up'; Id = 'InputObjectNotBound'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Remove-NetNamespaceAdapter'; Class = 'unknown adapter'; Call = 'Remove-NetNamespaceAdapter -Namespace $ns -Name nosuch0 -Confirm:$false'; Id = 'AdapterNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Remove-NetNamespaceAdapter'; Class = 'loopback (cannot be deleted)'; Call = 'Remove-NetNamespaceAdapter -Namespace $ns -Name lo -Confirm:$false'; Id = 'AdapterOperationNotSupported'; Category = 'NotImplemented' }
+        @{ Cmdlet = 'New-NetVethPair'; Class = 'name over 15 bytes'; Call = "New-NetVethPair -Name ('v' * 16) -PeerName vp0 -Namespace `$ns"; Id = 'InvalidAdapterName'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetVethPair'; Class = 'name with whitespace'; Call = "New-NetVethPair -Name 'a b' -PeerName vp0 -Namespace `$ns"; Id = 'InvalidAdapterName'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetVethPair'; Class = 'same name twice in one namespace'; Call = 'New-NetVethPair -Name vq0 -PeerName vq0 -Namespace $ns'; Id = 'InvalidAdapterName'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetVethPair'; Class = 'existing adapter name'; Call = 'New-NetVethPair -Name prb0 -PeerName vq1 -Namespace $ns'; Id = 'AdapterAlreadyExists'; Category = 'ResourceExists' }
+        @{ Cmdlet = 'New-NetVethPair'; Class = 'unknown peer namespace'; Call = 'New-NetVethPair -Name vq0 -PeerName vq1 -Namespace $ns -PeerNamespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'New-NetVethPair'; Class = 'NetNamespace from the pipeline (no names)'; Call = 'Get-NetNamespace $ns | New-NetVethPair'; Id = 'InputObjectMissingMandatory'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Move-NetAdapterToNamespace'; Class = 'netns-local device (lo)'; Call = 'Move-NetAdapterToNamespace -Name lo -SourceNamespace $ns -Namespace $ns2'; Id = 'AdapterNetnsLocal'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Move-NetAdapterToNamespace'; Class = 'unknown adapter'; Call = 'Move-NetAdapterToNamespace -Name nosuch0 -SourceNamespace $ns -Namespace $ns2'; Id = 'AdapterNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Move-NetAdapterToNamespace'; Class = 'unknown PID'; Call = 'Move-NetAdapterToNamespace -Name prb0 -SourceNamespace $ns -ProcessId $unused'; Id = 'ProcessNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Move-NetAdapterToNamespace'; Class = 'unknown namespace'; Call = 'Move-NetAdapterToNamespace -Name prb0 -SourceNamespace $ns -Namespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'New-NetNamespaceAddress'; Class = 'invalid address'; Call = 'New-NetNamespaceAddress -Namespace $ns -InterfaceAlias prb0 -IPAddress 999.1.1.1 -PrefixLength 24'; Id = 'InvalidIPAddress'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetNamespaceAddress'; Class = 'IPv4 prefix over 32'; Call = 'New-NetNamespaceAddress -Namespace $ns -InterfaceAlias prb0 -IPAddress 10.77.1.1 -PrefixLength 33'; Id = 'InvalidPrefixLength'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetNamespaceAddress'; Class = 'prefix over 128'; Call = 'New-NetNamespaceAddress -Namespace $ns -InterfaceAlias prb0 -IPAddress fd00::1 -PrefixLength 129'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData' }
+        @{ Cmdlet = 'New-NetNamespaceAddress'; Class = 'unknown adapter'; Call = 'New-NetNamespaceAddress -Namespace $ns -InterfaceAlias nosuch0 -IPAddress 10.77.1.1 -PrefixLength 24'; Id = 'AdapterNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'New-NetNamespaceAddress'; Class = 'address already there'; Call = 'New-NetNamespaceAddress -Namespace $ns -InterfaceAlias prb0 -IPAddress 10.77.0.1 -PrefixLength 24'; Id = 'AddressAlreadyExists'; Category = 'ResourceExists' }
+        @{ Cmdlet = 'Remove-NetNamespaceAddress'; Class = 'address not there'; Call = 'Remove-NetNamespaceAddress -Namespace $ns -IPAddress 10.77.9.9 -PrefixLength 24 -InterfaceAlias prb0 -Confirm:$false'; Id = 'AddressNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Remove-NetNamespaceAddress'; Class = 'invalid address'; Call = 'Remove-NetNamespaceAddress -Namespace $ns -IPAddress nonsense -Confirm:$false'; Id = 'InvalidIPAddress'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Get-NetNamespaceAddress'; Class = 'unknown address family'; Call = 'Get-NetNamespaceAddress -Namespace $ns -AddressFamily IPv5'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData' }
+        @{ Cmdlet = 'New-NetNamespaceRoute'; Class = 'prefix length over 32'; Call = 'New-NetNamespaceRoute -Namespace $ns -DestinationPrefix 10.0.0.0/40 -InterfaceAlias prb0'; Id = 'InvalidPrefixLength'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetNamespaceRoute'; Class = 'prefix that is not an address'; Call = 'New-NetNamespaceRoute -Namespace $ns -DestinationPrefix banana -InterfaceAlias prb0'; Id = 'InvalidIPAddress'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetNamespaceRoute'; Class = 'unreachable IPv4 gateway'; Call = 'New-NetNamespaceRoute -Namespace $ns -DestinationPrefix 10.88.0.0/16 -NextHop 192.0.2.1'; Id = 'RouteGatewayUnreachable'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetNamespaceRoute'; Class = 'unreachable IPv6 gateway'; Call = 'New-NetNamespaceRoute -Namespace $ns -DestinationPrefix fd00:88::/64 -NextHop fd00:99::1'; Id = 'RouteGatewayUnreachable'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetNamespaceRoute'; Class = 'neither gateway nor adapter'; Call = 'New-NetNamespaceRoute -Namespace $ns -DestinationPrefix 10.89.0.0/16'; Id = 'InvalidRoute'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetNamespaceRoute'; Class = 'unknown adapter'; Call = 'New-NetNamespaceRoute -Namespace $ns -DestinationPrefix 10.89.0.0/16 -InterfaceAlias nosuch0'; Id = 'AdapterNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'New-NetNamespaceRoute'; Class = 'route already there'; Call = 'New-NetNamespaceRoute -Namespace $ns -DestinationPrefix 10.78.0.0/16 -InterfaceAlias prb0'; Id = 'RouteAlreadyExists'; Category = 'ResourceExists' }
+        @{ Cmdlet = 'New-NetNamespaceRoute'; Class = 'adapter down'; Call = 'New-NetNamespaceRoute -Namespace $ns -DestinationPrefix 10.89.0.0/16 -InterfaceAlias prb1'; Id = 'RouteAddFailed'; Category = 'InvalidOperation' }
+        @{ Cmdlet = 'Remove-NetNamespaceRoute'; Class = 'route not there'; Call = 'Remove-NetNamespaceRoute -Namespace $ns -DestinationPrefix 10.90.0.0/16 -Confirm:$false'; Id = 'RouteNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Get-NetNamespaceSysctl'; Class = 'unknown sysctl'; Call = 'Get-NetNamespaceSysctl -Namespace $ns -Name net.ipv4.nonexistent'; Id = 'SysctlNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Get-NetNamespaceSysctl'; Class = 'path escaping /proc/sys/net'; Call = 'Get-NetNamespaceSysctl -Namespace $ns -Name ../../etc/passwd'; Id = 'InvalidSysctlName'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Get-NetNamespaceSysctl'; Class = 'sysctl outside net.*'; Call = 'Get-NetNamespaceSysctl -Namespace $ns -Name kernel.hostname'; Id = 'InvalidSysctlName'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceSysctl'; Class = 'unknown sysctl'; Call = 'Set-NetNamespaceSysctl -Namespace $ns -Name net.ipv4.nonexistent -Value 1'; Id = 'SysctlNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Set-NetNamespaceSysctl'; Class = 'value the kernel refuses'; Call = 'Set-NetNamespaceSysctl -Namespace $ns -Name net.ipv4.ip_forward -Value banana'; Id = 'SysctlWriteFailed'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Invoke-InNetNamespace'; Class = 'unknown namespace'; Call = 'Invoke-InNetNamespace -Namespace $missing { 1 }'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Invoke-InNetNamespace'; Class = 'program not found'; Call = 'Invoke-InNetNamespace -Namespace $ns -FilePath /nonexistent/prog'; Id = 'ProgramNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'New-NetNamespaceSession'; Class = 'unknown namespace'; Call = 'New-NetNamespaceSession -Namespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Enter-NetNamespace'; Class = 'unknown namespace'; Call = 'Enter-NetNamespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound'; Command = 'NewNetNamespaceSessionCommand' }
+        @{ Cmdlet = 'New-NetNamespaceSocket'; Class = 'unknown namespace'; Call = 'New-NetNamespaceSocket -Namespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        # in a private mount namespace
+        @{ Cmdlet = 'Get-NetNamespace'; Class = 'missing /run/netns: a name'; Call = 'Get-NetNamespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound'; Env = 'NoRunNetns' }
+        @{ Cmdlet = 'Remove-NetNamespace'; Class = 'missing /run/netns'; Call = 'Remove-NetNamespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound'; Env = 'NoRunNetns' }
+        @{ Cmdlet = 'New-NetNamespace'; Class = 'read-only /run'; Call = 'New-NetNamespace $missing'; Id = 'RunDirectoryFailed'; Category = 'WriteError'; Env = 'ReadOnlyRun' }
+        @{ Cmdlet = 'New-NetNamespace'; Class = 'read-only /run/netns'; Call = 'New-NetNamespace $missing'; Id = 'NamespaceCreateFailed'; Category = 'WriteError'; Env = 'ReadOnlyRunNetns' }
+        @{ Cmdlet = 'Remove-NetNamespace'; Class = 'read-only /run/netns (stale entry)'; Call = 'Remove-NetNamespace stale1'; Id = 'NamespaceRemoveFailed'; Category = 'WriteError'; Env = 'ReadOnlyRunNetns' }
+    )
+    $script:InProcess = @($Catalogue | Where-Object { -not $_.Env })
+    # Each private row carries every call of its environment: the first one to run starts the child for all of them.
+    $script:Private = @($Catalogue | Where-Object { $_.Env } | ForEach-Object {
+            $row = $_.Clone(); $e = $_.Env
+            $row.EnvCalls = @($Catalogue | Where-Object { $_.Env -eq $e } | ForEach-Object Call)
+            $row
+        })
+    $script:DocRows = @(@{ Rows = @($Catalogue | ForEach-Object { "$($_.Cmdlet)|$($_.Class)|$($_.Id)|$($_.Category)" }) })
+}
+
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
+    $script:ns = "$($script:Prefix)bad"
+    $script:ns2 = "$($script:Prefix)bad2"
+    $script:missing = "$($script:Prefix)missing"
+    $script:unused = Get-UnusedPid
+    New-NetNamespace $ns, $ns2 | Out-Null
+    ip -n $ns link add prb0 type veth peer name prb1
+    ip -n $ns link set prb0 up
+    ip -n $ns addr add 10.77.0.1/24 dev prb0
+    ip -n $ns route add 10.78.0.0/16 dev prb0
+    $script:before = Get-PrefixState
+
+    function ConvertTo-CommandClass([string] $Cmdlet) { ($Cmdlet -replace '-', '') + 'Command' }
+
+    function Invoke-BadCall([string] $Call) {
+        # Runs one call with errors as exceptions; returns { Output; Error }.
+        $ErrorActionPreference = 'Stop'
+        $sb = [scriptblock]::Create($Call)
+        $err = $null
+        $out = try { @(& $sb) } catch { $err = $_; @() }
+        [pscustomobject]@{ Output = $out; Error = $err }
+    }
+
+    # Private mount namespaces (Invoke-ChildPwsh -PrivateRunDir, then a tmpfs over all of /run): one child per
+    # environment runs all its rows and reports id/category per row.
+    $script:PrivateResults = @{}
+    $script:PrivateSetup = @{
+        NoRunNetns       = 'mount -t tmpfs nnpt-run /run'
+        ReadOnlyRun      = 'mount -t tmpfs -o ro nnpt-run /run'
+        ReadOnlyRunNetns = 'mount -t tmpfs nnpt-run /run && mkdir /run/netns && touch /run/netns/stale1 && mount -o remount,ro /run'
+    }
+    function Get-PrivateResult([string] $Env, [string[]] $Calls) {
+        if ($script:PrivateResults.ContainsKey($Env)) { return $script:PrivateResults[$Env] }
+        $list = ($Calls | ForEach-Object { "'" + ($_ -replace "'", "''") + "'" }) -join ', '
+        $body = @"
+`$missing = '$missing'
+`$r = [ordered]@{ runNetns = (Test-Path /run/netns); listed = @(Get-NetNamespace).Count; rows = @() }
+foreach (`$c in @($list)) {
+    try { `$o = @(& ([scriptblock]::Create(`$c))); `$r.rows += @{ call = `$c; ok = `$true; count = `$o.Count } }
+    catch { `$r.rows += @{ call = `$c; ok = `$false; id = `$_.FullyQualifiedErrorId; cat = "`$(`$_.CategoryInfo.Category)"; msg = `$_.Exception.Message } }
+}
+# what a missing /run/netns allows: creating the first namespace makes the directory
+if ('$Env' -eq 'NoRunNetns') { `$n = New-NetNamespace `$missing; `$r.created = `$n.Name; `$r.nowRunNetns = (Test-Path /run/netns) }
+'JSON:' + (`$r | ConvertTo-Json -Compress -Depth 5)
+"@
+        $child = Invoke-ChildPwsh -Script $body -PrivateRunDir -Setup $script:PrivateSetup[$Env]
+        $script:PrivateResults[$Env] = if ($child.Json) { $child.Json } else { [pscustomobject]@{ failed = $child.Output -join "`n" } }
+        $script:PrivateResults[$Env]
+    }
+}
+
+AfterAll { Remove-TestLeftovers }
+
+Describe 'Bad input catalogue' {
+    It '<Cmdlet>: <Class> -> <Id> (<Category>)' -ForEach $InProcess {
+        $r = Invoke-BadCall $Call
+        $r.Error | Should -Not -BeNullOrEmpty -Because "'$Call' must fail"
+        $class = if ($Command) { $Command } else { ConvertTo-CommandClass $Cmdlet }
+        $r.Error.FullyQualifiedErrorId | Should -BeExactly "$Id,NetnsPS.Commands.$class" -Because $r.Error.Exception.Message
+        "$($r.Error.CategoryInfo.Category)" | Should -BeExactly $Category
+        $r.Output | Should -BeNullOrEmpty
+    }
+
+    It '<Cmdlet>: <Class> -> <Id> (<Category>) in a private mount namespace' -ForEach $Private {
+        $res = Get-PrivateResult $Env $EnvCalls
+        $res.PSObject.Properties.Name | Should -Not -Contain 'failed' -Because $res.failed
+        $row = $res.rows | Where-Object call -EQ $Call | Select-Object -First 1
+        $row | Should -Not -BeNullOrEmpty
+        $row.ok | Should -BeFalse
+        $row.id | Should -BeExactly "$Id,NetnsPS.Commands.$(ConvertTo-CommandClass $Cmdlet)" -Because $row.msg
+        $row.cat | Should -BeExactly $Category
+    }
+
+    It 'missing /run/netns: listing is empty without error, and the first New-NetNamespace creates the directory' {
+        $r = $PrivateResults['NoRunNetns']
+        $r | Should -Not -BeNullOrEmpty
+        $r.runNetns | Should -BeFalse
+        $r.listed | Should -Be 0
+        $r.created | Should -Be $missing
+        $r.nowRunNetns | Should -BeTrue
+    }
+
+    It 'read-only /run/netns: a stale entry is still listed' {
+        $PrivateResults['ReadOnlyRunNetns'].listed | Should -Be 1
+    }
+
+    It 'nothing was made or left behind by the bad calls (independent oracle)' {
+        $after = Get-PrefixState
+        $after.Entries | Should -BeExactly $before.Entries
+        $after.Mounts | Should -BeExactly $before.Mounts
+        (Get-IpLink $ns | ForEach-Object ifname | Sort-Object) -join ',' | Should -BeExactly 'lo,prb0,prb1'
+        Get-IpLink $ns2 | ForEach-Object ifname | Should -Be 'lo'
+        @((Get-IpAddr $ns | Where-Object ifname -EQ prb0).addr_info | Where-Object family -EQ inet).local | Should -Be '10.77.0.1'
+        (Get-IpRoute $ns | ForEach-Object dst | Sort-Object) -join ',' | Should -BeExactly '10.77.0.0/24,10.78.0.0/16'
+        Test-Path '/run/netns/stale1' | Should -BeFalse -Because 'the private /run never reached the real one'
+    }
+
+    It 'a PID that exits during the call: either attached or ProcessNotFound, never a half-made entry' {
+        $outcomes = @{ attached = 0; notFound = 0 }
+        for ($i = 0; $i -lt 30; $i++) {
+            $name = "$($script:Prefix)pid$i"
+            $p = [Diagnostics.Process]::Start('sleep', "0.0$($i % 10)")
+            $procId = $p.Id
+            $ErrorActionPreference = 'Stop'
+            try {
+                $n = New-NetNamespace $name -ProcessId $procId
+                $outcomes.attached++
+                Test-NsfsMount "/run/netns/$name" | Should -BeTrue
+                Get-FileInode "/run/netns/$name" | Should -Be $n.Inode
+            }
+            catch {
+                $_.FullyQualifiedErrorId | Should -BeExactly 'ProcessNotFound,NetnsPS.Commands.NewNetNamespaceCommand' -Because $_.Exception.Message
+                "$($_.CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+                $outcomes.notFound++
+                Test-Path "/run/netns/$name" | Should -BeFalse -Because 'a failed attach leaves no placeholder'
+            }
+            finally {
+                $ErrorActionPreference = 'Continue'
+                $p.WaitForExit()
+                $p.Dispose()
+                # the independent tool removes the name (no process is ever stopped)
+                if (Test-Path "/run/netns/$name") { ip netns delete $name }
+            }
+            # Get-NetNamespace -ProcessId of the exited pid: ProcessNotFound, no other error
+            $err = $null
+            try { Get-NetNamespace -ProcessId $procId -ErrorAction Stop | Out-Null } catch { $err = $_ }
+            if ($err) { $err.FullyQualifiedErrorId | Should -BeExactly 'ProcessNotFound,NetnsPS.Commands.GetNetNamespaceCommand' }
+        }
+        $outcomes.attached + $outcomes.notFound | Should -Be 30
+        Get-ChildItem /run/netns -Filter "$($script:Prefix)pid*" | Should -BeNullOrEmpty
+    }
+
+    It 'Get-Help about_NetnsPS_Errors shows the catalogue' {
+        $help = Get-Help about_NetnsPS_Errors | Out-String
+        $help | Should -Match 'THE CATALOGUE'
+        $help | Should -Match 'AdapterNetnsLocal'
+    }
+
+    It 'docs/en-US/about_NetnsPS_Errors.md lists exactly this catalogue' -ForEach $DocRows {
+        $doc = Get-Content (Join-Path (Split-Path $PSScriptRoot) 'docs/en-US/about_NetnsPS_Errors.md')
+        $rows = foreach ($l in $doc) {
+            if ($l -match '^\|\s*(?<c>[A-Z][\w-]+)\s*\|\s*(?<k>[^|]+?)\s*\|\s*(?<i>\w+)\s*\|\s*(?<g>\w+)\s*\|\s*$' -and $Matches.c -ne 'Cmdlet') {
+                "$($Matches.c)|$($Matches.k)|$($Matches.i)|$($Matches.g)"
+            }
+        }
+        $expected = $Rows
+        $missingInDoc = @($expected | Where-Object { $rows -notcontains $_ })
+        $extraInDoc = @($rows | Where-Object { $expected -notcontains $_ })
+        $missingInDoc | Should -BeNullOrEmpty
+        $extraInDoc | Should -BeNullOrEmpty
+    }
+}

@@ -33,6 +33,8 @@
         'Remove-NetNamespaceRoute'
         'Get-NetNamespaceSysctl'
         'Set-NetNamespaceSysctl'
+        'Get-NetNamespaceId'
+        'Set-NetNamespaceId'
     )
     FunctionsToExport    = @('Enter-NetNamespace')
     VariablesToExport    = @()

@@ -35,6 +35,7 @@
         'Set-NetNamespaceSysctl'
         'Get-NetNamespaceId'
         'Set-NetNamespaceId'
+        'Watch-NetNamespace'
     )
     FunctionsToExport    = @('Enter-NetNamespace')
     VariablesToExport    = @()

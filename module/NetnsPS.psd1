@@ -36,6 +36,7 @@
         'Get-NetNamespaceId'
         'Set-NetNamespaceId'
         'Watch-NetNamespace'
+        'ConvertTo-NetNamespaceGraph'
     )
     FunctionsToExport    = @('Enter-NetNamespace')
     VariablesToExport    = @()

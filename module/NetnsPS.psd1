@@ -41,6 +41,10 @@
         'Get-NetNamespaceNeighbor'
         'New-NetNamespaceNeighbor'
         'Remove-NetNamespaceNeighbor'
+        'Get-NetNamespaceId'
+        'Set-NetNamespaceId'
+        'Watch-NetNamespace'
+        'ConvertTo-NetNamespaceGraph'
     )
     FunctionsToExport    = @('Enter-NetNamespace')
     VariablesToExport    = @()

@@ -128,7 +128,7 @@ Describe 'Netlink: Get-NetNamespaceAdapter' {
         $o.PeerNamespace | Should -BeExactly ''
     }
 
-    It 'reports a peer in an unnamed namespace with PeerNamespace $null, and its index and nsid as ip does' {
+    It 'reports a peer in an unnamed namespace with its path as PeerNamespace, and its name, index and nsid as ip does' {
         $p = Start-Process -FilePath unshare -ArgumentList '--net', 'sleep', '30' -PassThru
         try {
             $mine = (Get-Item /proc/self/ns/net).LinkTarget
@@ -136,8 +136,8 @@ Describe 'Netlink: Get-NetNamespaceAdapter' {
             Invoke-Ip $A link add u0 type veth peer name u1 netns $p.Id
             $o = Get-NetNamespaceAdapter -Namespace $A -Name u0 -ErrorAction Stop
             $ip = Get-OLink $A u0
-            $null -eq $o.PeerNamespace | Should -BeTrue -Because 'the peer lives in a namespace without a name'
-            $o.PeerName | Should -BeNullOrEmpty
+            $o.PeerNamespace | Should -BeExactly "/proc/$($p.Id)/ns/net" -Because 'the peer lives in a namespace without a name: its path stands for it'
+            $o.PeerName | Should -BeExactly 'u1'
             $o.PeerIndex | Should -Be $ip.link_index
             $o.PeerNamespaceId | Should -Be $ip.link_netnsid
         }

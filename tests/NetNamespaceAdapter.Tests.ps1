@@ -182,9 +182,10 @@ Describe 'Move-NetAdapterToNamespace' {
         try {
             Move-NetAdapterToNamespace -Name m1 -SourceNamespace $A -ProcessId $p.Id
             Get-IpLink $A 'm1' | Should -BeNullOrEmpty
-            # the peer now lives in an unnamed namespace: its nsid is known, its name is not
+            # the peer now lives in an unnamed namespace: found through the process, it stands as its path
             $m0 = Get-NetNamespaceAdapter -Namespace $A -Name m0
-            $null -eq $m0.PeerNamespace | Should -BeTrue
+            $m0.PeerNamespace | Should -BeExactly "/proc/$($p.Id)/ns/net"
+            $m0.PeerName | Should -BeExactly 'm1'
             $m0.PeerNamespaceId | Should -Be (Get-IpLink $A 'm0').link_netnsid
             ip netns attach "${Prefix}proc" $p.Id
             (Get-IpLink "${Prefix}proc" 'm1').ifname | Should -Be 'm1'

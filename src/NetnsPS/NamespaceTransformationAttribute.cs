@@ -4,7 +4,8 @@ using System.Management.Automation;
 namespace NetnsPS;
 
 /// <summary>
-/// Lets -Namespace parameters take a name or a NetNamespace object (or a mix, in arrays): objects become their names.
+/// Lets -Namespace parameters take a name or a NetNamespace object (or a mix, in arrays): objects become their names;
+/// unnamed ones (Get-NetNamespace -All) their path, or '' when it is the caller's own namespace.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class NamespaceTransformationAttribute : ArgumentTransformationAttribute
@@ -16,7 +17,9 @@ public sealed class NamespaceTransformationAttribute : ArgumentTransformationAtt
         {
             case null: return null;
             // An object names exactly its namespace: escape wildcard characters (valid in namespace names).
-            case NetNamespace ns: return WildcardPattern.Escape(ns.Name);
+            case NetNamespace ns when ns.IsNamed: return WildcardPattern.Escape(ns.Name);
+            // An unnamed one (Get-NetNamespace -All): the caller's own is the host (''), others their nsfs path.
+            case NetNamespace ns: return ns.Inode == NetnsPS.Core.Namespaces.NamespaceScan.CurrentNamespaceInode() ? string.Empty : ns.Path;
             case string: return v;
             case IEnumerable e:
                 var list = new List<object?>();

@@ -2,7 +2,10 @@ using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS;
 
-/// <summary>A named network namespace (an entry of /run/netns) as the cmdlets emit it.</summary>
+/// <summary>
+/// A network namespace as the cmdlets emit it: a named one (an entry of /run/netns), or with Get-NetNamespace -All an
+/// unnamed one found through a process or an nsfs mount (Name is then empty and Path opens it).
+/// </summary>
 public sealed class NetNamespace
 {
     public NetNamespace(string name, string path, ulong device, ulong inode, int? id, int processCount, bool isStale)
@@ -10,11 +13,23 @@ public sealed class NetNamespace
         Name = name; Path = path; Device = device; Inode = inode; Id = id; ProcessCount = processCount; IsStale = isStale;
     }
 
-    /// <summary>Name under /run/netns.</summary>
+    /// <summary>Name under /run/netns; empty for an unnamed namespace.</summary>
     public string Name { get; }
 
-    /// <summary>/run/netns/NAME.</summary>
+    /// <summary>/run/netns/NAME; for an unnamed namespace a bind mount of it, or /proc/PID/ns/net (usable with -Namespace).</summary>
     public string Path { get; }
+
+    /// <summary>True for an entry of /run/netns.</summary>
+    public bool IsNamed => Name.Length > 0;
+
+    /// <summary>The initial namespace (that of PID 1). Filled by Get-NetNamespace -All.</summary>
+    public bool IsHost { get; init; }
+
+    /// <summary>Mount points of nsfs mounts of the namespace (/run/netns/NAME and bind mounts elsewhere), from /proc/self/mountinfo.</summary>
+    public string[] MountPath { get; init; } = Array.Empty<string>();
+
+    /// <summary>The processes in the namespace (id and command). Filled by Get-NetNamespace -All.</summary>
+    public NetNamespaceProcessInfo[] Processes { get; init; } = Array.Empty<NetNamespaceProcessInfo>();
 
     /// <summary>st_dev of the namespace inode (the nsfs device).</summary>
     public ulong Device { get; }
@@ -31,7 +46,18 @@ public sealed class NetNamespace
     /// <summary>The file in /run/netns is not a namespace mount (left over by a crash or a lazy unmount).</summary>
     public bool IsStale { get; }
 
-    public override string ToString() => Name;
+    public override string ToString() => IsNamed ? Name : Path;
 
     public NamespaceIdentity Identity => new(Device, Inode);
+}
+
+/// <summary>A process in a namespace: its id and command name (/proc/PID/comm).</summary>
+public sealed class NetNamespaceProcessInfo
+{
+    public NetNamespaceProcessInfo(int id, string name) { Id = id; Name = name; }
+
+    public int Id { get; }
+    public string Name { get; }
+
+    public override string ToString() => $"{Name}({Id})";
 }

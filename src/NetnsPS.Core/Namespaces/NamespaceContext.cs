@@ -32,23 +32,25 @@ public sealed class NamespaceContext : IDisposable
     public NetlinkSocket Socket => _socket ??= NetlinkSocket.Open(Handle);
 
     /// <summary>
-    /// The namespace that has <paramref name="nsid"/> as seen from this one. Candidates (host and named namespaces)
-    /// are asked one by one (RTM_GETNSID) only until the id is found; answers are cached for later lookups.
+    /// The namespace that has <paramref name="nsid"/> as seen from this one. Candidates (host and named namespaces,
+    /// then unnamed ones found through processes and nsfs mounts) are asked one by one (RTM_GETNSID) only until the
+    /// id is found; answers are cached for later lookups.
     /// </summary>
     internal NamespaceContext? FindByNsid(NamespaceSessions sessions, int nsid)
     {
         _byNsid ??= new Dictionary<int, NamespaceContext?>();
         if (_byNsid.TryGetValue(nsid, out var known)) return known;
         _asked ??= new HashSet<NamespaceIdentity>();
-        foreach (var other in sessions.AllKnown())
-        {
-            if (!_asked.Add(other.Identity)) continue;
-            if (NsIds.Get(Socket, other.Handle) is int id)
+        foreach (var unnamed in new[] { false, true })
+            foreach (var other in sessions.AllKnown(unnamed))
             {
-                _byNsid.TryAdd(id, other);
-                if (id == nsid) return other;
+                if (!_asked.Add(other.Identity)) continue;
+                if (NsIds.Get(Socket, other.Handle) is int id)
+                {
+                    _byNsid.TryAdd(id, other);
+                    if (id == nsid) return other;
+                }
             }
-        }
         return null;
     }
 
@@ -67,6 +69,7 @@ public sealed class NamespaceSessions : IDisposable
 {
     private readonly Dictionary<string, NamespaceContext> _open = new(StringComparer.Ordinal);
     private bool _allOpened;
+    private bool _unnamedOpened;
 
     /// <summary>The context of a named namespace, or of the host for "" / null.</summary>
     public NamespaceContext Get(string? name)
@@ -108,6 +111,41 @@ public sealed class NamespaceSessions : IDisposable
             _allOpened = true;
         }
         return _open.Values.ToList();
+    }
+
+    /// <summary>
+    /// With <paramref name="includeUnnamed"/>: also every unnamed namespace (NamespaceScan), each opened by its path
+    /// (a bind mount, or /proc/PID/ns/net), so that its Name is that path. Namespaces that vanish meanwhile are skipped.
+    /// </summary>
+    public IEnumerable<NamespaceContext> AllKnown(bool includeUnnamed)
+    {
+        var known = AllKnown();
+        if (!includeUnnamed) return known;
+        if (!_unnamedOpened)
+        {
+            var have = new HashSet<ulong>(known.Select(c => c.Identity.Inode));
+            foreach (var s in NamespaceScan.Scan().Values.OrderBy(s => s.Inode))
+            {
+                if (have.Contains(s.Inode) || s.Path.Length == 0) continue;
+                try { if (Get(s.Path).Identity.Inode == s.Inode) have.Add(s.Inode); }
+                catch (NetnsException) { /* the process or mount went away */ }
+            }
+            _unnamedOpened = true;
+        }
+        return _open.Values.ToList();
+    }
+
+    /// <summary>Every namespace once (by identity): the host, the named ones (by name), then the unnamed ones (by inode).</summary>
+    public List<NamespaceContext> Everything()
+    {
+        var all = AllKnown(true).ToList();
+        var seen = new HashSet<NamespaceIdentity>();
+        var result = new List<NamespaceContext>(all.Count);
+        foreach (var c in all.OrderBy(c => c.IsHost ? 0 : NamespaceStore.IsPath(c.Name) ? 2 : 1)
+                     .ThenBy(c => NamespaceStore.IsPath(c.Name) ? string.Empty : c.Name, StringComparer.Ordinal)
+                     .ThenBy(c => c.Identity.Inode))
+            if (seen.Add(c.Identity)) result.Add(c);
+        return result;
     }
 
     /// <summary>The namespace a link's IFLA_LINK lives in: its own when no nsid is given, else looked up by nsid.</summary>

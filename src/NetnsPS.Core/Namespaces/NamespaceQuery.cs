@@ -34,4 +34,69 @@ public static class NamespaceQuery
     }
 
     public static NetNamespace Describe(NamespaceEntry entry) => Describe(new[] { entry })[0];
+
+    /// <summary>
+    /// Every network namespace visible from here (Get-NetNamespace -All): the entries of /run/netns (sorted by name),
+    /// then the unnamed namespaces found through processes and nsfs mounts (the host first, then by inode), each with
+    /// its processes, mount points and nsid. Namespaces that vanish while we look are left out.
+    /// </summary>
+    public static List<NetNamespace> DescribeAll()
+    {
+        var scan = NamespaceScan.Scan();
+        var named = NamespaceStore.List();
+        ulong? init = NamespaceScan.InitNamespaceInode();
+        var result = new List<NetNamespace>(named.Count + 8);
+        var covered = new HashSet<ulong>();
+        using var socket = NetlinkSocket.Open();
+        foreach (var e in named)
+        {
+            if (e.IsStale)
+            {
+                result.Add(new NetNamespace(e.Name, e.Path, e.Identity.Device, e.Identity.Inode, null, 0, true));
+                continue;
+            }
+            covered.Add(e.Identity.Inode);
+            int? nsid;
+            try
+            {
+                using var h = NamespaceHandle.Open(e.Path, e.Name);
+                nsid = NsIds.Get(socket, h);
+            }
+            catch (NetnsException ex) when (ex.ErrorCode is "NamespaceNotFound" or "NamespaceStale") { continue; }
+            result.Add(Build(e.Name, e.Path, e.Identity, nsid, scan.GetValueOrDefault(e.Identity.Inode), init));
+        }
+        var unnamed = scan.Values.Where(s => !covered.Contains(s.Inode))
+            .OrderBy(s => s.Inode == init ? 0 : 1).ThenBy(s => s.Inode).ToList();
+        foreach (var s in unnamed)
+        {
+            var path = s.Path;
+            if (path.Length == 0) continue;
+            NamespaceIdentity id;
+            int? nsid;
+            try
+            {
+                using var h = NamespaceHandle.Open(path, path);
+                id = h.Identity;
+                if (id.Inode != s.Inode) continue; // the process went away and its pid was reused meanwhile
+                nsid = NsIds.Get(socket, h);
+            }
+            catch (NetnsException) { continue; } // the process (or mount) vanished while we were looking
+            result.Add(Build(string.Empty, path, id, nsid, s, init));
+        }
+        return result;
+    }
+
+    private static NetNamespace Build(string name, string path, NamespaceIdentity id, int? nsid, ScannedNamespace? s, ulong? init)
+    {
+        var processes = new List<NetNamespaceProcessInfo>();
+        if (s is not null)
+            foreach (var pid in s.ProcessIds)
+                if (ProcScanner.Comm(pid) is string comm) processes.Add(new NetNamespaceProcessInfo(pid, comm));
+        return new NetNamespace(name, path, id.Device, id.Inode, nsid, processes.Count, false)
+        {
+            IsHost = init == id.Inode,
+            MountPath = s?.MountPaths.ToArray() ?? Array.Empty<string>(),
+            Processes = processes.ToArray(),
+        };
+    }
 }

@@ -66,6 +66,29 @@ public static class ProcScanner
         }
     }
 
+    /// <summary>
+    /// Distinct namespaces of the threads of a process, each with a path that opens it: /proc/PID/ns/net when the
+    /// main thread is in it, else /proc/PID/task/TID/ns/net of the first thread found in it. Empty when the process is gone.
+    /// </summary>
+    public static List<(ulong Inode, string Path)> ThreadNamespaces(int pid)
+    {
+        var result = new List<(ulong, string)>(1);
+        string[] tasks;
+        try { tasks = Directory.GetDirectories($"/proc/{pid}/task"); }
+        catch (IOException) { return result; }
+        catch (UnauthorizedAccessException) { return result; }
+        string leader = $"/proc/{pid}/task/{pid}";
+        foreach (var task in tasks)
+        {
+            if (!TryReadNetInode(task + "/ns/net", out ulong ino)) continue;
+            int at = result.FindIndex(r => r.Item1 == ino);
+            string path = task == leader ? $"/proc/{pid}/ns/net" : task + "/ns/net";
+            if (at < 0) result.Add((ino, path));
+            else if (task == leader) result[at] = (ino, path);
+        }
+        return result;
+    }
+
     /// <summary>Parses the "net:[4026531840]" link text of a ns/net magic link.</summary>
     public static unsafe bool TryReadNetInode(string path, out ulong inode)
     {
@@ -97,5 +120,6 @@ public static class ProcScanner
     {
         try { return File.ReadAllText($"/proc/{pid}/comm", Encoding.UTF8).TrimEnd('\n'); }
         catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
     }
 }

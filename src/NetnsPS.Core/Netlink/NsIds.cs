@@ -1,3 +1,4 @@
+using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS.Core.Netlink;
@@ -48,4 +49,72 @@ public static class NsIds
 
     public static void Set(NetlinkSocket socket, NamespaceHandle ns, int nsid)
         => socket.Execute(SetRequest(ns.Fd, nsid), $"RTM_NEWNSID {ns.Path} {nsid}", "NsidSetFailed", ns.Path);
+
+    /// <summary>An entry of the nsid table: the id, and with a target nsid the id the same namespace has in the socket's namespace.</summary>
+    public readonly record struct Entry(int Nsid, int? CurrentNsid);
+
+    /// <summary>Dump request (ip netns list-id); <paramref name="targetNsid"/> asks for the table of that namespace instead (needs NETLINK_GET_STRICT_CHK).</summary>
+    public static NetlinkMessageBuilder DumpRequest(int? targetNsid = null)
+    {
+        var b = new NetlinkMessageBuilder(Rtm.GETNSID, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP);
+        b.AddHeader(4);
+        if (targetNsid is int t) b.AddS32(Netnsa.TARGET_NSID, t);
+        return b;
+    }
+
+    /// <summary>Parses one RTM_NEWNSID dump reply.</summary>
+    public static Entry? ParseEntry(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < 4) throw new NetlinkProtocolException("RTM_NEWNSID reply shorter than rtgenmsg.");
+        int? nsid = null, current = null;
+        foreach (var a in new NetlinkAttributeReader(payload[4..]))
+        {
+            if (a.Type == Netnsa.NSID) nsid = a.S32;
+            else if (a.Type == Netnsa.CURRENT_NSID) current = a.S32;
+        }
+        if (nsid is not int n || n < 0) return null;
+        return new Entry(n, current is int c && c >= 0 ? c : null);
+    }
+
+    /// <summary>The nsid table of the socket's namespace (or of the namespace with <paramref name="targetNsid"/>), by id.</summary>
+    public static List<Entry> Dump(NetlinkSocket socket, int? targetNsid = null, object? target = null)
+    {
+        var result = new List<Entry>();
+        foreach (var m in socket.Execute(DumpRequest(targetNsid), "RTM_GETNSID dump", "NsidQueryFailed", target))
+            if (m.Type == Rtm.NEWNSID && ParseEntry(m.Payload) is Entry e) result.Add(e);
+        result.Sort((a, b) => a.Nsid.CompareTo(b.Nsid));
+        return result;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="ns"/> an id in the socket's namespace (ip netns set NAME ID|auto; null = auto) and returns it.
+    /// Asking again for the id it already has (or auto when it has one) changes nothing. Errors: NamespaceIdAlreadySet
+    /// (it has another id: ids cannot be changed), NamespaceIdInUse (another namespace has that id).
+    /// </summary>
+    public static int Assign(NetlinkSocket socket, NamespaceHandle ns, int? nsid, string display, string seenFrom, out bool changed)
+    {
+        changed = false;
+        if (Get(socket, ns) is int existing)
+        {
+            if (nsid is null || nsid == existing) return existing;
+            throw new NetnsException("NamespaceIdAlreadySet", Errno.EEXIST,
+                $"Network namespace {display} already has id {existing} in {seenFrom}; an id cannot be changed while both namespaces exist.", display);
+        }
+        try { Set(socket, ns, nsid ?? NSID_AUTO); }
+        catch (NetlinkException ex) when (ex.Errno == Errno.EEXIST)
+        {
+            if (Get(socket, ns) is int now && nsid != now)
+                throw new NetnsException("NamespaceIdAlreadySet", Errno.EEXIST,
+                    $"Network namespace {display} already has id {now} in {seenFrom} (given meanwhile): {ex.Message}", display, ex);
+            if (Get(socket, ns) is int same) return same;
+            throw new NetnsException("NamespaceIdInUse", Errno.EEXIST,
+                $"Id {nsid} is already used by another network namespace in {seenFrom}: {ex.Message}", display, ex);
+        }
+        changed = true;
+        return Get(socket, ns) ?? throw new NetnsException("NsidSetFailed", Errno.EIO,
+            $"RTM_NEWNSID for {display} was acknowledged but the namespace has no id in {seenFrom}.", display);
+    }
+
+    /// <summary>NETNSA_NSID value asking the kernel to choose a free id.</summary>
+    public const int NSID_AUTO = -1;
 }

@@ -4,13 +4,14 @@ using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS.Commands;
 
-/// <summary>Get-NetNamespace: ip netns list / ip netns identify PID.</summary>
+/// <summary>Get-NetNamespace: ip netns list / ip netns identify PID; -All: lsns -t net (named and unnamed namespaces).</summary>
 [Cmdlet(VerbsCommon.Get, "NetNamespace", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(NetNamespace))]
 public sealed class GetNetNamespaceCommand : NetnsCmdlet
 {
     private const string NameSet = "Name";
     private const string ProcessSet = "Process";
+    private const string AllSet = "All";
 
     [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = NameSet)]
     [NamespaceTransformation]
@@ -24,10 +25,19 @@ public sealed class GetNetNamespaceCommand : NetnsCmdlet
     [ValidateNotNull]
     public int[] ProcessId { get; set; } = Array.Empty<int>();
 
+    /// <summary>Also the unnamed namespaces (found through processes and nsfs mounts), with processes, mounts and IsHost.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = AllSet)]
+    public SwitchParameter All { get; set; }
+
     protected override void ProcessRecord()
     {
         try
         {
+            if (ParameterSetName == AllSet)
+            {
+                WriteObject(NamespaceQuery.DescribeAll(), enumerateCollection: true);
+                return;
+            }
             if (ParameterSetName == NameSet)
             {
                 WriteObject(NamespaceQuery.Describe(ResolveNamespaces(Name)), enumerateCollection: true);

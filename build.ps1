@@ -13,7 +13,8 @@
                 prints "N passed, N failed" and fails when anything failed
         Unit    xunit only;  Pester  Pester only
         Demo    the README's main job: build, import in a child pwsh, run a real demo
-        Bench   benchmarks (bench/), ratios against a C loop and `ip -b`; -BenchCount sets the size
+        Bench   benchmarks (bench/) against their anchors (C loop, ip -b, ip per process, pyroute2, nsenter) in one
+                run; ONE table in bench/RESULTS.md (full size) or output/bench/RESULTS.md (short: -BenchCount ...)
         Soak    the long reliability run: parser fuzzing (-SoakFuzzCount inputs), -SoakEnterCycles enter/restore and
                 -SoakCreateCycles create/delete cycles, crash recovery (-SoakCrashCount), -SoakSeconds of 4-process
                 concurrency; figures in output/soak/soak.txt (Test runs the same tests in their short form)
@@ -51,6 +52,9 @@ param(
 
     # Soak: seconds of 4 processes creating and deleting overlapping names (Test: 5).
     [int] $SoakSeconds = 30,
+
+    # Rounds per benchmark (0: each script's default, 3 or more); CI's short form uses 1.
+    [int] $BenchRounds = 0,
 
     # Pester test name filter (-FullNameFilter), e.g. '*Remove*'.
     [string[]] $TestName
@@ -166,10 +170,23 @@ function Invoke-Demo {
 }
 
 function Invoke-Bench {
+    # Each benchmark runs in its own child pwsh (the query one needs a fresh process for its working-set row) and
+    # leaves NAME.rows.json in output/bench; Write-BenchResults.ps1 makes ONE table of them in bench/RESULTS.md.
     $module = "$(Get-ModuleOutputPath)/NetnsPS.psd1"
-    Invoke-ChildPwsh "& '$Root/bench/Invoke-LifecycleBenchmark.ps1' -ModulePath '$module' -Count $BenchCount -OutputDir '$Output/bench'" | Out-Null
-    Invoke-ChildPwsh "& '$Root/bench/Invoke-AdapterBenchmark.ps1' -ModulePath '$module' -Count $AdapterBenchCount -OutputDir '$Output/bench'" | Out-Null
-    Invoke-ChildPwsh "& '$Root/bench/Invoke-ExecBenchmark.ps1' -ModulePath '$module' -Count $ExecBenchCount -OutputDir '$Output/bench'" | Out-Null
+    $out = Join-Path $Output 'bench'
+    if (Test-Path $out) { Get-ChildItem $out -Filter '*.rows.json' | Remove-Item -Force }
+    $rounds = if ($BenchRounds -gt 0) { "-Rounds $BenchRounds" } else { '' }
+    Invoke-ChildPwsh "& '$Root/bench/Invoke-LifecycleBenchmark.ps1' -ModulePath '$module' -Count $BenchCount -OutputDir '$out' $rounds" | Out-Null
+    Invoke-ChildPwsh "& '$Root/bench/Invoke-QueryBenchmark.ps1' -ModulePath '$module' -Count $BenchCount -OutputDir '$out'" | Out-Null
+    Invoke-ChildPwsh "& '$Root/bench/Invoke-AdapterBenchmark.ps1' -ModulePath '$module' -Count $AdapterBenchCount -OutputDir '$out' $rounds" | Out-Null
+    Invoke-ChildPwsh "& '$Root/bench/Invoke-ExecBenchmark.ps1' -ModulePath '$module' -Count $ExecBenchCount -OutputDir '$out' $rounds" | Out-Null
+    Invoke-ChildPwsh "& '$Root/bench/Invoke-LabBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $rounds" | Out-Null
+    Invoke-ChildPwsh "& '$Root/bench/Invoke-ImportBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchRounds -gt 0) { "-Rounds $([math]::Max(3, $BenchRounds))" })" | Out-Null
+    # The committed table is the full run's; a short run (CI) writes its own next to the other output.
+    $full = $BenchCount -eq 1000 -and $AdapterBenchCount -eq 100 -and $ExecBenchCount -eq 100 -and $BenchRounds -eq 0
+    $results = if ($full) { Join-Path $Root 'bench/RESULTS.md' } else { Join-Path $out 'RESULTS.md' }
+    $cmd = './build.ps1 -Task Bench' + $(if (-not $full) { " -BenchCount $BenchCount -AdapterBenchCount $AdapterBenchCount -ExecBenchCount $ExecBenchCount -BenchRounds $BenchRounds" } else { '' })
+    & (Join-Path $Root 'bench/Write-BenchResults.ps1') -OutputDir $out -ResultsPath $results -Command $cmd
 }
 
 function Invoke-Soak {

@@ -9,6 +9,7 @@
       NetnsPS addresses  Get-NetNamespaceAddress -Namespace <all of ours>
       ip per namespace   a bash loop running `ip -j -n NS addr` once per namespace
       ip -b              one `ip -b FILE` whose lines are `netns exec NS ip -j addr` (ip batch has no per-line -n)
+      pyroute2           NetNS(NS).get_links() + get_addr() per namespace (timed inside Python; skipped when missing)
     Prints medians, per-namespace cost and ratios (NetnsPS / ip), writes JSON to -OutputDir, removes everything.
 #>
 param(
@@ -18,21 +19,12 @@ param(
     [string] $OutputDir = (Join-Path $PSScriptRoot '../output/bench')
 )
 $ErrorActionPreference = 'Stop'
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 Import-Module $ModulePath
+$py = Get-PyRoute2Python
 New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
 $prefix = "nnab$([guid]::NewGuid().ToString('N').Substring(0, 6))-"
 $names = 1..$Count | ForEach-Object { "$prefix$_" }
-
-function Measure-Ms([scriptblock] $Block) {
-    $sw = [Diagnostics.Stopwatch]::StartNew()
-    $null = & $Block
-    $sw.Elapsed.TotalMilliseconds
-}
-
-function Get-Median([double[]] $Values) {
-    $s = $Values | Sort-Object
-    if ($s.Count % 2) { $s[[int][math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 }
-}
 
 try {
     Write-Host "Setting up $Count namespaces with veths between neighbours..."
@@ -83,6 +75,19 @@ try {
     $rows | Format-Table -AutoSize | Out-String | Write-Host
     $target = $rows | Where-Object Variant -eq 'NetnsPS adapters'
     Write-Host ("Target 'faster than ip -b': {0} (ratio {1})" -f ($(if ($target.VsIpBatch -lt 1) { 'PASS' } else { 'FAIL' }), $target.VsIpBatch))
+    $anchors = [ordered]@{ 'ip -b' = $ipBatch; 'ip -j -n NS addr per namespace' = $ipLoop }
+    if ($py) {
+        Set-Content "$OutputDir/adapters.names" $names
+        $anchors['pyroute2 NetNS per namespace'] = Invoke-PyRoute2Anchor $py @('addr', "$OutputDir/adapters.names")
+    }
+    $ours = Get-Median $results['NetnsPS adapters']
+    $md = @(
+        New-BenchRow -Row "adapters+addresses of $Count namespaces" -Variant 'Get-NetNamespaceAdapter -Namespace $names (links, addresses, veth peers)' `
+            -Ours $ours -Anchors $anchors -RatioTo 'ip -b' -Target '< ip -b' -Met ($ours -lt $ipBatch) -Items $Count
+        New-BenchRow -Row "addresses of $Count namespaces" -Variant 'Get-NetNamespaceAddress -Namespace $names' `
+            -Ours (Get-Median $results['NetnsPS addresses']) -Anchors ([ordered]@{ 'ip -b' = $ipBatch }) -RatioTo 'ip -b' -Items $Count
+    )
+    Save-BenchRows $md (Join-Path $OutputDir 'adapters.rows.json')
     @{ count = $Count; rounds = $Rounds; results = $rows } | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $OutputDir 'adapters.json')
 }
 finally {

@@ -2,7 +2,8 @@
 .SYNOPSIS
     Running code inside a namespace: in-process overhead, native program starts, session start, in one run.
 .DESCRIPTION
-      in-process      Invoke-InNetNamespace NS { 1 } against & { 1 }, N calls; reports the overhead per call
+      in-process      Invoke-InNetNamespace NS { 1 } against & { 1 }, N calls; reports the overhead per call; anchor:
+                      pyroute2's pushns(NS)/popns() (the same enter-and-restore of the calling thread, timed inside Python)
       native x Count  `true` started Count times, each way started as a process from this pwsh:
                         bare spawn (no namespace), Invoke-InNetNamespace -FilePath true,
                         ip netns exec NS true, nsenter --net=/run/netns/NS true
@@ -16,12 +17,12 @@ param(
     [string] $OutputDir = (Join-Path $PSScriptRoot '../output/bench')
 )
 $ErrorActionPreference = 'Stop'
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 Import-Module $ModulePath
+$py = Get-PyRoute2Python
 New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
 $ns = "nnxb$([guid]::NewGuid().ToString('N').Substring(0, 6))"
 
-function Get-Median([double[]] $v) { $s = $v | Sort-Object; $s[[int][math]::Floor($s.Count / 2)] }
-function Measure-Ms([scriptblock] $b) { $sw = [Diagnostics.Stopwatch]::StartNew(); & $b | Out-Null; $sw.Elapsed.TotalMilliseconds }
 function Start-Wait([string] $file, [string[]] $argv) {
     $psi = [Diagnostics.ProcessStartInfo]::new($file); foreach ($a in $argv) { $psi.ArgumentList.Add($a) }
     $psi.UseShellExecute = $false
@@ -41,6 +42,10 @@ try {
     }
     $over = ((Get-Median $inproc) - (Get-Median $plain)) * 1000 / $Calls
     $rows += [pscustomobject]@{ Measure = "in-process call overhead (x$Calls)"; MedianMs = [math]::Round((Get-Median $inproc), 1); PerItemUs = [math]::Round($over, 1); Ratio = ''; Target = '<= 100 us'; Met = $over -le 100 }
+    $anchors = [ordered]@{ '& { 1 }' = (Get-Median $plain) * 1000 / $Calls; 'Invoke-InNetNamespace NS { 1 }' = (Get-Median $inproc) * 1000 / $Calls }
+    if ($py) { $anchors['pyroute2 pushns+popns'] = (Invoke-PyRoute2Anchor $py @('inproc', $ns, $Calls)) * 1000 / $Calls }
+    $md = @(New-BenchRow -Row 'Invoke-InNetNamespace NS { 1 }, overhead per call over & { 1 }' -Variant "x$Calls, in-process" -Ours $over `
+        -Unit 'us' -Anchors $anchors -Target '<= 100 us' -Met ($over -le 100) -Items $Calls)
 
     # native starts
     $ways = [ordered]@{
@@ -61,11 +66,18 @@ try {
         $rows += [pscustomobject]@{ Measure = "true x${Count}: $k"; MedianMs = [math]::Round($m, 1); PerItemUs = [math]::Round($m * 1000 / $Count, 1); Ratio = "$([math]::Round($m / $bare, 2))x bare"; Target = $target; Met = $met }
     }
 
+    $ours = Get-Median $t['Invoke-InNetNamespace']
+    $md += New-BenchRow -Row "native true x${Count} in a namespace" -Variant 'Invoke-InNetNamespace NS -FilePath true' -Ours $ours `
+        -Anchors ([ordered]@{ 'bare spawn (no namespace)' = $bare; 'ip netns exec' = $ipx; 'nsenter --net' = (Get-Median $t['nsenter --net']) }) `
+        -RatioTo 'bare spawn (no namespace)' -Target '<= 1.1x bare spawn and < ip netns exec' -Met (($ours / $bare -le 1.1) -and ($ours -lt $ipx)) -Items $Count
+
     # session start
     $sess = @()
     for ($r = 0; $r -lt $Rounds; $r++) { $sess += Measure-Ms { $s = New-NetNamespaceSession -Namespace $ns; Remove-PSSession $s } }
     $rows += [pscustomobject]@{ Measure = 'New-NetNamespaceSession + Remove-PSSession'; MedianMs = [math]::Round((Get-Median $sess), 1); PerItemUs = ''; Ratio = ''; Target = ''; Met = '' }
 
+    $md += New-BenchRow -Row 'New-NetNamespaceSession + Remove-PSSession' -Variant 'a pwsh session process inside' -Ours (Get-Median $sess)
+    Save-BenchRows $md (Join-Path $OutputDir 'exec.rows.json')
     Write-Host "`nRunning code inside a namespace (median of $Rounds rounds):"
     $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
     @{ calls = $Calls; count = $Count; rounds = $Rounds; results = $rows } | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $OutputDir 'exec.json')

@@ -21,15 +21,7 @@ $tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
 $prefixOurs = "nnlb$tag-"
 $prefixIp = "nnli$tag-"
 
-function Measure-Ms([scriptblock] $Block) {
-    $sw = [Diagnostics.Stopwatch]::StartNew()
-    $null = & $Block
-    $sw.Elapsed.TotalMilliseconds
-}
-function Get-Median([double[]] $Values) {
-    $s = $Values | Sort-Object
-    if ($s.Count % 2) { $s[[int][math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 }
-}
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 function Wait-NetnsCleanup {
     # The kernel tears namespaces down asynchronously (cleanup_net); wait until the count of live net namespaces settles.
     $deadline = [DateTime]::UtcNow.AddSeconds(10)
@@ -116,6 +108,10 @@ try {
     Write-Host "`nChain lab of $Count namespaces, build + teardown (median of $Rounds rounds):"
     $rows | Format-Table -AutoSize | Out-String | Write-Host
     Write-Host ("NetnsPS {0:0.0} ms vs ip -b {1:0.0} ms: ratio {2:0.00}" -f $ours, $ip, ($ours / $ip))
+    $row = New-BenchRow -Row "build + teardown of a $Count-namespace chain lab" -Variant 'New-NetLab + Remove-NetLab' `
+        -Ours $ours -Anchors ([ordered]@{ 'ip batch files (ip -b, ip -n NS -b, ip netns exec sysctl)' = $ip }) `
+        -RatioTo 'ip batch files (ip -b, ip -n NS -b, ip netns exec sysctl)' -Target '< ip batch' -Met ($ours -lt $ip) -Items $Count
+    Save-BenchRows @($row) (Join-Path $OutputDir 'lab.rows.json')
     @{ count = $Count; rounds = $Rounds; oursMs = $ours; ipBatchMs = $ip; ratio = $ours / $ip; results = $rows } |
         ConvertTo-Json -Depth 4 | Set-Content (Join-Path $OutputDir 'lab.json')
 }

@@ -1,17 +1,20 @@
 <#
 .SYNOPSIS
-    Creating and removing N named namespaces: NetnsPS against a plain C loop and `ip -b`, in one run.
+    Creating and removing N named namespaces: NetnsPS against a plain C loop, `ip -b`, `ip netns add` per process
+    and pyroute2, in one run.
 .DESCRIPTION
     Variants, each timed as wall-clock milliseconds for the whole batch:
-      C loop        bench/netns_c_loop.c compiled with gcc -O2 here (iproute2's syscall sequence, one thread),
-                    run as a process
-      ip -b         one `ip -b FILE` with N lines `netns add NAME` / `netns delete NAME`
-      NetnsPS       New-NetNamespace -Name $names (default -ThrottleLimit: one thread per processor) and
-                    Remove-NetNamespace -Name $names, inside this already-running pwsh
-      NetnsPS x1    the same with -ThrottleLimit 1
-    Rounds are interleaved (C, ip, NetnsPS, NetnsPS x1, ...) and the median is reported. Between batches the
-    script waits for the kernel's asynchronous namespace cleanup to settle, so one variant's teardown does not
-    slow the next. Everything uses a unique prefix and is removed in finally.
+      C loop          bench/netns_c_loop.c compiled with gcc -O2 here (iproute2's syscall sequence, one thread),
+                      run as a process
+      ip -b           one `ip -b FILE` with N lines `netns add NAME` / `netns delete NAME`
+      ip netns add    one `ip netns add NAME` process per namespace (a bash loop), likewise `ip netns delete`
+      pyroute2        pyroute2.netns.create/remove in a loop (time measured inside Python; skipped when
+                      python3-pyroute2 is not installed)
+      NetnsPS xT      New-NetNamespace -Name $names -ThrottleLimit T and Remove-NetNamespace -Name $names, inside
+                      this already-running pwsh, for T in 1, P and 2P (P = Environment.ProcessorCount, the default)
+    Rounds are interleaved and the median is reported. Between batches the script waits for the kernel's
+    asynchronous namespace cleanup to settle. Everything uses a unique prefix and is removed in finally.
+    Writes lifecycle.rows.json (rows for RESULTS.md) to -OutputDir.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -20,6 +23,7 @@ param(
     [string] $OutputDir = (Join-Path $PSScriptRoot '../output/bench')
 )
 $ErrorActionPreference = 'Stop'
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 Import-Module $ModulePath
 New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
 $prefix = "nnlb$([guid]::NewGuid().ToString('N').Substring(0, 6))-"
@@ -27,26 +31,12 @@ $prefix = "nnlb$([guid]::NewGuid().ToString('N').Substring(0, 6))-"
 $exe = Join-Path $OutputDir 'netns_c_loop'
 & gcc -O2 -o $exe (Join-Path $PSScriptRoot 'netns_c_loop.c')
 if ($LASTEXITCODE -ne 0) { throw 'gcc failed' }
+$py = Get-PyRoute2Python
+if (-not $py) { Write-Warning 'python3-pyroute2 is not installed: the pyroute2 anchor is skipped.' }
 
-function Get-Median([double[]] $v) {
-    $s = $v | Sort-Object
-    if ($s.Count % 2) { $s[[int][math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 }
-}
-
-function Wait-Settled {
-    # Namespaces are freed by a kernel worker (cleanup_net) after the last reference goes, well after the
-    # removal returns; that work competes with the next batch. Measured here: ~2-3 ms of worker time per
-    # namespace, so wait that long (and until the run queue is quiet) before timing anything.
-    Start-Sleep -Milliseconds ([math]::Max(1000, 3 * $Count))
-    $deadline = [DateTime]::UtcNow.AddSeconds(20)
-    while ([int]((((Get-Content /proc/loadavg) -split ' ')[3] -split '/')[0]) -gt 2 -and [DateTime]::UtcNow -lt $deadline) {
-        Start-Sleep -Milliseconds 200
-    }
-}
-
-function Measure-Ms([scriptblock] $b) {
-    $sw = [Diagnostics.Stopwatch]::StartNew(); & $b | Out-Null; $sw.Elapsed.TotalMilliseconds
-}
+$P = [Environment]::ProcessorCount
+$threads = @(1, $P, 2 * $P) | Select-Object -Unique
+$default = $P
 
 $variants = [ordered]@{
     'C loop' = @{
@@ -57,14 +47,29 @@ $variants = [ordered]@{
         Add = { param($p, $n) Set-Content "$OutputDir/add.batch" ($n | ForEach-Object { "netns add $_" }); ip -b "$OutputDir/add.batch"; if ($LASTEXITCODE) { throw 'ip add failed' } }
         Del = { param($p, $n) Set-Content "$OutputDir/del.batch" ($n | ForEach-Object { "netns delete $_" }); ip -b "$OutputDir/del.batch"; if ($LASTEXITCODE) { throw 'ip del failed' } }
     }
-    'NetnsPS' = @{
-        Add = { param($p, $n) New-NetNamespace -Name $n -ErrorAction Stop }
+    'ip netns add per process' = @{
+        Add = { param($p, $n) bash -c "for i in `$(seq 0 $($Count - 1)); do ip netns add $p`$i || exit 1; done"; if ($LASTEXITCODE) { throw 'ip netns add failed' } }
+        Del = { param($p, $n) bash -c "for i in `$(seq 0 $($Count - 1)); do ip netns delete $p`$i || exit 1; done"; if ($LASTEXITCODE) { throw 'ip netns delete failed' } }
+    }
+}
+if ($py) {
+    # Measured inside Python: the interpreter's start is not counted (returns the time instead of being timed).
+    $variants['pyroute2'] = @{
+        Add = { param($p, $n) Invoke-PyRoute2Anchor $py @('add', $p, $Count) }
+        Del = { param($p, $n) Invoke-PyRoute2Anchor $py @('del', $p, $Count) }
+        Inner = $true
+    }
+}
+foreach ($t in $threads) {
+    $variants["NetnsPS x$t"] = @{
+        Add = [scriptblock]::Create("param(`$p, `$n) New-NetNamespace -Name `$n -ThrottleLimit $t -ErrorAction Stop")
         Del = { param($p, $n) Remove-NetNamespace -Name $n -ErrorAction Stop }
     }
-    'NetnsPS x1' = @{
-        Add = { param($p, $n) New-NetNamespace -Name $n -ThrottleLimit 1 -ErrorAction Stop }
-        Del = { param($p, $n) Remove-NetNamespace -Name $n -ErrorAction Stop }
-    }
+}
+
+function Measure-Variant($v, [string] $op, [string] $p, [string[]] $names) {
+    if ($v.Inner) { return (& $v[$op] $p $names) }
+    Measure-Ms { & $v[$op] $p $names }
 }
 
 $times = @{}
@@ -74,35 +79,40 @@ try {
         foreach ($k in $variants.Keys) {
             $p = "$prefix$r-$($k -replace '\W', '')-"
             $names = 0..($Count - 1) | ForEach-Object { "$p$_" }   # the C loop names PREFIX0..PREFIX{N-1} too
-            Wait-Settled
-            $times["$k add"] += Measure-Ms { & $variants[$k].Add $p $names }
+            Wait-Settled $Count
+            $times["$k add"] += Measure-Variant $variants[$k] 'Add' $p $names
             $made = @(Get-ChildItem /run/netns -Filter "$p*").Count
             if ($made -ne $Count) { throw "$k made $made of $Count namespaces" }
-            Wait-Settled
-            $times["$k del"] += Measure-Ms { & $variants[$k].Del $p $names }
+            Wait-Settled $Count
+            $times["$k del"] += Measure-Variant $variants[$k] 'Del' $p $names
             $left = @(Get-ChildItem /run/netns -Filter "$p*").Count
             if ($left) { throw "$k left $left namespaces" }
         }
     }
-    $rows = foreach ($op in 'add', 'del') {
-        $c = Get-Median $times["C loop $op"]
-        $ip = Get-Median $times["ip -b $op"]
-        foreach ($k in $variants.Keys) {
-            $m = Get-Median $times["$k $op"]
-            [pscustomobject]@{
-                Operation = $(if ($op -eq 'add') { 'create' } else { 'remove' }); Variant = $k
-                MedianMs = [math]::Round($m, 1); PerNamespaceUs = [math]::Round($m * 1000 / $Count, 1)
-                VsC = [math]::Round($m / $c, 3); VsIpBatch = [math]::Round($m / $ip, 3)
+    $med = @{}
+    foreach ($k in $times.Keys) { $med[$k] = Get-Median $times[$k] }
+    $anchorNames = @($variants.Keys | Where-Object { $_ -notlike 'NetnsPS*' })
+    $rows = @()
+    foreach ($op in 'add', 'del') {
+        $anchors = [ordered]@{}
+        foreach ($a in $anchorNames) { $anchors[$a] = $med["$a $op"] }
+        $c = $med["C loop $op"]
+        $what = if ($op -eq 'add') { 'create' } else { 'remove' }
+        $limit = if ($op -eq 'add') { 0.8 } else { 1.5 }
+        $ours = $med["NetnsPS x$default $op"]
+        $rows += New-BenchRow -Row "$what $Count namespaces" -Variant "$(if ($op -eq 'add') { 'New' } else { 'Remove' })-NetNamespace -Name `$names (default: $default threads = ProcessorCount)" `
+            -Ours $ours -Anchors $anchors -RatioTo 'C loop' -Target "<= ${limit}x C loop" -Met ($ours / $c -le $limit) -Items $Count
+        if ($op -eq 'add') {
+            foreach ($t in $threads | Where-Object { $_ -ne $default }) {
+                $rows += New-BenchRow -Row "create $Count namespaces, -ThrottleLimit $t" -Variant "New-NetNamespace -ThrottleLimit $t" `
+                    -Ours $med["NetnsPS x$t add"] -Anchors ([ordered]@{ 'C loop' = $c }) -RatioTo 'C loop' -Items $Count
             }
         }
     }
-    Write-Host "`nCreating and removing $Count namespaces (median of $Rounds rounds, $([Environment]::ProcessorCount) processors):"
-    $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-    $create = ($rows | Where-Object { $_.Operation -eq 'create' -and $_.Variant -eq 'NetnsPS' }).VsC
-    Write-Host ("Target create <= 1.2x C loop: {0} ({1}x);  long-term target < 0.8x: {2}" -f
-        $(if ($create -le 1.2) { 'PASS' } else { 'FAIL' }), $create, $(if ($create -lt 0.8) { 'PASS' } else { 'not yet' }))
-    @{ count = $Count; rounds = $Rounds; processors = [Environment]::ProcessorCount; results = $rows } |
-        ConvertTo-Json -Depth 4 | Set-Content (Join-Path $OutputDir 'lifecycle.json')
+    Write-Host "`nCreating and removing $Count namespaces (median of $Rounds rounds, $P processors):"
+    $times.Keys | Sort-Object | ForEach-Object { [pscustomobject]@{ Variant = $_; MedianMs = [math]::Round($med[$_], 1); PerNamespaceUs = [math]::Round($med[$_] * 1000 / $Count, 1); VsC = [math]::Round($med[$_] / $med["C loop $(($_ -split ' ')[-1])"], 3) } } |
+        Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    Save-BenchRows $rows (Join-Path $OutputDir 'lifecycle.rows.json')
 }
 finally {
     Get-ChildItem /run/netns -Filter "$prefix*" -ErrorAction SilentlyContinue | ForEach-Object {

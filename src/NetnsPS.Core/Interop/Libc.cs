@@ -126,5 +126,10 @@ internal static unsafe partial class Libc
     /// <summary>st_dev and st_ino sit at offsets 0 and 8 of struct stat on x86_64 and aarch64 (generic layout).</summary>
     public static (ulong Dev, ulong Ino) StatIdentity(byte* buf) => (*(ulong*)buf, *(ulong*)(buf + 8));
 
+    /// <summary>st_nlink of a struct stat: unsigned long at offset 16 on x86-64, unsigned int at 20 elsewhere (asm-generic).</summary>
+    public static ulong StatNlink(byte* buf) =>
+        System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64
+            ? *(ulong*)(buf + 16) : *(uint*)(buf + 20);
+
     public const int StatBufferSize = 256;
 }

@@ -10,8 +10,20 @@ public sealed class NetNamespace
 {
     public NetNamespace(string name, string path, ulong device, ulong inode, int? id, int processCount, bool isStale)
     {
-        Name = name; Path = path; Device = device; Inode = inode; Id = id; ProcessCount = processCount; IsStale = isStale;
+        Name = name; Path = path; Device = device; Inode = inode; Id = id; _processCount = processCount; IsStale = isStale;
     }
+
+    /// <summary>ProcessCount is counted when first read, by <paramref name="processCounter"/> (inode -> processes): a listing
+    /// shares one /proc scan among its objects and skips it when nobody reads the count (Get-NetNamespace | Remove-...).</summary>
+    public NetNamespace(string name, string path, ulong device, ulong inode, int? id, Func<ulong, int> processCounter, bool isStale)
+        : this(name, path, device, inode, id, 0, isStale)
+    {
+        _processCount = null;
+        _processCounter = processCounter;
+    }
+
+    private int? _processCount;
+    private readonly Func<ulong, int>? _processCounter;
 
     /// <summary>Name under /run/netns; empty for an unnamed namespace.</summary>
     public string Name { get; }
@@ -41,7 +53,7 @@ public sealed class NetNamespace
     public int? Id { get; }
 
     /// <summary>Processes with at least one thread in the namespace.</summary>
-    public int ProcessCount { get; }
+    public int ProcessCount => _processCount ??= _processCounter!(Inode);
 
     /// <summary>The file in /run/netns is not a namespace mount (left over by a crash or a lazy unmount).</summary>
     public bool IsStale { get; }

@@ -57,6 +57,7 @@ public static class NetnsExec
         List<Launcher> ending;
         lock (s_lock)
         {
+            if (s_launchers.Count == 0) return; // the usual case: removing a namespace nobody ran a program in
             ending = s_launchers.Where(kv => inode == 0 || kv.Key.Inode == inode).Select(kv => kv.Value).ToList();
             foreach (var l in ending) { l.Close(); s_launchers.Remove((l.Name, l.Inode)); }
         }

@@ -31,23 +31,14 @@ public static class ThreadHygiene
         GC.WaitForPendingFinalizers();
     }
 
-    /// <summary>Number of threads of this process (field 20 of /proc/self/stat).</summary>
+    /// <summary>Number of threads of this process: st_nlink of /proc/self/task is the thread count + 2.</summary>
+    /// <remarks>One stat(2) (~1 µs). Reading num_threads from /proc/self/stat instead costs an open, a read that makes
+    /// the kernel sum the CPU times of every thread, and a close: tens of µs, twice per Invoke-InNetNamespace call.</remarks>
     public static unsafe int ThreadCount()
     {
-        // One open/read/close of /proc/self/stat into a stack buffer; num_threads is field 20 (18th after the comm).
-        byte* buf = stackalloc byte[1024];
-        int fd = Interop.Libc.Open("/proc/self/stat", Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC, 0);
-        if (fd < 0) return -1;
-        nint n = Interop.Libc.Read(fd, buf, 1024);
-        Interop.Libc.Close(fd);
-        if (n <= 0) return -1;
-        var s = new ReadOnlySpan<byte>(buf, (int)n);
-        int i = s.LastIndexOf((byte)')') + 2;
-        for (int field = 0; field < 17 && i < s.Length; i++)
-            if (s[i] == (byte)' ') field++;
-        int v = 0;
-        for (; i < s.Length && s[i] >= (byte)'0' && s[i] <= (byte)'9'; i++) v = v * 10 + (s[i] - '0');
-        return v;
+        byte* buf = stackalloc byte[Interop.Libc.StatBufferSize];
+        if (Interop.Libc.Stat("/proc/self/task", buf) != 0) return -1;
+        return (int)Interop.Libc.StatNlink(buf) - 2;
     }
 
     /// <summary>Threads of this process inside the namespace with <paramref name="inode"/>: (tid, name).</summary>

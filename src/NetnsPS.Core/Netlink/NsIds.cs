@@ -37,6 +37,20 @@ public static class NsIds
         return null;
     }
 
+    /// <summary>
+    /// How many namespaces have an nsid in the socket's namespace (one RTM_GETNSID dump, as `ip netns list-id`).
+    /// Listing uses it to skip the per-namespace queries once every assigned id is found (usually there is none).
+    /// </summary>
+    public static int CountAssigned(NetlinkSocket socket)
+    {
+        var b = new NetlinkMessageBuilder(Rtm.GETNSID, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP);
+        b.AddHeader(4);
+        int n = 0;
+        foreach (var m in socket.Execute(b, "RTM_GETNSID dump", "NsidQueryFailed"))
+            if (m.Type == Rtm.NEWNSID && ParseNsid(m.Payload) is not null) n++;
+        return n;
+    }
+
     /// <summary>Request that assigns <paramref name="nsid"/> to the namespace behind <paramref name="fd"/>.</summary>
     public static NetlinkMessageBuilder SetRequest(int fd, int nsid)
     {

@@ -55,7 +55,12 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
 
         if (ParameterSetName == AllSet && !ConfirmAll(targets)) return;
 
+        // Which processes are still inside: with -Force they are stopped before the name goes, so the scan comes first.
+        // Without it they only earn a warning, so one /proc scan runs on a pool thread while the names are removed
+        // (removing a name changes no process's namespace) and the warnings follow the removals.
         Dictionary<ulong, SortedSet<int>>? processes = null;
+        Task<Dictionary<ulong, SortedSet<int>>>? scan = null;
+        List<NamespaceEntry>? removed = null;
         var progress = targets.Count >= 20 ? new ProgressRecord(2, "Removing network namespaces", "Starting") : null;
         var clock = Stopwatch.StartNew();
         int done = 0;
@@ -75,13 +80,25 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
                 if (!ns.IsStale)
                 {
                     NetnsExec.Release(ns.Identity.Inode); // our own program launcher must not keep it alive
-                    processes ??= ProcScanner.ScanByInode();
-                    if (processes.TryGetValue(ns.Identity.Inode, out var pids) && pids.Count > 0)
-                        HandleProcesses(ns, pids);
+                    if (Force)
+                    {
+                        processes ??= ProcScanner.ScanByInode();
+                        if (processes.TryGetValue(ns.Identity.Inode, out var pids) && pids.Count > 0)
+                            HandleProcesses(ns, pids);
+                    }
+                    else scan ??= Task.Run(ProcScanner.ScanByInode);
                 }
                 NamespaceStore.Delete(ns.Name);
+                if (!ns.IsStale && !Force) (removed ??= new()).Add(ns);
             }
             catch (NetnsException ex) { WriteNetnsError(ex, ns.Name); }
+        }
+        if (scan is not null)
+        {
+            var found = scan.GetAwaiter().GetResult();
+            foreach (var ns in removed ?? new())
+                if (found.TryGetValue(ns.Identity.Inode, out var pids) && pids.Count > 0)
+                    HandleProcesses(ns, pids);
         }
         if (progress is not null)
         {
@@ -119,7 +136,7 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
         if (!Force)
         {
             WriteWarning($"Network namespace '{ns.Name}' still has {pids.Count} process(es) inside: {list}. " +
-                "Removing the name does not destroy the namespace: it stays alive, unnamed, until they exit, and physical " +
+                "Removing the name did not destroy the namespace: it stays alive, unnamed, until they exit, and physical " +
                 "devices in it do not return to the host until then. Use -Force to stop them first.");
             return;
         }

@@ -7,7 +7,7 @@
 param(
     [Parameter(Mandatory)] [string] $OutputDir,
     [Parameter(Mandatory)] [string] $ResultsPath,
-    [string[]] $Order = @('lifecycle', 'query', 'adapters', 'exec', 'import'),
+    [string[]] $Order = @('lifecycle', 'query', 'adapters', 'exec', 'lab', 'import'),
     [string] $Command = ''
 )
 $ErrorActionPreference = 'Stop'

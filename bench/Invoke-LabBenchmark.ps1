@@ -22,16 +22,6 @@ $prefixOurs = "nnlb$tag-"
 $prefixIp = "nnli$tag-"
 
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
-function Wait-NetnsCleanup {
-    # The kernel tears namespaces down asynchronously (cleanup_net); wait until the count of live net namespaces settles.
-    $deadline = [DateTime]::UtcNow.AddSeconds(10)
-    $last = -1
-    while ([DateTime]::UtcNow -lt $deadline) {
-        $n = @(lsns -t net -n 2>$null).Count
-        if ($n -eq $last) { break }
-        $last = $n; Start-Sleep -Milliseconds 100
-    }
-}
 
 # The chain: n0 - n1 - ... - n(Count-1); link i joins n(i) and n(i+1) on 10.200.i.0/24.
 $nsShort = 0..($Count - 1) | ForEach-Object { "n$_" }
@@ -89,16 +79,16 @@ try {
     }
     $lab | Remove-NetLab -Confirm:$false
     ip -b $teardown
-    Wait-NetnsCleanup
+    Wait-Settled $Count
 
     $r = @{ 'NetnsPS build' = @(); 'NetnsPS teardown' = @(); 'ip -b build' = @(); 'ip -b teardown' = @() }
     for ($k = 0; $k -lt $Rounds; $k++) {
         $r['ip -b build'] += Measure-Ms { bash $build; if ($LASTEXITCODE) { throw "ip batch build failed ($LASTEXITCODE)" } }
         $r['ip -b teardown'] += Measure-Ms { ip -b $teardown }
-        Wait-NetnsCleanup
+        Wait-Settled $Count
         $r['NetnsPS build'] += Measure-Ms { $script:lab = New-NetLab -Definition $definition -Prefix $prefixOurs }
         $r['NetnsPS teardown'] += Measure-Ms { $script:lab | Remove-NetLab -Confirm:$false }
-        Wait-NetnsCleanup
+        Wait-Settled $Count
     }
     $ours = (Get-Median $r['NetnsPS build']) + (Get-Median $r['NetnsPS teardown'])
     $ip = (Get-Median $r['ip -b build']) + (Get-Median $r['ip -b teardown'])

@@ -1,12 +1,6 @@
 BeforeAll {
     . $PSScriptRoot/common.ps1
     Assert-NoLeftovers
-    function Get-IpListId([string] $Namespace) {
-        $nsArgs = if ($Namespace) { @('-n', $Namespace) } else { @() }
-        $json = ip @nsArgs -j netns list-id 2>$null
-        if (-not $json) { return @() }
-        @($json | ConvertFrom-Json)
-    }
 }
 AfterAll { Remove-TestLeftovers }
 

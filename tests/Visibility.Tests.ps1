@@ -10,12 +10,6 @@ BeforeAll {
         # `ip -j -d link` inside the namespace behind any nsfs file (an unnamed one), run by nsenter
         @(nsenter "--net=$Path" ip -j -d link | ConvertFrom-Json)
     }
-    function Get-IpListId([string] $Namespace) {
-        $nsArgs = if ($Namespace) { @('-n', $Namespace) } else { @() }
-        $json = ip @nsArgs -j netns list-id 2>$null
-        if (-not $json) { return @() }
-        @($json | ConvertFrom-Json)
-    }
 }
 AfterAll { Remove-TestLeftovers }
 

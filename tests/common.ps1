@@ -13,6 +13,14 @@ function Get-IpNetns {
     @($json | ConvertFrom-Json)
 }
 
+function Get-IpListId([string] $Namespace) {
+    # `ip -j netns list-id` as seen from a namespace ('' = the host): objects with nsid and (for named ones) name
+    $nsArgs = if ($Namespace) { @('-n', $Namespace) } else { @() }
+    $json = ip @nsArgs -j netns list-id 2>$null
+    if (-not $json) { return @() }
+    @($json | ConvertFrom-Json)
+}
+
 function Get-IpNetnsNames { @(Get-IpNetns | ForEach-Object name) }
 
 function Get-FileInode([string] $Path) { [uint64](stat -L -c %i $Path) }

@@ -128,6 +128,37 @@ public abstract class NamespaceQueryCmdlet : NetnsSessionCmdlet
     }
 }
 
+/// <summary>
+/// Base of the Get- cmdlets that list per-adapter IP entries (addresses, neighbours): -IPAddress and -InterfaceAlias
+/// (wildcards) and -AddressFamily, with one filter over both names.
+/// </summary>
+public abstract class InterfaceAddressQueryCmdlet : NamespaceQueryCmdlet
+{
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ValidateNotNull]
+    public string[] IPAddress { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
+    [SupportsWildcards]
+    [ValidateNotNull]
+    public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    [ValidateSet("IPv4", "IPv6", IgnoreCase = true)]
+    public string? AddressFamily { get; set; }
+
+    /// <summary>True for an entry on an adapter and with an address that -InterfaceAlias and -IPAddress select.</summary>
+    protected Func<string, string, bool> EntryFilter()
+    {
+        var ifFilter = NameFilter(InterfaceAlias);
+        var ipFilter = NameFilter(IPAddress);
+        return (ifName, ip) => (ifFilter is null || ifFilter(ifName)) && (ipFilter is null || ipFilter(ip));
+    }
+}
+
 /// <summary>Base of cmdlets that change one namespace: -Namespace is a name, a NetNamespace object, or '' / omitted for the host.</summary>
 public abstract class NamespaceTargetCmdlet : NetnsSessionCmdlet
 {

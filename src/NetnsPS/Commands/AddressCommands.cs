@@ -8,31 +8,13 @@ namespace NetnsPS.Commands;
 /// <summary>Get-NetNamespaceAddress: ip -n NS addr show.</summary>
 [Cmdlet(VerbsCommon.Get, "NetNamespaceAddress")]
 [OutputType(typeof(NetNamespaceAddress))]
-public sealed class GetNetNamespaceAddressCommand : NamespaceQueryCmdlet
+public sealed class GetNetNamespaceAddressCommand : InterfaceAddressQueryCmdlet
 {
-    [Parameter(Position = 0)]
-    [SupportsWildcards]
-    [ValidateNotNull]
-    public string[] IPAddress { get; set; } = Array.Empty<string>();
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("ifAlias")]
-    [ArgumentCompleter(typeof(AdapterNameCompleter))]
-    [SupportsWildcards]
-    [ValidateNotNull]
-    public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
-
-    [Parameter]
-    [ValidateSet("IPv4", "IPv6", IgnoreCase = true)]
-    public string? AddressFamily { get; set; }
-
     protected override void Query(NamespaceContext ctx)
     {
-        var ifFilter = NameFilter(InterfaceAlias);
-        var ipFilter = NameFilter(IPAddress);
+        var filter = EntryFilter();
         foreach (var a in AddressRouteService.ListAddresses(ctx, Af.Parse(AddressFamily)))
-            if ((ifFilter is null || ifFilter(a.InterfaceAlias)) && (ipFilter is null || ipFilter(a.IPAddress)))
-                WriteObject(a);
+            if (filter(a.InterfaceAlias, a.IPAddress)) WriteObject(a);
     }
 }
 

@@ -8,24 +8,8 @@ namespace NetnsPS.Commands;
 /// <summary>Get-NetNamespaceNeighbor: ip -n NS neigh show (ARP and NDP entries).</summary>
 [Cmdlet(VerbsCommon.Get, "NetNamespaceNeighbor")]
 [OutputType(typeof(NetNamespaceNeighbor))]
-public sealed class GetNetNamespaceNeighborCommand : NamespaceQueryCmdlet
+public sealed class GetNetNamespaceNeighborCommand : InterfaceAddressQueryCmdlet
 {
-    [Parameter(Position = 0)]
-    [SupportsWildcards]
-    [ValidateNotNull]
-    public string[] IPAddress { get; set; } = Array.Empty<string>();
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("ifAlias")]
-    [ArgumentCompleter(typeof(AdapterNameCompleter))]
-    [SupportsWildcards]
-    [ValidateNotNull]
-    public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
-
-    [Parameter]
-    [ValidateSet("IPv4", "IPv6", IgnoreCase = true)]
-    public string? AddressFamily { get; set; }
-
     /// <summary>Only entries in these states. Without it, NoArp and None entries are left out, as `ip neigh` does.</summary>
     [Parameter]
     [ValidateSet("Reachable", "Stale", "Delay", "Probe", "Incomplete", "Unreachable", "Permanent", "NoArp", "None", IgnoreCase = true)]
@@ -33,13 +17,11 @@ public sealed class GetNetNamespaceNeighborCommand : NamespaceQueryCmdlet
 
     protected override void Query(NamespaceContext ctx)
     {
-        var ifFilter = NameFilter(InterfaceAlias);
-        var ipFilter = NameFilter(IPAddress);
+        var filter = EntryFilter();
         foreach (var n in NeighborService.List(ctx, Af.Parse(AddressFamily)))
         {
             if (State.Length > 0 ? !State.Contains(n.State, StringComparer.OrdinalIgnoreCase) : n.State is "NoArp" or "None") continue;
-            if ((ifFilter is null || ifFilter(n.InterfaceAlias)) && (ipFilter is null || ipFilter(n.IPAddress)))
-                WriteObject(n);
+            if (filter(n.InterfaceAlias, n.IPAddress)) WriteObject(n);
         }
     }
 }

@@ -36,7 +36,6 @@ public static class AdapterFactory
     /// <summary>The IANA VXLAN port, used when no port is given (the kernel's own default is 8472).</summary>
     public const int DefaultVxlanPort = 4789;
 
-    private static string Where(NamespaceContext c) => c.IsHost ? "the host namespace" : $"network namespace '{c.Name}'";
 
     public static NetNamespaceAdapter Create(NamespaceSessions sessions, NamespaceContext ctx, AdapterSpec spec)
     {
@@ -50,7 +49,7 @@ public static class AdapterFactory
     {
         Links.ValidateName(parent, "parent adapter name");
         return Links.TryGet(ctx.Socket, parent) ?? throw new NetnsException("ParentAdapterNotFound", Errno.ENODEV,
-            $"Cannot create '{name}': no parent adapter named '{parent}' in {Where(ctx)} (the parent must be in the namespace the new adapter is created in).", parent);
+            $"Cannot create '{name}': no parent adapter named '{parent}' in {ctx.Description} (the parent must be in the namespace the new adapter is created in).", parent);
     }
 
     private static void CreateRtnl(NamespaceContext ctx, AdapterSpec spec)
@@ -103,12 +102,12 @@ public static class AdapterFactory
         }
         catch (NetlinkException ex)
         {
-            var what = $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}' in {Where(ctx)}: {ex.Ack.Describe()}";
+            var what = $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}' in {ctx.Description}: {ex.Ack.Describe()}";
             if (ex.Errno == Errno.EEXIST && Links.TryGet(ctx.Socket, spec.Name) is not null)
                 throw new NetnsException("AdapterAlreadyExists", ex.Errno, what, spec.Name, ex);
             if (ex.Errno == Errno.EEXIST && spec.Kind == AdapterKind.Vxlan)
                 throw new NetnsException("VxlanIdInUse", ex.Errno,
-                    $"{what} (another vxlan adapter of {Where(ctx)} already uses VNI {spec.Vni} on UDP port {spec.Port ?? DefaultVxlanPort})", spec.Name, ex);
+                    $"{what} (another vxlan adapter of {ctx.Description} already uses VNI {spec.Vni} on UDP port {spec.Port ?? DefaultVxlanPort})", spec.Name, ex);
             var code = ex.Errno switch
             {
                 Errno.EEXIST => "AdapterAlreadyExists",
@@ -142,7 +141,7 @@ public static class AdapterFactory
     {
         // TUNSETIFF on the name of an existing persistent tun device would attach to it, not create: refuse first.
         if (Links.TryGet(ctx.Socket, spec.Name) is not null)
-            throw new NetnsException("AdapterAlreadyExists", Errno.EEXIST, $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}': it already exists in {Where(ctx)}.", spec.Name);
+            throw new NetnsException("AdapterAlreadyExists", Errno.EEXIST, $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}': it already exists in {ctx.Description}.", spec.Name);
         short flags = (short)((spec.Kind == AdapterKind.Tap ? Libc.IFF_TAP : Libc.IFF_TUN) | Libc.IFF_NO_PI);
         SharedNamespaceThread.InvokeIn(ctx.Handle, () => { TunSetup(spec, flags); return 0; });
         if (spec.Mtu is null && spec.MacAddress is null) return;

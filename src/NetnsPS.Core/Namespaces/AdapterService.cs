@@ -94,7 +94,7 @@ public static class AdapterService
     {
         Links.ValidateName(name);
         return Links.TryGet(ctx.Socket, name) ?? throw new NetnsException("AdapterNotFound", Errno.ENODEV,
-            $"No adapter named '{name}' in {(ctx.IsHost ? "the host namespace" : $"network namespace '{ctx.Name}'")}.", name);
+            $"No adapter named '{name}' in {ctx.Description}.", name);
     }
 
     private static NetnsException Map(NetlinkException ex, string name, string verb, string where)
@@ -112,7 +112,6 @@ public static class AdapterService
         return new NetnsException(code, ex.Errno, $"Cannot {verb} adapter '{name}' in {where}: {ex.Ack.Describe()}", name, ex);
     }
 
-    private static string Where(NamespaceContext c) => c.IsHost ? "the host namespace" : $"network namespace '{c.Name}'";
 
     /// <summary>One RTM_NEWLINK creating a veth pair with each end directly in its namespace.</summary>
     public static (NetNamespaceAdapter End, NetNamespaceAdapter Peer) NewVeth(NamespaceSessions sessions, NamespaceContext ns, string name,
@@ -130,10 +129,10 @@ public static class AdapterService
         }
         catch (NetlinkException ex)
         {
-            var e = Map(ex, name, "create veth", Where(ns));
+            var e = Map(ex, name, "create veth", ns.Description);
             if (ex.Errno == Errno.EEXIST)
             {
-                var which = Links.TryGet(ns.Socket, name) is not null ? $"'{name}' already exists in {Where(ns)}" : $"'{peerName}' already exists in {Where(peerNs)}";
+                var which = Links.TryGet(ns.Socket, name) is not null ? $"'{name}' already exists in {ns.Description}" : $"'{peerName}' already exists in {peerNs.Description}";
                 e = new NetnsException("AdapterAlreadyExists", ex.Errno, $"Cannot create veth pair {name}/{peerName}: {which}.", name, ex);
             }
             throw e;
@@ -154,7 +153,7 @@ public static class AdapterService
         }
         catch (NetlinkException ex)
         {
-            var target = to is not null ? Where(to) : $"the namespace of process {pid}";
+            var target = to is not null ? to.Description : $"the namespace of process {pid}";
             if (ex.Errno == Errno.EINVAL && (link.IsLoopback || link.Kind == "bridge" || (ex.Ack.Message?.Contains("netns", StringComparison.OrdinalIgnoreCase) ?? false)))
                 throw new NetnsException("AdapterNetnsLocal", ex.Errno,
                     $"Adapter '{link.Name}' cannot change namespace (netns-local device{(link.Kind is null ? "" : ", kind " + link.Kind)}): {ex.Ack.Describe()}", link.Name, ex);
@@ -163,7 +162,7 @@ public static class AdapterService
             if (ex.Errno == Errno.EEXIST)
                 throw new NetnsException("AdapterAlreadyExists", ex.Errno,
                     $"Cannot move adapter '{link.Name}' to {target}: an adapter named '{newName ?? link.Name}' already exists there.", link.Name, ex);
-            throw Map(ex, link.Name, "move", Where(from));
+            throw Map(ex, link.Name, "move", from.Description);
         }
     }
 
@@ -180,9 +179,9 @@ public static class AdapterService
             if (link.MasterIndex is int old && old > 0 && old != m)
                 try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: old), $"set {link.Name} master back", "AdapterSetFailed", link.Name); }
                 catch (NetlinkException) { }
-            throw new NetnsException("InvalidMaster", ex.Errno, $"Cannot make '{link.Name}' a port of adapter index {m} in {Where(ctx)}: {ex.Ack.Describe()}", link.Name, ex);
+            throw new NetnsException("InvalidMaster", ex.Errno, $"Cannot make '{link.Name}' a port of adapter index {m} in {ctx.Description}: {ex.Ack.Describe()}", link.Name, ex);
         }
-        catch (NetlinkException ex) { throw Map(ex, link.Name, "change", Where(ctx)); }
+        catch (NetlinkException ex) { throw Map(ex, link.Name, "change", ctx.Description); }
     }
 
     public static void Remove(NamespaceContext ctx, LinkInfo link)
@@ -191,6 +190,6 @@ public static class AdapterService
         {
             ctx.Socket.Execute(Links.DeleteRequest(link.Index), $"delete {link.Name}", "AdapterRemoveFailed", link.Name);
         }
-        catch (NetlinkException ex) { throw Map(ex, link.Name, "remove", Where(ctx)); }
+        catch (NetlinkException ex) { throw Map(ex, link.Name, "remove", ctx.Description); }
     }
 }

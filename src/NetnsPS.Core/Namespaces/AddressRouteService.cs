@@ -8,7 +8,6 @@ namespace NetnsPS.Core.Namespaces;
 /// <summary>Addresses and routes of namespaces (ip addr / ip route), with kernel errors turned into stable codes.</summary>
 public static class AddressRouteService
 {
-    private static string Where(NamespaceContext c) => c.IsHost ? "the host namespace" : $"network namespace '{c.Name}'";
 
     public static List<NetNamespaceAddress> ListAddresses(NamespaceContext ctx, byte family = Af.UNSPEC, int index = 0)
     {
@@ -44,11 +43,11 @@ public static class AddressRouteService
             throw ex.Errno switch
             {
                 Errno.EEXIST => new NetnsException("AddressAlreadyExists", ex.Errno,
-                    $"Address {address}/{prefixLength} already exists on '{link.Name}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex),
+                    $"Address {address}/{prefixLength} already exists on '{link.Name}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex),
                 Errno.EINVAL => new NetnsException("InvalidIPAddress", ex.Errno,
-                    $"Cannot add {address}/{prefixLength} to '{link.Name}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex),
+                    $"Cannot add {address}/{prefixLength} to '{link.Name}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex),
                 _ => new NetnsException("AddressAddFailed", ex.Errno,
-                    $"Cannot add {address}/{prefixLength} to '{link.Name}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex),
+                    $"Cannot add {address}/{prefixLength} to '{link.Name}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex),
             };
         }
         var added = Addresses.Dump(ctx.Socket, Af.Of(address), link.Index, ctx.DisplayName)
@@ -68,9 +67,9 @@ public static class AddressRouteService
         {
             throw ex.Errno is Errno.EADDRNOTAVAIL or Errno.ENOENT or Errno.ENODEV
                 ? new NetnsException("AddressNotFound", Errno.ENOENT,
-                    $"Address {address}/{prefixLength} is not on '{ifName}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex)
+                    $"Address {address}/{prefixLength} is not on '{ifName}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex)
                 : new NetnsException("AddressRemoveFailed", ex.Errno,
-                    $"Cannot remove {address}/{prefixLength} from '{ifName}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex);
+                    $"Cannot remove {address}/{prefixLength} from '{ifName}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex);
         }
     }
 
@@ -122,7 +121,7 @@ public static class AddressRouteService
                 Errno.EINVAL => "InvalidRoute",
                 _ => "RouteAddFailed",
             };
-            throw new NetnsException(code, ex.Errno, $"Cannot add route {text} in {Where(ctx)}: {ex.Ack.Describe()}", text, ex);
+            throw new NetnsException(code, ex.Errno, $"Cannot add route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
         }
         var names = Links.Dump(ctx.Socket).ToDictionary(l => l.Index, l => l.Name);
         var added = Routes.Dump(ctx.Socket, Af.Of(dst), table).FirstOrDefault(r =>
@@ -143,8 +142,8 @@ public static class AddressRouteService
         catch (NetlinkException ex)
         {
             throw ex.Errno == Errno.ESRCH || ex.Errno == Errno.ENOENT
-                ? new NetnsException("RouteNotFound", Errno.ENOENT, $"No route {text} in table {table} of {Where(ctx)}: {ex.Ack.Describe()}", text, ex)
-                : new NetnsException("RouteRemoveFailed", ex.Errno, $"Cannot remove route {text} in {Where(ctx)}: {ex.Ack.Describe()}", text, ex);
+                ? new NetnsException("RouteNotFound", Errno.ENOENT, $"No route {text} in table {table} of {ctx.Description}: {ex.Ack.Describe()}", text, ex)
+                : new NetnsException("RouteRemoveFailed", ex.Errno, $"Cannot remove route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
         }
     }
 }

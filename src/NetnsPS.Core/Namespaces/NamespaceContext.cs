@@ -26,6 +26,9 @@ public sealed class NamespaceContext : IDisposable
     public NamespaceHandle Handle { get; }
     public NamespaceIdentity Identity { get; }
 
+    /// <summary>For messages: "the host namespace" or "network namespace 'NAME'".</summary>
+    public string Description => IsHost ? "the host namespace" : $"network namespace '{Name}'";
+
     /// <summary>Display form: the name, or "(host)".</summary>
     public string DisplayName => IsHost ? "(host)" : Name;
 

@@ -8,7 +8,6 @@ namespace NetnsPS.Core.Namespaces;
 /// <summary>Neighbour (ARP / NDP) entries of namespaces: list, add, remove.</summary>
 public static class NeighborService
 {
-    private static string Where(NamespaceContext c) => c.IsHost ? "the host namespace" : $"network namespace '{c.Name}'";
 
     public static List<NetNamespaceNeighbor> List(NamespaceContext ctx, byte family = Af.UNSPEC)
     {
@@ -45,7 +44,7 @@ public static class NeighborService
                 Errno.EPERM or Errno.EACCES => "InsufficientPrivilege",
                 _ => "NeighborAddFailed",
             };
-            throw new NetnsException(code, ex.Errno, $"Cannot add neighbor {address} on '{link.Name}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex);
+            throw new NetnsException(code, ex.Errno, $"Cannot add neighbor {address} on '{link.Name}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex);
         }
         var found = Neighbors.Dump(ctx.Socket, Af.Of(address), ctx.DisplayName)
             .FirstOrDefault(n => n.InterfaceIndex == link.Index && n.Address.Equals(address));
@@ -72,7 +71,7 @@ public static class NeighborService
                 Errno.EPERM or Errno.EACCES => "InsufficientPrivilege",
                 _ => "NeighborRemoveFailed",
             };
-            throw new NetnsException(code, ex.Errno, $"Cannot remove neighbor {address} on '{ifName}' in {Where(ctx)}: {ex.Ack.Describe()}", address.ToString(), ex);
+            throw new NetnsException(code, ex.Errno, $"Cannot remove neighbor {address} on '{ifName}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex);
         }
     }
 }

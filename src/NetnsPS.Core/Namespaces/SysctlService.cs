@@ -66,5 +66,5 @@ public static class SysctlService
     }
 
     private static NetnsException NotFound(string name, NamespaceContext ctx)
-        => new("SysctlNotFound", Errno.ENOENT, $"No sysctl '{name}' in {(ctx.IsHost ? "the host namespace" : $"network namespace '{ctx.Name}'")}.", name);
+        => new("SysctlNotFound", Errno.ENOENT, $"No sysctl '{name}' in {ctx.Description}.", name);
 }

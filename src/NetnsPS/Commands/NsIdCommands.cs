@@ -95,12 +95,11 @@ public sealed class SetNetNamespaceIdCommand : NamespaceTargetCmdlet
         if (!ShouldProcess($"{target.DisplayName} (ids of {from.DisplayName})", $"Set namespace id {what}")) return;
         try
         {
-            int id = NsIds.Assign(from.Socket, target.Handle, Auto ? null : Id, $"'{target.DisplayName}'", Where(from), out bool changed);
-            if (!changed) WriteVerbose($"'{target.DisplayName}' already has id {id} in {Where(from)}.");
+            int id = NsIds.Assign(from.Socket, target.Handle, Auto ? null : Id, $"'{target.DisplayName}'", from.Description, out bool changed);
+            if (!changed) WriteVerbose($"'{target.DisplayName}' already has id {id} in {from.Description}.");
             if (PassThru) WriteObject(new NetNamespaceId { SeenFrom = from.Name, Id = id, Namespace = target.Name, Inode = target.Identity.Inode });
         }
         catch (NetnsException ex) { WriteNetnsError(ex, Name); }
     }
 
-    private static string Where(NamespaceContext c) => c.IsHost ? "the host namespace" : $"network namespace '{c.Name}'";
 }

@@ -8,7 +8,16 @@ internal static unsafe partial class Libc
     private const string Lib = "libc.so.6";
 
     public const int O_RDONLY = 0x0;
+    public const int O_WRONLY = 0x1;
     public const int O_RDWR = 0x2;
+    public const int O_NOFOLLOW = 0x20000;
+    public const int O_PATH = 0x200000;
+    /// <summary>__O_TMPFILE | O_DIRECTORY: an unnamed inode in the directory, linked later with linkat.</summary>
+    public const int O_TMPFILE = 0x410000;
+
+    public const int AT_FDCWD = -100;
+    public const int AT_SYMLINK_FOLLOW = 0x400;
+    public const int AT_EMPTY_PATH = 0x1000;
     public const int O_CREAT = 0x40;
     public const int O_EXCL = 0x80;
     public const int O_CLOEXEC = 0x80000;
@@ -56,11 +65,17 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Unlink(string path);
 
+    [LibraryImport(Lib, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Linkat(int olddirfd, string oldpath, int newdirfd, string newpath, int flags);
+
     [LibraryImport(Lib, EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Mkdir(string path, uint mode);
 
     [LibraryImport(Lib, EntryPoint = "fstat", SetLastError = true)]
     public static partial int FStat(SafeHandle fd, byte* buf);
+
+    [LibraryImport(Lib, EntryPoint = "fstat", SetLastError = true)]
+    public static partial int FStat(int fd, byte* buf);
 
     [LibraryImport(Lib, EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Stat(string path, byte* buf);

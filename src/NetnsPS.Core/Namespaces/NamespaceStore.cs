@@ -74,31 +74,85 @@ public static class NamespaceStore
     }
 
     /// <summary>
-    /// Creates the empty placeholder file with O_EXCL (exactly one of concurrent creators wins) and returns its
-    /// descriptor with an exclusive flock held until the namespace is mounted on it: a concurrent
-    /// <see cref="Delete"/> waits for that lock instead of taking the placeholder for a stale entry.
+    /// A placeholder file being turned into a namespace: <see cref="LockFd"/> holds an exclusive flock until the
+    /// namespace is mounted on it (a concurrent <see cref="Delete"/> waits for that lock instead of taking the
+    /// placeholder for a stale entry); <see cref="Target"/> names exactly this file, never one someone else made
+    /// under the same name meanwhile. Dispose closes both descriptors (and so releases the lock).
     /// </summary>
-    internal static int CreatePlaceholder(string name, string path)
+    internal readonly struct Placeholder : IDisposable
     {
-        int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_CLOEXEC, 0);
-        if (fd < 0)
+        public Placeholder(int lockFd, int targetFd) { LockFd = lockFd; TargetFd = targetFd; }
+        public int LockFd { get; }
+        public int TargetFd { get; }
+        public string Target => $"/proc/self/fd/{TargetFd}";
+        public void Dispose()
         {
-            var e = Sys.LastErrno();
-            if (e == Errno.EEXIST)
-                throw new NetnsException("NamespaceAlreadyExists", e, $"A network namespace named '{name}' already exists ({path}).", name);
-            throw Sys.Error("NamespaceCreateFailed", e, $"Cannot create {path}", name);
+            if (TargetFd != LockFd) Libc.Close(TargetFd);
+            Libc.Close(LockFd);
         }
-        Libc.Flock(fd, Libc.LOCK_EX);
-        return fd;
     }
 
-    /// <summary>The mount target naming exactly our placeholder, never a file someone else made under the same name.</summary>
-    private static string PlaceholderTarget(int fd) => $"/proc/self/fd/{fd}";
+    /// <summary>
+    /// Creates the empty placeholder file (exactly one of concurrent creators of a name wins) and returns it locked.
+    /// The inode is made with O_TMPFILE, locked, then linked under its name with linkat (EEXIST when taken): the
+    /// filesystem's inode allocation then runs without the directory lock, so creators on several threads do
+    /// not queue for it (with O_CREAT they do: on an ext4 /run with many recently deleted entries each create
+    /// scans past them, ~0.1-1 ms, all under /run/netns's lock), and the file is never visible unlocked.
+    /// Filesystems without O_TMPFILE get iproute2's open(O_CREAT|O_EXCL) followed by flock.
+    /// </summary>
+    internal static Placeholder CreatePlaceholder(string name, string path)
+    {
+        int tmp = Libc.Open(RunDir, Libc.O_TMPFILE | Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
+        if (tmp < 0)
+        {
+            var te = Sys.LastErrno();
+            if (te is not (Errno.EOPNOTSUPP or Errno.EISDIR or Errno.EINVAL))
+                throw Sys.Error("NamespaceCreateFailed", te, $"Cannot create {path}", name);
+            int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_CLOEXEC, 0);
+            if (fd < 0) throw PlaceholderError(name, path, Sys.LastErrno());
+            Libc.Flock(fd, Libc.LOCK_EX);
+            return new Placeholder(fd, fd);
+        }
+        Libc.Flock(tmp, Libc.LOCK_EX);
+        // AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; the /proc/self/fd form does not.
+        if (Libc.Linkat(tmp, "", Libc.AT_FDCWD, path, Libc.AT_EMPTY_PATH) != 0)
+        {
+            var le = Sys.LastErrno();
+            if (le is not (Errno.ENOENT or Errno.EPERM) ||
+                Libc.Linkat(Libc.AT_FDCWD, $"/proc/self/fd/{tmp}", Libc.AT_FDCWD, path, Libc.AT_SYMLINK_FOLLOW) != 0)
+            {
+                if (le is Errno.ENOENT or Errno.EPERM) le = Sys.LastErrno();
+                Libc.Close(tmp);
+                throw PlaceholderError(name, path, le);
+            }
+        }
+        // The linked name, pinned: a bind mount cannot target the O_TMPFILE descriptor itself (its dentry is unlinked).
+        int target = Libc.Open(path, Libc.O_PATH | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
+        if (target < 0 || !SameFile(tmp, target))
+        {
+            if (target >= 0) Libc.Close(target);
+            Libc.Close(tmp);
+            throw new NetnsException("NamespaceCreateFailed", Errno.ENOENT,
+                $"Cannot create {path}: it was removed while being created.", name);
+        }
+        return new Placeholder(tmp, target);
+    }
+
+    private static NetnsException PlaceholderError(string name, string path, Errno e) => e == Errno.EEXIST
+        ? new NetnsException("NamespaceAlreadyExists", e, $"A network namespace named '{name}' already exists ({path}).", name)
+        : Sys.Error("NamespaceCreateFailed", e, $"Cannot create {path}", name);
+
+    private static unsafe bool SameFile(int a, int b)
+    {
+        byte* sa = stackalloc byte[Libc.StatBufferSize];
+        byte* sb = stackalloc byte[Libc.StatBufferSize];
+        return Libc.FStat(a, sa) == 0 && Libc.FStat(b, sb) == 0 && Libc.StatIdentity(sa) == Libc.StatIdentity(sb);
+    }
 
     /// <summary>Unlinks <paramref name="path"/> only while it is still our placeholder (not a newer file or a mount of another creator).</summary>
-    private static void RemoveOwnPlaceholder(int fd, string path)
+    private static void RemoveOwnPlaceholder(in Placeholder ph, string path)
     {
-        if (NamespaceHandle.TryStat(PlaceholderTarget(fd), out var mine, out _) &&
+        if (NamespaceHandle.TryStat(ph.Target, out var mine, out _) &&
             NamespaceHandle.TryStat(path, out var now, out _) && mine == now)
             Libc.Unlink(path);
     }
@@ -110,37 +164,33 @@ public static class NamespaceStore
     /// </summary>
     internal static NamespaceIdentity CreateOnDedicatedThread(string name, string path, NamespaceHandle home)
     {
-        int ph = CreatePlaceholder(name, path);
-        try
+        using var ph = CreatePlaceholder(name, path);
+        NetnsException? failure = null;
+        if (Libc.Unshare(Libc.CLONE_NEWNET) != 0)
         {
-            NetnsException? failure = null;
-            if (Libc.Unshare(Libc.CLONE_NEWNET) != 0)
-            {
-                failure = Sys.Error("NamespaceCreateFailed", $"unshare(CLONE_NEWNET) for '{name}' failed", name);
-                RemoveOwnPlaceholder(ph, path);
-                throw failure;
-            }
-            // Onto our placeholder by descriptor: if a concurrent remover unlinked it, this fails (ENOENT) instead of
-            // landing on a placeholder another creator made meanwhile.
-            if (Libc.Mount("/proc/thread-self/ns/net", PlaceholderTarget(ph), "none", Libc.MS_BIND, 0) != 0)
-                failure = Sys.Error("NamespaceCreateFailed", $"Cannot bind the new namespace onto {path}", name);
-            if (Libc.SetNs(home, Libc.CLONE_NEWNET) != 0)
-            {
-                var e = Sys.LastErrno();
-                if (failure is null) Libc.Umount2(path, Libc.MNT_DETACH);
-                RemoveOwnPlaceholder(ph, path);
-                throw new NamespaceRestoreException($"setns back after creating '{name}' failed: {Sys.StrError(e)}", e);
-            }
-            if (failure is not null)
-            {
-                RemoveOwnPlaceholder(ph, path);
-                throw failure;
-            }
-            if (!NamespaceHandle.TryStat(path, out var id, out var se))
-                throw Sys.Error("NamespaceCreateFailed", se, $"stat {path} after creating it", name);
-            return id;
+            failure = Sys.Error("NamespaceCreateFailed", $"unshare(CLONE_NEWNET) for '{name}' failed", name);
+            RemoveOwnPlaceholder(ph, path);
+            throw failure;
         }
-        finally { Libc.Close(ph); }
+        // Onto our placeholder by descriptor: if a concurrent remover unlinked it, this fails (ENOENT) instead of
+        // landing on a placeholder another creator made meanwhile.
+        if (Libc.Mount("/proc/thread-self/ns/net", ph.Target, "none", Libc.MS_BIND, 0) != 0)
+            failure = Sys.Error("NamespaceCreateFailed", $"Cannot bind the new namespace onto {path}", name);
+        if (Libc.SetNs(home, Libc.CLONE_NEWNET) != 0)
+        {
+            var e = Sys.LastErrno();
+            if (failure is null) Libc.Umount2(path, Libc.MNT_DETACH);
+            RemoveOwnPlaceholder(ph, path);
+            throw new NamespaceRestoreException($"setns back after creating '{name}' failed: {Sys.StrError(e)}", e);
+        }
+        if (failure is not null)
+        {
+            RemoveOwnPlaceholder(ph, path);
+            throw failure;
+        }
+        if (!NamespaceHandle.TryStat(path, out var id, out var se))
+            throw Sys.Error("NamespaceCreateFailed", se, $"stat {path} after creating it", name);
+        return id;
     }
 
     /// <summary>Creates one named namespace (ip netns add NAME).</summary>
@@ -160,18 +210,16 @@ public static class NamespaceStore
         using var ns = NamespaceHandle.OpenProcess(pid);
         EnsureRunDir();
         var path = PathOf(name);
-        int ph = CreatePlaceholder(name, path);
-        try
+        using (var ph = CreatePlaceholder(name, path))
         {
             // Bind the descriptor we hold, not /proc/PID/ns/net again: the pid could be reused meanwhile.
-            if (Libc.Mount($"/proc/self/fd/{ns.Fd}", PlaceholderTarget(ph), "none", Libc.MS_BIND, 0) != 0)
+            if (Libc.Mount($"/proc/self/fd/{ns.Fd}", ph.Target, "none", Libc.MS_BIND, 0) != 0)
             {
                 var ex = Sys.Error("NamespaceAttachFailed", $"Cannot bind the namespace of process {pid} onto {path}", name);
                 RemoveOwnPlaceholder(ph, path);
                 throw ex;
             }
         }
-        finally { Libc.Close(ph); }
         return new NamespaceEntry(name, path, ns.Identity, false);
     }
 

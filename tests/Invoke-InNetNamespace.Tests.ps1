@@ -170,6 +170,34 @@ Describe 'Invoke-InNetNamespace -FilePath (ip netns exec semantics)' {
         Get-TasksInNamespace $ino | Should -BeNullOrEmpty
     }
 
+    It 'runs the program in the session''s file-system location, also while the location is on another provider' {
+        $dir = New-Item -ItemType Directory -Path "/tmp/${Prefix}cwd" -Force
+        try {
+            Push-Location $dir.FullName
+            try { Invoke-InNetNamespace $A -FilePath pwd | Should -Be $dir.FullName }
+            finally { Pop-Location }
+            Push-Location $dir.FullName
+            Set-Location Env:
+            try { Invoke-InNetNamespace $A -FilePath pwd | Should -Be $dir.FullName }
+            finally { Pop-Location }
+        }
+        finally { Remove-Item $dir.FullName -Recurse -Force }
+    }
+
+    It 'follows a name that ip re-created for another namespace, instead of reusing the old launcher' {
+        $n = "${Prefix}re"
+        ip netns add $n
+        try {
+            $before = Invoke-InNetNamespace $n -FilePath readlink -ArgumentList /proc/self/ns/net
+            $before | Should -Be "net:[$(Get-FileInode "/run/netns/$n")]"
+            ip netns delete $n; ip netns add $n   # behind the module's back: its launcher for the old one may still run
+            $after = Invoke-InNetNamespace $n -FilePath readlink -ArgumentList /proc/self/ns/net
+            $after | Should -Be "net:[$(Get-FileInode "/run/netns/$n")]"
+            $after | Should -Not -Be $before
+        }
+        finally { Remove-NetNamespace -Name $n -ErrorAction SilentlyContinue }
+    }
+
     It 'gives ProgramNotFound for a program that does not exist' {
         { Invoke-InNetNamespace $A -FilePath "/nonexistent/${Prefix}prog" -ErrorAction Stop } |
             Should -Throw -ErrorId 'ProgramNotFound,NetnsPS.Commands.InvokeInNetNamespaceCommand'

@@ -25,21 +25,45 @@ public static class NetnsExec
     {
         if (NamespaceStore.IsPath(name)) NamespaceStore.OpenPath(name);
         else NamespaceStore.ValidateName(name);
+        return Start(name, 0, psi);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="psi"/> inside a namespace already resolved to <paramref name="inode"/> (a name that
+    /// was validated, or a path): a launcher already serving it is used without opening the namespace again.
+    /// </summary>
+    public static Process Start(string name, ulong inode, ProcessStartInfo psi)
+    {
         ThreadHygiene.WarmUp();
-        var handle = NamespaceHandle.Open(NamespaceStore.PathOf(name), name);
-        var key = (name, handle.Identity.Inode);
         var request = new Request(psi);
-        lock (s_lock)
+        bool queued = false;
+        if (inode != 0)
         {
-            if (!s_launchers.TryGetValue(key, out var launcher))
+            lock (s_lock)
             {
-                launcher = new Launcher(name, key.Item2, handle); // takes the handle
-                handle = null;
-                s_launchers[key] = launcher;
+                if (s_launchers.TryGetValue((name, inode), out var running))
+                {
+                    running.Enqueue(request);
+                    queued = true;
+                }
             }
-            launcher.Enqueue(request);
         }
-        handle?.Dispose();
+        if (!queued)
+        {
+            var handle = NamespaceHandle.Open(NamespaceStore.PathOf(name), name);
+            var key = (name, handle.Identity.Inode);
+            lock (s_lock)
+            {
+                if (!s_launchers.TryGetValue(key, out var launcher))
+                {
+                    launcher = new Launcher(name, key.Item2, handle); // takes the handle
+                    handle = null;
+                    s_launchers[key] = launcher;
+                }
+                launcher.Enqueue(request);
+            }
+            handle?.Dispose();
+        }
         try { return request.Result.GetAwaiter().GetResult(); }
         catch (System.ComponentModel.Win32Exception w)
         {

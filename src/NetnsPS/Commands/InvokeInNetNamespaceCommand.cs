@@ -172,10 +172,10 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
     private void RunProgram(NamespaceEntry ns, bool tag)
     {
         var psi = new ProcessStartInfo(FilePath!) { UseShellExecute = false, RedirectStandardOutput = true };
-        var cwd = SessionState.Path.CurrentFileSystemLocation?.ProviderPath;
+        var cwd = CurrentDirectory();
         if (!string.IsNullOrEmpty(cwd) && Directory.Exists(cwd)) psi.WorkingDirectory = cwd;
         foreach (var a in ArgumentList) psi.ArgumentList.Add(LanguagePrimitives.ConvertTo<string>(a));
-        using var p = NetnsExec.Start(ns.Name, psi);
+        using var p = NetnsExec.Start(ns.Name, ns.Identity.Inode, psi);
         _running = p;
         try
         {
@@ -190,6 +190,19 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
             _running = null;
             try { if (!p.HasExited) p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
         }
+    }
+
+    /// <summary>
+    /// The session's file-system location (a program runs there, as with `&amp; prog`). CurrentLocation costs under a
+    /// microsecond; CurrentFileSystemLocation ~90 µs (it resolves the provider's drive), so it is asked only when the
+    /// current location is on another provider (Env:, Function:, ...).
+    /// </summary>
+    private string? CurrentDirectory()
+    {
+        var path = SessionState.Path;
+        var here = path.CurrentLocation;
+        if (here?.Provider?.Name == "FileSystem") return here.ProviderPath;
+        return path.CurrentFileSystemLocation?.ProviderPath;
     }
 
     private static PSObject Tag(PSObject o, string ns)

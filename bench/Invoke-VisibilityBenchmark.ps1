@@ -6,8 +6,8 @@
     Sets up -Count namespaces of our own (a veth to the next one, so peers resolve across namespaces) and
     -Processes sleep processes spread over them (`ip netns exec NS sleep`), then times -Rounds rounds of each
     side. Both sides see the whole machine, so namespaces and processes of others count too (printed).
-    Prints medians and ratios (NetnsPS / tool), writes JSON to -OutputDir, and removes everything it made
-    (its processes by id, its namespaces by name).
+    Prints medians and ratios (NetnsPS / tool), writes visibility.json and visibility.rows.json (rows for
+    bench/RESULTS.md) to -OutputDir, and removes everything it made (its processes by id, its namespaces by name).
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -17,22 +17,12 @@ param(
     [string] $OutputDir = (Join-Path $PSScriptRoot '../output/bench')
 )
 $ErrorActionPreference = 'Stop'
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 Import-Module $ModulePath
 New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
 $prefix = "nnvb$([guid]::NewGuid().ToString('N').Substring(0, 6))-"
 $names = 1..$Count | ForEach-Object { "$prefix$_" }
 $started = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
-
-function Measure-Ms([scriptblock] $Block) {
-    $sw = [Diagnostics.Stopwatch]::StartNew()
-    $null = & $Block
-    $sw.Elapsed.TotalMilliseconds
-}
-
-function Get-Median([double[]] $Values) {
-    $s = $Values | Sort-Object
-    if ($s.Count % 2) { $s[[int][math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 }
-}
 
 try {
     Write-Host "Setting up $Count namespaces and $Processes processes..."
@@ -79,6 +69,14 @@ try {
     $r.AdaptersAllVsIpLoop = [math]::Round($r.AdaptersAllMs / $r.IpLoopMs, 3)
     [pscustomobject]$r | Format-List | Out-Host
     [pscustomobject]$r | ConvertTo-Json | Set-Content (Join-Path $OutputDir 'visibility.json')
+    $seen = "$($r.NamespacesAll) namespaces ($($r.Named) named), $($r.ProcessesSeen) processes, $($r.Adapters) adapters on the machine"
+    Save-BenchRows @(
+        New-BenchRow -Row "Get-NetNamespace -All ($Count of ours, $Processes processes)" -Variant "every namespace with its processes; $seen" `
+            -Ours (Get-Median $t.GetAll) -Anchors ([ordered]@{ 'lsns -t net -J' = (Get-Median $t.Lsns) }) -RatioTo 'lsns -t net -J' -Target '< lsns' -Met ($r.GetAllVsLsns -lt 1)
+        New-BenchRow -Row "Get-NetNamespaceAdapter -All ($Count of ours)" -Variant 'every adapter of every namespace, veth peers resolved' `
+            -Ours (Get-Median $t.AdaptersAll) -Anchors ([ordered]@{ 'ip -j link + ip -j -n NS link per named namespace' = (Get-Median $t.IpLoop) }) `
+            -RatioTo 'ip -j link + ip -j -n NS link per named namespace' -Target '< the ip loop' -Met ($r.AdaptersAllVsIpLoop -lt 1)
+    ) (Join-Path $OutputDir 'visibility.rows.json')
     [pscustomobject]$r
 }
 finally {

@@ -7,7 +7,7 @@
 param(
     [Parameter(Mandatory)] [string] $OutputDir,
     [Parameter(Mandatory)] [string] $ResultsPath,
-    [string[]] $Order = @('lifecycle', 'query', 'adapters', 'exec', 'lab', 'import'),
+    [string[]] $Order = @('lifecycle', 'lifecycle-tmpfs', 'query', 'adapters', 'exec', 'lab', 'visibility', 'import'),
     [string] $Command = ''
 )
 $ErrorActionPreference = 'Stop'

@@ -30,7 +30,7 @@ public sealed class NewNetNamespaceCommand : NetnsCmdlet, IDisposable
 
     [Parameter(ParameterSetName = CreateSet)]
     [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = Math.Max(1, Environment.ProcessorCount);
+    public int ThrottleLimit { get; set; } = NamespaceCreator.DefaultThreads;
 
     protected override void BeginProcessing() => RequireSysAdmin("Creating a network namespace");
 

@@ -198,6 +198,52 @@ Describe 'Invoke-InNetNamespace -FilePath (ip netns exec semantics)' {
         finally { Remove-NetNamespace -Name $n -ErrorAction SilentlyContinue }
     }
 
+    It 'gives the program the session''s environment, default signal dispositions and an empty signal mask' {
+        $env:NETNSPS_TEST_VAR = "${Prefix}value"
+        try { Invoke-InNetNamespace $A -FilePath sh -ArgumentList '-c', 'echo "$NETNSPS_TEST_VAR"' | Should -Be "${Prefix}value" }
+        finally { Remove-Item Env:NETNSPS_TEST_VAR }
+        # pwsh itself ignores SIGPIPE (.NET does); a program started inside must not inherit that (oracle: /proc).
+        $own = [Convert]::ToUInt64(((Get-Content /proc/self/status | Where-Object { $_ -like 'SigIgn:*' }) -split '\s+')[1], 16)
+        $own -band (1 -shl 12) | Should -Not -Be 0 -Because 'the oracle must be able to fail: pwsh ignores SIGPIPE'
+        $status = Invoke-InNetNamespace $A -FilePath cat -ArgumentList /proc/self/status
+        $ignored = [Convert]::ToUInt64((($status | Where-Object { $_ -like 'SigIgn:*' }) -split '\s+')[1], 16)
+        # Signals 1-31 (SIGPIPE is 13) and the real-time ones a program may use (34 and up) are at their defaults; glibc's
+        # posix_spawn leaves its own internal signals 32 and 33 ignored, and glibc programs install handlers for them.
+        '{0:x16}' -f ($ignored -band (-bnot [uint64]0x180000000)) | Should -Be '0000000000000000'
+        ($status | Where-Object { $_ -like 'SigBlk:*' }) -replace '\s+', ' ' | Should -Be 'SigBlk: 0000000000000000'
+    }
+
+    It 'reports a program killed by a signal as 128 + the signal, like a shell' {
+        Invoke-InNetNamespace $A -FilePath sh -ArgumentList '-c', 'kill -TERM $$'
+        $LASTEXITCODE | Should -Be 143
+    }
+
+    It 'stops the program when the pipeline stops early, and leaves no process or zombie behind' {
+        $out = Invoke-InNetNamespace $A -FilePath sh -ArgumentList '-c', "echo ${Prefix}mark; while :; do echo x; done" | Select-Object -First 3
+        $out | Should -Be "${Prefix}mark", 'x', 'x'
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        do {
+            $left = @(Get-ChildItem /proc -Directory -ErrorAction SilentlyContinue | Where-Object Name -match '^\d+$' | Where-Object {
+                    $stat = Get-Content "$($_.FullName)/stat" -Raw -ErrorAction SilentlyContinue
+                    $stat -and ($stat.Substring($stat.LastIndexOf(')') + 2) -split ' ')[1] -eq "$PID" -and (Get-Content "$($_.FullName)/cmdline" -Raw -ErrorAction SilentlyContinue) -match "${Prefix}mark" -or
+                    ($stat -and ($stat.Substring($stat.LastIndexOf(')') + 2) -split ' ')[0] -eq 'Z' -and ($stat.Substring($stat.LastIndexOf(')') + 2) -split ' ')[1] -eq "$PID")
+                })
+            if (-not $left) { break }
+            Start-Sleep -Milliseconds 100
+        } while ([DateTime]::UtcNow -lt $deadline)
+        $left | Should -BeNullOrEmpty
+    }
+
+    It 'streams the program''s output as it comes, and sends its stderr to the console, not the pipeline' {
+        $out = Invoke-InNetNamespace $A -FilePath sh -ArgumentList '-c', 'echo one; echo err >&2; echo two' 2>$null
+        $out | Should -Be 'one', 'two'
+    }
+
+    It 'gives ProgramNotFound for a name that is not in PATH, before anything starts' {
+        { Invoke-InNetNamespace $A -FilePath "${Prefix}no-such-program" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ProgramNotFound,NetnsPS.Commands.InvokeInNetNamespaceCommand'
+    }
+
     It 'gives ProgramNotFound for a program that does not exist' {
         { Invoke-InNetNamespace $A -FilePath "/nonexistent/${Prefix}prog" -ErrorAction Stop } |
             Should -Throw -ErrorId 'ProgramNotFound,NetnsPS.Commands.InvokeInNetNamespaceCommand'

@@ -34,36 +34,8 @@ public static class NetnsExec
     /// </summary>
     public static Process Start(string name, ulong inode, ProcessStartInfo psi)
     {
-        ThreadHygiene.WarmUp();
         var request = new Request(psi);
-        bool queued = false;
-        if (inode != 0)
-        {
-            lock (s_lock)
-            {
-                if (s_launchers.TryGetValue((name, inode), out var running))
-                {
-                    running.Enqueue(request);
-                    queued = true;
-                }
-            }
-        }
-        if (!queued)
-        {
-            var handle = NamespaceHandle.Open(NamespaceStore.PathOf(name), name);
-            var key = (name, handle.Identity.Inode);
-            lock (s_lock)
-            {
-                if (!s_launchers.TryGetValue(key, out var launcher))
-                {
-                    launcher = new Launcher(name, key.Item2, handle); // takes the handle
-                    handle = null;
-                    s_launchers[key] = launcher;
-                }
-                launcher.Enqueue(request);
-            }
-            handle?.Dispose();
-        }
+        Submit(name, inode, request);
         try { return request.Result.GetAwaiter().GetResult(); }
         catch (System.ComponentModel.Win32Exception w)
         {
@@ -73,6 +45,57 @@ public static class NetnsExec
         {
             throw new NetnsException("ProcessStartFailed", Errno.EIO, $"Cannot run '{psi.FileName}' in network namespace '{name}': {ex.Message}", psi.FileName, ex);
         }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="file"/> inside a namespace resolved to <paramref name="inode"/> (0: not known yet) with
+    /// `ip netns exec` semantics, its standard output on a pipe and everything else inherited, and returns at once:
+    /// the caller reads the output (end of file: the program and the launcher are done with it) and then
+    /// <see cref="NativeProgram.WaitForExit"/>. Leaner than <see cref="Start(string, ProcessStartInfo)"/>: posix_spawn
+    /// from the launcher, no wait for the start, and the exit status collected with waitpid by the caller.
+    /// </summary>
+    public static NativeProgram Spawn(string name, ulong inode, string file, IReadOnlyList<string> arguments, string? workingDirectory)
+    {
+        if (inode == 0)
+        {
+            if (NamespaceStore.IsPath(name)) NamespaceStore.OpenPath(name);
+            else NamespaceStore.ValidateName(name);
+        }
+        var path = NativeProgram.Resolve(file, workingDirectory, name);
+        var program = NativeProgram.Create(file, path, arguments, workingDirectory, name);
+        try { Submit(name, inode, program.Work); }
+        catch { program.Work.Fail(new OperationCanceledException()); program.Dispose(); throw; }
+        return program;
+    }
+
+    /// <summary>Queues <paramref name="work"/> on the namespace's launcher, starting one when none is running.</summary>
+    private static void Submit(string name, ulong inode, Work work)
+    {
+        ThreadHygiene.WarmUp();
+        if (inode != 0)
+        {
+            lock (s_lock)
+            {
+                if (s_launchers.TryGetValue((name, inode), out var running))
+                {
+                    running.Enqueue(work);
+                    return;
+                }
+            }
+        }
+        var handle = NamespaceHandle.Open(NamespaceStore.PathOf(name), name);
+        var key = (name, handle.Identity.Inode);
+        lock (s_lock)
+        {
+            if (!s_launchers.TryGetValue(key, out var launcher))
+            {
+                launcher = new Launcher(name, key.Item2, handle); // takes the handle
+                handle = null;
+                s_launchers[key] = launcher;
+            }
+            launcher.Enqueue(work);
+        }
+        handle?.Dispose();
     }
 
     /// <summary>Ends the launchers of the namespace with <paramref name="inode"/> (all when 0) and waits for them.</summary>
@@ -88,19 +111,27 @@ public static class NetnsExec
         foreach (var l in ending) l.Join();
     }
 
-    private sealed class Request
+    /// <summary>Something a launcher does on its thread (inside the namespace), or fails with.</summary>
+    internal abstract class Work
+    {
+        public abstract void Execute();
+        public abstract void Fail(Exception ex);
+    }
+
+    private sealed class Request : Work
     {
         private readonly TaskCompletionSource<Process> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public Request(ProcessStartInfo psi) => Psi = psi;
         public ProcessStartInfo Psi { get; }
         public Task<Process> Result => _tcs.Task;
-        public void Done(Process p) => _tcs.TrySetResult(p);
-        public void Fail(Exception ex) => _tcs.TrySetException(ex);
+        public override void Execute() => _tcs.TrySetResult(Process.Start(Psi) ??
+            throw new NetnsException("ProcessStartFailed", Errno.EIO, $"'{Psi.FileName}' did not start.", Psi.FileName));
+        public override void Fail(Exception ex) => _tcs.TrySetException(ex);
     }
 
     private sealed class Launcher
     {
-        private readonly Queue<Request> _queue = new();
+        private readonly Queue<Work> _queue = new();
         private readonly Thread _thread;
         private bool _closed;
         private volatile int _tid;
@@ -117,7 +148,7 @@ public static class NetnsExec
         public ulong Inode { get; }
 
         /// <summary>Called under s_lock (which also guards the queue; launchers wait on it).</summary>
-        public void Enqueue(Request r)
+        public void Enqueue(Work r)
         {
             _queue.Enqueue(r);
             Monitor.PulseAll(s_lock);
@@ -151,7 +182,7 @@ public static class NetnsExec
             finally { handle.Dispose(); }
             while (true)
             {
-                Request? next = null;
+                Work? next = null;
                 lock (s_lock)
                 {
                     var deadline = Environment.TickCount64 + IdleMilliseconds;
@@ -171,7 +202,7 @@ public static class NetnsExec
                 }
                 if (next is null) break;
                 if (broken is not null) { next.Fail(broken); continue; }
-                try { next.Done(Process.Start(next.Psi) ?? throw new NetnsException("ProcessStartFailed", Errno.EIO, $"'{next.Psi.FileName}' did not start.", next.Psi.FileName)); }
+                try { next.Execute(); }
                 catch (Exception ex) { next.Fail(ex); }
             }
             // The thread ends here, inside the namespace and its private mount namespace: it is never reused.

@@ -26,7 +26,7 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
     private static readonly ScriptBlock s_isolated = ScriptBlock.Create(
         "param($__s, $__sb, $__args) Invoke-Command -Session $__s -ScriptBlock $__sb -ArgumentList $__args *>&1");
 
-    private Process? _running;
+    private NativeProgram? _running;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ScriptSet)]
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = FileSet)]
@@ -171,39 +171,48 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
 
     private void RunProgram(NamespaceEntry ns, bool tag)
     {
-        var psi = new ProcessStartInfo(FilePath!) { UseShellExecute = false, RedirectStandardOutput = true };
         var cwd = CurrentDirectory();
-        if (!string.IsNullOrEmpty(cwd) && Directory.Exists(cwd)) psi.WorkingDirectory = cwd;
-        foreach (var a in ArgumentList) psi.ArgumentList.Add(LanguagePrimitives.ConvertTo<string>(a));
-        using var p = NetnsExec.Start(ns.Name, ns.Identity.Inode, psi);
+        if (string.IsNullOrEmpty(cwd) || !Directory.Exists(cwd)) cwd = null;
+        var args = new List<string>(ArgumentList.Length);
+        foreach (var a in ArgumentList) args.Add(LanguagePrimitives.ConvertTo<string>(a));
+        using var p = NetnsExec.Spawn(ns.Name, ns.Identity.Inode, FilePath!, args, cwd);
         _running = p;
         try
         {
+            using var reader = new StreamReader(p.StandardOutput, s_utf8, detectEncodingFromByteOrderMarks: false);
             string? line;
-            while ((line = p.StandardOutput.ReadLine()) is not null)
+            while ((line = reader.ReadLine()) is not null)
                 WriteObject(tag ? Tag(PSObject.AsPSObject(line), ns.Name) : line);
-            p.WaitForExit();
-            SessionState.PSVariable.Set("global:LASTEXITCODE", p.ExitCode);
+            SessionState.PSVariable.Set("global:LASTEXITCODE", p.WaitForExit());
         }
-        finally
-        {
-            _running = null;
-            try { if (!p.HasExited) p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-        }
+        finally { _running = null; } // on any other way out (the pipeline stopped), Dispose kills and reaps the program
     }
 
+    private static readonly System.Text.UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
     /// <summary>
-    /// The session's file-system location (a program runs there, as with `&amp; prog`). CurrentLocation costs under a
-    /// microsecond; CurrentFileSystemLocation ~90 µs (it resolves the provider's drive), so it is asked only when the
-    /// current location is on another provider (Env:, Function:, ...).
+    /// The session's file-system location (a program runs there, as with `&amp; prog`). PathInfo.ProviderPath costs
+    /// ~90 µs (it resolves the path through the provider), so the answer is kept for the last location (its
+    /// PowerShell path and its drive's root); CurrentFileSystemLocation is asked only when the current location is
+    /// on another provider (Env:, Function:, ...).
     /// </summary>
     private string? CurrentDirectory()
     {
         var path = SessionState.Path;
         var here = path.CurrentLocation;
-        if (here?.Provider?.Name == "FileSystem") return here.ProviderPath;
-        return path.CurrentFileSystemLocation?.ProviderPath;
+        if (here?.Provider?.Name != "FileSystem") return path.CurrentFileSystemLocation?.ProviderPath;
+        string psPath = here.Path;
+        string? root = here.Drive?.Root;
+        var last = s_lastLocation;
+        if (last is not null && last.Path == psPath && last.Root == root) return last.ProviderPath;
+        var providerPath = here.ProviderPath;
+        s_lastLocation = new LocationCache(psPath, root, providerPath);
+        return providerPath;
     }
+
+    private sealed record LocationCache(string Path, string? Root, string ProviderPath);
+
+    private static LocationCache? s_lastLocation; // one reference: read and replaced atomically by any runspace
 
     private static PSObject Tag(PSObject o, string ns)
     {
@@ -215,6 +224,6 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
 
     protected override void StopProcessing()
     {
-        try { _running?.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        _running?.Kill();
     }
 }

@@ -12,13 +12,22 @@ function Measure-Ms([scriptblock] $Block) {
 }
 
 # Waits for the kernel's asynchronous namespace cleanup (cleanup_net, ~2-3 ms of worker time per namespace) and
-# for a quiet run queue, so that one variant's teardown does not slow the next.
+# other background work to finish, so that one variant's teardown does not slow the next: at least a short pause,
+# then until the machine is idle (>= 90% idle time over 200 ms in /proc/stat), at most 15 s.
 function Wait-Settled([int] $Count) {
-    Start-Sleep -Milliseconds ([math]::Max(300, 3 * $Count))
-    $deadline = [DateTime]::UtcNow.AddSeconds(10)
-    while ([int]((((Get-Content /proc/loadavg) -split ' ')[3] -split '/')[0]) -gt 2 -and [DateTime]::UtcNow -lt $deadline) {
-        Start-Sleep -Milliseconds 100
+    Start-Sleep -Milliseconds ([math]::Max(300, [math]::Min(3000, 2 * $Count)))
+    $deadline = [DateTime]::UtcNow.AddSeconds(15)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $a = Get-CpuTimes; Start-Sleep -Milliseconds 200; $b = Get-CpuTimes
+        $total = $b.Total - $a.Total
+        if ($total -le 0 -or ($b.Idle - $a.Idle) / $total -ge 0.9) { return }
     }
+}
+
+# Idle and total jiffies of all processors (the "cpu" line of /proc/stat; idle includes iowait).
+function Get-CpuTimes {
+    $f = @((Get-Content /proc/stat -TotalCount 1) -split '\s+' | Select-Object -Skip 1 | Where-Object { $_ } | ForEach-Object { [double]$_ })
+    [pscustomobject]@{ Idle = $f[3] + $f[4]; Total = ($f | Measure-Object -Sum).Sum }
 }
 
 # A python3 that can import pyroute2 (Debian's python3-pyroute2 lives under /usr/bin/python3), or $null.

@@ -43,7 +43,7 @@ if (-not $py) { Write-Warning 'python3-pyroute2 is not installed: the pyroute2 a
 
 $cpus = [Environment]::ProcessorCount   # (not $P: PowerShell names are case-insensitive, $p is a prefix below)
 $default = [NetnsPS.Core.Namespaces.NamespaceCreator]::DefaultThreads
-$threads = @(1, $default, $cpus, 2 * $cpus) | Select-Object -Unique
+$threads = @(1, $default, $cpus, (2 * $cpus)) | Select-Object -Unique   # (2 * $cpus): "," binds tighter than "*"
 if ($OnTmpfs) {
     if ((stat -f -c %T /run/netns) -ne 'tmpfs') { throw '-OnTmpfs: /run/netns is not a tmpfs here' }
     $threads = @(1, $default) | Select-Object -Unique
@@ -137,7 +137,7 @@ try {
         }
     }
     Write-Host "`nCreating and removing $Count namespaces (median of $Rounds rounds, $cpus processors$(if ($OnTmpfs) { ', /run/netns on tmpfs' })):"
-    $times.Keys | Sort-Object | ForEach-Object { [pscustomobject]@{ Variant = $_; MedianMs = [math]::Round($med[$_], 1); PerNamespaceUs = [math]::Round($med[$_] * 1000 / $Count, 1); VsC = [math]::Round($med[$_] / $med["C loop $(($_ -split ' ')[-1])"], 3) } } |
+    $times.Keys | Sort-Object | ForEach-Object { [pscustomobject]@{ Variant = $_; MedianMs = [math]::Round($med[$_], 1); PerNamespaceUs = [math]::Round($med[$_] * 1000 / $Count, 1); VsC = [math]::Round($med[$_] / $med["C loop $(($_ -split ' ')[-1])"], 3); Rounds = ($times[$_] | ForEach-Object { [math]::Round($_) }) -join ' ' } } |
         Format-Table -AutoSize | Out-String -Width 200 | Write-Host
     Save-BenchRows $rows (Join-Path $OutputDir $(if ($OnTmpfs) { 'lifecycle-tmpfs.rows.json' } else { 'lifecycle.rows.json' }))
     if (-not $OnTmpfs) {

@@ -68,6 +68,24 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Linkat(int olddirfd, string oldpath, int newdirfd, string newpath, int flags);
 
+    [LibraryImport(Lib, EntryPoint = "opendir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint OpenDir(string path);
+
+    /// <summary>A struct dirent* (glibc, 64-bit): d_ino, d_off, d_reclen, d_type, then d_name at <see cref="DirentNameOffset"/>.</summary>
+    [LibraryImport(Lib, EntryPoint = "readdir", SetLastError = true)]
+    public static partial byte* ReadDir(nint dir);
+
+    public const int DirentNameOffset = 19;
+
+    [LibraryImport(Lib, EntryPoint = "closedir")]
+    public static partial int CloseDir(nint dir);
+
+    [LibraryImport(Lib, EntryPoint = "dirfd")]
+    public static partial int DirFd(nint dir);
+
+    [LibraryImport(Lib, EntryPoint = "fstatat", SetLastError = true)]
+    public static partial int FStatAt(int dirfd, byte* name, byte* buf, int flags);
+
     [LibraryImport(Lib, EntryPoint = "pipe2", SetLastError = true)]
     public static partial int Pipe2(int* fds, int flags);
 

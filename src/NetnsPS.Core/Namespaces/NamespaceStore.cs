@@ -285,18 +285,37 @@ public static class NamespaceStore
     /// <summary>An unlocked placeholder older than this is stale, not a creation in progress.</summary>
     private static readonly TimeSpan StaleAge = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Every entry of /run/netns, sorted by name (ordinal).</summary>
-    public static List<NamespaceEntry> List()
+    /// <summary>
+    /// Every entry of /run/netns, sorted by name (ordinal): one readdir and one fstatat relative to the directory per
+    /// entry (~1 µs each; building paths and stat-ing them from / cost twice that).
+    /// </summary>
+    public static unsafe List<NamespaceEntry> List()
     {
         var list = new List<NamespaceEntry>();
-        if (!Directory.Exists(RunDir)) return list;
-        ulong nsfs = NamespaceHandle.NsfsDevice;
-        foreach (var path in Directory.EnumerateFileSystemEntries(RunDir))
+        nint dir = Libc.OpenDir(RunDir);
+        if (dir == 0)
         {
-            var name = path.Substring(RunDir.Length + 1);
-            if (NamespaceHandle.TryStat(path, out var id, out _))
-                list.Add(new NamespaceEntry(name, path, id, id.Device != nsfs));
+            var e = Sys.LastErrno();
+            if (e is Errno.ENOENT or Errno.ENOTDIR) return list;
+            throw Sys.Error("NamespaceListFailed", e, $"Cannot read {RunDir}", RunDir);
         }
+        try
+        {
+            int dfd = Libc.DirFd(dir);
+            ulong nsfs = NamespaceHandle.NsfsDevice;
+            byte* st = stackalloc byte[Libc.StatBufferSize];
+            byte* ent;
+            while ((ent = Libc.ReadDir(dir)) != null)
+            {
+                byte* name = ent + Libc.DirentNameOffset;
+                if (name[0] == (byte)'.' && (name[1] == 0 || (name[1] == (byte)'.' && name[2] == 0))) continue;
+                if (Libc.FStatAt(dfd, name, st, 0) != 0) continue; // gone meanwhile
+                var (dev, ino) = Libc.StatIdentity(st);
+                var n = Encoding.UTF8.GetString(name, new ReadOnlySpan<byte>(name, 256).IndexOf((byte)0));
+                list.Add(new NamespaceEntry(n, RunDir + "/" + n, new NamespaceIdentity(dev, ino), dev != nsfs));
+            }
+        }
+        finally { Libc.CloseDir(dir); }
         list.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return list;
     }

@@ -24,7 +24,7 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [int] $Count = 1000,
-    [int] $Rounds = 3,
+    [int] $Rounds = 5,
     [string] $OutputDir = (Join-Path $PSScriptRoot '../output/bench'),
     # Internal: the run inside a private mount namespace with a tmpfs on /run/netns (started by the main run).
     [switch] $OnTmpfs
@@ -126,7 +126,8 @@ try {
             $what = if ($op -eq 'add') { 'create' } else { 'remove' }
             $limit = if ($op -eq 'add') { 0.8 } else { 1.5 }
             $ours = $med["NetnsPS x$default $op"]
-            $rows += New-BenchRow -Row "$what $Count namespaces" -Variant "$(if ($op -eq 'add') { 'New' } else { 'Remove' })-NetNamespace -Name `$names ($defaultText)" `
+            $variantText = if ($op -eq 'add') { "New-NetNamespace -Name `$names ($defaultText)" } else { 'Remove-NetNamespace -Name $names (one after the other; the /proc scan beside)' }
+            $rows += New-BenchRow -Row "$what $Count namespaces" -Variant $variantText `
                 -Ours $ours -Anchors $anchors -RatioTo 'C loop' -Target "<= ${limit}x C loop" -Met ($ours / $c -le $limit) -Items $Count
             if ($op -eq 'add') {
                 foreach ($t in $threads | Where-Object { $_ -ne $default }) {

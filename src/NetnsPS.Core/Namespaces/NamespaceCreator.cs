@@ -25,9 +25,10 @@ public sealed class NamespaceCreator : IDisposable
 
     /// <summary>
     /// The default number of creator threads: the processor count, at most 8. Measured on 2 cores (bench/RESULTS.md):
-    /// 2 threads make 1000 namespaces 1.6x faster than 1 and 4 threads add nothing. About a quarter of a create is
-    /// serialized in the kernel (rtnl_lock and namespace_sem around the loopback device and the mount), so by
-    /// Amdahl's law 8 threads reach ~2.9x and 16 only ~3.4x while contending harder for those locks.
+    /// 2 threads create 1000 namespaces 1.7-1.8x as fast as 1, so roughly a tenth of a create is serialized in the
+    /// kernel (rtnl_lock, namespace_sem, sysctl and proc registration), and 4 threads add nothing. 16 cores were not
+    /// measured: by Amdahl's law 8 threads would reach ~4.5x and 16 ~6x, before contention on those locks grows; the
+    /// default stops at 8 and -ThrottleLimit goes to 64.
     /// </summary>
     public static int DefaultThreads => Math.Clamp(Environment.ProcessorCount, 1, 8);
 

@@ -51,6 +51,39 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     }
 
     [Fact]
+    public void APlaceholderAppearsLockedUnderItsNameAndASecondCreatorGetsEexist()
+    {
+        var name = _fx.Name("ph");
+        var path = NamespaceStore.PathOf(name);
+        NamespaceStore.EnsureRunDir();
+        var ph = NamespaceStore.CreatePlaceholder(name, path);
+        try
+        {
+            Assert.True(File.Exists(path));
+            Assert.True(NamespaceHandle.TryStat(ph.Target, out var mine, out _)); // our descriptor, this process's /proc/self
+            Assert.Equal(NamespaceFixture.StatInode(path), mine.Inode);            // the name, by stat(1)
+            // Locked from the moment it has a name (O_TMPFILE, flock, then linkat): a remover sees a creation in progress.
+            int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            Assert.True(fd >= 0);
+            try
+            {
+                Assert.NotEqual(0, Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB));
+                Assert.Equal(Errno.EAGAIN, (Errno)System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+            }
+            finally { Libc.Close(fd); }
+            var ex = Assert.Throws<NetnsException>(() => NamespaceStore.CreatePlaceholder(name, path));
+            Assert.Equal("NamespaceAlreadyExists", ex.ErrorCode);
+            Assert.Equal(Errno.EEXIST, ex.Errno);
+        }
+        finally
+        {
+            ph.Dispose();
+            File.Delete(path);
+        }
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void ExistingNameFailsAndLeavesTheOriginalUntouched()
     {
         var name = _fx.Name("dup");

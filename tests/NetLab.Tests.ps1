@@ -323,6 +323,173 @@ Describe 'New-NetLab definitions' {
     }
 }
 
+Describe 'New-NetLab bridges' {
+    BeforeAll {
+        # A switch namespace holding br0 (with its own address) and three hosts, each cabled to a port of br0.
+        $script:P = "${Prefix}b-"
+        $script:BridgeDef = @{
+            Name       = 'lan'
+            Namespaces = 'sw', 'h1', 'h2', 'h3'
+            Bridges    = @(@{ Namespace = 'sw'; Name = 'br0'; Address = '10.9.5.254/24' })
+            Links      = @(1..3 | ForEach-Object {
+                    @{ Endpoints = @(@{ Namespace = "h$_"; Adapter = 'eth0'; Address = "10.9.5.$_/24" }, @{ Namespace = 'sw'; Adapter = "p$_"; Bridge = 'br0' }) }
+                })
+        }
+        $script:Lab = New-NetLab -Definition $BridgeDef -Prefix $P
+        $script:Sw = "${P}sw"
+    }
+    AfterAll { if ($Lab) { Remove-NetLab -InputObject $Lab -Confirm:$false } }
+
+    It 'made br0 in the switch namespace only, a bridge, up, with its address (ip -j -d link, ip -j addr)' {
+        $br = Get-IpLink $Sw 'br0'
+        $br.linkinfo.info_kind | Should -Be 'bridge'
+        $br.flags | Should -Contain 'UP'
+        $br.operstate | Should -Be 'UP'
+        ((Get-IpAddr $Sw | Where-Object ifname -eq 'br0').addr_info | Where-Object family -eq inet).local | Should -Be '10.9.5.254'
+        foreach ($h in 'h1', 'h2', 'h3') { Get-IpLink "${P}$h" | Where-Object { $_.linkinfo.info_kind -eq 'bridge' } | Should -BeNullOrEmpty }
+        Get-IpLink '' | Where-Object { $_.ifname -like "$P*" } | Should -BeNullOrEmpty
+    }
+
+    It 'made every switch end of a link an up port of br0 without addresses, cabled to its host' {
+        $ports = @(ip -n $Sw -j -d link show master br0 | ConvertFrom-Json)
+        $ports.ifname | Sort-Object | Should -Be @('p1', 'p2', 'p3')
+        foreach ($i in 1..3) {
+            $port = Get-IpLink $Sw "p$i"
+            $port.master | Should -Be 'br0'
+            $port.linkinfo.info_kind | Should -Be 'veth'
+            $port.linkinfo.info_slave_kind | Should -Be 'bridge'
+            $port.linkinfo.info_slave_data.state | Should -Be 'forwarding'
+            $port.flags | Should -Contain 'UP'
+            $port.operstate | Should -Be 'UP'
+            $port.link_index | Should -Be (Get-IpLink "${P}h$i" 'eth0').ifindex
+            (Get-IpAddr $Sw | Where-Object ifname -eq "p$i").addr_info | Where-Object family -eq inet | Should -BeNullOrEmpty
+        }
+    }
+
+    It 'carries traffic between the hosts through the bridge (perl TCP inside the namespaces, ICMP)' {
+        # h1 -> h2 over TCP with perl on both sides (no module code); h2 sees h1's own address: plain L2, no NAT.
+        $out = "/tmp/${Prefix}bpeer.txt"
+        $listener = Start-PeerPrinter "${P}h2" 10.9.5.2 18311 $out
+        try {
+            ip netns exec "${P}h1" perl -MIO::Socket::INET -e "IO::Socket::INET->new(PeerAddr=>'10.9.5.2',PeerPort=>18311,Timeout=>3) or die" 2>&1 | Should -BeNullOrEmpty
+            $listener.WaitForExit(8000) | Should -BeTrue
+        }
+        finally { if (-not $listener.HasExited) { $listener.Kill(); $listener.WaitForExit(2000) | Out-Null } }
+        (Get-Content $out) | Should -Be '10.9.5.1'
+        (Test-NetNamespaceConnection -Namespace "${P}h2" -Target 10.9.5.3, 10.9.5.254).Status | Should -Be @('Success', 'Success')
+        # the bridge learned the hosts' MACs on their ports (bridge fdb, independent of the module)
+        $mac1 = (Get-IpLink "${P}h1" 'eth0').address
+        $fdb = @(bridge -n $Sw -j fdb show br br0 | ConvertFrom-Json)
+        ($fdb | Where-Object { $_.mac -eq $mac1 }).ifname | Should -Be 'p1'
+        # and an address nobody has is not answered
+        (Test-NetNamespaceConnection -Namespace "${P}h1" -Target 10.9.5.77 -TimeoutSeconds 0.3).Success | Should -BeFalse
+    }
+
+    It 'reports the bridge in its output, Get-NetLab and the state file' {
+        $Lab.Bridges.Count | Should -Be 1
+        $Lab.Bridges[0].Namespace | Should -Be $Sw
+        $Lab.Bridges[0].Name | Should -Be 'br0'
+        $Lab.Bridges[0].Addresses | Should -Be @('10.9.5.254/24')
+        $Lab.Bridges[0].Ports | Should -Be @('p1', 'p2', 'p3')
+        $Lab.Links[0].B.Bridge | Should -Be 'br0'
+        $Lab.Links[0].A.Bridge | Should -BeNullOrEmpty
+        $l = Get-NetLab -Prefix $P
+        $l.Bridges[0].Name | Should -Be 'br0'
+        $l.Bridges[0].Ports | Should -Be @('p1', 'p2', 'p3')
+        $l.Links[2].B.Bridge | Should -Be 'br0'
+        $state = Get-Content $l.StatePath -Raw | ConvertFrom-Json
+        $state.Bridges[0].Namespace | Should -Be $Sw
+        $state.Definition.Bridges[0].Name | Should -Be 'br0'
+        $state.Definition.Links[1].Endpoints[1].Bridge | Should -Be 'br0'
+        ($l | Format-List | Out-String) | Should -Match "$([regex]::Escape($Sw))/br0 \(10\.9\.5\.254/24\) ports: p1, p2, p3"
+    }
+
+    It 'builds the same lab again from its own Definition (round trip)' {
+        $p2 = "${Prefix}b2-"
+        $again = New-NetLab -Definition $Lab.Definition -Prefix $p2
+        try {
+            (Get-IpLink "${p2}sw" 'p2').master | Should -Be 'br0'
+            (Test-NetNamespaceConnection -Namespace "${p2}h1" -Target 10.9.5.3).Success | Should -BeTrue
+        }
+        finally { $again | Remove-NetLab -Confirm:$false }
+        Get-LabLeftover $p2 | Should -BeNullOrEmpty
+    }
+
+    It 'is removed completely by Remove-NetLab' {
+        $p3 = "${Prefix}b3-"
+        $lab3 = New-NetLab -Definition $BridgeDef -Prefix $p3
+        (Get-IpLink "${p3}sw" 'br0').linkinfo.info_kind | Should -Be 'bridge'
+        $lab3 | Remove-NetLab -Confirm:$false
+        Get-LabLeftover $p3 | Should -BeNullOrEmpty
+        Get-IpLink '' | Where-Object { $_.linkinfo.info_kind -eq 'bridge' -and $_.ifname -like "$p3*" } | Should -BeNullOrEmpty
+    }
+
+    It 'leaves nothing behind when step <Step> (<Case>) fails' -ForEach @(
+        # steps: create sw, create h1, lo up in sw, lo up in h1, create bridge (5), create veth (6), make p1 a port (7),
+        # bridge address (8), h1/eth0 address (9), bridge up (10), eth0 and p1 up (11, 12), route (13)
+        @{ Case = 'the bridge itself'; Step = 5; What = 'create bridge*'; Def = @{ Namespaces = 'sw', 'h1'; Bridges = @(@{ Namespace = 'sw'; Name = 'lo' }) } }
+        @{ Case = 'the first port''s veth'; Step = 6; What = 'create veth*'; Def = @{ Namespaces = 'sw', 'h1'; Bridges = @(@{ Namespace = 'sw'; Name = 'br0' })
+                Links = @(@{ Mtu = 70000; Endpoints = @(@{ Namespace = 'h1'; Adapter = 'eth0' }, @{ Namespace = 'sw'; Adapter = 'p1'; Bridge = 'br0' }) }) } }
+        @{ Case = 'a route after the bridge is wired and up'; Step = 13; What = 'add route*'
+            Def = @{ Namespaces = 'sw', @{ Name = 'h1'; Routes = @(@{ Destination = '10.77.0.0/16'; Gateway = '10.66.0.1' }) }
+                Bridges = @(@{ Namespace = 'sw'; Name = 'br0'; Address = '10.9.6.254/24' })
+                Links = @(@{ Endpoints = @(@{ Namespace = 'h1'; Adapter = 'eth0'; Address = '10.9.6.1/24' }, @{ Namespace = 'sw'; Adapter = 'p1'; Bridge = 'br0' }) }) } }
+    ) {
+        $p = "${Prefix}bf-"
+        { New-NetLab -Definition $Def -Prefix $p -ErrorAction Stop } | Should -Throw -ErrorId 'NetLabBuildFailed,NetnsPS.Commands.NewNetLabCommand' -ExpectedMessage "*step $Step of *$What"
+        Get-LabLeftover $p | Should -BeNullOrEmpty
+        Get-IpNetnsNames | Where-Object { $_ -like "$p*" } | Should -BeNullOrEmpty
+        Get-NetLab -Prefix $p -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'rejects <Case> before making anything (InvalidLabDefinition naming the key)' -ForEach @(
+        @{ Case = 'an unknown bridge'; Msg = "*Links``[0``].Endpoints``[1``].Bridge: no bridge 'br9' in namespace 'sw'*"
+            Def = @{ Namespaces = 'sw', 'h'; Bridges = @(@{ Namespace = 'sw'; Name = 'br0' }); Links = @(@{ Endpoints = @(@{ Namespace = 'h'; Adapter = 'e0' }, @{ Namespace = 'sw'; Adapter = 'p1'; Bridge = 'br9' }) }) } }
+        @{ Case = 'a bridge of another namespace'; Msg = "*Links``[0``].Endpoints``[0``].Bridge: no bridge 'br0' in namespace 'h'*"
+            Def = @{ Namespaces = 'sw', 'h'; Bridges = @(@{ Namespace = 'sw'; Name = 'br0' }); Links = @(@{ Endpoints = @(@{ Namespace = 'h'; Adapter = 'e0'; Bridge = 'br0' }, @{ Namespace = 'sw'; Adapter = 'p1' }) }) } }
+        @{ Case = 'a bridge in the host'; Msg = '*Bridges`[0`].Namespace: *never in the host*'
+            Def = @{ Namespaces = 'sw'; Bridges = @(@{ Namespace = ''; Name = 'br0' }) } }
+        @{ Case = 'a bridge without a namespace'; Msg = '*Bridges`[0`].Namespace: *never in the host*'
+            Def = @{ Namespaces = 'sw'; Bridges = @(@{ Name = 'br0' }) } }
+        @{ Case = 'a bridge in an undefined namespace'; Msg = "*Bridges``[0``].Namespace: 'zz' is not one of the lab's namespaces*"
+            Def = @{ Namespaces = 'sw'; Bridges = @(@{ Namespace = 'zz'; Name = 'br0' }) } }
+        @{ Case = 'a host end joining a bridge'; Msg = '*Links`[0`].Endpoints`[1`].Bridge: the host end*'
+            Def = @{ Namespaces = 'sw'; Bridges = @(@{ Namespace = 'sw'; Name = 'br0' }); Links = @(@{ Endpoints = @(@{ Namespace = 'sw'; Adapter = 'p1' }, @{ Namespace = ''; Adapter = 'h0'; Bridge = 'br0' }) }) } }
+        @{ Case = 'Bridge together with Address'; Msg = "*Links``[0``].Endpoints``[1``].Bridge: a bridge port has no addresses*10.9.7.1/24*"
+            Def = @{ Namespaces = 'sw', 'h'; Bridges = @(@{ Namespace = 'sw'; Name = 'br0' }); Links = @(@{ Endpoints = @(@{ Namespace = 'h'; Adapter = 'e0' }, @{ Namespace = 'sw'; Adapter = 'p1'; Bridge = 'br0'; Address = '10.9.7.1/24' }) }) } }
+        @{ Case = 'a duplicate bridge in one namespace'; Msg = "*Bridges``[1``].Name: bridge 'br0' is defined twice in namespace 'sw'*"
+            Def = @{ Namespaces = 'sw'; Bridges = @(@{ Namespace = 'sw'; Name = 'br0' }, @{ Namespace = 'sw'; Name = 'br0' }) } }
+        @{ Case = 'a link adapter named like a bridge'; Msg = "*Links``[0``].Endpoints``[1``].Adapter: 'br0' is the name of a bridge*"
+            Def = @{ Namespaces = 'sw', 'h'; Bridges = @(@{ Namespace = 'sw'; Name = 'br0' }); Links = @(@{ Endpoints = @(@{ Namespace = 'h'; Adapter = 'e0' }, @{ Namespace = 'sw'; Adapter = 'br0' }) }) } }
+        @{ Case = 'a bridge without a name'; Msg = '*Bridges`[0`]: has no Name*'
+            Def = @{ Namespaces = 'sw'; Bridges = @(@{ Namespace = 'sw' }) } }
+        @{ Case = 'an unknown bridge key (Ports: ports are named by the endpoints)'; Msg = "*Bridges``[0``]: unknown key 'Ports'*"
+            Def = @{ Namespaces = 'sw'; Bridges = @(@{ Namespace = 'sw'; Name = 'br0'; Ports = 'p1' }) } }
+        @{ Case = 'a bridge address without prefix length'; Msg = '*Bridges`[0`].Address: *needs a prefix length*'
+            Def = @{ Namespaces = 'sw'; Bridges = @(@{ Namespace = 'sw'; Name = 'br0'; Address = '10.9.7.1' }) } }
+    ) {
+        $p = "${Prefix}bv-"
+        { New-NetLab -Definition $Def -Prefix $p -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidLabDefinition,NetnsPS.Commands.NewNetLabCommand' -ExpectedMessage $Msg
+        Get-LabLeftover $p | Should -BeNullOrEmpty
+    }
+
+    It 'lets routes and masquerading name a bridge' {
+        $p = "${Prefix}bm-"
+        $def = @{
+            Namespaces = @('h', @{ Name = 'sw'; Routes = @(@{ Destination = '10.9.8.0/24'; Adapter = 'br0' }); Masquerade = 'br0' })
+            Bridges    = @(@{ Namespace = 'sw'; Name = 'br0' })
+            Links      = @(@{ Endpoints = @(@{ Namespace = 'h'; Adapter = 'e0'; Address = '10.9.8.2/24' }, @{ Namespace = 'sw'; Adapter = 'p1'; Bridge = 'br0' }) })
+        }
+        $lab = New-NetLab -Definition $def -Prefix $p
+        try {
+            (Get-IpRoute "${p}sw" | Where-Object dst -eq '10.9.8.0/24').dev | Should -Be 'br0'
+            (ip netns exec "${p}sw" nft -j list ruleset | ConvertFrom-Json).nftables.rule.expr | ConvertTo-Json -Depth 20 -Compress | Should -Match '"br0"'
+        }
+        finally { $lab | Remove-NetLab -Confirm:$false }
+        Get-LabLeftover $p | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Test-NetNamespaceConnection input errors' {
     It 'writes NamespaceNotFound for an unknown namespace' {
         Test-NetNamespaceConnection -Namespace "${Prefix}none" -Target 10.0.0.1 -ErrorVariable e -ErrorAction SilentlyContinue

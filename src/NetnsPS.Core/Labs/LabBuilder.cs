@@ -7,8 +7,8 @@ using NetnsPS.Core.Netlink.Rtnl;
 namespace NetnsPS.Core.Labs;
 
 /// <summary>
-/// Builds a <see cref="LabDefinition"/> in dependency order (namespaces, loopback, forwarding, links, addresses, link
-/// state, routes, NAT) and removes labs. A state file under /run/netnsps/labs, written before the first step, marks the
+/// Builds a <see cref="LabDefinition"/> in dependency order (namespaces, loopback, forwarding, bridges, links, bridge
+/// ports, addresses, link state, routes, NAT) and removes labs. A state file under /run/netnsps/labs, written before the first step, marks the
 /// lab and lists what it is made of, so that a lab interrupted at any point can still be removed completely.
 /// On a failed step everything made so far is removed and the step is named in the error.
 /// </summary>
@@ -72,6 +72,13 @@ public static class LabBuilder
             NamespaceMap = def.Namespaces.ToDictionary(n => n.Name, n => Full(n.Name), StringComparer.Ordinal),
             HostAdapters = hostAdapters.ToArray(),
             Links = def.Links.Select(l => new NetLabLink { A = Endpoint(l.A), B = Endpoint(l.B) }).ToArray(),
+            Bridges = def.Bridges.Select(b => new NetLabBridge
+            {
+                Namespace = Full(b.Namespace),
+                Name = b.Name,
+                Addresses = b.Addresses.Select(a => IpPrefix.Format(a.Address, a.Length)).ToArray(),
+                Ports = def.Links.SelectMany(l => new[] { l.A, l.B }).Where(e => e.Namespace == b.Namespace && e.Bridge == b.Name).Select(e => e.Adapter).ToArray(),
+            }).ToArray(),
             Routes = def.Namespaces.SelectMany(n => n.Routes.Select(r => $"{Full(n.Name)}: {r}")).ToArray(),
             Nat = def.Namespaces.SelectMany(n => n.Masquerade.Select(a => $"{Full(n.Name)}: masquerade on {a}")).ToArray(),
             Created = created,
@@ -84,6 +91,7 @@ public static class LabBuilder
             Namespace = Full(e.Namespace),
             Adapter = e.IsHost ? HostAdapter(e.Adapter) : e.Adapter,
             Addresses = e.Addresses.Select(a => IpPrefix.Format(a.Address, a.Length)).ToArray(),
+            Bridge = e.Bridge,
         };
 
         WriteState(lab);
@@ -142,9 +150,26 @@ public static class LabBuilder
                 SysctlService.Write(c, "net.ipv4.ip_forward", "1");
                 SysctlService.Write(c, "net.ipv6.conf.all.forwarding", "1");
             }));
+        // Bridges live inside lab namespaces only, so removing the namespaces removes them (rollback and Remove-NetLab).
+        foreach (var b in def.Bridges)
+            steps.Add(new Step($"create bridge {full(b.Namespace)}/{b.Name}", () =>
+                AdapterFactory.Create(sessions, Ctx(b.Namespace), new AdapterSpec { Kind = AdapterKind.Bridge, Name = b.Name })));
         foreach (var l in def.Links)
             steps.Add(new Step($"create veth {Where(l.A.Namespace)}/{AdapterName(l.A)} <-> {Where(l.B.Namespace)}/{AdapterName(l.B)}", () =>
                 AdapterService.NewVeth(sessions, Ctx(l.A.Namespace), AdapterName(l.A), Ctx(l.B.Namespace), AdapterName(l.B), l.Mtu)));
+        foreach (var e in def.Links.SelectMany(l => new[] { l.A, l.B }).Where(e => e.Bridge is not null))
+            steps.Add(new Step($"make {Where(e.Namespace)}/{e.Adapter} a port of bridge {e.Bridge}", () =>
+            {
+                var c = Ctx(e.Namespace);
+                AdapterService.Set(c, AdapterService.Require(c, e.Adapter), null, null, null, null, master: AdapterService.Require(c, e.Bridge!).Index);
+            }));
+        foreach (var b in def.Bridges)
+            foreach (var (addr, len) in b.Addresses)
+                steps.Add(new Step($"add address {IpPrefix.Format(addr, len)} to {Where(b.Namespace)}/{b.Name}", () =>
+                {
+                    var c = Ctx(b.Namespace);
+                    AddressRouteService.AddAddress(c, AdapterService.Require(c, b.Name), addr, len, skipDad: true);
+                }));
         foreach (var e in def.Links.SelectMany(l => new[] { l.A, l.B }))
             foreach (var (addr, len) in e.Addresses)
                 steps.Add(new Step($"add address {IpPrefix.Format(addr, len)} to {Where(e.Namespace)}/{AdapterName(e)}", () =>
@@ -152,6 +177,12 @@ public static class LabBuilder
                     var c = Ctx(e.Namespace);
                     AddressRouteService.AddAddress(c, AdapterService.Require(c, AdapterName(e)), addr, len, skipDad: true);
                 }));
+        foreach (var b in def.Bridges)
+            steps.Add(new Step($"set {Where(b.Namespace)}/{b.Name} up", () =>
+            {
+                var c = Ctx(b.Namespace);
+                AdapterService.Set(c, AdapterService.Require(c, b.Name), true, null, null, null);
+            }));
         foreach (var e in def.Links.SelectMany(l => new[] { l.A, l.B }))
             steps.Add(new Step($"set {Where(e.Namespace)}/{AdapterName(e)} up", () =>
             {
@@ -222,8 +253,12 @@ public static class LabBuilder
                 ["HostAdapters"] = lab.HostAdapters,
                 ["Links"] = lab.Links.Select(l => new[] { l.A, l.B }.Select(e => new Dictionary<string, object?>
                 {
-                    ["Namespace"] = e.Namespace, ["Adapter"] = e.Adapter, ["Addresses"] = e.Addresses,
+                    ["Namespace"] = e.Namespace, ["Adapter"] = e.Adapter, ["Addresses"] = e.Addresses, ["Bridge"] = e.Bridge,
                 })).ToList(),
+                ["Bridges"] = lab.Bridges.Select(b => new Dictionary<string, object?>
+                {
+                    ["Namespace"] = b.Namespace, ["Name"] = b.Name, ["Addresses"] = b.Addresses, ["Ports"] = b.Ports,
+                }).ToList(),
                 ["Routes"] = lab.Routes,
                 ["Nat"] = lab.Nat,
                 ["Definition"] = lab.Definition,
@@ -272,9 +307,20 @@ public static class LabBuilder
                     Namespace = e.GetProperty("Namespace").GetString() ?? "",
                     Adapter = e.GetProperty("Adapter").GetString() ?? "",
                     Addresses = e.GetProperty("Addresses").EnumerateArray().Select(x => x.GetString() ?? "").ToArray(),
+                    Bridge = e.TryGetProperty("Bridge", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null,
                 }).ToArray();
                 if (ends.Length == 2) links.Add(new NetLabLink { A = ends[0], B = ends[1] });
             }
+        var bridges = new List<NetLabBridge>();
+        if (r.TryGetProperty("Bridges", out var bs) && bs.ValueKind == JsonValueKind.Array)
+            foreach (var b in bs.EnumerateArray())
+                bridges.Add(new NetLabBridge
+                {
+                    Namespace = b.GetProperty("Namespace").GetString() ?? "",
+                    Name = b.GetProperty("Name").GetString() ?? "",
+                    Addresses = b.GetProperty("Addresses").EnumerateArray().Select(x => x.GetString() ?? "").ToArray(),
+                    Ports = b.GetProperty("Ports").EnumerateArray().Select(x => x.GetString() ?? "").ToArray(),
+                });
         return new NetLab
         {
             Name = r.GetProperty("Name").GetString() ?? "",
@@ -283,6 +329,7 @@ public static class LabBuilder
             NamespaceMap = map,
             HostAdapters = Strings("HostAdapters"),
             Links = links.ToArray(),
+            Bridges = bridges.ToArray(),
             Routes = Strings("Routes"),
             Nat = Strings("Nat"),
             Created = DateTime.TryParse(r.TryGetProperty("Created", out var c) ? c.GetString() : null, null,

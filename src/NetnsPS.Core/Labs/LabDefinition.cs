@@ -7,11 +7,17 @@ using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Core.Labs;
 
-/// <summary>One end of a lab link: a namespace of the lab (or "" for the host), the adapter's name there, its addresses.</summary>
-public sealed record LabEndpoint(string Namespace, string Adapter, IReadOnlyList<(IPAddress Address, int Length)> Addresses)
+/// <summary>
+/// One end of a lab link: a namespace of the lab (or "" for the host), the adapter's name there, its addresses, or the
+/// bridge of that namespace it becomes a port of (then it has no addresses of its own).
+/// </summary>
+public sealed record LabEndpoint(string Namespace, string Adapter, IReadOnlyList<(IPAddress Address, int Length)> Addresses, string? Bridge = null)
 {
     public bool IsHost => Namespace.Length == 0;
 }
+
+/// <summary>A Linux bridge in a lab namespace (never the host), with its own addresses; link endpoints name it to become its ports.</summary>
+public sealed record LabBridge(string Namespace, string Name, IReadOnlyList<(IPAddress Address, int Length)> Addresses);
 
 /// <summary>A veth pair between two endpoints.</summary>
 public sealed record LabLink(LabEndpoint A, LabEndpoint B, int? Mtu);
@@ -31,8 +37,11 @@ public sealed record LabNamespace(string Name, bool Forwarding, IReadOnlyList<La
 /// <code>
 /// @{ Name = 'lab'; Namespaces = @( @{ Name = 'client'; Routes = @(@{ Destination = 'default'; Gateway = '10.0.1.1' }) }
 ///                                  @{ Name = 'router'; Forwarding = $true; Masquerade = 'wan0' } )
+///    Bridges = @( @{ Namespace = 'router'; Name = 'br0'; Address = '10.0.2.1/24' } )
 ///    Links = @( @{ Endpoints = @( @{ Namespace = 'client'; Adapter = 'eth0'; Address = '10.0.1.2/24' }
-///                                 @{ Namespace = 'router'; Adapter = 'lan0'; Address = '10.0.1.1/24' } ) } ) }
+///                                 @{ Namespace = 'router'; Adapter = 'lan0'; Address = '10.0.1.1/24' } ) }
+///               @{ Endpoints = @( @{ Namespace = 'client'; Adapter = 'eth1'; Address = '10.0.2.2/24' }
+///                                 @{ Namespace = 'router'; Adapter = 'p1'; Bridge = 'br0' } ) } ) }
 /// </code>
 /// Everything is validated before anything is made; errors name the offending key (InvalidLabDefinition).
 /// </summary>
@@ -41,6 +50,7 @@ public sealed class LabDefinition
     public string Name { get; private init; } = "lab";
     public IReadOnlyList<LabNamespace> Namespaces { get; private init; } = Array.Empty<LabNamespace>();
     public IReadOnlyList<LabLink> Links { get; private init; } = Array.Empty<LabLink>();
+    public IReadOnlyList<LabBridge> Bridges { get; private init; } = Array.Empty<LabBridge>();
 
     /// <summary>The definition as plain data again (for the lab's state file and for display).</summary>
     public object ToData() => new Dictionary<string, object?>
@@ -59,14 +69,25 @@ public sealed class LabDefinition
             }).ToList(),
             ["Masquerade"] = n.Masquerade.ToList(),
         }).ToList(),
+        ["Bridges"] = Bridges.Select(b => new Dictionary<string, object?>
+        {
+            ["Namespace"] = b.Namespace,
+            ["Name"] = b.Name,
+            ["Address"] = b.Addresses.Select(a => IpPrefix.Format(a.Address, a.Length)).ToList(),
+        }).ToList(),
         ["Links"] = Links.Select(l => new Dictionary<string, object?>
         {
             ["Mtu"] = l.Mtu,
-            ["Endpoints"] = new[] { l.A, l.B }.Select(e => new Dictionary<string, object?>
+            ["Endpoints"] = new[] { l.A, l.B }.Select(e =>
             {
-                ["Namespace"] = e.Namespace,
-                ["Adapter"] = e.Adapter,
-                ["Address"] = e.Addresses.Select(a => IpPrefix.Format(a.Address, a.Length)).ToList(),
+                var d = new Dictionary<string, object?>
+                {
+                    ["Namespace"] = e.Namespace,
+                    ["Adapter"] = e.Adapter,
+                    ["Address"] = e.Addresses.Select(a => IpPrefix.Format(a.Address, a.Length)).ToList(),
+                };
+                if (e.Bridge is not null) d["Bridge"] = e.Bridge;
+                return d;
             }).ToList(),
         }).ToList(),
     };
@@ -101,7 +122,7 @@ public sealed class LabDefinition
     {
         unwrap ??= o => o;
         var root = Map(unwrap(data), "definition", unwrap);
-        CheckKeys(root, "definition", "Name", "Namespaces", "Links");
+        CheckKeys(root, "definition", "Name", "Namespaces", "Bridges", "Links");
         var name = Str(root, "Name", "definition", unwrap) ?? "lab";
         if (name.Length == 0 || name.Contains('/') || name.Any(char.IsWhiteSpace))
             throw Invalid("Name", $"'{name}' is not a usable lab name (no '/', no spaces).");
@@ -147,8 +168,29 @@ public sealed class LabDefinition
             namespaces.Add(new LabNamespace(n, fwd, routes, masq));
         }
 
-        var links = new List<LabLink>();
+        // Bridges before links: endpoints name them. A bridge's name is an adapter name of its namespace like any other.
+        var bridges = new List<LabBridge>();
         var adapters = new HashSet<(string, string)>();
+        i = 0;
+        foreach (var item in List(root, "Bridges", "definition", unwrap))
+        {
+            var where = $"Bridges[{i++}]";
+            var m = Map(item, where, unwrap);
+            CheckKeys(m, where, "Namespace", "Name", "Address");
+            var ns = Str(m, "Namespace", where, unwrap) ?? "";
+            if (ns.Length == 0)
+                throw Invalid($"{where}.Namespace", "a bridge is made in one of the lab's namespaces, never in the host ('' or no Namespace).");
+            if (!nsNames.Contains(ns))
+                throw Invalid($"{where}.Namespace", $"'{ns}' is not one of the lab's namespaces ({string.Join(", ", nsNames)}).");
+            var bn = Str(m, "Name", where, unwrap) ?? throw Invalid(where, "has no Name.");
+            try { Netlink.Rtnl.Links.ValidateName(bn, "bridge name"); }
+            catch (NetnsException ex) { throw Invalid($"{where}.Name", ex.Message); }
+            if (!adapters.Add((ns, bn))) throw Invalid($"{where}.Name", $"bridge '{bn}' is defined twice in namespace '{ns}'.");
+            bridges.Add(new LabBridge(ns, bn, Addresses(m, where)));
+        }
+        var bridgeNames = bridges.Select(b => (b.Namespace, b.Name)).ToHashSet();
+
+        var links = new List<LabLink>();
         i = 0;
         foreach (var item in List(root, "Links", "definition", unwrap))
         {
@@ -162,22 +204,29 @@ public sealed class LabDefinition
             {
                 var ew = $"{where}.Endpoints[{k}]";
                 var em = Map(eps[k], ew, unwrap);
-                CheckKeys(em, ew, "Namespace", "Adapter", "Address");
+                CheckKeys(em, ew, "Namespace", "Adapter", "Address", "Bridge");
                 var ns = Str(em, "Namespace", ew, unwrap) ?? "";
                 if (ns.Length > 0 && !nsNames.Contains(ns))
                     throw Invalid($"{ew}.Namespace", $"'{ns}' is not one of the lab's namespaces ({string.Join(", ", nsNames)}); use '' for the host.");
                 var ad = Str(em, "Adapter", ew, unwrap) ?? throw Invalid(ew, "has no Adapter.");
                 try { Netlink.Rtnl.Links.ValidateName(ad); }
                 catch (NetnsException ex) { throw Invalid($"{ew}.Adapter", ex.Message); }
-                if (!adapters.Add((ns, ad))) throw Invalid($"{ew}.Adapter", $"adapter '{ad}' appears twice in namespace '{(ns.Length == 0 ? "(host)" : ns)}'.");
-                var addrs = List(em, "Address", ew, unwrap)
-                    .Select(a => unwrap(a)?.ToString() ?? "")
-                    .Select(a => Try(() => IpPrefix.ParsePrefix(a, a.Contains(':') ? Af.INET6 : Af.INET, mask: false), $"{ew}.Address"))
-                    .Select(p => (p.Address, p.Length)).ToList();
-                foreach (var (addr, len) in addrs)
-                    if (len == Af.Bits(Af.Of(addr)) || len == 0)
-                        throw Invalid($"{ew}.Address", $"{IpPrefix.Format(addr, len)} needs a prefix length (e.g. /24).");
-                ends[k] = new LabEndpoint(ns, ad, addrs);
+                if (!adapters.Add((ns, ad)))
+                    throw Invalid($"{ew}.Adapter", bridgeNames.Contains((ns, ad))
+                        ? $"'{ad}' is the name of a bridge in namespace '{ns}'."
+                        : $"adapter '{ad}' appears twice in namespace '{(ns.Length == 0 ? "(host)" : ns)}'.");
+                var addrs = Addresses(em, ew);
+                var br = Str(em, "Bridge", ew, unwrap);
+                if (br is not null)
+                {
+                    if (ns.Length == 0)
+                        throw Invalid($"{ew}.Bridge", $"the host end of a link cannot join a bridge (bridges live in lab namespaces; no bridge '{br}' in the host).");
+                    if (!bridgeNames.Contains((ns, br)))
+                        throw Invalid($"{ew}.Bridge", $"no bridge '{br}' in namespace '{ns}' (bridges there: {string.Join(", ", bridges.Where(b => b.Namespace == ns).Select(b => b.Name).DefaultIfEmpty("none"))}).");
+                    if (addrs.Count > 0)
+                        throw Invalid($"{ew}.Bridge", $"a bridge port has no addresses of its own: put {string.Join(", ", addrs.Select(a => IpPrefix.Format(a.Address, a.Length)))} on bridge '{br}' (Bridges) or drop the endpoint's Address.");
+                }
+                ends[k] = new LabEndpoint(ns, ad, addrs, br);
             }
             int? mtu = m.TryGetValue("Mtu", out var mt) && unwrap(mt) is { } mo2 ? System.Convert.ToInt32(mo2) : null;
             links.Add(new LabLink(ends[0], ends[1], mtu));
@@ -187,12 +236,24 @@ public sealed class LabDefinition
         {
             foreach (var a in ns.Masquerade)
                 if (!adapters.Contains((ns.Name, a)))
-                    throw Invalid($"Namespaces '{ns.Name}'.Masquerade", $"adapter '{a}' is not an endpoint of a link in '{ns.Name}'.");
+                    throw Invalid($"Namespaces '{ns.Name}'.Masquerade", $"adapter '{a}' is not an endpoint of a link or a bridge in '{ns.Name}'.");
             foreach (var r in ns.Routes)
                 if (r.Adapter is not null && !adapters.Contains((ns.Name, r.Adapter)))
-                    throw Invalid($"Namespaces '{ns.Name}'.Routes", $"adapter '{r.Adapter}' of route {r} is not an endpoint of a link in '{ns.Name}'.");
+                    throw Invalid($"Namespaces '{ns.Name}'.Routes", $"adapter '{r.Adapter}' of route {r} is not an endpoint of a link or a bridge in '{ns.Name}'.");
         }
-        return new LabDefinition { Name = name, Namespaces = namespaces, Links = links };
+        return new LabDefinition { Name = name, Namespaces = namespaces, Links = links, Bridges = bridges };
+
+        List<(IPAddress Address, int Length)> Addresses(IDictionary<string, object?> m, string where)
+        {
+            var addrs = List(m, "Address", where, unwrap)
+                .Select(a => unwrap(a)?.ToString() ?? "")
+                .Select(a => Try(() => IpPrefix.ParsePrefix(a, a.Contains(':') ? Af.INET6 : Af.INET, mask: false), $"{where}.Address"))
+                .Select(p => (p.Address, p.Length)).ToList();
+            foreach (var (addr, len) in addrs)
+                if (len == Af.Bits(Af.Of(addr)) || len == 0)
+                    throw Invalid($"{where}.Address", $"{IpPrefix.Format(addr, len)} needs a prefix length (e.g. /24).");
+            return addrs;
+        }
     }
 
     private static T Try<T>(Func<T> f, string where)

@@ -1,12 +1,24 @@
 namespace NetnsPS;
 
-/// <summary>One end of a lab link as built: full namespace name ("" = host), adapter name, addresses (CIDR).</summary>
+/// <summary>One end of a lab link as built: full namespace name ("" = host), adapter name, addresses (CIDR), the bridge it is a port of.</summary>
 public sealed class NetLabEndpoint
 {
     public string Namespace { get; init; } = string.Empty;
     public string Adapter { get; init; } = string.Empty;
     public string[] Addresses { get; init; } = Array.Empty<string>();
-    public override string ToString() => $"{(Namespace.Length == 0 ? "(host)" : Namespace)}/{Adapter}";
+    /// <summary>The bridge (in the same namespace) this adapter is a port of, or null.</summary>
+    public string? Bridge { get; init; }
+    public override string ToString() => $"{(Namespace.Length == 0 ? "(host)" : Namespace)}/{Adapter}{(Bridge is null ? "" : $" [{Bridge}]")}";
+}
+
+/// <summary>A bridge of a lab as built: full namespace name, bridge name, addresses (CIDR), ports (adapter names).</summary>
+public sealed class NetLabBridge
+{
+    public string Namespace { get; init; } = string.Empty;
+    public string Name { get; init; } = string.Empty;
+    public string[] Addresses { get; init; } = Array.Empty<string>();
+    public string[] Ports { get; init; } = Array.Empty<string>();
+    public override string ToString() => $"{Namespace}/{Name}";
 }
 
 /// <summary>A veth link of a lab.</summary>
@@ -36,6 +48,9 @@ public sealed class NetLab
     public string[] HostAdapters { get; init; } = Array.Empty<string>();
 
     public NetLabLink[] Links { get; init; } = Array.Empty<NetLabLink>();
+
+    /// <summary>Bridges in the lab's namespaces, with their ports.</summary>
+    public NetLabBridge[] Bridges { get; init; } = Array.Empty<NetLabBridge>();
 
     /// <summary>Routes per namespace, as text ("ns: default via 10.0.1.1").</summary>
     public string[] Routes { get; init; } = Array.Empty<string>();

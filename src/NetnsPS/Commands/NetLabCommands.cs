@@ -7,7 +7,7 @@ using NetnsPS.Core.Labs;
 
 namespace NetnsPS.Commands;
 
-/// <summary>New-NetLab: builds a declarative topology (namespaces, veths, addresses, routes, forwarding, NAT) or nothing.</summary>
+/// <summary>New-NetLab: builds a declarative topology (namespaces, bridges, veths, addresses, routes, forwarding, NAT) or nothing.</summary>
 [Cmdlet(VerbsCommon.New, "NetLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(NetLab))]
 public sealed class NewNetLabCommand : NetnsCmdlet
@@ -37,7 +37,7 @@ public sealed class NewNetLabCommand : NetnsCmdlet
         var name = Name ?? def.Name;
         var prefix = Prefix ?? name + "-";
         if (Name is not null) def = LabDefinition.Parse(WithName(def.ToData(), Name), Unwrap);
-        var what = $"{def.Namespaces.Count} namespace(s) {string.Join(", ", def.Namespaces.Select(n => prefix + n.Name))}, {def.Links.Count} link(s)";
+        var what = $"{def.Namespaces.Count} namespace(s) {string.Join(", ", def.Namespaces.Select(n => prefix + n.Name))}, {def.Links.Count} link(s){(def.Bridges.Count > 0 ? $", {def.Bridges.Count} bridge(s)" : "")}";
         if (!ShouldProcess($"lab '{name}' (prefix '{prefix}')", $"Build {what}")) return;
         var progress = new ProgressRecord(3, $"Building lab '{name}'", "Starting");
         try

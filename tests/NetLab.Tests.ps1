@@ -404,10 +404,12 @@ Describe 'New-NetLab bridges' {
         ($l | Format-List | Out-String) | Should -Match "$([regex]::Escape($Sw))/br0 \(10\.9\.5\.254/24\) ports: p1, p2, p3"
     }
 
-    It 'builds the same lab again from its own Definition (round trip)' {
+    It 'builds the same lab again from the Definition in its state file (round trip through JSON, with -Name)' {
         $p2 = "${Prefix}b2-"
-        $again = New-NetLab -Definition $Lab.Definition -Prefix $p2
+        $again = New-NetLab -Definition (Get-NetLab -Prefix $P).Definition -Prefix $p2 -Name 'lan2'
         try {
+            $again.Name | Should -Be 'lan2'
+            $again.Bridges[0].Ports | Should -Be @('p1', 'p2', 'p3')
             (Get-IpLink "${p2}sw" 'p2').master | Should -Be 'br0'
             (Test-NetNamespaceConnection -Namespace "${p2}h1" -Target 10.9.5.3).Success | Should -BeTrue
         }
@@ -436,8 +438,27 @@ Describe 'New-NetLab bridges' {
                 Links = @(@{ Endpoints = @(@{ Namespace = 'h1'; Adapter = 'eth0'; Address = '10.9.6.1/24' }, @{ Namespace = 'sw'; Adapter = 'p1'; Bridge = 'br0' }) }) } }
     ) {
         $p = "${Prefix}bf-"
-        { New-NetLab -Definition $Def -Prefix $p -ErrorAction Stop } | Should -Throw -ErrorId 'NetLabBuildFailed,NetnsPS.Commands.NewNetLabCommand' -ExpectedMessage "*step $Step of *$What"
+        # Note each namespace's inode while the build runs (its verbose step records stream through the pipeline).
+        $inodes = @{}
+        $err = $null
+        try {
+            New-NetLab -Definition $Def -Prefix $p -Verbose -ErrorAction Stop 4>&1 | ForEach-Object {
+                Get-ChildItem /run/netns -Filter "$p*" | ForEach-Object { $inodes[$_.Name] = Get-FileInode $_.FullName }
+            }
+        }
+        catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'NetLabBuildFailed,NetnsPS.Commands.NewNetLabCommand'
+        $err.Exception.Message | Should -BeLike "*step $Step of *$What"
+        $inodes.Keys | Sort-Object | Should -Be @("${p}h1", "${p}sw")
         Get-LabLeftover $p | Should -BeNullOrEmpty
+        # Nothing keeps a namespace (and so its bridge) alive unseen: no thread or descriptor of this process, no process anywhere.
+        $fds = @(Get-ChildItem /proc/self/fd | ForEach-Object { $_.LinkTarget })
+        $inNs = @(lsns -t net -J | ConvertFrom-Json | ForEach-Object namespaces | ForEach-Object ns)
+        foreach ($i in $inodes.Values) {
+            Get-TasksInNamespace $i | Should -BeNullOrEmpty
+            $fds | Should -Not -Contain "net:[$i]"
+            $inNs | Should -Not -Contain $i
+        }
         Get-IpNetnsNames | Where-Object { $_ -like "$p*" } | Should -BeNullOrEmpty
         Get-NetLab -Prefix $p -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }

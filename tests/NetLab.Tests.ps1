@@ -385,6 +385,17 @@ Describe 'New-NetLab bridges' {
         (Test-NetNamespaceConnection -Namespace "${P}h1" -Target 10.9.5.77 -TimeoutSeconds 0.3).Success | Should -BeFalse
     }
 
+    It 'draws each port''s link to br0 in ConvertTo-NetNamespaceGraph (dashed edges)' {
+        $text = Get-NetNamespaceAdapter -Namespace $Sw, "${P}h1" | ConvertTo-NetNamespaceGraph -Format Mermaid
+        # namespaces in ordinal order: h1 (n0: eth0, lo), sw (n1: br0, lo, p1, p2, p3)
+        $text | Should -Match "subgraph ns1\[`"$([regex]::Escape($Sw))`"\]"
+        $text | Should -Match '(?m)^  n0_0 --- n1_2$'
+        foreach ($k in 2..4) { $text | Should -Match "(?m)^  n1_$k -\.- n1_0$" }
+        @([regex]::Matches($text, ' -\.- ')).Count | Should -Be 3
+        $dot = Get-NetNamespaceAdapter -Namespace $Sw | ConvertTo-NetNamespaceGraph -Format Dot
+        @([regex]::Matches($dot, ' -- n0_0 \[style=dashed\];')).Count | Should -Be 3
+    }
+
     It 'reports the bridge in its output, Get-NetLab and the state file' {
         $Lab.Bridges.Count | Should -Be 1
         $Lab.Bridges[0].Namespace | Should -Be $Sw

@@ -22,7 +22,10 @@ public sealed class ConvertToNetNamespaceGraphCommand : PSCmdlet
 
     protected override void EndProcessing() => WriteObject(Render(_all, Format));
 
-    /// <summary>Deterministic text: namespaces in ordinal order (host first), adapters by name, one edge per veth pair whose both ends are in the input.</summary>
+    /// <summary>
+    /// Deterministic text: namespaces in ordinal order (host first), adapters by name, one edge per veth pair whose both
+    /// ends are in the input, then a dashed edge from each port to its master (bridge) when both are in the input.
+    /// </summary>
     public static string Render(IEnumerable<NetNamespaceAdapter> adapters, string format)
     {
         bool dot = format.Equals("Dot", StringComparison.OrdinalIgnoreCase);
@@ -60,6 +63,14 @@ public sealed class ConvertToNetNamespaceGraphCommand : PSCmdlet
                 string id = ids[(a.Namespace, a.Name)];
                 if (!done.Add(id) || !done.Add(peerId)) continue;
                 sb.Append(dot ? $"  {id} -- {peerId};\n" : $"  {id} --- {peerId}\n");
+            }
+        // A bridge port and its bridge (same namespace): a dashed edge.
+        foreach (var list in byNs)
+            foreach (var a in list)
+            {
+                if (a.Master is null || !ids.TryGetValue((a.Namespace, a.Master), out var masterId)) continue;
+                string id = ids[(a.Namespace, a.Name)];
+                sb.Append(dot ? $"  {id} -- {masterId} [style=dashed];\n" : $"  {id} -.- {masterId}\n");
             }
         if (dot) sb.Append("}\n");
         return sb.ToString();

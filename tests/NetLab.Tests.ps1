@@ -493,6 +493,12 @@ Describe 'New-NetLab bridges' {
             Def = @{ Namespaces = 'sw'; Bridges = @(@{ Namespace = 'sw'; Name = 'br0' }, @{ Namespace = 'sw'; Name = 'br0' }) } }
         @{ Case = 'a link adapter named like a bridge'; Msg = "*Links``[0``].Endpoints``[1``].Adapter: 'br0' is the name of a bridge*"
             Def = @{ Namespaces = 'sw', 'h'; Bridges = @(@{ Namespace = 'sw'; Name = 'br0' }); Links = @(@{ Endpoints = @(@{ Namespace = 'h'; Adapter = 'e0' }, @{ Namespace = 'sw'; Adapter = 'br0' }) }) } }
+        @{ Case = 'a link with both ends on one bridge (a loop)'; Msg = '*Links`[0`].Endpoints: both ends join bridges*loop*'
+            Def = @{ Namespaces = 'sw'; Bridges = @(@{ Namespace = 'sw'; Name = 'br0' }); Links = @(@{ Endpoints = @(@{ Namespace = 'sw'; Adapter = 'p1'; Bridge = 'br0' }, @{ Namespace = 'sw'; Adapter = 'p2'; Bridge = 'br0' }) }) } }
+        @{ Case = 'two links between two bridges (a loop)'; Msg = "*Links``[1``].Endpoints: both ends join bridges ('br0' in 's2', 'br0' in 's1') that are already one segment*"
+            Def = @{ Namespaces = 's1', 's2'; Bridges = @(@{ Namespace = 's1'; Name = 'br0' }, @{ Namespace = 's2'; Name = 'br0' })
+                Links = @(@{ Endpoints = @(@{ Namespace = 's1'; Adapter = 'u1'; Bridge = 'br0' }, @{ Namespace = 's2'; Adapter = 'u1'; Bridge = 'br0' }) }
+                    @{ Endpoints = @(@{ Namespace = 's2'; Adapter = 'u2'; Bridge = 'br0' }, @{ Namespace = 's1'; Adapter = 'u2'; Bridge = 'br0' }) }) } }
         @{ Case = 'a bridge without a name'; Msg = '*Bridges`[0`]: has no Name*'
             Def = @{ Namespaces = 'sw'; Bridges = @(@{ Namespace = 'sw' }) } }
         @{ Case = 'an unknown bridge key (Ports: ports are named by the endpoints)'; Msg = "*Bridges``[0``]: unknown key 'Ports'*"
@@ -502,6 +508,26 @@ Describe 'New-NetLab bridges' {
     ) {
         $p = "${Prefix}bv-"
         { New-NetLab -Definition $Def -Prefix $p -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidLabDefinition,NetnsPS.Commands.NewNetLabCommand' -ExpectedMessage $Msg
+        Get-LabLeftover $p | Should -BeNullOrEmpty
+    }
+
+    It 'joins two switches with one uplink (bridge to bridge, no loop): hosts on both reach each other' {
+        $p = "${Prefix}bu-"
+        $def = @{
+            Namespaces = 's1', 's2', 'a', 'b'
+            Bridges    = @(@{ Namespace = 's1'; Name = 'br0' }, @{ Namespace = 's2'; Name = 'br0' })
+            Links      = @(
+                @{ Endpoints = @(@{ Namespace = 's1'; Adapter = 'up'; Bridge = 'br0' }, @{ Namespace = 's2'; Adapter = 'up'; Bridge = 'br0' }) }
+                @{ Endpoints = @(@{ Namespace = 'a'; Adapter = 'eth0'; Address = '10.9.9.1/24' }, @{ Namespace = 's1'; Adapter = 'pa'; Bridge = 'br0' }) }
+                @{ Endpoints = @(@{ Namespace = 'b'; Adapter = 'eth0'; Address = '10.9.9.2/24' }, @{ Namespace = 's2'; Adapter = 'pb'; Bridge = 'br0' }) })
+        }
+        $lab = New-NetLab -Definition $def -Prefix $p
+        try {
+            (Get-IpLink "${p}s1" 'up').master | Should -Be 'br0'
+            (Get-IpLink "${p}s2" 'up').master | Should -Be 'br0'
+            (Test-NetNamespaceConnection -Namespace "${p}a" -Target 10.9.9.2).Status | Should -Be 'Success'
+        }
+        finally { $lab | Remove-NetLab -Confirm:$false }
         Get-LabLeftover $p | Should -BeNullOrEmpty
     }
 

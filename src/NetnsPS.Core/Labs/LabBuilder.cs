@@ -8,8 +8,9 @@ namespace NetnsPS.Core.Labs;
 
 /// <summary>
 /// Builds a <see cref="LabDefinition"/> in dependency order (namespaces, loopback, forwarding, bridges, links, bridge
-/// ports, addresses, link state, routes, NAT) and removes labs. A state file under /run/netnsps/labs, written before the first step, marks the
-/// lab and lists what it is made of, so that a lab interrupted at any point can still be removed completely.
+/// ports, addresses, link state, routes, NAT) and removes labs. A state file under /run/netnsps/labs, written before
+/// the first step, marks the lab and lists what it is made of, so that a lab interrupted at any point can still be
+/// removed completely.
 /// On a failed step everything made so far is removed and the step is named in the error.
 /// </summary>
 public static class LabBuilder

@@ -190,6 +190,11 @@ public sealed class LabDefinition
         }
         var bridgeNames = bridges.Select(b => (b.Namespace, b.Name)).ToHashSet();
 
+        // Bridges joined by links whose both ends are ports: a link between two already joined bridges closes a loop,
+        // and without spanning tree a broadcast would circle in it forever.
+        var joined = bridges.ToDictionary(b => (b.Namespace, b.Name), b => (b.Namespace, b.Name));
+        (string, string) Root((string, string) b) { while (joined[b] != b) b = joined[b] = joined[joined[b]]; return b; }
+
         var links = new List<LabLink>();
         i = 0;
         foreach (var item in List(root, "Links", "definition", unwrap))
@@ -227,6 +232,13 @@ public sealed class LabDefinition
                         throw Invalid($"{ew}.Bridge", $"a bridge port has no addresses of its own: put {string.Join(", ", addrs.Select(a => IpPrefix.Format(a.Address, a.Length)))} on bridge '{br}' (Bridges) or drop the endpoint's Address.");
                 }
                 ends[k] = new LabEndpoint(ns, ad, addrs, br);
+            }
+            if (ends[0].Bridge is string b0 && ends[1].Bridge is string b1)
+            {
+                var (r0, r1) = (Root((ends[0].Namespace, b0)), Root((ends[1].Namespace, b1)));
+                if (r0 == r1)
+                    throw Invalid($"{where}.Endpoints", $"both ends join bridges ('{b0}' in '{ends[0].Namespace}', '{b1}' in '{ends[1].Namespace}') that are already one segment: the link would close a loop (no spanning tree).");
+                joined[r0] = r1;
             }
             int? mtu = m.TryGetValue("Mtu", out var mt) && unwrap(mt) is { } mo2 ? System.Convert.ToInt32(mo2) : null;
             links.Add(new LabLink(ends[0], ends[1], mtu));

@@ -179,7 +179,9 @@ public static class AdapterService
             if (link.MasterIndex is int old && old > 0 && old != m)
                 try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: old), $"set {link.Name} master back", "AdapterSetFailed", link.Name); }
                 catch (NetlinkException) { }
-            throw new NetnsException("InvalidMaster", ex.Errno, $"Cannot make '{link.Name}' a port of adapter index {m} in {ctx.Description}: {ex.Ack.Describe()}", link.Name, ex);
+            var masterName = Links.TryGet(ctx.Socket, m)?.Name ?? $"index {m}";
+            var hint = ex.Errno == Errno.EOPNOTSUPP ? $" ('{masterName}' cannot have ports: the master must be a bridge, bond, team or vrf adapter)" : "";
+            throw new NetnsException("InvalidMaster", ex.Errno, $"Cannot make '{link.Name}' a port of '{masterName}' in {ctx.Description}: {ex.Ack.Describe()}{hint}", link.Name, ex);
         }
         catch (NetlinkException ex) { throw Map(ex, link.Name, "change", ctx.Description); }
     }

@@ -22,6 +22,7 @@ BeforeDiscovery {
         @{ Cmdlet = 'Get-NetNamespace'; Class = 'unknown namespace'; Call = 'Get-NetNamespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Get-NetNamespace'; Class = 'unknown PID'; Call = 'Get-NetNamespace -ProcessId $unused'; Id = 'ProcessNotFound'; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Get-NetNamespace'; Class = 'pipeline object with an unknown Id'; Call = '[pscustomobject]@{ Id = $unused } | Get-NetNamespace'; Id = 'ProcessNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Get-NetNamespace'; Class = 'invalid wildcard pattern'; Call = "Get-NetNamespace 'ns['"; Id = 'InvalidWildcardPattern'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'Remove-NetNamespace'; Class = 'unknown namespace'; Call = 'Remove-NetNamespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Remove-NetNamespace'; Class = 'name with /'; Call = "Remove-NetNamespace 'a/b'"; Id = 'InvalidNamespaceName'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'Remove-NetNamespace'; Class = 'path that is not nsfs'; Call = "Remove-NetNamespace '/etc/hostname'"; Id = 'NotANetworkNamespace'; Category = 'InvalidArgument' }
@@ -30,8 +31,10 @@ BeforeDiscovery {
         @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'unknown namespace'; Call = 'Get-NetNamespaceAdapter -Namespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'path that is not nsfs'; Call = "Get-NetNamespaceAdapter -Namespace '/etc/hostname'"; Id = 'NotANetworkNamespace'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'unknown adapter'; Call = 'Get-NetNamespaceAdapter -Namespace $ns -Name nosuch0'; Id = 'AdapterNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'invalid wildcard pattern'; Call = "Get-NetNamespaceAdapter -Namespace `$ns -Name 'eth['"; Id = 'InvalidWildcardPattern'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'unknown namespace'; Call = 'Set-NetNamespaceAdapter -Namespace $missing -Name prb0 -State Up'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'unknown adapter'; Call = 'Set-NetNamespaceAdapter -Namespace $ns -Name nosuch0 -State Up'; Id = 'AdapterNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'invalid wildcard pattern'; Call = "Set-NetNamespaceAdapter -Namespace `$ns -Name 'prb[' -State Up"; Id = 'InvalidWildcardPattern'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'invalid MAC address'; Call = 'Set-NetNamespaceAdapter -Namespace $ns -Name prb0 -MacAddress zz'; Id = 'InvalidMacAddress'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'MTU below the minimum'; Call = 'Set-NetNamespaceAdapter -Namespace $ns -Name prb0 -Mtu 10'; Id = 'InvalidAdapterArgument'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'Set-NetNamespaceAdapter'; Class = 'new name over 15 bytes'; Call = "Set-NetNamespaceAdapter -Namespace `$ns -Name prb0 -NewName ('y' * 16)"; Id = 'InvalidAdapterName'; Category = 'InvalidArgument' }

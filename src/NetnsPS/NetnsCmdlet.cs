@@ -81,8 +81,10 @@ public abstract class NetnsCmdlet : PSCmdlet
         {
             if (!NamespaceStore.IsPath(name) && WildcardPattern.ContainsWildcardCharacters(name))
             {
+                WildcardPattern pattern;
+                try { pattern = CheckedPattern(name); }
+                catch (NetnsException ex) { WriteNetnsError(ex, name); continue; }
                 all ??= NamespaceStore.List();
-                var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
                 foreach (var e in all)
                     if (pattern.IsMatch(e.Name) && seen.Add(e.Name)) result.Add(e);
                 continue;

@@ -17,7 +17,7 @@ public abstract class NetnsCmdlet : PSCmdlet
         Errno.ENOENT or Errno.ESRCH or Errno.ENODEV => ErrorCategory.ObjectNotFound,
         Errno.EPERM or Errno.EACCES => ErrorCategory.PermissionDenied,
         Errno.EBUSY => ErrorCategory.ResourceBusy,
-        Errno.EINVAL or Errno.ERANGE or Errno.ENAMETOOLONG => ErrorCategory.InvalidArgument,
+        Errno.EINVAL or Errno.ERANGE or Errno.ENAMETOOLONG or Errno.ELOOP => ErrorCategory.InvalidArgument, // ELOOP: a bridge made its own port
         Errno.EOPNOTSUPP => ErrorCategory.NotImplemented,
         Errno.EINTR => ErrorCategory.OperationStopped,
         Errno.EADDRNOTAVAIL or Errno.ENETUNREACH or Errno.EHOSTUNREACH => ErrorCategory.InvalidArgument,
@@ -37,6 +37,18 @@ public abstract class NetnsCmdlet : PSCmdlet
                 RecommendedAction = "Run PowerShell as root (network namespaces need CAP_SYS_ADMIN; adapters need CAP_NET_ADMIN).",
             };
         return record;
+    }
+
+    /// <summary>A case-insensitive wildcard pattern checked now: an invalid one ('eth[0') is InvalidWildcardPattern, not a RuntimeException on first use.</summary>
+    public static WildcardPattern CheckedPattern(string pattern)
+    {
+        var p = new WildcardPattern(pattern, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        try { p.IsMatch(string.Empty); }
+        catch (WildcardPatternException ex)
+        {
+            throw new NetnsException("InvalidWildcardPattern", Errno.EINVAL, $"Invalid wildcard pattern '{pattern}': {ex.Message}", pattern, ex);
+        }
+        return p;
     }
 
     protected void WriteNetnsError(NetnsException ex, object? target = null) => WriteError(ToErrorRecord(ex, target));
@@ -69,8 +81,10 @@ public abstract class NetnsCmdlet : PSCmdlet
         {
             if (!NamespaceStore.IsPath(name) && WildcardPattern.ContainsWildcardCharacters(name))
             {
+                WildcardPattern pattern;
+                try { pattern = CheckedPattern(name); }
+                catch (NetnsException ex) { WriteNetnsError(ex, name); continue; }
                 all ??= NamespaceStore.List();
-                var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
                 foreach (var e in all)
                     if (pattern.IsMatch(e.Name) && seen.Add(e.Name)) result.Add(e);
                 continue;

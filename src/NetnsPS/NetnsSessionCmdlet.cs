@@ -77,13 +77,11 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
         return result;
     }
 
-    /// <summary>Case-insensitive wildcard filter, or exact (ordinal) match for literal names.</summary>
+    /// <summary>Case-insensitive wildcard filter, or exact (ordinal) match for literal names; an invalid pattern is InvalidWildcardPattern.</summary>
     protected static Func<string, bool>? NameFilter(IReadOnlyCollection<string>? names)
     {
         if (names is null || names.Count == 0) return null;
-        var patterns = names.Select(n => WildcardPattern.ContainsWildcardCharacters(n)
-            ? new WildcardPattern(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)
-            : null).ToArray();
+        var patterns = names.Select(n => WildcardPattern.ContainsWildcardCharacters(n) ? CheckedPattern(n) : null).ToArray();
         var literals = names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToHashSet(StringComparer.Ordinal);
         return s => literals.Contains(s) || patterns.Any(p => p is not null && p.IsMatch(s));
     }

@@ -157,14 +157,14 @@ public sealed class LabDefinition
                 var adapter = Str(rm, "Adapter", rw, unwrap);
                 if (gw is null && adapter is null) throw Invalid(rw, "needs a Gateway or an Adapter.");
                 if (gw is not null && Af.Of(gw) != Af.Of(da)) throw Invalid(rw, $"gateway {gw} and destination {dst} are of different address families.");
-                uint? metric = rm.TryGetValue("Metric", out var mv) && unwrap(mv) is { } mo ? System.Convert.ToUInt32(mo) : null;
+                uint? metric = rm.TryGetValue("Metric", out var mv) && unwrap(mv) is { } mo ? Number(() => System.Convert.ToUInt32(mo), $"{rw}.Metric", mo, "a number from 0 to 4294967295") : null;
                 routes.Add(new LabRoute(da, dl, gw, adapter, metric));
             }
             var masq = List(m, "Masquerade", where, unwrap).Select(x => unwrap(x)?.ToString() ?? "").ToList();
             foreach (var a in masq)
                 try { Netlink.Rtnl.Links.ValidateName(a); }
                 catch (NetnsException ex) { throw Invalid($"{where}.Masquerade", ex.Message); }
-            bool fwd = m.TryGetValue("Forwarding", out var fv) && unwrap(fv) is { } fo && System.Convert.ToBoolean(fo);
+            bool fwd = m.TryGetValue("Forwarding", out var fv) && unwrap(fv) is { } fo && Number(() => System.Convert.ToBoolean(fo), $"{where}.Forwarding", fo, "$true or $false");
             namespaces.Add(new LabNamespace(n, fwd, routes, masq));
         }
 
@@ -240,7 +240,7 @@ public sealed class LabDefinition
                     throw Invalid($"{where}.Endpoints", $"both ends join bridges ('{b0}' in '{ends[0].Namespace}', '{b1}' in '{ends[1].Namespace}') that are already one segment: the link would close a loop (no spanning tree).");
                 joined[r0] = r1;
             }
-            int? mtu = m.TryGetValue("Mtu", out var mt) && unwrap(mt) is { } mo2 ? System.Convert.ToInt32(mo2) : null;
+            int? mtu = m.TryGetValue("Mtu", out var mt) && unwrap(mt) is { } mo2 ? Number(() => System.Convert.ToInt32(mo2), $"{where}.Mtu", mo2, "a number") : null;
             links.Add(new LabLink(ends[0], ends[1], mtu));
         }
 
@@ -265,6 +265,16 @@ public sealed class LabDefinition
                 if (len == Af.Bits(Af.Of(addr)) || len == 0)
                     throw Invalid($"{where}.Address", $"{IpPrefix.Format(addr, len)} needs a prefix length (e.g. /24).");
             return addrs;
+        }
+    }
+
+    /// <summary>A converted scalar (Metric, Mtu, Forwarding); a value that does not convert is InvalidLabDefinition, not a .NET exception.</summary>
+    private static T Number<T>(Func<T> convert, string where, object value, string expected)
+    {
+        try { return convert(); }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
+        {
+            throw Invalid(where, $"'{value}' is not {expected}.");
         }
     }
 

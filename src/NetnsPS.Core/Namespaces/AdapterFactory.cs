@@ -147,6 +147,14 @@ public static class AdapterFactory
         if (spec.Mtu is null && spec.MacAddress is null) return;
         var link = AdapterService.Require(ctx, spec.Name);
         try { AdapterService.Set(ctx, link, null, null, spec.Mtu, spec.MacAddress); }
+        catch (NetnsException ex)
+        {
+            try { AdapterService.Remove(ctx, link); } catch (NetnsException) { }
+            // Named as the create it is (not "Cannot change"), with the kernel's own text.
+            var why = ex.InnerException is NetlinkException nl ? nl.Ack.Describe() : ex.Message;
+            throw new NetnsException(ex.ErrorCode, ex.Errno,
+                $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}' in {ctx.Description}: {why} (the new device was removed again).", spec.Name, ex);
+        }
         catch
         {
             try { AdapterService.Remove(ctx, link); } catch (NetnsException) { }

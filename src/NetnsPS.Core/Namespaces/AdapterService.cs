@@ -169,6 +169,20 @@ public static class AdapterService
     public static void Set(NamespaceContext ctx, LinkInfo link, bool? up, string? newName, int? mtu, byte[]? mac, int? master = null)
     {
         if (newName is not null) Links.ValidateName(newName);
+        if (master is int nm && nm > 0 && (up is not null || newName is not null || mtu is not null || mac is not null))
+        {
+            // A new master with other changes: the master first, on its own, so a refusal is named by its cause (InvalidMaster
+            // only for the master); when the other changes then fail, the port goes back to its old master (or none).
+            Set(ctx, link, null, null, null, null, nm);
+            try { Set(ctx, link, up, newName, mtu, mac); }
+            catch (NetnsException)
+            {
+                try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: link.MasterIndex ?? 0), $"set {link.Name} master back", "AdapterSetFailed", link.Name); }
+                catch (NetlinkException) { }
+                throw;
+            }
+            return;
+        }
         try
         {
             ctx.Socket.Execute(Links.SetRequest(link.Index, up, newName, mtu, mac, master: master), $"set {link.Name}", "AdapterSetFailed", link.Name);
@@ -179,7 +193,9 @@ public static class AdapterService
             if (link.MasterIndex is int old && old > 0 && old != m)
                 try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: old), $"set {link.Name} master back", "AdapterSetFailed", link.Name); }
                 catch (NetlinkException) { }
-            throw new NetnsException("InvalidMaster", ex.Errno, $"Cannot make '{link.Name}' a port of adapter index {m} in {ctx.Description}: {ex.Ack.Describe()}", link.Name, ex);
+            var masterName = Links.TryGet(ctx.Socket, m)?.Name ?? $"index {m}";
+            var hint = ex.Errno == Errno.EOPNOTSUPP ? $" ('{masterName}' cannot have ports: the master must be a bridge, bond, team or vrf adapter)" : "";
+            throw new NetnsException("InvalidMaster", ex.Errno, $"Cannot make '{link.Name}' a port of '{masterName}' in {ctx.Description}: {ex.Ack.Describe()}{hint}", link.Name, ex);
         }
         catch (NetlinkException ex) { throw Map(ex, link.Name, "change", ctx.Description); }
     }

@@ -31,6 +31,12 @@ public static class NeighborService
 
     public static NetNamespaceNeighbor Add(NamespaceContext ctx, LinkInfo link, IPAddress address, byte[]? lladdr, ushort state, bool replace)
     {
+        // On a loopback or point-to-point adapter the kernel keys every IPv4 neighbor as 0.0.0.0: the entry would not be
+        // the one asked for (and Remove- could not find it by its address).
+        if (Af.Of(address) == Af.INET && (link.Flags & (Ifla.IFF_LOOPBACK | Ifla.IFF_POINTOPOINT)) != 0)
+            throw new NetnsException("InvalidNeighborArgument", Errno.EINVAL,
+                $"Cannot add neighbor {address} on '{link.Name}' in {ctx.Description}: '{link.Name}' is a {(link.IsLoopback ? "loopback" : "point-to-point")} adapter, where the kernel keeps one IPv4 neighbor entry for all addresses (0.0.0.0), not one for {address}.",
+                address.ToString());
         try
         {
             ctx.Socket.Execute(Neighbors.AddRequest(link.Index, address, lladdr, state, replace), $"add neighbor {address}", "NeighborAddFailed", address.ToString());

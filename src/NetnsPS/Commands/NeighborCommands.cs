@@ -94,6 +94,8 @@ public sealed class RemoveNetNamespaceNeighborCommand : NamespaceTargetCmdlet
         {
             var address = IpPrefix.ParseAddress(IPAddress);
             var ctx = GetContext(Namespace);
+            // A named adapter must exist: an unknown one is AdapterNotFound, not "no entry on it".
+            if (!string.IsNullOrEmpty(InterfaceAlias)) AdapterService.Require(ctx, InterfaceAlias);
             var candidates = NeighborService.List(ctx, Af.Of(address))
                 .Where(n => n.IPAddress == address.ToString() && (string.IsNullOrEmpty(InterfaceAlias) || n.InterfaceAlias == InterfaceAlias))
                 .ToList();

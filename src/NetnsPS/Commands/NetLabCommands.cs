@@ -182,7 +182,9 @@ internal static class NetLabSelection
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in patterns)
         {
-            var wc = new WildcardPattern(p, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+            WildcardPattern wc;
+            try { wc = NetnsCmdlet.CheckedPattern(p); }
+            catch (NetnsException ex) { cmdlet.WriteError(NetnsCmdlet.ToErrorRecord(ex)); continue; }
             var matched = labs.Where(l => wc.IsMatch(key(l))).ToList();
             if (matched.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(p))
                 cmdlet.WriteError(NetnsCmdlet.ToErrorRecord(new NetnsException("NetLabNotFound", Errno.ENOENT,

@@ -30,9 +30,13 @@ public sealed class WatchNetNamespaceCommand : NetnsCmdlet
 
     protected override void ProcessRecord()
     {
-        var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+        WildcardPattern[] patterns;
         NamespaceWatcher watcher;
-        try { watcher = new NamespaceWatcher(); }
+        try
+        {
+            patterns = Name.Select(CheckedPattern).ToArray();
+            watcher = new NamespaceWatcher();
+        }
         catch (NetnsException ex) { ThrowNetnsError(ex); return; }
         using (watcher)
         {

@@ -185,6 +185,7 @@ internal static unsafe partial class Libc
     public const int NETLINK_CAP_ACK = 10;
     public const int MSG_PEEK = 0x2;
     public const int MSG_TRUNC = 0x20;
+    public const int MSG_DONTWAIT = 0x40;
 
     [LibraryImport(Lib, EntryPoint = "socket", SetLastError = true)]
     public static partial int Socket(int domain, int type, int protocol);

@@ -5,16 +5,33 @@ using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS.Commands;
 
-/// <summary>Watch-NetNamespace: ip netns monitor (inotify on /run/netns), as objects, until Ctrl+C, -Timeout or -Count.</summary>
-[Cmdlet("Watch", "NetNamespace")]
-[OutputType(typeof(NetNamespaceEvent))]
-public sealed class WatchNetNamespaceCommand : NetnsCmdlet
+/// <summary>
+/// Watch-NetNamespace: ip netns monitor (inotify on /run/netns), or with -Adapter ip monitor link in one or more
+/// namespaces (rtnetlink multicast), as objects, until Ctrl+C, -Timeout or -Count.
+/// </summary>
+[Cmdlet("Watch", "NetNamespace", DefaultParameterSetName = "Name")]
+[OutputType(typeof(NetNamespaceEvent), ParameterSetName = new[] { "Name" })]
+[OutputType(typeof(NetNamespaceAdapterEvent), ParameterSetName = new[] { "Adapter" })]
+public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
 {
     /// <summary>Only events for names matching these (wildcards).</summary>
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ParameterSetName = "Name")]
     [SupportsWildcards]
     [ValidateNotNull]
     public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Watch adapters (ip monitor link) instead of namespaces.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Adapter")]
+    public SwitchParameter Adapter { get; set; }
+
+    /// <summary>With -Adapter: the namespaces to watch (names, wildcards, NetNamespace objects, '' for the host; default: the host).</summary>
+    [Parameter(Position = 0, ParameterSetName = "Adapter")]
+    [Alias("NetNs", "ns")]
+    [NamespaceTransformation]
+    [SupportsWildcards]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string[] Namespace { get; set; } = Array.Empty<string>();
 
     /// <summary>Stop after this many seconds.</summary>
     [Parameter]
@@ -29,6 +46,44 @@ public sealed class WatchNetNamespaceCommand : NetnsCmdlet
     private volatile bool _stop;
 
     protected override void ProcessRecord()
+    {
+        if (Adapter) WatchAdapters();
+        else WatchNamespaces();
+    }
+
+    private void WatchAdapters()
+    {
+        var contexts = ResolveContexts(Namespace);
+        if (contexts.Count == 0) return; // every name failed (errors written)
+        LinkWatcher watcher;
+        try { watcher = new LinkWatcher(contexts); }
+        catch (NetnsException ex) { ThrowNetnsError(ex); return; }
+        using (watcher)
+        {
+            var sw = Stopwatch.StartNew();
+            int seen = 0;
+            while (!_stop)
+            {
+                int slice = 100;
+                if (Timeout is double t)
+                {
+                    double left = t * 1000 - sw.Elapsed.TotalMilliseconds;
+                    if (left <= 0) return;
+                    slice = (int)Math.Min(slice, Math.Ceiling(left));
+                }
+                List<NetNamespaceAdapterEvent> events;
+                try { events = watcher.Read(slice); }
+                catch (NetnsException ex) { ThrowNetnsError(ex); return; }
+                foreach (var e in events)
+                {
+                    WriteObject(e);
+                    if (Count is int c && ++seen >= c) return;
+                }
+            }
+        }
+    }
+
+    private void WatchNamespaces()
     {
         WildcardPattern[] patterns;
         NamespaceWatcher watcher;

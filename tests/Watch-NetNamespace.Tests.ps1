@@ -44,3 +44,106 @@ Describe 'Watch-NetNamespace' {
         $ps.Dispose()
     }
 }
+
+Describe 'Watch-NetNamespace -Adapter' {
+    BeforeAll {
+        $script:nsA = "${Prefix}la"
+        $script:nsB = "${Prefix}lb"
+        ip netns add $nsA
+        ip netns add $nsB
+    }
+    AfterAll { Remove-TestLeftovers }
+
+    It 'sees adapters added, brought up, renamed and removed by ip in another process, in order' {
+        $a = "${Prefix}a"; $b = "${Prefix}b"; $c = "${Prefix}c"
+        $script = "/tmp/$($Prefix)wl1.sh"
+        Set-Content -Path $script -Value @"
+sleep 1
+ip -n $nsA link add $a type veth peer name $b
+ip -n $nsA link set $a up
+ip -n $nsA link set $b name $c
+ip -n $nsA -j link show > /tmp/$($Prefix)wl1.json
+ip -n $nsA link del $a
+"@
+        $p = Start-Process -FilePath bash -ArgumentList $script -PassThru
+        $script:StartedProcesses.Add($p)
+        $events = @(Watch-NetNamespace -Adapter -Namespace $nsA -Timeout 4)
+        $p.WaitForExit(5000) | Should -BeTrue
+        $p.ExitCode | Should -Be 0
+        $oracle = Get-Content "/tmp/$($Prefix)wl1.json" -Raw | ConvertFrom-Json
+        $idxA = ($oracle | Where-Object ifname -eq $a).ifindex
+        $idxC = ($oracle | Where-Object ifname -eq $c).ifindex
+        $events | ForEach-Object { $_ | Should -BeOfType NetnsPS.NetNamespaceAdapterEvent; $_.Namespace | Should -BeExactly $nsA }
+        $added = @($events | Where-Object EventType -eq 'Added')
+        $added.Name | Sort-Object | Should -Be @($a, $b)
+        ($added | Where-Object Name -eq $a).Index | Should -Be $idxA
+        ($added | Where-Object Name -eq $a).Kind | Should -Be 'veth'
+        $up = @($events | Where-Object { $_.EventType -eq 'Changed' -and $_.Name -eq $a -and $_.IsUp })
+        $up | Should -Not -BeNullOrEmpty
+        $rename = @($events | Where-Object { $_.EventType -eq 'Changed' -and $_.OldName -eq $b })
+        $rename | Should -HaveCount 1
+        $rename[0].Name | Should -BeExactly $c
+        $rename[0].Index | Should -Be $idxC
+        $removed = @($events | Where-Object EventType -eq 'Removed')
+        $removed.Name | Sort-Object | Should -Be @($a, $c)
+        # order: every Added before the first Changed, the rename before the removals
+        $names = $events | ForEach-Object { "$($_.EventType):$($_.Name)" }
+        [array]::IndexOf($names, "Added:$a") | Should -BeLessThan ([array]::IndexOf($names, "Removed:$a"))
+        [array]::IndexOf($events, $rename[0]) | Should -BeLessThan ([array]::IndexOf($names, "Removed:$c"))
+        @(ip -n $nsA -j link show | ConvertFrom-Json | Where-Object ifname -like "$Prefix*") | Should -HaveCount 0
+    }
+
+    It 'watches two namespaces at once and sees a move between them, and -Count stops after N events' {
+        $d = "${Prefix}d"; $e = "${Prefix}e"
+        $script = "/tmp/$($Prefix)wl2.sh"
+        Set-Content -Path $script -Value "sleep 1; ip -n $nsA link add $d type veth peer name $e; ip -n $nsA link set $e netns $nsB; sleep 0.5; ip -n $nsA link del $d"
+        $p = Start-Process -FilePath bash -ArgumentList $script -PassThru
+        $script:StartedProcesses.Add($p)
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $events = @(Watch-NetNamespace -Adapter -Namespace "${Prefix}l*" -Count 4 -Timeout 10)
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 8
+        $p.WaitForExit(5000) | Should -BeTrue
+        $p.ExitCode | Should -Be 0
+        $events | Should -HaveCount 4
+        $first = $events[0..1] | ForEach-Object { "$($_.Namespace) $($_.EventType) $($_.Name)" } | Sort-Object
+        $first | Should -Be (@("$nsA Added $d", "$nsA Added $e") | Sort-Object)
+        $rest = $events[2..3] | ForEach-Object { "$($_.Namespace) $($_.EventType) $($_.Name)" } | Sort-Object
+        $rest | Should -Be (@("$nsA Removed $e", "$nsB Added $e") | Sort-Object)
+        $events[0].Kind | Should -Be 'veth'
+    }
+
+    It 'ends after -Timeout with no events when nothing changes' {
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        @(Watch-NetNamespace -Adapter -Namespace $nsB -Timeout 0.5) | Should -HaveCount 0
+        $sw.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 0.45
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 3
+    }
+
+    It 'watches the host passively by default' {
+        @(Watch-NetNamespace -Adapter -Timeout 0.3) | ForEach-Object { $_.Namespace | Should -BeExactly '' }
+    }
+
+    It 'accepts NetNamespace objects' {
+        $ns = Get-NetNamespace -Name $nsB
+        @(Watch-NetNamespace -Adapter -Namespace $ns -Timeout 0.3) | Should -HaveCount 0
+    }
+
+    It 'an unknown namespace is NamespaceNotFound' {
+        $err = $null
+        @(Watch-NetNamespace -Adapter -Namespace "${Prefix}nope" -Timeout 0.3 -ErrorVariable err -ErrorAction SilentlyContinue) | Should -HaveCount 0
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'NamespaceNotFound,*'
+    }
+
+    It 'stops promptly when the pipeline is stopped (Ctrl+C)' {
+        $ps = [PowerShell]::Create()
+        $null = $ps.AddScript("Import-Module '$env:NETNSPS_MODULE_PATH'; Watch-NetNamespace -Adapter -Namespace '$nsA'")
+        $h = $ps.BeginInvoke()
+        Start-Sleep -Milliseconds 1500
+        $h.IsCompleted | Should -BeFalse
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $sw.Elapsed.TotalMilliseconds | Should -BeLessThan 1000
+        $ps.Dispose()
+    }
+}

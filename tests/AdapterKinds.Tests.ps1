@@ -212,3 +212,84 @@ Describe 'Parameters that do not belong to the kind' {
         ($o | Where-Object Name -eq kv0).PeerNamespace | Should -BeExactly $B
     }
 }
+
+Describe 'Parent in another namespace' {
+    BeforeAll {
+        # P holds the lower device (a veth pair lp0/lp1, both ends in P); T gets the new adapters.
+        $script:P, $script:T = New-TestNamespace cpp, cpt
+        ip -n $P link add lp0 type veth peer name lp1
+        if ($LASTEXITCODE -ne 0) { throw 'cannot create lp0/lp1 in P' }
+        ip -n $P link set lp0 up; ip -n $P link set lp1 up; ip -n $P link set lo up; ip -n $T link set lo up
+        function Get-CpWorld { "P=$((Get-OLinkNames $P | Sort-Object) -join ',');T=$((Get-OLinkNames $T | Sort-Object) -join ',')" }
+        function Get-NsidOf([string] $In, [string] $Of) { (@(ip -n $In -j netns list-id | ConvertFrom-Json) | Where-Object name -EQ $Of).nsid }
+    }
+    AfterAll { Remove-NetNamespace -Name $P, $T -ErrorAction SilentlyContinue }
+
+    It 'creates a macvlan in T on a lower device that stays in P, and it carries traffic to a macvlan in P' {
+        $o = New-NetNamespaceAdapter -Namespace $T -Name mvt -Kind Macvlan -Parent lp0 -ParentNamespace $P -ErrorAction Stop
+        $o.Name | Should -BeExactly 'mvt'
+        $o.Kind | Should -BeExactly 'macvlan'
+        $ip = Get-OLink $T mvt
+        $ip.linkinfo.info_kind | Should -BeExactly 'macvlan'
+        $ip.linkinfo.info_data.mode | Should -BeExactly 'bridge'
+        $ip.link_index | Should -Be (Get-OLink $P lp0).ifindex
+        Get-NsidOf $T $P | Should -Not -BeNullOrEmpty
+        $ip.link_netnsid | Should -Be (Get-NsidOf $T $P)
+        Get-OLinkNames $P | Should -Contain 'lp0'
+        Get-OLinkNames $P | Should -Not -Contain 'mvt'
+        # A second macvlan on the same lower device, in P: bridge mode lets the two talk.
+        New-NetNamespaceAdapter -Namespace $P -Name mvp -Kind Macvlan -Parent lp0 -ErrorAction Stop | Out-Null
+        ip -n $T link set mvt up; ip -n $P link set mvp up
+        ip -n $T addr add 10.65.0.1/24 dev mvt; ip -n $P addr add 10.65.0.2/24 dev mvp
+        $out = Test-TcpBetween -ServerNamespace $P -ServerAddress 10.65.0.2 -ClientNamespace $T -Port 18231
+        "$out" | Should -Match 'hello over 18231'
+    }
+
+    It 'creates a vxlan in T whose underlay device is in P' {
+        New-NetNamespaceAdapter -Namespace $T -Name vxt -Kind Vxlan -Vni 4242 -Parent lp1 -ParentNamespace $P -ErrorAction Stop | Out-Null
+        $ip = Get-OLink $T vxt
+        $ip.linkinfo.info_kind | Should -BeExactly 'vxlan'
+        $ip.linkinfo.info_data.id | Should -Be 4242
+        $ip.link_netnsid | Should -Be (Get-NsidOf $T $P)
+        Get-OLinkNames $P | Should -Not -Contain 'vxt'
+        # Its UDP socket (port 4789 = 0x12B5) is opened in P, where the underlay is, when the device goes up.
+        ip -n $T link set vxt up
+        (@(ip netns exec $P cat /proc/net/udp) -match ':12B5 ') | Should -Not -BeNullOrEmpty
+        (@(ip netns exec $T cat /proc/net/udp) -match ':12B5 ') | Should -BeNullOrEmpty
+    }
+
+    It 'fails with ParentAdapterNotFound naming both namespaces when the parent is not in P, leaving nothing' {
+        $before = Get-CpWorld
+        $e = $null
+        try { New-NetNamespaceAdapter -Namespace $T -Name mvx -Kind Macvlan -Parent nope0 -ParentNamespace $P -ErrorAction Stop } catch { $e = $_ }
+        $e.FullyQualifiedErrorId | Should -BeExactly "ParentAdapterNotFound,$Cmd"
+        $e.Exception.Message | Should -Match ([regex]::Escape("'$P'"))
+        $e.Exception.Message | Should -Match ([regex]::Escape("'$T'"))
+        Get-CpWorld | Should -BeExactly $before
+    }
+
+    It 'fails with NamespaceNotFound when the parent namespace does not exist, leaving nothing' {
+        $before = Get-CpWorld
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $T -Name mvx -Kind Macvlan -Parent lp0 -ParentNamespace "$P-missing" -ErrorAction Stop } |
+            Should -BeExactly "NamespaceNotFound,$Cmd"
+        Get-CpWorld | Should -BeExactly $before
+    }
+
+    It 'fails with InvalidAdapterParameter for -ParentNamespace without -Parent or with a kind that has no parent' {
+        $before = Get-CpWorld
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $T -Name vxx -Kind Vxlan -Vni 7 -ParentNamespace $P -ErrorAction Stop } |
+            Should -BeExactly "InvalidAdapterParameter,$Cmd"
+        Get-ErrorId { New-NetNamespaceAdapter -Namespace $T -Name brx -Kind Bridge -ParentNamespace $P -ErrorAction Stop } |
+            Should -BeExactly "InvalidAdapterParameter,$Cmd"
+        Get-CpWorld | Should -BeExactly $before
+    }
+
+    It 'reports a kernel refusal with its text (passthru macvlan on a busy lower device), leaving nothing' {
+        $before = Get-CpWorld
+        $e = $null
+        try { New-NetNamespaceAdapter -Namespace $T -Name mvx -Kind Macvlan -Parent lp0 -ParentNamespace $P -MacvlanMode Passthru -ErrorAction Stop } catch { $e = $_ }
+        $e | Should -Not -BeNullOrEmpty
+        $e.Exception.Message | Should -Match "Cannot create macvlan adapter 'mvx' in .*'$T'.*parent 'lp0'"
+        Get-CpWorld | Should -BeExactly $before
+    }
+}

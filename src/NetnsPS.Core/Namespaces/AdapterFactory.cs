@@ -37,23 +37,33 @@ public static class AdapterFactory
     public const int DefaultVxlanPort = 4789;
 
 
-    public static NetNamespaceAdapter Create(NamespaceSessions sessions, NamespaceContext ctx, AdapterSpec spec)
+    /// <param name="parentCtx">
+    /// macvlan/vxlan: the namespace the -Parent lives in when it is not <paramref name="ctx"/> (ip -n P link add link X
+    /// name N netns T ...): the request goes to P's socket with IFLA_LINK = the parent's index there and IFLA_NET_NS_FD =
+    /// the target's fd, so the lower device stays in P (and a vxlan's UDP socket is opened in P) while the device is born in T.
+    /// </param>
+    public static NetNamespaceAdapter Create(NamespaceSessions sessions, NamespaceContext ctx, AdapterSpec spec, NamespaceContext? parentCtx = null)
     {
         Links.ValidateName(spec.Name);
+        if (parentCtx is not null && (parentCtx == ctx || parentCtx.Handle.Identity == ctx.Handle.Identity)) parentCtx = null;
         if (spec.Kind is AdapterKind.Tun or AdapterKind.Tap) CreateTun(ctx, spec);
-        else CreateRtnl(ctx, spec);
+        else CreateRtnl(ctx, spec, parentCtx);
         return AdapterService.Describe(sessions, ctx, AdapterService.Require(ctx, spec.Name));
     }
 
-    private static LinkInfo RequireParent(NamespaceContext ctx, string parent, string name)
+    private static LinkInfo RequireParent(NamespaceContext ctx, string parent, string name, NamespaceContext? target = null)
     {
         Links.ValidateName(parent, "parent adapter name");
-        return Links.TryGet(ctx.Socket, parent) ?? throw new NetnsException("ParentAdapterNotFound", Errno.ENODEV,
-            $"Cannot create '{name}': no parent adapter named '{parent}' in {ctx.Description} (the parent must be in the namespace the new adapter is created in).", parent);
+        return Links.TryGet(ctx.Socket, parent) ?? throw new NetnsException("ParentAdapterNotFound", Errno.ENODEV, target is null
+            ? $"Cannot create '{name}': no parent adapter named '{parent}' in {ctx.Description} (the parent must be in the namespace the new adapter is created in, or name its namespace with -ParentNamespace)."
+            : $"Cannot create '{name}' in {target.Description}: no parent adapter named '{parent}' in the parent namespace {ctx.Description}.", parent);
     }
 
-    private static void CreateRtnl(NamespaceContext ctx, AdapterSpec spec)
+    private static void CreateRtnl(NamespaceContext target, AdapterSpec spec, NamespaceContext? parentCtx)
     {
+        // The request is sent in the parent's namespace when it is another one; the device is born in target (IFLA_NET_NS_FD).
+        var ctx = parentCtx ?? target;
+        NamespaceContext? crossTarget = parentCtx is null ? null : target;
         NetlinkMessageBuilder request;
         switch (spec.Kind)
         {
@@ -62,7 +72,7 @@ public static class AdapterFactory
                 break;
             case AdapterKind.Macvlan:
             {
-                var parent = RequireParent(ctx, spec.Parent ?? throw Missing(spec, "Parent"), spec.Name);
+                var parent = RequireParent(ctx, spec.Parent ?? throw Missing(spec, "Parent"), spec.Name, crossTarget);
                 uint mode = spec.MacvlanMode ?? Ifla.MACVLAN_MODE_BRIDGE;
                 request = Links.NewLinkRequest(spec.Name, "macvlan", parent.Index, spec.Mtu, spec.MacAddress,
                     b => b.AddU32(Ifla.MACVLAN_MODE, mode));
@@ -72,7 +82,7 @@ public static class AdapterFactory
             {
                 uint vni = spec.Vni ?? throw Missing(spec, "Vni");
                 if (vni > 0xFFFFFF) throw Invalid(spec, $"VNI {vni} is out of range (0 to 16777215).");
-                var parent = spec.Parent is null ? null : RequireParent(ctx, spec.Parent, spec.Name);
+                var parent = spec.Parent is null ? null : RequireParent(ctx, spec.Parent, spec.Name, crossTarget);
                 var remote = spec.Remote ?? spec.Group;
                 if (spec.Remote is not null && spec.Group is not null) throw Invalid(spec, "-Remote and -Group exclude each other.");
                 if (spec.Group is IPAddress g && !IsMulticast(g)) throw Invalid(spec, $"-Group {g} is not a multicast address (use -Remote for a unicast peer).");
@@ -96,15 +106,25 @@ public static class AdapterFactory
             default:
                 throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "not an rtnetlink kind");
         }
+        if (crossTarget is not null)
+        {
+            if (spec.Parent is null) throw Invalid(spec, "-ParentNamespace needs -Parent.");
+            request.AddU32(Ifla.NET_NS_FD, (uint)crossTarget.Handle.Fd);
+        }
         try
         {
             ctx.Socket.Execute(request, $"create {spec.Kind} {spec.Name}", "AdapterCreateFailed", spec.Name);
         }
         catch (NetlinkException ex)
         {
-            var what = $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}' in {ctx.Description}: {ex.Ack.Describe()}";
-            if (ex.Errno == Errno.EEXIST && Links.TryGet(ctx.Socket, spec.Name) is not null)
+            var where = crossTarget is null ? ctx.Description : $"{crossTarget.Description} (parent '{spec.Parent}' in {ctx.Description})";
+            var what = $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}' in {where}: {ex.Ack.Describe()}";
+            if (ex.Errno == Errno.EEXIST && Links.TryGet(target.Socket, spec.Name) is not null)
                 throw new NetnsException("AdapterAlreadyExists", ex.Errno, what, spec.Name, ex);
+            // The kernel looks the new name up in the namespace the request is sent in as well.
+            if (ex.Errno == Errno.EEXIST && crossTarget is not null && Links.TryGet(ctx.Socket, spec.Name) is not null)
+                throw new NetnsException("AdapterAlreadyExists", ex.Errno,
+                    $"{what} (an adapter named '{spec.Name}' exists in the parent namespace {ctx.Description}; the kernel refuses the name there too)", spec.Name, ex);
             if (ex.Errno == Errno.EEXIST && spec.Kind == AdapterKind.Vxlan)
                 throw new NetnsException("VxlanIdInUse", ex.Errno,
                     $"{what} (another vxlan adapter of {ctx.Description} already uses VNI {spec.Vni} on UDP port {spec.Port ?? DefaultVxlanPort})", spec.Name, ex);

@@ -35,6 +35,13 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     [ValidateNotNullOrEmpty]
     public string? Parent { get; set; }
 
+    /// <summary>macvlan/vxlan: the namespace -Parent lives in when it is not -Namespace (the new adapter is still born in -Namespace).</summary>
+    [Parameter]
+    [NamespaceTransformation]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? ParentNamespace { get; set; }
+
     [Parameter]
     [ValidateSet("Private", "Vepa", "Bridge", "Passthru", "Source", IgnoreCase = true)]
     public string? MacvlanMode { get; set; }
@@ -80,8 +87,8 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     private static readonly Dictionary<AdapterKind, string[]> s_allowed = new()
     {
         [AdapterKind.Bridge] = Array.Empty<string>(),
-        [AdapterKind.Macvlan] = new[] { nameof(Parent), nameof(MacvlanMode) },
-        [AdapterKind.Vxlan] = new[] { nameof(Vni), nameof(Local), nameof(Remote), nameof(Group), nameof(Port), nameof(Parent) },
+        [AdapterKind.Macvlan] = new[] { nameof(Parent), nameof(ParentNamespace), nameof(MacvlanMode) },
+        [AdapterKind.Vxlan] = new[] { nameof(Vni), nameof(Local), nameof(Remote), nameof(Group), nameof(Port), nameof(Parent), nameof(ParentNamespace) },
         [AdapterKind.Tun] = new[] { nameof(Owner) },
         [AdapterKind.Tap] = new[] { nameof(Owner) },
         [AdapterKind.Veth] = new[] { nameof(PeerName), nameof(PeerNamespace) },
@@ -131,8 +138,10 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
                 Port = Port,
                 Owner = Owner is int o ? (uint)o : null,
             };
-            if (!ShouldProcess($"{Name} ({ctx.DisplayName})", $"Create {Kind.ToString().ToLowerInvariant()} adapter")) return;
-            WriteObject(AdapterFactory.Create(Sessions, ctx, spec));
+            var parentCtx = ParentNamespace is null ? null : GetContext(ParentNamespace);
+            var target = parentCtx is null ? $"{Name} ({ctx.DisplayName})" : $"{Name} ({ctx.DisplayName}) on {Parent} ({parentCtx.DisplayName})";
+            if (!ShouldProcess(target, $"Create {Kind.ToString().ToLowerInvariant()} adapter")) return;
+            WriteObject(AdapterFactory.Create(Sessions, ctx, spec, parentCtx));
         }
         catch (NetnsException ex) { WriteNetnsError(ex, Name); }
     }
@@ -152,6 +161,7 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
                 throw new NetnsException("InvalidAdapterName", Errno.EINVAL, $"Invalid adapter name '{n}': '%' is not accepted (the kernel would pick a name of its own).", n);
         if (Kind == AdapterKind.Veth && PeerName is null) throw Invalid("A veth pair needs -PeerName.");
         if (Kind == AdapterKind.Macvlan && Parent is null) throw Invalid("A macvlan adapter needs -Parent.");
+        if (ParentNamespace is not null && Parent is null) throw Invalid("-ParentNamespace needs -Parent (the adapter in that namespace to build on).");
         if (Kind == AdapterKind.Vxlan && Vni is null) throw Invalid("A vxlan adapter needs -Vni.");
     }
 

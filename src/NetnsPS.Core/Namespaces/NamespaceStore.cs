@@ -172,9 +172,13 @@ public static class NamespaceStore
             RemoveOwnPlaceholder(ph, path);
             throw failure;
         }
+        // The new namespace's identity, from this thread (stat-ing the path after the mount would race with a
+        // concurrent remover, which may unmount and unlink the name as soon as it is a mount).
+        if (!NamespaceHandle.TryStat("/proc/thread-self/ns/net", out var id, out var se))
+            failure = Sys.Error("NamespaceCreateFailed", se, $"stat of the new namespace of '{name}'", name);
         // Onto our placeholder by descriptor: if a concurrent remover unlinked it, this fails (ENOENT) instead of
         // landing on a placeholder another creator made meanwhile.
-        if (Libc.Mount("/proc/thread-self/ns/net", ph.Target, "none", Libc.MS_BIND, 0) != 0)
+        else if (Libc.Mount("/proc/thread-self/ns/net", ph.Target, "none", Libc.MS_BIND, 0) != 0)
             failure = Sys.Error("NamespaceCreateFailed", $"Cannot bind the new namespace onto {path}", name);
         if (Libc.SetNs(home, Libc.CLONE_NEWNET) != 0)
         {
@@ -188,8 +192,6 @@ public static class NamespaceStore
             RemoveOwnPlaceholder(ph, path);
             throw failure;
         }
-        if (!NamespaceHandle.TryStat(path, out var id, out var se))
-            throw Sys.Error("NamespaceCreateFailed", se, $"stat {path} after creating it", name);
         return id;
     }
 

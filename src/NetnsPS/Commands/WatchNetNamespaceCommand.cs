@@ -58,29 +58,7 @@ public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
         LinkWatcher watcher;
         try { watcher = new LinkWatcher(contexts); }
         catch (NetnsException ex) { ThrowNetnsError(ex); return; }
-        using (watcher)
-        {
-            var sw = Stopwatch.StartNew();
-            int seen = 0;
-            while (!_stop)
-            {
-                int slice = 100;
-                if (Timeout is double t)
-                {
-                    double left = t * 1000 - sw.Elapsed.TotalMilliseconds;
-                    if (left <= 0) return;
-                    slice = (int)Math.Min(slice, Math.Ceiling(left));
-                }
-                List<NetNamespaceAdapterEvent> events;
-                try { events = watcher.Read(slice); }
-                catch (NetnsException ex) { ThrowNetnsError(ex); return; }
-                foreach (var e in events)
-                {
-                    WriteObject(e);
-                    if (Count is int c && ++seen >= c) return;
-                }
-            }
-        }
+        using (watcher) Pump(watcher.Read, _ => true);
     }
 
     private void WatchNamespaces()
@@ -93,28 +71,34 @@ public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
             watcher = new NamespaceWatcher();
         }
         catch (NetnsException ex) { ThrowNetnsError(ex); return; }
-        using (watcher)
+        using (watcher) Pump(watcher.Read, e => patterns.Length == 0 || patterns.Any(p => p.IsMatch(e.Name)));
+    }
+
+    /// <summary>
+    /// Reads events in slices of at most 100 ms (so Ctrl+C and -Timeout act within that) and writes those
+    /// <paramref name="keep"/> accepts, until -Timeout, -Count or a stop.
+    /// </summary>
+    private void Pump<T>(Func<int, List<T>> read, Func<T, bool> keep)
+    {
+        var sw = Stopwatch.StartNew();
+        int seen = 0;
+        while (!_stop)
         {
-            var sw = Stopwatch.StartNew();
-            int seen = 0;
-            while (!_stop)
+            int slice = 100;
+            if (Timeout is double t)
             {
-                int slice = 100;
-                if (Timeout is double t)
-                {
-                    double left = t * 1000 - sw.Elapsed.TotalMilliseconds;
-                    if (left <= 0) return;
-                    slice = (int)Math.Min(slice, Math.Ceiling(left));
-                }
-                List<NetNamespaceEvent> events;
-                try { events = watcher.Read(slice); }
-                catch (NetnsException ex) { ThrowNetnsError(ex); return; }
-                foreach (var e in events)
-                {
-                    if (patterns.Length > 0 && !patterns.Any(p => p.IsMatch(e.Name))) continue;
-                    WriteObject(e);
-                    if (Count is int c && ++seen >= c) return;
-                }
+                double left = t * 1000 - sw.Elapsed.TotalMilliseconds;
+                if (left <= 0) return;
+                slice = (int)Math.Min(slice, Math.Ceiling(left));
+            }
+            List<T> events;
+            try { events = read(slice); }
+            catch (NetnsException ex) { ThrowNetnsError(ex); return; }
+            foreach (var e in events)
+            {
+                if (!keep(e)) continue;
+                WriteObject(e);
+                if (Count is int c && ++seen >= c) return;
             }
         }
     }

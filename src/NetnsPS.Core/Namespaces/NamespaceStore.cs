@@ -313,7 +313,8 @@ public static class NamespaceStore
                 if (name[0] == (byte)'.' && (name[1] == 0 || (name[1] == (byte)'.' && name[2] == 0))) continue;
                 if (Libc.FStatAt(dfd, name, st, 0) != 0) continue; // gone meanwhile
                 var (dev, ino) = Libc.StatIdentity(st);
-                var n = Encoding.UTF8.GetString(name, new ReadOnlySpan<byte>(name, 256).IndexOf((byte)0));
+                // Up to the NUL, never a fixed 256 bytes: readdir's records are packed by d_reclen in its buffer.
+                var n = Encoding.UTF8.GetString(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(name));
                 list.Add(new NamespaceEntry(n, RunDir + "/" + n, new NamespaceIdentity(dev, ino), dev != nsfs));
             }
         }

@@ -23,9 +23,15 @@ public static class NetnsExec
     /// <summary>Starts <paramref name="psi"/> inside the named namespace; returns the started process.</summary>
     public static Process Start(string name, ProcessStartInfo psi)
     {
+        Validate(name);
+        return Start(name, 0, psi);
+    }
+
+    /// <summary>The clear errors for a target not resolved yet: an invalid name, or a path that is not a network namespace.</summary>
+    private static void Validate(string name)
+    {
         if (NamespaceStore.IsPath(name)) NamespaceStore.OpenPath(name);
         else NamespaceStore.ValidateName(name);
-        return Start(name, 0, psi);
     }
 
     /// <summary>
@@ -56,11 +62,7 @@ public static class NetnsExec
     /// </summary>
     public static NativeProgram Spawn(string name, ulong inode, string file, IReadOnlyList<string> arguments, string? workingDirectory)
     {
-        if (inode == 0)
-        {
-            if (NamespaceStore.IsPath(name)) NamespaceStore.OpenPath(name);
-            else NamespaceStore.ValidateName(name);
-        }
+        if (inode == 0) Validate(name);
         var path = NativeProgram.Resolve(file, workingDirectory, name);
         var program = NativeProgram.Create(file, path, arguments, workingDirectory, name);
         try { Submit(name, inode, program.Work); }

@@ -1,6 +1,22 @@
 BeforeAll {
     . $PSScriptRoot/common.ps1
     Assert-NoLeftovers
+
+    function Assert-StopsPromptly([string] $Command) {
+        # Runs $Command in a runspace of this process, checks it is still watching after 1.5 s, and that Stop()
+        # (what Ctrl+C does) returns within a second.
+        $ps = [PowerShell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$env:NETNSPS_MODULE_PATH'; $Command")
+            $h = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            $h.IsCompleted | Should -BeFalse
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $sw.Elapsed.TotalMilliseconds | Should -BeLessThan 1000
+        }
+        finally { $ps.Dispose() }
+    }
 }
 AfterAll { Remove-TestLeftovers }
 
@@ -33,15 +49,7 @@ Describe 'Watch-NetNamespace' {
     }
 
     It 'stops promptly when the pipeline is stopped (Ctrl+C)' {
-        $ps = [PowerShell]::Create()
-        $null = $ps.AddScript("Import-Module '$env:NETNSPS_MODULE_PATH'; Watch-NetNamespace")
-        $h = $ps.BeginInvoke()
-        Start-Sleep -Milliseconds 1500
-        $h.IsCompleted | Should -BeFalse
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        $ps.Stop()
-        $sw.Elapsed.TotalMilliseconds | Should -BeLessThan 1000
-        $ps.Dispose()
+        Assert-StopsPromptly 'Watch-NetNamespace'
     }
 }
 
@@ -136,14 +144,6 @@ ip -n $nsA link del $a
     }
 
     It 'stops promptly when the pipeline is stopped (Ctrl+C)' {
-        $ps = [PowerShell]::Create()
-        $null = $ps.AddScript("Import-Module '$env:NETNSPS_MODULE_PATH'; Watch-NetNamespace -Adapter -Namespace '$nsA'")
-        $h = $ps.BeginInvoke()
-        Start-Sleep -Milliseconds 1500
-        $h.IsCompleted | Should -BeFalse
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        $ps.Stop()
-        $sw.Elapsed.TotalMilliseconds | Should -BeLessThan 1000
-        $ps.Dispose()
+        Assert-StopsPromptly "Watch-NetNamespace -Adapter -Namespace '$nsA'"
     }
 }

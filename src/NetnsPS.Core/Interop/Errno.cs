@@ -165,6 +165,9 @@ public class NetnsException : Exception
 
     public object? Target { get; }
 
+    /// <summary>What the user can do about it, when the errno alone would suggest the wrong thing (shown as RecommendedAction).</summary>
+    public string? Recommendation { get; init; }
+
     /// <summary>strerror text of the errno, e.g. "File exists".</summary>
     public string ErrnoText => Errno == Errno.None ? string.Empty : Sys.StrError(Errno);
 }

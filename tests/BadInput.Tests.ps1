@@ -76,6 +76,8 @@ BeforeDiscovery {
         @{ Cmdlet = 'Set-NetNamespaceSysctl'; Class = 'value the kernel refuses'; Call = 'Set-NetNamespaceSysctl -Namespace $ns -Name net.ipv4.ip_forward -Value banana'; Id = 'SysctlWriteFailed'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'Invoke-InNetNamespace'; Class = 'unknown namespace'; Call = 'Invoke-InNetNamespace -Namespace $missing { 1 }'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Invoke-InNetNamespace'; Class = 'program not found'; Call = 'Invoke-InNetNamespace -Namespace $ns -FilePath /nonexistent/prog'; Id = 'ProgramNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Invoke-InNetNamespace'; Class = 'file without execute permission'; Call = 'Invoke-InNetNamespace -Namespace $ns -FilePath $noexec'; Id = 'ProgramNotExecutable'; Category = 'PermissionDenied' }
+        @{ Cmdlet = 'Invoke-InNetNamespace'; Class = 'non-zero exit with PSNativeCommandUseErrorActionPreference'; Call = '$PSNativeCommandUseErrorActionPreference = $true; Invoke-InNetNamespace -Namespace $ns -FilePath false'; Id = 'ProgramExitedWithNonZeroCode'; Category = 'NotSpecified' }
         @{ Cmdlet = 'New-NetNamespaceSession'; Class = 'unknown namespace'; Call = 'New-NetNamespaceSession -Namespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Enter-NetNamespace'; Class = 'unknown namespace'; Call = 'Enter-NetNamespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound'; Command = 'NewNetNamespaceSessionCommand' }
         @{ Cmdlet = 'New-NetNamespaceSocket'; Class = 'unknown namespace'; Call = 'New-NetNamespaceSocket -Namespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
@@ -193,6 +195,7 @@ BeforeDiscovery {
         @{ Cmdlet = 'New-NetNamespace'; Class = 'read-only /run'; Call = 'New-NetNamespace $missing'; Id = 'RunDirectoryFailed'; Category = 'WriteError'; Env = 'ReadOnlyRun' }
         @{ Cmdlet = 'New-NetNamespace'; Class = 'read-only /run/netns'; Call = 'New-NetNamespace $missing'; Id = 'NamespaceCreateFailed'; Category = 'WriteError'; Env = 'ReadOnlyRunNetns' }
         @{ Cmdlet = 'Remove-NetNamespace'; Class = 'read-only /run/netns (stale entry)'; Call = 'Remove-NetNamespace stale1'; Id = 'NamespaceRemoveFailed'; Category = 'WriteError'; Env = 'ReadOnlyRunNetns' }
+        @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'open file limit reached (ulimit -n)'; Call = 'New-NetNamespace (1..150 | ForEach-Object { "$missing$_" }) | Out-Null; Get-NetNamespaceAdapter -Namespace "$missing*"'; Id = 'TooManyOpenFiles'; Category = 'LimitsExceeded'; Env = 'LowFileLimit' }
     )
     $script:InProcess = @($Catalogue | Where-Object { -not $_.Env })
     # Each private row carries every call of its environment: the first one to run starts the child for all of them.
@@ -225,6 +228,9 @@ BeforeAll {
     Set-Content $codePsd1 "@{ Name = (Get-Date).Year; Namespaces = 'a' }"
     $script:badJson = "/tmp/$($script:Prefix)bad.json"
     Set-Content $badJson '{ "Namespaces": [ "a" '
+    $script:noexec = "/tmp/$($script:Prefix)noexec.sh"
+    Set-Content $noexec "#!/bin/sh`necho hi"
+    chmod 644 $noexec
     $script:LabDir = '/run/netnsps/labs'
     function Get-LabStateFiles { @(Get-ChildItem $script:LabDir -Filter "$($script:Prefix)*" -ErrorAction SilentlyContinue).Name }
     function Get-HostPrefixLinks { @(Get-IpLink '' | Where-Object { $_.ifname.StartsWith($script:Prefix, [StringComparison]::Ordinal) }).ifname }
@@ -248,6 +254,7 @@ BeforeAll {
         NoRunNetns       = 'mount -t tmpfs nnpt-run /run'
         ReadOnlyRun      = 'mount -t tmpfs -o ro nnpt-run /run'
         ReadOnlyRunNetns = 'mount -t tmpfs nnpt-run /run && mkdir /run/netns && touch /run/netns/stale1 && mount -o remount,ro /run'
+        LowFileLimit     = 'ulimit -n 200'
     }
     function Get-PrivateResult([string] $Env, [string[]] $Calls) {
         if ($script:PrivateResults.ContainsKey($Env)) { return $script:PrivateResults[$Env] }
@@ -272,6 +279,7 @@ if ('$Env' -eq 'NoRunNetns') { `$n = New-NetNamespace `$missing; `$r.created = `
 AfterAll {
     # lab state files a failing row might have left (the oracle test fails then), then everything with the prefix
     Get-ChildItem /run/netnsps/labs -Filter "$($script:Prefix)*" -ErrorAction SilentlyContinue | Remove-Item -Force
+    Remove-Item $script:noexec -ErrorAction SilentlyContinue
     Remove-TestLeftovers
 }
 

@@ -231,9 +231,81 @@ Describe 'Invoke-InNetNamespace -FilePath (ip netns exec semantics)' {
         $left | Should -BeNullOrEmpty
     }
 
-    It 'streams the program''s output as it comes, and sends its stderr to the console, not the pipeline' {
+    It 'streams the program''s output as it comes; 2>$null drops its standard error' {
         $out = Invoke-InNetNamespace $A -FilePath sh -ArgumentList '-c', 'echo one; echo err >&2; echo two' 2>$null
         $out | Should -Be 'one', 'two'
+        # in a child, where the console is ours to read: nothing of stderr may reach it with 2>$null
+        $child = Invoke-ChildPwsh -Script "`$ErrorActionPreference = 'Continue'; Invoke-InNetNamespace '$A' -FilePath sh -ArgumentList '-c', 'echo ${Prefix}E1 >&2; echo out' 2>`$null"
+        $child.Output | Should -Be 'out'
+    }
+
+    It 'returns standard error with 2>&1 as NativeCommandError records, in the order written (flushed between writes)' {
+        $ErrorActionPreference = 'Continue'
+        $script = 'echo o1; sleep 0.1; echo e1 >&2; sleep 0.1; echo o2; sleep 0.1; printf ''e2\r\n'' >&2; sleep 0.1; echo o3; sleep 0.1; printf e3 >&2; exit 3'
+        $r = @(Invoke-InNetNamespace $A -FilePath sh -ArgumentList '-c', $script 2>&1)
+        $r | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { "E:$_" } else { "O:$_" } } |
+            Should -Be 'O:o1', 'E:e1', 'O:o2', 'E:e2', 'O:o3', 'E:e3'
+        $e = $r[1]
+        $e.FullyQualifiedErrorId | Should -BeExactly 'NativeCommandError,NetnsPS.Commands.InvokeInNetNamespaceCommand'
+        "$($e.CategoryInfo.Category)" | Should -BeExactly 'NotSpecified'
+        $e.Exception | Should -BeOfType System.Management.Automation.RemoteException
+        $e.Exception.Message | Should -BeExactly 'e1'
+        $e.TargetObject | Should -BeExactly 'e1'
+        $LASTEXITCODE | Should -Be 3
+    }
+
+    It 'never stops on standard error, not even with -ErrorAction Stop (the program runs to its end)' {
+        $ErrorActionPreference = 'Continue'
+        $mark = "/tmp/${Prefix}stderr-mark"
+        Remove-Item $mark -ErrorAction SilentlyContinue
+        $out = Invoke-InNetNamespace $A -FilePath sh -ArgumentList '-c', "echo one; echo warn >&2; echo two; touch $mark" -ErrorAction Stop 2>$null
+        $out | Should -Be 'one', 'two'
+        Test-Path $mark | Should -BeTrue
+        Remove-Item $mark
+        $ev = $null
+        $out = Invoke-InNetNamespace $A -FilePath sh -ArgumentList '-c', 'echo x >&2; echo y' -ErrorAction SilentlyContinue -ErrorVariable ev
+        $out | Should -Be 'y'
+        "$ev" | Should -BeExactly 'x'
+    }
+
+    It 'honours $PSNativeCommandUseErrorActionPreference: a non-zero exit is ProgramExitedWithNonZeroCode' {
+        $ErrorActionPreference = 'Continue'
+        $PSNativeCommandUseErrorActionPreference = $false
+        $ev = $null
+        Invoke-InNetNamespace $A -FilePath sh -ArgumentList '-c', 'exit 4' -ErrorVariable ev
+        $ev | Should -BeNullOrEmpty
+        $LASTEXITCODE | Should -Be 4
+        $PSNativeCommandUseErrorActionPreference = $true
+        Invoke-InNetNamespace $A -FilePath sh -ArgumentList '-c', 'exit 0' -ErrorVariable ev
+        $ev | Should -BeNullOrEmpty
+        Invoke-InNetNamespace $A -FilePath sh -ArgumentList '-c', 'exit 5' -ErrorVariable ev -ErrorAction SilentlyContinue
+        $LASTEXITCODE | Should -Be 5
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -BeExactly 'ProgramExitedWithNonZeroCode,NetnsPS.Commands.InvokeInNetNamespaceCommand'
+        "$($ev[0].CategoryInfo.Category)" | Should -BeExactly 'NotSpecified'
+        $ev[0].TargetObject | Should -BeExactly (Get-Command sh -CommandType Application)[0].Source
+        "$($ev[0])" | Should -Match 'exit code: 5 \(0x05\)'
+        { Invoke-InNetNamespace $A -FilePath false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ProgramExitedWithNonZeroCode,NetnsPS.Commands.InvokeInNetNamespaceCommand'
+    }
+
+    It 'says a file without execute permission is not executable, and does not advise root to the root user' {
+        $f = "/tmp/${Prefix}noexec.sh"
+        Set-Content $f "#!/bin/sh`necho hi"
+        chmod 644 $f
+        try {
+            (stat -c %a $f) | Should -Be '644'   # oracle: no x bit at all
+            $err = $null
+            try { Invoke-InNetNamespace $A -FilePath $f -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeExactly 'ProgramNotExecutable,NetnsPS.Commands.InvokeInNetNamespaceCommand'
+            "$($err.CategoryInfo.Category)" | Should -BeExactly 'PermissionDenied'
+            $err.Exception.Message | Should -Match ([regex]::Escape("'$f' is not executable: it has no execute permission (mode 0644)"))
+            $err.ErrorDetails.RecommendedAction | Should -Match 'chmod \+x'
+            $err.ErrorDetails.RecommendedAction | Should -Not -Match 'root'
+            { Invoke-InNetNamespace $A -FilePath /tmp -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ProgramNotExecutable,NetnsPS.Commands.InvokeInNetNamespaceCommand'
+        }
+        finally { Remove-Item $f }
     }
 
     It 'gives ProgramNotFound for a name that is not in PATH, before anything starts' {

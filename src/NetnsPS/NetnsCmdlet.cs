@@ -21,7 +21,7 @@ public abstract class NetnsCmdlet : PSCmdlet
         Errno.EOPNOTSUPP => ErrorCategory.NotImplemented,
         Errno.EINTR => ErrorCategory.OperationStopped,
         Errno.EADDRNOTAVAIL or Errno.ENETUNREACH or Errno.EHOSTUNREACH => ErrorCategory.InvalidArgument,
-        Errno.ENOSPC or Errno.ENOMEM or Errno.ENOBUFS => ErrorCategory.LimitsExceeded,
+        Errno.ENOSPC or Errno.ENOMEM or Errno.ENOBUFS or Errno.EMFILE or Errno.ENFILE => ErrorCategory.LimitsExceeded,
         Errno.EROFS => ErrorCategory.WriteError,          // read-only /run: root cannot help, the file system must change
         Errno.ENETDOWN => ErrorCategory.InvalidOperation, // the adapter is down: bring it up first
         _ => ErrorCategory.NotSpecified,
@@ -31,11 +31,12 @@ public abstract class NetnsCmdlet : PSCmdlet
     public static ErrorRecord ToErrorRecord(NetnsException ex, object? target = null)
     {
         var record = new ErrorRecord(ex, ex.ErrorCode, CategoryOf(ex.Errno), target ?? ex.Target);
-        if (ex.Errno is Errno.EPERM or Errno.EACCES)
-            record.ErrorDetails = new ErrorDetails(ex.Message)
-            {
-                RecommendedAction = "Run PowerShell as root (network namespaces need CAP_SYS_ADMIN; adapters need CAP_NET_ADMIN).",
-            };
+        // Root is the advice for EPERM/EACCES only when the process is not root already (as root it would be wrong:
+        // a file without execute permission, a read-only mount...); an error that knows better says so itself.
+        var advice = ex.Recommendation;
+        if (advice is null && ex.Errno is Errno.EPERM or Errno.EACCES && !Environment.IsPrivilegedProcess)
+            advice = "Run PowerShell as root (network namespaces need CAP_SYS_ADMIN; adapters need CAP_NET_ADMIN).";
+        if (advice is not null) record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = advice };
         return record;
     }
 

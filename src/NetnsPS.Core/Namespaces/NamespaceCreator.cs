@@ -67,7 +67,15 @@ public sealed class NamespaceCreator : IDisposable
             {
                 var t = new Thread(WorkerLoop) { IsBackground = true, Name = $"NetnsPS creator {_workers.Count}" };
                 _workers.Add(t);
-                t.Start();
+                try { Limits.StartThread(t, "creating namespaces", name); }
+                catch (NetnsException ex)
+                {
+                    // The threads already running take the name; with none, every queued name fails with this error
+                    // (nobody would ever take them, and the caller waits for one result per name).
+                    _workers.Remove(t);
+                    if (_workers.Count == 0)
+                        while (_work.TryTake(out var queued)) _done.Add(new CreateResult(queued.Index, queued.Name, null, ex));
+                }
             }
         }
     }
@@ -141,7 +149,14 @@ public sealed class NamespaceCreator : IDisposable
                     // Poisoned: hand the rest of the work to a fresh thread, and let this OS thread end.
                     var replacement = new Thread(WorkerLoop) { IsBackground = true, Name = Thread.CurrentThread.Name + "'" };
                     lock (_workers) _workers.Add(replacement);
-                    replacement.Start();
+                    try { Limits.StartThread(replacement, "creating namespaces"); }
+                    catch (NetnsException ex)
+                    {
+                        // No replacement: this thread does no more namespace work, it only fails what is left.
+                        lock (_workers) _workers.Remove(replacement);
+                        foreach (var (i, n) in _work.GetConsumingEnumerable())
+                            _done.Add(new CreateResult(i, n, null, ex));
+                    }
                     return;
                 }
             }

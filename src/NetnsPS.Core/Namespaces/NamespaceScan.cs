@@ -79,7 +79,7 @@ public static class NamespaceScan
         var result = new List<(ulong, string)>();
         string[] lines;
         try { lines = File.ReadAllLines(mountInfoPath); }
-        catch (IOException) { return result; }
+        catch (IOException ex) { Limits.ThrowIfOutOfDescriptors(ex, $"Cannot read {mountInfoPath}", mountInfoPath); return result; }
         foreach (var line in lines)
             if (TryParseMountInfoLine(line, out ulong ino, out var mp)) result.Add((ino, mp));
         return result;

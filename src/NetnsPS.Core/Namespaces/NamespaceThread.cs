@@ -19,7 +19,8 @@ public sealed class NamespaceThread : IDisposable
     public NamespaceThread(string name = "NetnsPS namespace thread")
     {
         _thread = new Thread(Loop) { IsBackground = true, Name = name };
-        _thread.Start();
+        try { Limits.StartThread(_thread, $"'{name}'"); }
+        catch { _queue.Dispose(); throw; }
         HomeIdentity = _started.Task.GetAwaiter().GetResult();
     }
 

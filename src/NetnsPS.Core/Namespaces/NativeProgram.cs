@@ -6,28 +6,113 @@ using NetnsPS.Core.Interop;
 namespace NetnsPS.Core.Namespaces;
 
 /// <summary>
-/// A program started by <see cref="NetnsExec.Spawn"/>: read <see cref="StandardOutput"/> to its end, then
+/// A program started by <see cref="NetnsExec.Spawn"/>: enumerate <see cref="ReadLines"/> to its end, then
 /// <see cref="WaitForExit"/>. The launcher thread posix_spawns it (so it inherits the namespace, the private mount
-/// namespace and the launcher's credentials) with stdout on a pipe; stdin and stderr are inherited, every signal
-/// has its default disposition and none is blocked. The caller never waits for the start itself: the pipe reaches
-/// end of file once the launcher has closed its end (after the spawn, or after failing it) and the program and its
+/// namespace and the launcher's credentials) with stdout and stderr on two pipes; stdin is inherited, every signal
+/// has its default disposition and none is blocked. The caller never waits for the start itself: the pipes reach
+/// end of file once the launcher has closed its ends (after the spawn, or after failing it) and the program and its
 /// children have closed theirs; the exit status is then taken with waitpid on the caller's thread (one wake-up,
 /// instead of two hand-offs between threads and .NET's SIGCHLD thread).
 /// </summary>
 public sealed class NativeProgram : IDisposable
 {
     private readonly SpawnWork _work;
-    private readonly FileStream _output;
+    private readonly SafeFileHandle _stdout;
+    private readonly SafeFileHandle _stderr;
     private int _exitCode = int.MinValue;
 
-    private NativeProgram(SpawnWork work, int readFd)
+    private NativeProgram(SpawnWork work, int stdoutFd, int stderrFd)
     {
         _work = work;
-        _output = new FileStream(new SafeFileHandle(readFd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
+        _stdout = new SafeFileHandle(stdoutFd, ownsHandle: true);
+        _stderr = new SafeFileHandle(stderrFd, ownsHandle: true);
     }
 
-    /// <summary>The program's standard output (a pipe).</summary>
-    public Stream StandardOutput => _output;
+    /// <summary>One line the program wrote: to standard error when <see cref="IsError"/>, else to standard output.</summary>
+    public readonly record struct Line(string Text, bool IsError);
+
+    /// <summary>
+    /// The lines of standard output and standard error (UTF-8; ended by \n, \r\n or \r, as StreamReader.ReadLine
+    /// splits them) until both pipes are at end of file. Both are watched with one poll and each is read as soon as
+    /// it has data, so lines come in the order the program wrote them whenever it flushed in between (what a pipe
+    /// can tell; two writes that are both pending when poll returns are taken standard output first).
+    /// </summary>
+    public IEnumerable<Line> ReadLines()
+    {
+        var streams = new[] { new LineSplitter(_stdout, false), new LineSplitter(_stderr, true) };
+        var ready = new List<Line>();
+        while (!streams[0].Ended || !streams[1].Ended)
+        {
+            Poll(streams);
+            foreach (var s in streams)
+                if (s.Readable) s.Read(ready);
+            foreach (var l in ready) yield return l;
+            ready.Clear();
+        }
+    }
+
+    private static unsafe void Poll(LineSplitter[] streams)
+    {
+        var pfds = stackalloc Libc.PollFd[2];
+        int n = 0;
+        foreach (var s in streams)
+        {
+            s.Readable = false;
+            if (!s.Ended) pfds[n++] = new Libc.PollFd { Fd = (int)s.Handle.DangerousGetHandle(), Events = Libc.POLLIN };
+        }
+        while (Libc.Poll(pfds, (ulong)n, -1) < 0)
+        {
+            var e = Sys.LastErrno();
+            if (e != Errno.EINTR) throw Sys.Error("ProcessOutputFailed", e, "poll on the program's output");
+        }
+        int i = 0;
+        foreach (var s in streams)
+            if (!s.Ended) s.Readable = pfds[i++].Revents != 0; // POLLIN, or POLLHUP/POLLERR: the read sees end of file
+    }
+
+    /// <summary>Reads one pipe (what is there, without blocking after poll) and cuts it into lines.</summary>
+    private sealed class LineSplitter
+    {
+        private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
+        private readonly StringBuilder _line = new();
+        private readonly byte[] _bytes = new byte[8192];
+        private readonly char[] _chars = new char[8192 + 4];
+        private readonly bool _isError;
+        private bool _afterCr;
+
+        public LineSplitter(SafeFileHandle handle, bool isError) { Handle = handle; _isError = isError; }
+
+        public SafeFileHandle Handle { get; }
+        public bool Ended { get; private set; }
+        public bool Readable { get; set; }
+
+        public unsafe void Read(List<Line> into)
+        {
+            nint n;
+            fixed (byte* b = _bytes)
+                while ((n = Libc.Read((int)Handle.DangerousGetHandle(), b, _bytes.Length)) < 0)
+                {
+                    var e = Sys.LastErrno();
+                    if (e != Errno.EINTR) throw Sys.Error("ProcessOutputFailed", e, "read of the program's output");
+                }
+            bool end = n == 0;
+            int count = _decoder.GetChars(_bytes, 0, (int)n, _chars, 0, flush: end);
+            for (int i = 0; i < count; i++)
+            {
+                char c = _chars[i];
+                if (c == '\n' && _afterCr) { _afterCr = false; continue; }
+                _afterCr = c == '\r';
+                if (c is '\n' or '\r') { into.Add(new Line(_line.ToString(), _isError)); _line.Clear(); }
+                else _line.Append(c);
+            }
+            if (!end) return;
+            if (_line.Length > 0) { into.Add(new Line(_line.ToString(), _isError)); _line.Clear(); }
+            Ended = true;
+        }
+    }
+
+    /// <summary>The file that runs (resolved through PATH).</summary>
+    public string Path => _work.ResolvedPath;
 
     /// <summary>The process id once started (0 before, or when the start failed).</summary>
     public int ProcessId => _work.Pid;
@@ -91,7 +176,8 @@ public sealed class NativeProgram : IDisposable
     /// <summary>Closes the pipe; a program that was started but not waited for is killed (with its children) and reaped.</summary>
     public unsafe void Dispose()
     {
-        _output.Dispose();
+        _stdout.Dispose();
+        _stderr.Dispose();
         if (_exitCode != int.MinValue) return;
         _work.Started.Wait();
         int pid = _work.Pid;
@@ -111,12 +197,12 @@ public sealed class NativeProgram : IDisposable
         if (string.IsNullOrEmpty(file))
             throw new NetnsException("ProgramNotFound", Errno.ENOENT, "No program was given.", file);
         if (file.Contains('/'))
-            return Path.IsPathRooted(file) ? file : Path.GetFullPath(file, workingDirectory ?? Environment.CurrentDirectory);
+            return System.IO.Path.IsPathRooted(file) ? file : System.IO.Path.GetFullPath(file, workingDirectory ?? Environment.CurrentDirectory);
         var search = Environment.GetEnvironmentVariable("PATH");
         if (string.IsNullOrEmpty(search)) search = "/usr/local/bin:/usr/bin:/bin";
         foreach (var dir in search.Split(':'))
         {
-            var candidate = Path.Combine(dir.Length == 0 ? workingDirectory ?? Environment.CurrentDirectory : dir, file);
+            var candidate = System.IO.Path.Combine(dir.Length == 0 ? workingDirectory ?? Environment.CurrentDirectory : dir, file);
             if (Libc.Access(candidate, Libc.X_OK) == 0 && !Directory.Exists(candidate)) return candidate;
         }
         throw new NetnsException("ProgramNotFound", Errno.ENOENT,
@@ -125,33 +211,43 @@ public sealed class NativeProgram : IDisposable
 
     internal static unsafe NativeProgram Create(string file, string path, IReadOnlyList<string> arguments, string? workingDirectory, string ns)
     {
-        int* fds = stackalloc int[2];
+        int* fds = stackalloc int[4];
         if (Libc.Pipe2(fds, Libc.O_CLOEXEC) != 0)
             throw Sys.Error("ProcessStartFailed", $"Cannot run '{file}' in network namespace '{ns}': pipe2", file);
-        var work = new SpawnWork(file, path, arguments, workingDirectory, ns, fds[1]);
-        return new NativeProgram(work, fds[0]);
+        if (Libc.Pipe2(fds + 2, Libc.O_CLOEXEC) != 0)
+        {
+            var ex = Sys.Error("ProcessStartFailed", $"Cannot run '{file}' in network namespace '{ns}': pipe2", file);
+            Libc.Close(fds[0]);
+            Libc.Close(fds[1]);
+            throw ex;
+        }
+        var work = new SpawnWork(file, path, arguments, workingDirectory, ns, fds[1], fds[3]);
+        return new NativeProgram(work, fds[0], fds[2]);
     }
 
-    /// <summary>The launcher's part: posix_spawn, then close the pipe's write end (which ends the caller's read on failure).</summary>
+    /// <summary>The launcher's part: posix_spawn, then close the pipes' write ends (which ends the caller's reads on failure).</summary>
     internal sealed class SpawnWork : NetnsExec.Work
     {
         private readonly string _path;
         private readonly IReadOnlyList<string> _arguments;
         private readonly string? _cwd;
         private readonly string _ns;
-        private int _writeFd;
+        private int _stdoutFd;
+        private int _stderrFd;
 
-        public SpawnWork(string file, string path, IReadOnlyList<string> arguments, string? cwd, string ns, int writeFd)
+        public SpawnWork(string file, string path, IReadOnlyList<string> arguments, string? cwd, string ns, int stdoutFd, int stderrFd)
         {
             File = file;
             _path = path;
             _arguments = arguments;
             _cwd = cwd;
             _ns = ns;
-            _writeFd = writeFd;
+            _stdoutFd = stdoutFd;
+            _stderrFd = stderrFd;
         }
 
         public string File { get; }
+        public string ResolvedPath => _path;
         public volatile int Pid;
         public volatile bool Cancelled;
         public Exception? Error;
@@ -176,7 +272,8 @@ public sealed class NativeProgram : IDisposable
                 var envp = new nint[env.Count + 1];
                 int n = 0;
                 foreach (System.Collections.DictionaryEntry e in env) envp[n++] = Utf8($"{e.Key}={e.Value}");
-                Libc.SpawnFileActionsAddDup2(fa, _writeFd, 1);
+                Libc.SpawnFileActionsAddDup2(fa, _stdoutFd, 1);
+                Libc.SpawnFileActionsAddDup2(fa, _stderrFd, 2);
                 if (!string.IsNullOrEmpty(_cwd)) Libc.SpawnFileActionsAddChdir(fa, (byte*)Utf8(_cwd));
                 Libc.SigEmptySet(sigs);
                 Libc.SpawnAttrSetSigMask(attr, sigs);
@@ -188,13 +285,7 @@ public sealed class NativeProgram : IDisposable
                 fixed (nint* av = argv)
                 fixed (nint* ev = envp)
                     rc = Libc.PosixSpawn(&pid, (byte*)Utf8(_path), fa, attr, (byte**)av, (byte**)ev);
-                if (rc != 0)
-                {
-                    var e = (Errno)rc;
-                    Error = e == Errno.ENOENT
-                        ? new NetnsException("ProgramNotFound", e, $"Cannot run '{File}' in network namespace '{_ns}': {Sys.StrError(e)} ({_path}).", File)
-                        : new NetnsException("ProcessStartFailed", e, $"Cannot run '{File}' in network namespace '{_ns}': {Sys.StrError(e)} ({_path}).", File);
-                }
+                if (rc != 0) Error = StartError((Errno)rc);
                 else
                 {
                     Pid = pid;
@@ -211,6 +302,47 @@ public sealed class NativeProgram : IDisposable
             }
         }
 
+        /// <summary>
+        /// Why posix_spawn failed, in words that fit: a missing file, a file that is not executable (EACCES for root
+        /// means exactly that: no execute bit, a directory, or a noexec mount), or the errno as it is.
+        /// </summary>
+        private NetnsException StartError(Errno e)
+        {
+            var what = $"Cannot run '{File}' in network namespace '{_ns}'";
+            if (e == Errno.ENOENT)
+                return new NetnsException("ProgramNotFound", e, $"{what}: {Sys.StrError(e)} ({_path}).", File);
+            if (e == Errno.EACCES && NotExecutableReason(_path) is string reason)
+                return new NetnsException("ProgramNotExecutable", e, $"{what}: '{_path}' {reason}.", File)
+                {
+                    Recommendation = $"Give it execute permission (chmod +x '{_path}'), or run it through its interpreter (-FilePath sh -ArgumentList '{_path}').",
+                };
+            if (e is Errno.ENOEXEC)
+                return new NetnsException("ProgramNotExecutable", e, $"{what}: '{_path}' is not a program the kernel can run ({Sys.Describe(e)}): a script needs a #! line.", File)
+                {
+                    Recommendation = $"Add a #! line to '{_path}', or run it through its interpreter (-FilePath sh -ArgumentList '{_path}').",
+                };
+            return Sys.Error("ProcessStartFailed", e, $"{what} ({_path})", File);
+        }
+
+        /// <summary>Why execve gives EACCES for <paramref name="path"/> although we may run anything, or null when it is not the file itself.</summary>
+        internal static string? NotExecutableReason(string path)
+        {
+            try
+            {
+                if (Directory.Exists(path)) return "is a directory, not a program";
+                if (!System.IO.File.Exists(path)) return null;
+                var mode = System.IO.File.GetUnixFileMode(path);
+                const UnixFileMode anyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+                if ((mode & anyExecute) == 0)
+                    return $"is not executable: it has no execute permission (mode {Convert.ToString((int)mode & 0xfff, 8).PadLeft(4, '0')})";
+                if (Environment.IsPrivilegedProcess)
+                    return "cannot be executed although it has execute permission: the file system it is on is probably mounted noexec";
+                return null;
+            }
+            catch (IOException) { return null; }
+            catch (UnauthorizedAccessException) { return null; }
+        }
+
         public override void Fail(Exception ex)
         {
             Error ??= ex;
@@ -220,7 +352,9 @@ public sealed class NativeProgram : IDisposable
 
         private void CloseWriteEnd()
         {
-            int fd = Interlocked.Exchange(ref _writeFd, -1);
+            int fd = Interlocked.Exchange(ref _stdoutFd, -1);
+            if (fd >= 0) Libc.Close(fd);
+            fd = Interlocked.Exchange(ref _stderrFd, -1);
             if (fd >= 0) Libc.Close(fd);
         }
     }

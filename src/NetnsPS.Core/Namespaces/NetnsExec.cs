@@ -143,7 +143,8 @@ public static class NetnsExec
             Name = name;
             Inode = inode;
             _thread = new Thread(() => Run(handle)) { IsBackground = true, Name = $"NetnsPS exec {name}" };
-            _thread.Start();
+            try { Limits.StartThread(_thread, $"running programs in network namespace '{name}'", name); }
+            catch { handle.Dispose(); throw; }
         }
 
         public string Name { get; }

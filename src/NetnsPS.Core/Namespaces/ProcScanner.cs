@@ -36,10 +36,20 @@ public static class ProcScanner
 
     public static IEnumerable<int> EnumeratePids()
     {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        using var dirs = Open().GetEnumerator();
+        while (true)
         {
-            var name = dir.AsSpan(6);
+            // Out of descriptors, /proc cannot be read: a clear error, not a raw IOException (nor an empty list).
+            try { if (!dirs.MoveNext()) yield break; }
+            catch (IOException ex) { Limits.ThrowIfOutOfDescriptors(ex, "Cannot read /proc", "/proc"); throw; }
+            var name = dirs.Current.AsSpan(6);
             if (name.Length > 0 && char.IsAsciiDigit(name[0]) && int.TryParse(name, out int pid)) yield return pid;
+        }
+
+        static IEnumerable<string> Open()
+        {
+            try { return Directory.EnumerateDirectories("/proc"); }
+            catch (IOException ex) { Limits.ThrowIfOutOfDescriptors(ex, "Cannot read /proc", "/proc"); throw; }
         }
     }
 
@@ -48,7 +58,7 @@ public static class ProcScanner
     {
         IEnumerable<string> tasks;
         try { tasks = Directory.GetDirectories($"/proc/{pid}/task"); }
-        catch (IOException) { yield break; }
+        catch (IOException ex) { Limits.ThrowIfOutOfDescriptors(ex, $"Cannot read /proc/{pid}/task", pid); yield break; }
         catch (UnauthorizedAccessException) { yield break; }
         ulong last = 0;
         HashSet<ulong>? seen = null;
@@ -75,7 +85,7 @@ public static class ProcScanner
         var result = new List<(ulong, string)>(1);
         string[] tasks;
         try { tasks = Directory.GetDirectories($"/proc/{pid}/task"); }
-        catch (IOException) { return result; }
+        catch (IOException ex) { Limits.ThrowIfOutOfDescriptors(ex, $"Cannot read /proc/{pid}/task", pid); return result; }
         catch (UnauthorizedAccessException) { return result; }
         string leader = $"/proc/{pid}/task/{pid}";
         foreach (var task in tasks)

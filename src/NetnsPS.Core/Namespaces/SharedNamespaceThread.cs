@@ -21,8 +21,14 @@ public static class SharedNamespaceThread
             {
                 s_thread?.Dispose();
                 s_home?.Dispose();
-                s_thread = new NamespaceThread("NetnsPS shared namespace thread");
-                s_home = s_thread.Invoke(NamespaceHandle.OpenCurrentThread);
+                s_thread = null;
+                s_home = null;
+                // Both or neither: a thread that started but could not open its home (out of descriptors) is ended,
+                // so the next call starts over instead of finding a thread without a home.
+                var fresh = new NamespaceThread("NetnsPS shared namespace thread");
+                try { s_home = fresh.Invoke(NamespaceHandle.OpenCurrentThread); }
+                catch { fresh.Dispose(); throw; }
+                s_thread = fresh;
             }
             thread = s_thread;
             home = s_home!;

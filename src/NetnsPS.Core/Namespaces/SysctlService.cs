@@ -39,7 +39,7 @@ public static class SysctlService
                 var name = NameOf(path);
                 if (!match(name)) continue;
                 try { result.Add((name, File.ReadAllText(path).TrimEnd('\n'))); }
-                catch (IOException) { }               // write-only or vanished entries
+                catch (IOException ex) { Limits.ThrowIfOutOfDescriptors(ex, $"Cannot read {path}", name); } // write-only or vanished entries
                 catch (UnauthorizedAccessException) { }
             }
             return result;
@@ -54,6 +54,7 @@ public static class SysctlService
             try { File.WriteAllText(path, value + "\n"); }
             catch (IOException ex)
             {
+                Limits.ThrowIfOutOfDescriptors(ex, $"Cannot open {path}", name);
                 throw new NetnsException("SysctlWriteFailed", Errno.EINVAL,
                     $"Cannot set {name} = '{value}' in {ctx.DisplayName}: {ex.Message}", name, ex);
             }

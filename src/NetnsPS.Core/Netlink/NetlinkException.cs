@@ -70,7 +70,7 @@ public readonly record struct NetlinkAck(int Error, string? Message, uint? Offse
     /// <summary>"File exists (errno 17 EEXIST): kernel says ..."</summary>
     public string Describe()
     {
-        var text = $"{Sys.StrError(Errno)} (errno {-Error} {Errno})";
+        var text = Sys.Describe(Errno);
         if (!string.IsNullOrEmpty(Message)) text += $"; kernel: {Message}";
         if (Offset is uint o) text += $" (at byte {o} of the request)";
         if (MissingType is ushort m) text += $" (missing attribute {m})";

@@ -177,18 +177,56 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
         foreach (var a in ArgumentList) args.Add(LanguagePrimitives.ConvertTo<string>(a));
         using var p = NetnsExec.Spawn(ns.Name, ns.Identity.Inode, FilePath!, args, cwd);
         _running = p;
+        int code;
         try
         {
-            using var reader = new StreamReader(p.StandardOutput, s_utf8, detectEncodingFromByteOrderMarks: false);
-            string? line;
-            while ((line = reader.ReadLine()) is not null)
-                WriteObject(tag ? Tag(PSObject.AsPSObject(line), ns.Name) : line);
-            SessionState.PSVariable.Set("global:LASTEXITCODE", p.WaitForExit());
+            foreach (var line in p.ReadLines())
+            {
+                if (line.IsError) WriteStandardError(line.Text);
+                else WriteObject(tag ? Tag(PSObject.AsPSObject(line.Text), ns.Name) : line.Text);
+            }
+            code = p.WaitForExit();
+            SessionState.PSVariable.Set("global:LASTEXITCODE", code);
         }
         finally { _running = null; } // on any other way out (the pipeline stopped), Dispose kills and reaps the program
+        if (code != 0 && UseErrorActionPreference())
+            WriteError(new ErrorRecord(
+                new NetnsException("ProgramExitedWithNonZeroCode", Errno.None,
+                    $"Program \"{Path.GetFileName(FilePath)}\" ended with non-zero exit code: {code} (0x{code:X2}) in network namespace '{ns.Name}'.", p.Path),
+                "ProgramExitedWithNonZeroCode", ErrorCategory.NotSpecified, p.Path));
     }
 
-    private static readonly System.Text.UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    /// <summary>
+    /// A line of standard error, as pwsh 7.4+ writes a native command's when it is redirected: a non-terminating
+    /// ErrorRecord (ErrorId NativeCommandError, NotSpecified, a RemoteException with the line as message, the line as
+    /// target), so 2>&amp;1 captures it, 2>$null and -ErrorAction SilentlyContinue drop it. Programs write progress
+    /// and warnings there, so a line must never stop the pipeline (and kill the program): when -ErrorAction or
+    /// $ErrorActionPreference is Stop or Inquire, where WriteError would stop or ask, the line goes to the console's
+    /// error output instead, as a native command's unredirected standard error does.
+    /// </summary>
+    private void WriteStandardError(string line)
+    {
+        _errorAction ??= EffectiveErrorAction();
+        if (_errorAction is ActionPreference.Stop or ActionPreference.Inquire)
+        {
+            Host.UI.WriteErrorLine(line);
+            return;
+        }
+        WriteError(new ErrorRecord(new RemoteException(line), "NativeCommandError", ErrorCategory.NotSpecified, line));
+    }
+
+    private ActionPreference? _errorAction;
+
+    private ActionPreference EffectiveErrorAction()
+    {
+        object? value = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : GetVariableValue("ErrorActionPreference");
+        try { return value is null ? ActionPreference.Continue : LanguagePrimitives.ConvertTo<ActionPreference>(value); }
+        catch (PSInvalidCastException) { return ActionPreference.Continue; }
+    }
+
+    /// <summary>$PSNativeCommandUseErrorActionPreference (pwsh 7.3+), read where the caller set it.</summary>
+    private bool UseErrorActionPreference()
+        => LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("PSNativeCommandUseErrorActionPreference", false));
 
     /// <summary>
     /// The session's file-system location (a program runs there, as with `&amp; prog`). PathInfo.ProviderPath costs

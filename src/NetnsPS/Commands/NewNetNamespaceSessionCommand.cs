@@ -76,7 +76,7 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
             }
             catch (Exception ex) { failure = ex is TargetInvocationException { InnerException: not null } tie ? tie.InnerException! : ex; }
         }) { IsBackground = true, Name = $"NetnsPS session {ns.Name}" };
-        t.Start();
+        Limits.StartThread(t, $"a session in network namespace '{ns.Name}'", ns.Name);
         t.Join();
         if (failure is NetnsException ne) throw ne;
         Runspace? runspace = null;

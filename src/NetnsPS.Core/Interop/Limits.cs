@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace NetnsPS.Core.Interop;
+
+/// <summary>
+/// Running out of process resources (descriptors, threads) as clear errors: TooManyOpenFiles with the limit and how
+/// to raise it, ThreadStartFailed for a thread the system would not create, never a raw .NET exception
+/// (OutOfMemoryException from Thread.Start, IOException "Too many open files").
+/// </summary>
+public static unsafe partial class Limits
+{
+    private const int RLIMIT_NOFILE = 7;
+
+    [LibraryImport("libc.so.6", EntryPoint = "getrlimit", SetLastError = true)]
+    private static partial int GetRLimit(int resource, ulong* limits);
+
+    /// <summary>The soft and hard RLIMIT_NOFILE (what `ulimit -n` and `ulimit -Hn` show); null when unknown.</summary>
+    public static (ulong Soft, ulong Hard)? OpenFileLimit()
+    {
+        ulong* l = stackalloc ulong[2];
+        return GetRLimit(RLIMIT_NOFILE, l) == 0 ? (l[0], l[1]) : null;
+    }
+
+    private static string Show(ulong v) => v == ulong.MaxValue ? "unlimited" : v.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>TooManyOpenFiles for EMFILE (this process's limit) or ENFILE (the system's), saying which limit and how to raise it.</summary>
+    public static NetnsException TooManyOpenFiles(Errno e, string what, object? target = null, Exception? inner = null)
+    {
+        string why;
+        if (e == Errno.ENFILE)
+        {
+            string max = "?";
+            try { max = File.ReadAllText("/proc/sys/fs/file-max").Trim(); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            why = $"the system-wide table of open files is full (fs.file-max = {max}): close programs that hold many files, or raise /proc/sys/fs/file-max.";
+        }
+        else
+        {
+            var limit = OpenFileLimit();
+            var (soft, hard) = limit ?? (0, 0);
+            why = limit is null
+                ? "this process has used every file descriptor its limit (ulimit -n) allows."
+                : $"this process has used every file descriptor its limit allows (ulimit -n is {Show(soft)}, hard limit {Show(hard)}).";
+            why += " Each namespace a command works on holds descriptors (a namespace handle, a netlink socket) while it runs: "
+                 + "raise the limit before starting pwsh (for example `ulimit -n 65536`, up to the hard limit; LimitNOFILE= for a systemd service), "
+                 + "or give the command fewer namespaces at a time.";
+        }
+        return new NetnsException("TooManyOpenFiles", e, $"{what}: {Sys.Describe(e)}: {why}", target, inner);
+    }
+
+    /// <summary>Whether <paramref name="ex"/> is .NET's IOException for EMFILE or ENFILE (its HResult is the errno on Unix).</summary>
+    public static bool IsOutOfDescriptors(Exception ex)
+        => ex is IOException { HResult: (int)Errno.EMFILE or (int)Errno.ENFILE };
+
+    /// <summary>Throws TooManyOpenFiles when <paramref name="ex"/> is an IOException for EMFILE or ENFILE; returns otherwise.</summary>
+    public static void ThrowIfOutOfDescriptors(Exception ex, string what, object? target = null)
+    {
+        if (IsOutOfDescriptors(ex)) throw TooManyOpenFiles((Errno)ex.HResult, what, target, ex);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="thread"/>. .NET reports any refusal to create the OS thread as OutOfMemoryException; it
+    /// becomes TooManyOpenFiles when the process is out of descriptors at that moment (creating a thread needs some),
+    /// else ThreadStartFailed with the thread count and the limits that apply.
+    /// </summary>
+    public static void StartThread(Thread thread, string what, object? target = null)
+    {
+        try { thread.Start(); }
+        catch (Exception ex) when (ex is OutOfMemoryException or ThreadStartException)
+        {
+            throw ThreadStartFailed(what, target, ex);
+        }
+    }
+
+    internal static NetnsException ThreadStartFailed(string what, object? target, Exception inner)
+    {
+        var message = $"Cannot start a thread for {what}";
+        int fd = Libc.Open("/", Libc.O_RDONLY | Libc.O_PATH | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            var e = Sys.LastErrno();
+            if (e is Errno.EMFILE or Errno.ENFILE) return TooManyOpenFiles(e, message, target, inner);
+        }
+        else Libc.Close(fd);
+        string threads = "?";
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("Threads:", StringComparison.Ordinal)) { threads = line[8..].Trim(); break; }
+        }
+        catch (IOException) { }
+        return new NetnsException("ThreadStartFailed", Errno.EAGAIN,
+            $"{message}: the system refused a new thread ({inner.GetType().Name}; this process has {threads} threads). " +
+            "Limits that apply: `ulimit -u` (processes and threads of the user), /proc/sys/kernel/threads-max, the cgroup's pids.max, " +
+            "and memory for the thread's stack.", target, inner);
+    }
+}

@@ -21,8 +21,10 @@ public sealed class GetNetNamespaceSysctlCommand : NamespaceQueryCmdlet
         {
             try
             {
-                bool wild = WildcardPattern.ContainsWildcardCharacters(n);
-                foreach (var (name, value) in SysctlService.Read(ctx, NameFilter(new[] { n })!, wild ? null : n))
+                // net/ipv4/ip_forward (path form, as sysctl(8) accepts it) is net.ipv4.ip_forward; patterns convert alike.
+                var dotted = SysctlService.Normalize(n);
+                bool wild = WildcardPattern.ContainsWildcardCharacters(dotted);
+                foreach (var (name, value) in SysctlService.Read(ctx, NameFilter(new[] { dotted })!, wild ? null : dotted))
                     WriteObject(new NetNamespaceSysctl { Namespace = ctx.Name, Name = name, Value = value });
             }
             catch (NetnsException ex) { WriteNetnsError(ex, n); }
@@ -75,7 +77,7 @@ public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
             try
             {
                 var now = SysctlService.Write(ctx, Name, Value);
-                if (PassThru) WriteObject(new NetNamespaceSysctl { Namespace = ctx.Name, Name = Name, Value = now });
+                if (PassThru) WriteObject(new NetNamespaceSysctl { Namespace = ctx.Name, Name = SysctlService.Normalize(Name), Value = now });
             }
             catch (NetnsException ex) { WriteNetnsError(ex, Name); }
         }

@@ -17,12 +17,20 @@ public static class SysctlService
     public static string Normalize(string name)
     {
         int first = name.IndexOfAny(s_separators);
-        if (first < 0 || name[first] == '.') return name;
-        return string.Create(name.Length, name, static (span, n) =>
+        return first < 0 || name[first] == '.' ? name : SwapSeparators(name);
+    }
+
+    /// <summary>'.' and '/' swapped: the dotted form of a path-form name, and the path form of a dotted one.</summary>
+    public static string SwapSeparators(string name)
+        => string.Create(name.Length, name, static (span, n) =>
         {
             for (int i = 0; i < n.Length; i++) span[i] = n[i] switch { '.' => '/', '/' => '.', var c => c };
         });
-    }
+
+    /// <summary>The dotted names of every file under /proc/sys/net as seen inside <paramref name="ctx"/> (for completion).</summary>
+    public static List<string> ListNames(NamespaceContext ctx)
+        => SharedNamespaceThread.InvokeIn(ctx.Handle, () =>
+            Directory.EnumerateFiles("/proc/sys/net", "*", SearchOption.AllDirectories).Select(NameOf).OrderBy(n => n, StringComparer.Ordinal).ToList());
 
     private static readonly char[] s_separators = { '.', '/' };
 

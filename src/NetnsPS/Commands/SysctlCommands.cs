@@ -12,6 +12,7 @@ public sealed class GetNetNamespaceSysctlCommand : NamespaceQueryCmdlet
     // Not from the pipeline by property name: a piped NetNamespace's Name would bind here.
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(SysctlNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = { "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding" };
 
@@ -38,6 +39,7 @@ public sealed class GetNetNamespaceSysctlCommand : NamespaceQueryCmdlet
 public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(SysctlNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = string.Empty;
 

@@ -79,7 +79,6 @@ Describe 'Netlink: New-NetNamespaceRoute' {
     It 'adds a device route with -InterfaceAlias only (<Dst>)' -ForEach @(
         @{ Dst = '10.90.0.0/24'; IpDst = '10.90.0.0/24'; Prefix = '10.90.0.0/24'; Dev = 'e0' }
         @{ Dst = '10.91.0.5'; IpDst = '10.91.0.5'; Prefix = '10.91.0.5/32'; Dev = 'e0' }             # host route
-        @{ Dst = '10.92.0.7/24'; IpDst = '10.92.0.0/24'; Prefix = '10.92.0.0/24'; Dev = 'e0' }       # host bits cleared
         @{ Dst = '10.93.0.0/24'; IpDst = '10.93.0.0/24'; Prefix = '10.93.0.0/24'; Dev = 'd0' }
     ) {
         $o = New-NetNamespaceRoute -Namespace $R -DestinationPrefix $Dst -InterfaceAlias $Dev -ErrorAction Stop
@@ -170,6 +169,38 @@ Describe 'Netlink: New-NetNamespaceRoute' {
         foreach ($k in $Params.Keys) { $p[$k] = $Params[$k] }
         if ($p.Namespace -eq 'NOSUCH') { $p.Namespace = "${NsPrefix}nosuch" }
         Get-ErrorId { New-NetNamespaceRoute @p -ErrorAction Stop } | Should -BeExactly "$Id,NetnsPS.Commands.NewNetNamespaceRouteCommand"
+        Get-AllIpRoutes | Should -BeExactly $before
+    }
+
+    It 'refuses <Dst> with InvalidDestinationPrefix, and adds nothing' -ForEach @(
+        @{ Dst = '10.9.1.1/16'; IpRefuses = $true }
+        @{ Dst = '10.111.0.1/24'; IpRefuses = $true }
+        @{ Dst = 'fd00:97::1/48'; IpRefuses = $false }
+        @{ Dst = 'fd00:97:0:1::/48'; IpRefuses = $false }
+    ) {
+        if ($IpRefuses) {
+            # the oracle refuses it too (the kernel's IPv4 FIB: "Invalid prefix for given prefix length")
+            $ipOut = ip -n $R route add $Dst dev e0 2>&1
+            $LASTEXITCODE | Should -Not -Be 0
+            "$ipOut" | Should -Match 'Invalid prefix for given prefix length'
+        }
+        # IPv6: ip accepts it and the kernel silently clears the host bits; the module refuses both families alike
+        $before = Get-AllIpRoutes
+        $err = $null
+        $out = New-NetNamespaceRoute -Namespace $R -DestinationPrefix $Dst -InterfaceAlias e0 -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidDestinationPrefix,NetnsPS.Commands.NewNetNamespaceRouteCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err[0].Exception.Message | Should -Match 'Invalid prefix for given prefix length'
+        Get-AllIpRoutes | Should -BeExactly $before
+    }
+
+    It 'refuses a prefix with host bits set in Remove-NetNamespaceRoute too (it would remove the network route)' {
+        ip -n $R route replace 10.121.0.0/24 via 10.70.0.254
+        $before = Get-AllIpRoutes
+        Get-ErrorId { Remove-NetNamespaceRoute -Namespace $R -DestinationPrefix 10.121.0.7/24 -Confirm:$false -ErrorAction Stop } |
+            Should -BeExactly 'InvalidDestinationPrefix,NetnsPS.Commands.RemoveNetNamespaceRouteCommand'
         Get-AllIpRoutes | Should -BeExactly $before
     }
 

@@ -88,6 +88,27 @@ Describe 'Netlink: Get-NetNamespaceSysctl' {
         $o.Value | Should -BeExactly (ip netns exec $S1 cat /proc/sys/net/ipv6/conf/d.0/mtu)
     }
 
+    It 'accepts the path form <Name> as sysctl(8) does, and names it as sysctl(8) prints it' -ForEach @(
+        @{ Name = 'net/ipv4/ip_forward' }
+        @{ Name = 'net/ipv6/conf/d.0/mtu' }                 # path form: the dot belongs to the adapter name
+        @{ Name = 'net.ipv6.conf.d/0.mtu' }                 # dotted form: '/' stands for that dot
+        @{ Name = 'net/ipv4/conf/sx0/forwarding' }
+    ) {
+        $oracle = ip netns exec $S1 sysctl $Name     # e.g. "net.ipv6.conf.d/0.mtu = 1500"
+        $LASTEXITCODE | Should -Be 0
+        $o = Get-NetNamespaceSysctl -Namespace $S1 -Name $Name -ErrorAction Stop
+        $o | Should -HaveCount 1
+        "$($o.Name) = $($o.Value)" | Should -BeExactly "$oracle"
+    }
+
+    It 'expands a path-form pattern as its dotted form (net/ipv4/conf/*/forwarding)' {
+        $dotted = Get-NetNamespaceSysctl -Namespace $S1 -Name 'net.ipv4.conf.*.forwarding' -ErrorAction Stop
+        $slashed = Get-NetNamespaceSysctl -Namespace $S1 -Name 'net/ipv4/conf/*/forwarding' -ErrorAction Stop
+        ($slashed.Name | Sort-Object) -join ',' | Should -BeExactly (($dotted.Name | Sort-Object) -join ',')
+        $slashed.Name | Should -Contain 'net.ipv4.conf.d/0.forwarding'
+        $slashed.Count | Should -Be @(ip netns exec $S1 ls /proc/sys/net/ipv4/conf).Count
+    }
+
     It 'a wildcard that matches nothing is no error' {
         $err = $null
         Get-NetNamespaceSysctl -Namespace $S1 -Name 'net.nosuch.*' -ErrorVariable err | Should -BeNullOrEmpty
@@ -147,6 +168,19 @@ Describe 'Netlink: Set-NetNamespaceSysctl' {
         Set-NetNamespaceSysctl -Namespace $S1 -Name 'net.ipv4.conf.d/0.forwarding' -Value 1 -ErrorAction Stop
         ip netns exec $S1 cat /proc/sys/net/ipv4/conf/sx0/forwarding | Should -BeExactly '1'
         ip netns exec $S1 cat /proc/sys/net/ipv4/conf/d.0/forwarding | Should -BeExactly '1'
+    }
+
+    It 'sets by the path form (<Name>) as sysctl -w does, and -PassThru names it in the dotted form' -ForEach @(
+        @{ Name = 'net/ipv4/conf/d.0/rp_filter'; Path = '/proc/sys/net/ipv4/conf/d.0/rp_filter'; Dotted = 'net.ipv4.conf.d/0.rp_filter' }
+        @{ Name = 'net/ipv4/conf/sx0/rp_filter'; Path = '/proc/sys/net/ipv4/conf/sx0/rp_filter'; Dotted = 'net.ipv4.conf.sx0.rp_filter' }
+    ) {
+        ip netns exec $S1 sysctl -qw "$Name=0"
+        ip netns exec $S1 cat $Path | Should -BeExactly '0'
+        $o = Set-NetNamespaceSysctl -Namespace $S1 -Name $Name -Value 2 -PassThru -ErrorAction Stop
+        $o.Name | Should -BeExactly $Dotted
+        $o.Value | Should -BeExactly '2'
+        ip netns exec $S1 cat $Path | Should -BeExactly '2'
+        Get-HostValues | Should -BeExactly $HostBefore
     }
 
     It 'takes Name, Value and Namespace by property name from the pipeline' {

@@ -1,31 +1,137 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS;
 
-/// <summary>Completes names of /run/netns entries; quotes names that need it.</summary>
-public sealed class NamespaceNameCompleter : IArgumentCompleter
+/// <summary>
+/// What every completer shares: the typed word unquoted, a matcher that never throws, and the text to insert: for a
+/// parameter that takes wildcards the name escaped (`[ `] `* `? ``) so that it names exactly that object, then single-quoted
+/// when the parser would otherwise split, expand or unescape it (spaces, quotes, `, $, newlines ...); for other parameters
+/// (-LiteralName, -InterfaceAlias of New-...) only the quoting.
+/// </summary>
+internal static class Completion
 {
-    private static readonly char[] s_special = { ' ', '\t', '\'', '"', '$', '`', ';', ',', '(', ')', '{', '}', '@', '#', '&', '|', '<', '>' };
+    private static readonly char[] s_special =
+    {
+        ' ', '\t', '\n', '\r', '\'', '"', '$', '`', ';', ',', '(', ')', '{', '}', '@', '#', '&', '|', '<', '>', '[', ']', '*', '?',
+        '\u2018', '\u2019', '\u201A', '\u201B', '\u201C', '\u201D', '\u201E',
+    };
+    private static readonly ConcurrentDictionary<(string, string), bool> s_wildcard = new();
 
     /// <summary>The text to insert for <paramref name="value"/>: single-quoted when the parser would split or expand it.</summary>
-    internal static string Quote(string value) => value.IndexOfAny(s_special) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
+    internal static string Quote(string value)
+        => value.Length == 0 || value.IndexOfAny(s_special) >= 0 || value[0] == '-'
+            ? "'" + CodeGeneration.EscapeSingleQuotedStringContent(value) + "'"
+            : value;
+
+    /// <summary>The text to insert for <paramref name="name"/> into <paramref name="parameterName"/> of <paramref name="commandName"/>.</summary>
+    internal static string Insert(string name, string commandName, string parameterName)
+        => Quote(IsWildcardParameter(commandName, parameterName) ? WildcardPattern.Escape(name) : name);
+
+    private static bool IsSingleQuote(char c) => c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B';
+
+    private static bool IsDoubleQuote(char c) => c is '"' or '\u201C' or '\u201D' or '\u201E';
+
+    /// <summary>The typed word without its quotes ('' inside single quotes is one quote).</summary>
+    internal static string Unquote(string? word)
+    {
+        word ??= string.Empty;
+        if (word.Length > 0 && IsSingleQuote(word[0]))
+        {
+            var inner = word.Length > 1 && IsSingleQuote(word[^1]) ? word[1..^1] : word[1..];
+            return inner.Replace("''", "'");
+        }
+        if (word.Length > 0 && IsDoubleQuote(word[0]))
+            return word.Length > 1 && IsDoubleQuote(word[^1]) ? word[1..^1] : word[1..];
+        return word;
+    }
+
+    /// <summary>
+    /// Names the typed word completes: for a wildcard parameter the word is a pattern (+ '*'), or, when it is not a valid
+    /// one ('ux['), a literal prefix; otherwise always a literal prefix. Case-insensitive; never throws.
+    /// </summary>
+    internal static Func<string, bool> Matcher(string? wordToComplete, string commandName, string parameterName)
+    {
+        var word = Unquote(wordToComplete);
+        if (IsWildcardParameter(commandName, parameterName))
+        {
+            try
+            {
+                var p = WildcardPattern.Get(word + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                p.IsMatch(string.Empty);
+                return p.IsMatch;
+            }
+            catch (WildcardPatternException) { }
+        }
+        return s => s.StartsWith(word, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>True when the cmdlet's parameter (or alias) carries [SupportsWildcards]; false for anything unknown.</summary>
+    internal static bool IsWildcardParameter(string commandName, string parameterName)
+    {
+        var cmd = commandName ?? string.Empty;
+        int slash = cmd.LastIndexOf('\\');
+        if (slash >= 0) cmd = cmd[(slash + 1)..];
+        return s_wildcard.GetOrAdd((cmd.ToLowerInvariant(), (parameterName ?? string.Empty).ToLowerInvariant()), static key =>
+        {
+            foreach (var t in typeof(Completion).Assembly.GetTypes())
+            {
+                var ca = t.GetCustomAttributes(typeof(CmdletAttribute), false).OfType<CmdletAttribute>().FirstOrDefault();
+                if (ca is null || !$"{ca.VerbName}-{ca.NounName}".Equals(key.Item1, StringComparison.OrdinalIgnoreCase)) continue;
+                foreach (var prop in t.GetProperties())
+                {
+                    bool named = prop.Name.Equals(key.Item2, StringComparison.OrdinalIgnoreCase) ||
+                                 prop.GetCustomAttributes(typeof(AliasAttribute), true).OfType<AliasAttribute>()
+                                     .Any(a => a.AliasNames.Any(n => n.Equals(key.Item2, StringComparison.OrdinalIgnoreCase)));
+                    if (named) return prop.IsDefined(typeof(SupportsWildcardsAttribute), true);
+                }
+            }
+            return false;
+        });
+    }
+
+    /// <summary>The first value bound to <paramref name="key"/> on the command line (a name, or a NetNamespace's name), else null.</summary>
+    internal static string? Bound(IDictionary bound, string key)
+    {
+        if (bound is null || !bound.Contains(key)) return null;
+        var v = bound[key] is PSObject p ? p.BaseObject : bound[key];
+        if (v is object[] arr) v = arr.Length > 0 ? (arr[0] is PSObject pp ? pp.BaseObject : arr[0]) : null;
+        if (v is string[] sa) v = sa.Length > 0 ? sa[0] : null;
+        return v switch { NetNamespace n => n.IsNamed ? n.Name : n.Path, string s => s, SwitchParameter sw => sw.IsPresent ? "" : null, bool b => b ? "" : null, _ => null };
+    }
+
+    /// <summary>The namespace the command line names: -SourceNamespace (Move), -Namespace, -HostNamespace, else the host.
+    /// Escaped wildcard characters stand for themselves, as they do when the command runs.</summary>
+    internal static string NamespaceOf(IDictionary bound, params string[] keys)
+    {
+        foreach (var k in keys)
+            if (Bound(bound, k) is string s) return s.Length == 0 ? s : WildcardPattern.Unescape(s);
+        return string.Empty;
+    }
+}
+
+/// <summary>Completes names of /run/netns entries, escaped for wildcard parameters and quoted when needed.</summary>
+public sealed class NamespaceNameCompleter : IArgumentCompleter
+{
+    internal static string Quote(string value) => Completion.Quote(value);
 
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        var pattern = WildcardPattern.Get(word + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-        List<NamespaceEntry> entries;
-        try { entries = NamespaceStore.List(); }
-        catch (Exception) { yield break; }
-        foreach (var e in entries)
+        var results = new List<CompletionResult>();
+        try
         {
-            if (!pattern.IsMatch(e.Name)) continue;
-            yield return new CompletionResult(Quote(e.Name), e.Name, CompletionResultType.ParameterValue, e.IsStale ? e.Name + " (stale)" : e.Path);
+            var match = Completion.Matcher(wordToComplete, commandName, parameterName);
+            foreach (var e in NamespaceStore.List())
+                if (match(e.Name))
+                    results.Add(new CompletionResult(Completion.Insert(e.Name, commandName, parameterName), e.Name,
+                        CompletionResultType.ParameterValue, e.IsStale ? e.Name + " (stale)" : e.Path));
         }
+        catch (Exception) { }
+        return results;
     }
 }
 
@@ -38,29 +144,114 @@ public sealed class AdapterNameCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        var pattern = WildcardPattern.Get(word + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-        var ns = NamespaceOf(fakeBoundParameters, "SourceNamespace") ?? NamespaceOf(fakeBoundParameters, "Namespace") ?? string.Empty;
-        List<Core.Netlink.Rtnl.LinkInfo> links;
+        var results = new List<CompletionResult>();
         try
         {
+            var match = Completion.Matcher(wordToComplete, commandName, parameterName);
+            var ns = Completion.NamespaceOf(fakeBoundParameters, "SourceNamespace", "Namespace");
             using var sessions = new NamespaceSessions();
-            links = Core.Netlink.Rtnl.Links.Dump(sessions.Get(ns).Socket);
+            foreach (var l in Core.Netlink.Rtnl.Links.Dump(sessions.Get(ns).Socket).OrderBy(l => l.Index))
+                if (match(l.Name))
+                    results.Add(new CompletionResult(Completion.Insert(l.Name, commandName, parameterName), l.Name, CompletionResultType.ParameterValue,
+                        $"{l.Name} ({Core.Netlink.Rtnl.Links.DescribeKind(l)}, index {l.Index})"));
         }
-        catch (Exception) { yield break; }
-        foreach (var l in links.OrderBy(l => l.Index))
-            if (pattern.IsMatch(l.Name))
-                yield return new CompletionResult(l.Name, l.Name, CompletionResultType.ParameterValue,
-                    $"{l.Name} ({Core.Netlink.Rtnl.Links.DescribeKind(l)}, index {l.Index})");
+        catch (Exception) { }
+        return results;
     }
+}
 
-    private static string? NamespaceOf(IDictionary bound, string key)
+/// <summary>
+/// Completes sysctl names (Get-/Set-NetNamespaceSysctl -Name) from /proc/sys/net of the namespace on the command line
+/// (-Namespace, -HostNamespace, else the host), read by a thread inside it. A word typed in the path form
+/// (net/ipv4/...) completes in the path form.
+/// </summary>
+public sealed class SysctlNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        if (!bound.Contains(key)) return null;
-        var v = bound[key] is PSObject p ? p.BaseObject : bound[key];
-        if (v is object[] arr && arr.Length > 0) v = arr[0] is PSObject pp ? pp.BaseObject : arr[0];
-        if (v is string[] sa && sa.Length > 0) v = sa[0];
-        return v switch { NetNamespace n => n.Name, string s => s, _ => null };
+        var results = new List<CompletionResult>();
+        try
+        {
+            var typed = Completion.Unquote(wordToComplete);
+            bool pathForm = typed.IndexOfAny(new[] { '.', '/' }) is int i && i >= 0 && typed[i] == '/';
+            var match = Completion.Matcher(pathForm ? SysctlService.Normalize(typed) : typed, commandName, parameterName);
+            var ns = Completion.NamespaceOf(fakeBoundParameters, "Namespace", "HostNamespace");
+            using var sessions = new NamespaceSessions();
+            foreach (var name in SysctlService.ListNames(sessions.Get(ns)))
+                if (match(name))
+                {
+                    var shown = pathForm ? SysctlService.SwapSeparators(name) : name;
+                    results.Add(new CompletionResult(Completion.Insert(shown, commandName, parameterName), shown, CompletionResultType.ParameterValue, shown));
+                }
+        }
+        catch (Exception) { }
+        return results;
+    }
+}
+
+/// <summary>
+/// Completes the addresses of the namespace on the command line (Remove-NetNamespaceAddress -IPAddress), only those on
+/// -InterfaceAlias when it is given, inserted as ADDRESS/PREFIXLENGTH.
+/// </summary>
+public sealed class AddressCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var results = new List<CompletionResult>();
+        try
+        {
+            var word = Completion.Unquote(wordToComplete);
+            var ifName = Completion.Bound(fakeBoundParameters, "InterfaceAlias");
+            var ns = Completion.NamespaceOf(fakeBoundParameters, "Namespace");
+            using var sessions = new NamespaceSessions();
+            foreach (var a in AddressRouteService.ListAddresses(sessions.Get(ns)))
+            {
+                if (!string.IsNullOrEmpty(ifName) && a.InterfaceAlias != ifName) continue;
+                var text = $"{a.IPAddress}/{a.PrefixLength}";
+                if (!text.StartsWith(word, StringComparison.OrdinalIgnoreCase)) continue;
+                results.Add(new CompletionResult(Completion.Quote(text), text, CompletionResultType.ParameterValue, $"{text} on {a.InterfaceAlias}"));
+            }
+        }
+        catch (Exception) { }
+        return results;
+    }
+}
+
+/// <summary>
+/// Completes route destinations of the namespace on the command line (Remove-NetNamespaceRoute -DestinationPrefix):
+/// the routes of -Table (main when not given), only those through -InterfaceAlias when it is given.
+/// </summary>
+public sealed class RouteCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var results = new List<CompletionResult>();
+        try
+        {
+            var word = Completion.Unquote(wordToComplete);
+            var ifName = Completion.Bound(fakeBoundParameters, "InterfaceAlias");
+            uint table = Core.Netlink.Rtnl.Rta.TABLE_MAIN;
+            if (fakeBoundParameters is not null && fakeBoundParameters.Contains("Table") &&
+                uint.TryParse(Convert.ToString(fakeBoundParameters["Table"] is PSObject p ? p.BaseObject : fakeBoundParameters["Table"],
+                    System.Globalization.CultureInfo.InvariantCulture), out var t) && t > 0)
+                table = t;
+            var ns = Completion.NamespaceOf(fakeBoundParameters, "Namespace");
+            using var sessions = new NamespaceSessions();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var r in AddressRouteService.ListRoutes(sessions.Get(ns), Core.Netlink.Rtnl.Af.UNSPEC, table))
+            {
+                if (!string.IsNullOrEmpty(ifName) && r.InterfaceAlias != ifName) continue;
+                if (!r.DestinationPrefix.StartsWith(word, StringComparison.OrdinalIgnoreCase) || !seen.Add(r.DestinationPrefix)) continue;
+                var via = string.IsNullOrEmpty(r.NextHop) || r.NextHop is "0.0.0.0" or "::" ? "" : $" via {r.NextHop}";
+                results.Add(new CompletionResult(Completion.Quote(r.DestinationPrefix), r.DestinationPrefix, CompletionResultType.ParameterValue,
+                    $"{r.DestinationPrefix}{via}{(r.InterfaceAlias is null ? "" : $" dev {r.InterfaceAlias}")}"));
+            }
+        }
+        catch (Exception) { }
+        return results;
     }
 }
 
@@ -70,16 +261,16 @@ public sealed class NetLabCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        var pattern = WildcardPattern.Get(word + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-        bool byPrefix = parameterName.Equals("Prefix", StringComparison.OrdinalIgnoreCase);
-        List<NetLab> labs;
-        try { labs = Core.Labs.LabBuilder.List(); }
-        catch (Exception) { yield break; }
-        foreach (var value in labs.Select(l => byPrefix ? l.Prefix : l.Name).Distinct(StringComparer.Ordinal))
+        var results = new List<CompletionResult>();
+        try
         {
-            if (!pattern.IsMatch(value)) continue;
-            yield return new CompletionResult(NamespaceNameCompleter.Quote(value), value, CompletionResultType.ParameterValue, value);
+            var match = Completion.Matcher(wordToComplete, commandName, parameterName);
+            bool byPrefix = parameterName.Equals("Prefix", StringComparison.OrdinalIgnoreCase);
+            foreach (var value in Core.Labs.LabBuilder.List().Select(l => byPrefix ? l.Prefix : l.Name).Distinct(StringComparer.Ordinal))
+                if (match(value))
+                    results.Add(new CompletionResult(Completion.Insert(value, commandName, parameterName), value, CompletionResultType.ParameterValue, value));
         }
+        catch (Exception) { }
+        return results;
     }
 }

@@ -66,48 +66,75 @@ public abstract class NetnsCmdlet : PSCmdlet
 
     protected void RequireSysAdmin(string what) => RequireCapability(Privileges.CAP_SYS_ADMIN, "CAP_SYS_ADMIN", what);
 
+    /// <summary>One input name resolved: the entries it names (none for a pattern that matches nothing, or for an entry an
+    /// earlier name already gave), or the error for it, with the error's target.</summary>
+    protected readonly record struct ResolvedName(string Input, List<NamespaceEntry> Entries, NetnsException? Error, object? Target);
+
     /// <summary>
-    /// Resolves names against /run/netns. A name with wildcard characters matches case-insensitively and may match
-    /// nothing; a literal name must exist exactly (namespace names are case-sensitive), else a non-terminating
-    /// NamespaceNotFound error is written. Results are distinct and in name order per pattern.
+    /// Resolves names against /run/netns, one result per name in input order, so that a caller can write each name's
+    /// objects and errors in that order (an error for the second name comes after the output of the first). A name with
+    /// wildcard characters matches case-insensitively and may match nothing; a literal name must exist exactly
+    /// (namespace names are case-sensitive), else its result carries NamespaceNotFound. With <paramref name="literal"/>
+    /// (-LiteralName) no character is a wildcard and nothing is unescaped. Entries are distinct over all names (pass
+    /// <paramref name="seen"/> to share that across calls) and in name order per pattern. No names: every entry.
     /// </summary>
-    protected List<NamespaceEntry> ResolveNamespaces(IReadOnlyCollection<string>? names)
+    protected static IEnumerable<ResolvedName> ResolveEach(IReadOnlyCollection<string>? names, bool literal = false, HashSet<string>? seen = null)
     {
-        if (names is null || names.Count == 0) return NamespaceStore.List();
+        if (names is null || names.Count == 0)
+        {
+            yield return new ResolvedName(string.Empty, NamespaceStore.List(), null, null);
+            yield break;
+        }
         // Literal names cost one stat each; only wildcards read the whole directory.
         List<NamespaceEntry>? all = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var result = new List<NamespaceEntry>();
-        foreach (var name in names)
+        seen ??= new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names) yield return ResolveOne(name, literal, ref all, seen);
+    }
+
+    private static ResolvedName ResolveOne(string name, bool literal, ref List<NamespaceEntry>? all, HashSet<string> seen)
+    {
+        var entries = new List<NamespaceEntry>();
+        if (!literal && !NamespaceStore.IsPath(name) && WildcardPattern.ContainsWildcardCharacters(name))
         {
-            if (!NamespaceStore.IsPath(name) && WildcardPattern.ContainsWildcardCharacters(name))
+            WildcardPattern pattern;
+            try { pattern = CheckedPattern(name); }
+            catch (NetnsException ex) { return new ResolvedName(name, entries, ex, name); }
+            all ??= NamespaceStore.List();
+            foreach (var e in all)
+                if (pattern.IsMatch(e.Name) && seen.Add(e.Name)) entries.Add(e);
+            return new ResolvedName(name, entries, null, name);
+        }
+        // A literal may carry escaped wildcard characters (`[ `] `* `?): they stand for themselves.
+        var exact = literal ? name : WildcardPattern.Unescape(name);
+        try
+        {
+            if (NamespaceStore.IsPath(exact))
             {
-                WildcardPattern pattern;
-                try { pattern = CheckedPattern(name); }
-                catch (NetnsException ex) { WriteNetnsError(ex, name); continue; }
-                all ??= NamespaceStore.List();
-                foreach (var e in all)
-                    if (pattern.IsMatch(e.Name) && seen.Add(e.Name)) result.Add(e);
-                continue;
+                var p = NamespaceStore.OpenPath(exact);
+                if (seen.Add(exact)) entries.Add(p);
+                return new ResolvedName(name, entries, null, exact);
             }
-            // A literal may carry escaped wildcard characters (`[ `] `* `?): they stand for themselves.
-            var literal = WildcardPattern.Unescape(name);
-            if (NamespaceStore.IsPath(literal))
-            {
-                try { if (seen.Add(literal)) result.Add(NamespaceStore.OpenPath(literal)); }
-                catch (NetnsException ex) { WriteNetnsError(ex, literal); }
-                continue;
-            }
-            NamespaceEntry? found = null;
-            try { found = NamespaceStore.Find(literal); }
-            catch (NetnsException ex) { WriteNetnsError(ex, literal); continue; }
+            var found = NamespaceStore.Find(exact);
             if (found is null)
-            {
-                WriteNetnsError(new NetnsException("NamespaceNotFound", Errno.ENOENT,
-                    $"No network namespace named '{literal}' ({NamespaceStore.PathOf(literal)} does not exist).", literal));
-                continue;
-            }
-            if (seen.Add(literal)) result.Add(found.Value);
+                return new ResolvedName(name, entries, new NetnsException("NamespaceNotFound", Errno.ENOENT,
+                    $"No network namespace named '{exact}' ({NamespaceStore.PathOf(exact)} does not exist).", exact), exact);
+            if (seen.Add(exact)) entries.Add(found.Value);
+            return new ResolvedName(name, entries, null, exact);
+        }
+        catch (NetnsException ex) { return new ResolvedName(name, entries, ex, exact); }
+    }
+
+    /// <summary>
+    /// All entries <paramref name="names"/> resolve to (see <see cref="ResolveEach"/>), with a non-terminating error
+    /// written for each name that fails. The errors come before any output: callers that write per name use ResolveEach.
+    /// </summary>
+    protected List<NamespaceEntry> ResolveNamespaces(IReadOnlyCollection<string>? names, bool literal = false)
+    {
+        var result = new List<NamespaceEntry>();
+        foreach (var r in ResolveEach(names, literal))
+        {
+            if (r.Error is not null) WriteNetnsError(r.Error, r.Target);
+            result.AddRange(r.Entries);
         }
         return result;
     }

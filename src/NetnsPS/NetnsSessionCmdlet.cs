@@ -17,35 +17,49 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
     /// <summary>One namespace by name ("" or null: the host); escaped wildcard characters stand for themselves.</summary>
     protected NamespaceContext GetContext(string? name) => Sessions.Get(name is null ? null : WildcardPattern.Unescape(name));
 
-    /// <summary>"" or null → host; literal names must exist (NamespaceNotFound otherwise, non-terminating); wildcards allowed when <paramref name="wildcards"/>.</summary>
-    protected List<NamespaceContext> ResolveContexts(IReadOnlyCollection<string>? names, bool defaultToHost = true, bool wildcards = true)
+    /// <summary>
+    /// "" or null → host; literal names must exist (NamespaceNotFound otherwise, non-terminating); wildcards allowed when
+    /// <paramref name="wildcards"/>. Lazy and in input order: each name's error is written when the enumeration reaches
+    /// it, after the caller has handled the namespaces of the names before it.
+    /// </summary>
+    protected IEnumerable<NamespaceContext> ResolveContexts(IReadOnlyCollection<string>? names, bool defaultToHost = true, bool wildcards = true)
     {
-        var result = new List<NamespaceContext>();
         if (names is null || names.Count == 0)
         {
-            if (defaultToHost) result.Add(Sessions.Get(""));
-            return result;
+            if (defaultToHost) yield return Sessions.Get("");
+            yield break;
         }
-        var named = new List<string>();
+        bool hostDone = false;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var n in names)
         {
-            if (string.IsNullOrEmpty(n)) { if (!result.Any(c => c.IsHost)) result.Add(Sessions.Get("")); }
-            else if (!wildcards && !NamespaceStore.IsPath(n) && WildcardPattern.ContainsWildcardCharacters(n))
-                WriteNetnsError(new NetnsException("InvalidNamespaceName", Errno.EINVAL, $"Wildcards are not accepted here: '{n}'.", n));
-            else named.Add(n);
-        }
-        if (named.Count > 0)
-            foreach (var e in ResolveNamespaces(named))
+            if (string.IsNullOrEmpty(n))
             {
-                if (e.IsStale)
-                {
-                    WriteNetnsError(new NetnsException("NamespaceStale", Errno.EINVAL, $"'{e.Path}' is a stale entry, not a namespace.", e.Name));
-                    continue;
-                }
-                try { result.Add(Sessions.Get(e.Name)); }
-                catch (NetnsException ex) { WriteNetnsError(ex, e.Name); }
+                if (!hostDone) { hostDone = true; yield return Sessions.Get(""); }
+                continue;
             }
-        return result;
+            if (!wildcards && !NamespaceStore.IsPath(n) && WildcardPattern.ContainsWildcardCharacters(n))
+            {
+                WriteNetnsError(new NetnsException("InvalidNamespaceName", Errno.EINVAL, $"Wildcards are not accepted here: '{n}'.", n));
+                continue;
+            }
+            foreach (var r in ResolveEach(new[] { n }, seen: seen))
+            {
+                if (r.Error is not null) WriteNetnsError(r.Error, r.Target);
+                foreach (var e in r.Entries)
+                {
+                    if (e.IsStale)
+                    {
+                        WriteNetnsError(new NetnsException("NamespaceStale", Errno.EINVAL, $"'{e.Path}' is a stale entry, not a namespace.", e.Name));
+                        continue;
+                    }
+                    NamespaceContext? ctx = null;
+                    try { ctx = Sessions.Get(e.Name); }
+                    catch (NetnsException ex) { WriteNetnsError(ex, e.Name); }
+                    if (ctx is not null) yield return ctx;
+                }
+            }
+        }
     }
 
     /// <summary>One namespace (no wildcards): terminating NamespaceNotFound when missing.</summary>

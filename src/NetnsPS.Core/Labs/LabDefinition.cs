@@ -259,7 +259,7 @@ public sealed class LabDefinition
         {
             var addrs = List(m, "Address", where, unwrap)
                 .Select(a => unwrap(a)?.ToString() ?? "")
-                .Select(a => Try(() => IpPrefix.ParsePrefix(a, a.Contains(':') ? Af.INET6 : Af.INET, mask: false), $"{where}.Address"))
+                .Select(a => Try(() => IpPrefix.ParsePrefix(a, a.Contains(':') ? Af.INET6 : Af.INET, network: false), $"{where}.Address"))
                 .Select(p => (p.Address, p.Length)).ToList();
             foreach (var (addr, len) in addrs)
                 if (len == Af.Bits(Af.Of(addr)) || len == 0)

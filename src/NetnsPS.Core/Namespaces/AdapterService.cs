@@ -142,28 +142,85 @@ public static class AdapterService
         return (end, peer);
     }
 
-    /// <summary>Moves a link to another namespace (by namespace fd or by process id), optionally renaming it.</summary>
+    /// <summary>
+    /// Moves a link to another namespace (by namespace fd or by process id), optionally renaming it, in one RTM_NEWLINK.
+    /// <paramref name="to"/> is the target (opened from /proc/PID/ns/net when <paramref name="pid"/> is given; the request
+    /// then names the process). The name the link would have there is checked first (AdapterNameInUse, nothing moved):
+    /// the kernel moves a link whose own name is free in the target before it renames it, so a taken -NewName would
+    /// otherwise leave the link moved under its old name. Should the kernel still do half (a name taken meanwhile), the
+    /// link is moved back, or the error says exactly where it is.
+    /// </summary>
     public static void Move(NamespaceContext from, LinkInfo link, NamespaceContext? to, int? pid, string? newName)
     {
         if (newName is not null) Links.ValidateName(newName);
+        var target = pid is not null ? $"the namespace of process {pid}" : to?.Description ?? "the target namespace";
+        var finalName = newName ?? link.Name;
+        bool sameNamespace = to is not null && to.Identity.Equals(from.Identity);
+        // lo and bridges never change namespace (netns-local): the kernel's AdapterNetnsLocal is the first reason, as with ip.
+        bool netnsLocal = link.IsLoopback || link.Kind == "bridge";
+        if (to is not null && !sameNamespace && !netnsLocal && Links.TryGet(to.Socket, finalName) is LinkInfo taken)
+            throw new NetnsException("AdapterNameInUse", Errno.EEXIST,
+                $"Cannot move adapter '{link.Name}' to {target}{(newName is null ? "" : $" as '{newName}'")}: an adapter named '{finalName}' (index {taken.Index}) already exists there. Nothing was moved{(newName is null ? "; give -NewName to rename it while moving" : "")}.",
+                link.Name);
+        MoveUnchecked(from, link, to, pid, newName);
+    }
+
+    /// <summary>The move request itself, without the name check (tests use it to make the kernel do half).</summary>
+    internal static void MoveUnchecked(NamespaceContext from, LinkInfo link, NamespaceContext? to, int? pid, string? newName)
+    {
+        var target = pid is not null ? $"the namespace of process {pid}" : to?.Description ?? "the target namespace";
+        var finalName = newName ?? link.Name;
+        bool sameNamespace = to is not null && to.Identity.Equals(from.Identity);
         try
         {
-            from.Socket.Execute(Links.SetRequest(link.Index, newName: newName, nsFd: to?.Handle.Fd, nsPid: pid),
+            from.Socket.Execute(Links.SetRequest(link.Index, newName: newName, nsFd: pid is null ? to?.Handle.Fd : null, nsPid: pid),
                 $"move {link.Name}", "AdapterMoveFailed", link.Name);
         }
         catch (NetlinkException ex)
         {
-            var target = to is not null ? to.Description : $"the namespace of process {pid}";
+            if (to is not null && !sameNamespace) RollBackHalfMove(from, link, to, target, newName, ex);
             if (ex.Errno == Errno.EINVAL && (link.IsLoopback || link.Kind == "bridge" || (ex.Ack.Message?.Contains("netns", StringComparison.OrdinalIgnoreCase) ?? false)))
                 throw new NetnsException("AdapterNetnsLocal", ex.Errno,
                     $"Adapter '{link.Name}' cannot change namespace (netns-local device{(link.Kind is null ? "" : ", kind " + link.Kind)}): {ex.Ack.Describe()}", link.Name, ex);
             if (ex.Errno == Errno.ESRCH)
                 throw new NetnsException("ProcessNotFound", ex.Errno, $"Cannot move adapter '{link.Name}': no process with id {pid}.", pid, ex);
             if (ex.Errno == Errno.EEXIST)
-                throw new NetnsException("AdapterAlreadyExists", ex.Errno,
-                    $"Cannot move adapter '{link.Name}' to {target}: an adapter named '{newName ?? link.Name}' already exists there.", link.Name, ex);
+                throw new NetnsException("AdapterNameInUse", ex.Errno,
+                    $"Cannot move adapter '{link.Name}' to {target}: an adapter named '{finalName}' already exists there. Nothing was moved.", link.Name, ex);
             throw Map(ex, link.Name, "move", from.Description);
         }
+    }
+
+    /// <summary>
+    /// After a refused move: when the link left <paramref name="from"/> and sits in <paramref name="to"/> under its old
+    /// name (the kernel moved it, then could not rename it), moves it back and throws the refusal saying so; when it
+    /// cannot be moved back, throws AdapterMoveIncomplete saying where the link is. Returns when nothing moved.
+    /// </summary>
+    private static void RollBackHalfMove(NamespaceContext from, LinkInfo link, NamespaceContext to, string target, string? newName, NetlinkException ex)
+    {
+        LinkInfo? still, moved;
+        try
+        {
+            still = Links.TryGet(from.Socket, link.Index);
+            moved = Links.TryGet(to.Socket, link.Name);
+        }
+        catch (NetlinkException) { return; }
+        // Still in the source (under any name), or no link of the same kind and MAC address in the target: nothing moved.
+        if (still is not null || moved is null || moved.Kind != link.Kind || Links.FormatMac(moved.Address) != Links.FormatMac(link.Address)) return;
+        var what = $"Cannot move adapter '{link.Name}' to {target}{(newName is null ? "" : $" as '{newName}'")}: {ex.Ack.Describe()}. The kernel moved it but did not rename it";
+        try
+        {
+            to.Socket.Execute(Links.SetRequest(moved.Index, nsFd: from.Handle.Fd), $"move {link.Name} back", "AdapterMoveFailed", link.Name);
+        }
+        catch (NetlinkException back)
+        {
+            throw new NetnsException("AdapterMoveIncomplete", ex.Errno,
+                $"{what}, and moving it back to {from.Description} failed ({back.Ack.Describe()}): it is now in {to.Description} as '{moved.Name}' (index {moved.Index}), down, without the addresses and routes it had.",
+                link.Name, ex);
+        }
+        var code = ex.Errno == Errno.EEXIST ? "AdapterNameInUse" : Map(ex, link.Name, "move", from.Description).ErrorCode;
+        throw new NetnsException(code, ex.Errno,
+            $"{what}; it was moved back to {from.Description} (down, without the addresses and routes it had: a move drops them).", link.Name, ex);
     }
 
     public static void Set(NamespaceContext ctx, LinkInfo link, bool? up, string? newName, int? mtu, byte[]? mac, int? master = null)

@@ -8,8 +8,35 @@ namespace NetnsPS.Core.Namespaces;
 /// </summary>
 public static class SysctlService
 {
+    /// <summary>
+    /// The dotted name of a sysctl given either way sysctl(8) accepts: "net.ipv4.ip_forward" or "net/ipv4/ip_forward".
+    /// As in procps (slashdot), the first separator decides: when it is '/', the name is in path form, where dots are
+    /// part of a level (net/ipv4/conf/eth0.1/forwarding), and '.' and '/' swap to give the dotted form, where such a dot
+    /// is written '/' (net.ipv4.conf.eth0/1.forwarding). Wildcard patterns convert the same way.
+    /// </summary>
+    public static string Normalize(string name)
+    {
+        int first = name.IndexOfAny(s_separators);
+        return first < 0 || name[first] == '.' ? name : SwapSeparators(name);
+    }
+
+    /// <summary>'.' and '/' swapped: the dotted form of a path-form name, and the path form of a dotted one.</summary>
+    public static string SwapSeparators(string name)
+        => string.Create(name.Length, name, static (span, n) =>
+        {
+            for (int i = 0; i < n.Length; i++) span[i] = n[i] switch { '.' => '/', '/' => '.', var c => c };
+        });
+
+    /// <summary>The dotted names of every file under /proc/sys/net as seen inside <paramref name="ctx"/> (for completion).</summary>
+    public static List<string> ListNames(NamespaceContext ctx)
+        => SharedNamespaceThread.InvokeIn(ctx.Handle, () =>
+            Directory.EnumerateFiles("/proc/sys/net", "*", SearchOption.AllDirectories).Select(NameOf).OrderBy(n => n, StringComparer.Ordinal).ToList());
+
+    private static readonly char[] s_separators = { '.', '/' };
+
     public static string PathOf(string name)
     {
+        name = Normalize(name);
         if (!name.StartsWith("net.", StringComparison.Ordinal))
             throw new NetnsException("InvalidSysctlName", Errno.EINVAL, $"'{name}' is not a net.* sysctl (only the per-namespace net tree is supported).", name);
         // Dots separate levels; interface names with dots are written with '/' (as sysctl(8) accepts).
@@ -29,7 +56,7 @@ public static class SysctlService
             if (literal is not null)
             {
                 var path = PathOf(literal);
-                try { result.Add((literal, File.ReadAllText(path).TrimEnd('\n'))); }
+                try { result.Add((Normalize(literal), File.ReadAllText(path).TrimEnd('\n'))); }
                 catch (FileNotFoundException) { throw NotFound(literal, ctx); }
                 catch (DirectoryNotFoundException) { throw NotFound(literal, ctx); }
                 return result;

@@ -81,6 +81,7 @@ public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
 public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(AddressCompleter))]
     [ValidateNotNullOrEmpty]
     public string IPAddress { get; set; } = string.Empty;
 

@@ -10,6 +10,7 @@ namespace NetnsPS.Commands;
 public sealed class GetNetNamespaceCommand : NetnsCmdlet
 {
     private const string NameSet = "Name";
+    private const string LiteralNameSet = "LiteralName";
     private const string ProcessSet = "Process";
     private const string AllSet = "All";
 
@@ -19,6 +20,12 @@ public sealed class GetNetNamespaceCommand : NetnsCmdlet
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]
     [ValidateNotNull]
     public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Names taken exactly as typed: no character is a wildcard ('ux[1]' is the namespace ux[1]).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralNameSet)]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralName { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ProcessSet)]
     [Alias("Id")]
@@ -38,9 +45,18 @@ public sealed class GetNetNamespaceCommand : NetnsCmdlet
                 WriteObject(NamespaceQuery.DescribeAll(), enumerateCollection: true);
                 return;
             }
-            if (ParameterSetName == NameSet)
+            if (ParameterSetName is NameSet or LiteralNameSet)
             {
-                WriteObject(NamespaceQuery.Describe(ResolveNamespaces(Name)), enumerateCollection: true);
+                // One description pass (one /proc scan) for all names, then each name's objects or error in input order:
+                // with -ErrorAction Stop the namespaces before an unknown name are written before it throws.
+                var resolved = ResolveEach(ParameterSetName == NameSet ? Name : LiteralName, ParameterSetName == LiteralNameSet).ToList();
+                var described = NamespaceQuery.Describe(resolved.SelectMany(r => r.Entries).ToList()).ToDictionary(n => n.Name, StringComparer.Ordinal);
+                foreach (var r in resolved)
+                {
+                    foreach (var e in r.Entries)
+                        if (described.TryGetValue(e.Name, out var n)) WriteObject(n);
+                    if (r.Error is not null) WriteNetnsError(r.Error, r.Target);
+                }
                 return;
             }
             var all = NamespaceStore.List();

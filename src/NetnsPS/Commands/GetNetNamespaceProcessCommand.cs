@@ -11,6 +11,7 @@ namespace NetnsPS.Commands;
 public sealed class GetNetNamespaceProcessCommand : NetnsCmdlet
 {
     private const string NameSet = "Name";
+    private const string LiteralNameSet = "LiteralName";
     private const string InputObjectSet = "InputObject";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
@@ -20,34 +21,50 @@ public sealed class GetNetNamespaceProcessCommand : NetnsCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();
 
+    /// <summary>Names taken exactly as typed: no character is a wildcard.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralNameSet)]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralName { get; set; } = Array.Empty<string>();
+
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     [ValidateNotNull]
     public NetNamespace[] InputObject { get; set; } = Array.Empty<NetNamespace>();
 
     protected override void ProcessRecord()
     {
-        List<NamespaceEntry> targets;
+        List<ResolvedName> resolved;
         try
         {
-            targets = ParameterSetName == NameSet
-                ? ResolveNamespaces(Name)
-                : ResolveNamespaces(InputObject.Select(n => WildcardPattern.Escape(n.Name)).ToArray());
+            resolved = (ParameterSetName switch
+            {
+                NameSet => ResolveEach(Name),
+                LiteralNameSet => ResolveEach(LiteralName, literal: true),
+                _ => ResolveEach(InputObject.Select(n => n.Name).ToArray(), literal: true),
+            }).ToList();
         }
         catch (NetnsException ex) { ThrowNetnsError(ex); return; }
 
         var map = ProcScanner.ScanByInode();
-        foreach (var ns in targets)
+        // In input order: the processes of each name, then its error (so -ErrorAction Stop keeps what came before).
+        foreach (var r in resolved)
         {
-            if (ns.IsStale || !map.TryGetValue(ns.Identity.Inode, out var pids)) continue;
-            foreach (var pid in pids)
-            {
-                Process p;
-                try { p = Process.GetProcessById(pid); }
-                catch (ArgumentException) { continue; } // exited meanwhile
-                var o = PSObject.AsPSObject(p);
-                o.Properties.Add(new PSNoteProperty("NetNamespace", ns.Name));
-                WriteObject(o);
-            }
+            foreach (var ns in r.Entries) WriteProcesses(ns, map);
+            if (r.Error is not null) WriteNetnsError(r.Error, r.Target);
+        }
+    }
+
+    private void WriteProcesses(NamespaceEntry ns, Dictionary<ulong, SortedSet<int>> map)
+    {
+        if (ns.IsStale || !map.TryGetValue(ns.Identity.Inode, out var pids)) return;
+        foreach (var pid in pids)
+        {
+            Process p;
+            try { p = Process.GetProcessById(pid); }
+            catch (ArgumentException) { continue; } // exited meanwhile
+            var o = PSObject.AsPSObject(p);
+            o.Properties.Add(new PSNoteProperty("NetNamespace", ns.Name));
+            WriteObject(o);
         }
     }
 }

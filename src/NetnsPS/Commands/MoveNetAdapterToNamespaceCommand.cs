@@ -74,6 +74,11 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
                 throw new NetnsException("ProcessNotFound", Errno.ESRCH, $"No process with id {ProcessId}.", ProcessId);
         }
         catch (NetnsException ex) { ThrowNetnsError(ex); }
+        // The process's namespace, opened only to check the target name first and to move back a half-done move.
+        NamespaceContext? probe = to;
+        if (ProcessId is not null)
+            try { probe = GetContext($"/proc/{ProcessId}/ns/net"); }
+            catch (NetnsException) { probe = null; }
 
         var work = new List<(NamespaceContext? From, string Name)>();
         if (ParameterSetName == InputObjectSet)
@@ -95,7 +100,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
             try
             {
                 var link = AdapterService.Require(from, name);
-                AdapterService.Move(from, link, to, ProcessId, NewName);
+                AdapterService.Move(from, link, probe, ProcessId, NewName);
                 if (PassThru && to is not null)
                     WriteObject(AdapterService.Describe(Sessions, to, AdapterService.Require(to, NewName ?? name)));
             }

@@ -12,6 +12,7 @@ namespace NetnsPS.Commands;
 public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
 {
     private const string NameSet = "Name";
+    private const string LiteralNameSet = "LiteralName";
     private const string InputObjectSet = "InputObject";
     private const string AllSet = "All";
     private const int SIGKILL = 9;
@@ -25,6 +26,12 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Names taken exactly as typed: no character is a wildcard ('ux?q' removes ux?q only, never uxaq).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralNameSet)]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralName { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     [ValidateNotNull]
@@ -40,18 +47,36 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
 
     protected override void ProcessRecord()
     {
-        List<NamespaceEntry> targets;
+        // Each name's error is written in input order, after the names before it are removed (pending: errors by the
+        // number of targets that come before them).
+        var targets = new List<NamespaceEntry>();
+        var pending = new List<(int Before, NetnsException Error, object? Target)>();
         try
         {
-            targets = ParameterSetName switch
+            var names = ParameterSetName switch
             {
-                NameSet => ResolveNamespaces(Name),
-                InputObjectSet => ResolveNamespaces(InputObject.Select(n => WildcardPattern.Escape(n.Name)).ToArray()),
-                _ => NamespaceStore.List(),
+                NameSet => Name,
+                LiteralNameSet => LiteralName,
+                InputObjectSet => InputObject.Select(n => n.Name).ToArray(),
+                _ => null,
             };
+            foreach (var r in ResolveEach(names, literal: ParameterSetName is LiteralNameSet or InputObjectSet))
+            {
+                if (r.Error is not null) pending.Add((targets.Count, r.Error, r.Target));
+                targets.AddRange(r.Entries);
+            }
         }
         catch (NetnsException ex) { ThrowNetnsError(ex); return; }
-        if (targets.Count == 0) return;
+        void WritePending(int upTo)
+        {
+            while (pending.Count > 0 && pending[0].Before <= upTo)
+            {
+                var (_, error, target) = pending[0];
+                pending.RemoveAt(0);
+                WriteNetnsError(error, target);
+            }
+        }
+        if (targets.Count == 0) { WritePending(int.MaxValue); return; }
 
         if (ParameterSetName == AllSet && !ConfirmAll(targets)) return;
 
@@ -66,6 +91,7 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
         int done = 0;
         foreach (var ns in targets)
         {
+            WritePending(done);
             if (progress is not null && clock.ElapsedMilliseconds >= 200)
             {
                 clock.Restart();
@@ -93,6 +119,7 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
             }
             catch (NetnsException ex) { WriteNetnsError(ex, ns.Name); }
         }
+        WritePending(int.MaxValue);
         if (scan is not null)
         {
             var found = scan.GetAwaiter().GetResult();

@@ -84,6 +84,7 @@ public abstract class RouteCmdletBase : NamespaceTargetCmdlet
 {
     /// <summary>Destination, e.g. 10.2.0.0/16, 0.0.0.0/0, ::/0 or "default".</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RouteCompleter))] // the routes there: what Remove- takes, and a start for New-
     [ValidateNotNullOrEmpty]
     public string DestinationPrefix { get; set; } = string.Empty;
 

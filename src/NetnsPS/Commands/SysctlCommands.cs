@@ -12,6 +12,7 @@ public sealed class GetNetNamespaceSysctlCommand : NamespaceQueryCmdlet
     // Not from the pipeline by property name: a piped NetNamespace's Name would bind here.
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(SysctlNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = { "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding" };
 
@@ -21,8 +22,10 @@ public sealed class GetNetNamespaceSysctlCommand : NamespaceQueryCmdlet
         {
             try
             {
-                bool wild = WildcardPattern.ContainsWildcardCharacters(n);
-                foreach (var (name, value) in SysctlService.Read(ctx, NameFilter(new[] { n })!, wild ? null : n))
+                // net/ipv4/ip_forward (path form, as sysctl(8) accepts it) is net.ipv4.ip_forward; patterns convert alike.
+                var dotted = SysctlService.Normalize(n);
+                bool wild = WildcardPattern.ContainsWildcardCharacters(dotted);
+                foreach (var (name, value) in SysctlService.Read(ctx, NameFilter(new[] { dotted })!, wild ? null : dotted))
                     WriteObject(new NetNamespaceSysctl { Namespace = ctx.Name, Name = name, Value = value });
             }
             catch (NetnsException ex) { WriteNetnsError(ex, n); }
@@ -36,6 +39,7 @@ public sealed class GetNetNamespaceSysctlCommand : NamespaceQueryCmdlet
 public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(SysctlNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = string.Empty;
 
@@ -75,7 +79,7 @@ public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
             try
             {
                 var now = SysctlService.Write(ctx, Name, Value);
-                if (PassThru) WriteObject(new NetNamespaceSysctl { Namespace = ctx.Name, Name = Name, Value = now });
+                if (PassThru) WriteObject(new NetNamespaceSysctl { Namespace = ctx.Name, Name = SysctlService.Normalize(Name), Value = now });
             }
             catch (NetnsException ex) { WriteNetnsError(ex, Name); }
         }

@@ -53,7 +53,7 @@ public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
 
     private void WatchAdapters()
     {
-        var contexts = ResolveContexts(Namespace);
+        var contexts = ResolveContexts(Namespace).ToList();
         if (contexts.Count == 0) return; // every name failed (errors written)
         LinkWatcher watcher;
         try { watcher = new LinkWatcher(contexts); }

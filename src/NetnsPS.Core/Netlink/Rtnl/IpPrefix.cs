@@ -39,8 +39,12 @@ public static class IpPrefix
                 $"Invalid prefix length {prefix} for {Af.Name(Af.Of(a))} address {a}: expected 0 to {max}.", prefix);
     }
 
-    /// <summary>"default", "0.0.0.0/0", "::/0", "10.1.0.0/16", "10.1.2.3" (host route).</summary>
-    public static (IPAddress Address, int Length) ParsePrefix(string text, byte familyHint = Af.INET, bool mask = true)
+    /// <summary>
+    /// "default", "0.0.0.0/0", "::/0", "10.1.0.0/16", "10.1.2.3" (host route). With <paramref name="network"/> (a route
+    /// destination) host bits must be clear: "10.9.1.1/16" is InvalidDestinationPrefix, as ip's "Invalid prefix for given
+    /// prefix length", not silently 10.9.0.0/16. Without it (an address with its prefix length) the address is kept.
+    /// </summary>
+    public static (IPAddress Address, int Length) ParsePrefix(string text, byte familyHint = Af.INET, bool network = true)
     {
         var t = text.Trim();
         if (t.Equals("default", StringComparison.OrdinalIgnoreCase))
@@ -51,7 +55,10 @@ public static class IpPrefix
         if (slash >= 0 && !int.TryParse(t[(slash + 1)..], out len))
             throw new NetnsException("InvalidPrefixLength", Errno.EINVAL, $"Invalid prefix length in '{text}'.", text);
         ValidatePrefixLength(addr, len);
-        return (mask ? Mask(addr, len) : addr, len);
+        if (network && !Mask(addr, len).Equals(addr))
+            throw new NetnsException("InvalidDestinationPrefix", Errno.EINVAL,
+                $"Invalid prefix for given prefix length: '{text}' has host bits set (the network is {Format(Mask(addr, len), len)}).", text);
+        return (addr, len);
     }
 
     /// <summary>The network address: host bits cleared.</summary>

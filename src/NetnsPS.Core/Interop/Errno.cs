@@ -30,6 +30,7 @@ public enum Errno
     ENAMETOOLONG = 36,
     ENOTEMPTY = 39,
     ELOOP = 40,
+    EPROTONOSUPPORT = 93,
     EOPNOTSUPP = 95,
     EAFNOSUPPORT = 97,
     EADDRINUSE = 98,

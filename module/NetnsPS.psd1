@@ -45,6 +45,12 @@
         'Set-NetNamespaceId'
         'Watch-NetNamespace'
         'ConvertTo-NetNamespaceGraph'
+        'New-NetNamespaceNat'
+        'Get-NetNamespaceNat'
+        'Remove-NetNamespaceNat'
+        'Add-NetNamespaceNatStaticMapping'
+        'Get-NetNamespaceNatStaticMapping'
+        'Remove-NetNamespaceNatStaticMapping'
     )
     FunctionsToExport    = @('Enter-NetNamespace')
     VariablesToExport    = @()

@@ -365,6 +365,8 @@ Import-Module '$env:NETNSPS_MODULE_PATH'
     RemoveAdapter = { Remove-NetNamespaceAdapter -Namespace `$ns -Name lo -Confirm:`$false }
     Invoke = { Invoke-InNetNamespace -Namespace `$ns { 1 } }
     Socket = { New-NetNamespaceSocket -Namespace `$ns }
+    NewNat = { New-NetNamespaceNat -Namespace `$ns -InterfaceAlias lo }
+    AddMapping = { Add-NetNamespaceNatStaticMapping -Namespace `$ns -Protocol TCP -ExternalPort 8080 -InternalIPAddress 10.251.0.2 }
 }
 `$out = [ordered]@{ uid = [int](id -u) }
 foreach (`$k in `$cases.Keys) {
@@ -428,6 +430,8 @@ foreach (`$k in `$cases.Keys) {
         @{ Case = 'RemoveAdapter'; Cmd = 'RemoveNetNamespaceAdapterCommand' }
         @{ Case = 'Invoke'; Cmd = 'InvokeInNetNamespaceCommand' }
         @{ Case = 'Socket'; Cmd = 'NewNetNamespaceSocketCommand' }
+        @{ Case = 'NewNat'; Cmd = 'NewNetNamespaceNatCommand' }
+        @{ Case = 'AddMapping'; Cmd = 'AddNetNamespaceNatStaticMappingCommand' }
     ) {
         $r = $nr.$Case
         $r.count | Should -Be 0

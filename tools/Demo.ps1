@@ -39,8 +39,8 @@ try {
         $accepted.Dispose()
     }
     finally { $listener.Dispose() }
-    Write-Host "  the router's nftables rule, as nft lists it inside $($lab.NamespaceOf('router')):"
-    ip netns exec $lab.NamespaceOf('router') nft list ruleset | ForEach-Object { "    $_" } | Out-Host
+    Write-Host "  the router's NAT rule (nf_tables, read over netlink inside $($lab.NamespaceOf('router'))), with what it translated:"
+    Get-NetNamespaceNat -Namespace $lab.NamespaceOf('router') | Format-Table -AutoSize | Out-String -Width 200 | ForEach-Object { $_.TrimEnd() -split "`n" } | ForEach-Object { "    $_" } | Out-Host
 
     Write-Host "`n# Tear the lab down" -ForegroundColor Green
     $lab | Remove-NetLab -Confirm:$false

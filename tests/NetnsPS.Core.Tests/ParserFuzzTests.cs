@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
 using NetnsPS.Core.Netlink;
+using NetnsPS.Core.Netlink.Nft;
 using NetnsPS.Core.Netlink.Rtnl;
 using Xunit;
 using Xunit.Abstractions;
@@ -12,7 +13,8 @@ namespace NetnsPS.Core.Tests;
 /// Fuzzing of the receive side: random datagrams and mutations of the recorded kernel replies (Captures/*.hex,
 /// wrapped in nlmsghdr, plus synthetic acks, NLMSG_DONE with extack and RTM_NEWNSID) are fed to every parser:
 /// NetlinkMessage.ParseAll, ReplyCollector, NetlinkAck, the attribute reader (walked recursively as if every
-/// attribute were nested) and its accessors, Links/Addresses/Routes/NsIds. The only exceptions allowed are the
+/// attribute were nested) and its accessors, Links/Addresses/Routes/NsIds, the nf_tables parsers (tables, chains, rules
+/// with every expression kind, rule comments) and the BatchCollector. The only exceptions allowed are the
 /// documented ones (NetlinkProtocolException, and NetlinkException for a kernel error the input encodes); every
 /// attribute value and message payload must lie inside the input; each input must finish quickly.
 /// Deterministic: NETNSPS_FUZZ_SEED (default 20261128) and NETNSPS_FUZZ_COUNT (default 20000; Soak runs more).
@@ -83,6 +85,18 @@ public sealed class ParserFuzzTests
         corpus.Add(Message(Nl.NLMSG_DONE, Nl.NLM_F_MULTI | Nl.NLM_F_ACK_TLVS, Concat(BitConverter.GetBytes(-95), tlvMsg)));
         corpus.Add(Message(Rtm.NEWNSID, 0, Concat(new byte[4], Attr(Netnsa.NSID, BitConverter.GetBytes(7)))));
         corpus.Add(Message(Rtm.NEWNSID, 0, Concat(new byte[4], Attr(Netnsa.NSID, BitConverter.GetBytes(-1)))));
+        // nf_tables dump replies: a table, a base chain, rules with every expression the module makes, then NLMSG_DONE.
+        byte[] Nft(NetlinkMessageBuilder b, ushort msg) => Message(Netlink.Nft.Nfnl.NftType(msg), Nl.NLM_F_MULTI, b.Finish(1).ToArray()[Nl.HeaderSize..]);
+        var nftReplies = new List<byte[]>
+        {
+            Nft(NftMessages.NewTable(NfProto.INET, "netnsps"), Netlink.Nft.Nft.MSG_NEWTABLE),
+            Nft(NftMessages.NewBaseChain(NfProto.INET, "netnsps", "postrouting", "nat", NfHook.POST_ROUTING, 100), Netlink.Nft.Nft.MSG_NEWCHAIN),
+            Nft(NftMessages.NewRule(NfProto.INET, "netnsps", "postrouting", Nat.NatService.NatExpressions(new Nat.NatSpec("n", "wan0", System.Net.IPAddress.Parse("10.0.0.0"), 20, System.Net.IPAddress.Parse("192.0.2.1"))), "n"), Netlink.Nft.Nft.MSG_NEWRULE),
+            Nft(NftMessages.NewRule(NfProto.INET, "netnsps", "prerouting", Nat.NatService.ForwardExpressions(new Nat.PortForwardSpec(6, null, 8080, System.Net.IPAddress.Parse("fd00::2"), 80)), "f"), Netlink.Nft.Nft.MSG_NEWRULE),
+            Nft(NftMessages.NewRule(NfProto.INET, "netnsps", "postrouting", new NftExpression[] { new NftMeta(NftMeta.KEY_OIFNAME), new NftCmp(0, new byte[16]), new NftCounter(5, 6), new NftMasq() }), Netlink.Nft.Nft.MSG_NEWRULE),
+        };
+        corpus.Add(Concat(nftReplies.Append(Message(Nl.NLMSG_DONE, Nl.NLM_F_MULTI, new byte[4])).ToArray()));
+        corpus.AddRange(nftReplies);
         corpus.Add(Concat(Message(Nl.NLMSG_NOOP, 0, new byte[4]), Message(Rtm.NEWLINK, Nl.NLM_F_MULTI | Nl.NLM_F_DUMP_INTR, Load("links")[0]),
             Message(Nl.NLMSG_DONE, Nl.NLM_F_MULTI | Nl.NLM_F_DUMP_INTR, new byte[4])));
         return corpus;
@@ -275,6 +289,12 @@ public sealed class ParserFuzzTests
                 catch (NetlinkException ex) when (ex.ErrorCode == "FuzzFailed") { _ = ex.Message; break; }
             }
         }
+        var batch = new BatchCollector(new uint[] { SeqNo - 1, SeqNo, SeqNo + 1 }, new ushort[] { Nl.NLM_F_REQUEST, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, Nl.NLM_F_REQUEST }, PortNo, "fuzz");
+        foreach (var m in msgs)
+        {
+            try { batch.Accept(m); }
+            catch (NetlinkProtocolException) { break; }
+        }
         foreach (var m in msgs)
         {
             var p = m.Payload;
@@ -282,6 +302,14 @@ public sealed class ParserFuzzTests
             Try(() => Addresses.Parse(p));
             Try(() => Routes.Parse(p));
             Try(() => NsIds.ParseNsid(p));
+            foreach (ushort t in new[] { Netlink.Nft.Nft.MSG_NEWTABLE, Netlink.Nft.Nft.MSG_NEWCHAIN, Netlink.Nft.Nft.MSG_NEWRULE })
+            {
+                var nm = new NetlinkMessage(Nfnl.NftType(t), m.Flags, m.Seq, m.PortId, p);
+                Try(() => NftMessages.ParseTable(nm));
+                Try(() => NftMessages.ParseChain(nm));
+                Try(() => NftMessages.ParseRule(nm) is { } r ? Nat.NatServiceProbe.View(r) : null);
+            }
+            Try(() => NftMessages.ParseComment(p));
             Try(() => NetlinkAck.Parse(p, m.Flags).Describe());
             Try(() => NetlinkAck.Parse(p, (ushort)(m.Flags ^ Nl.NLM_F_CAPPED)).Describe());
             Try(() => NetlinkAck.ParseDone(p, (ushort)(m.Flags | Nl.NLM_F_ACK_TLVS)).Describe());
@@ -348,6 +376,9 @@ public sealed class ParserFuzzTests
                 if (m.Type == Rtm.NEWADDR) Addresses.Parse(m.Payload);
                 if (m.Type == Rtm.NEWROUTE) Routes.Parse(m.Payload);
                 if (m.Type == Rtm.NEWNSID) NsIds.ParseNsid(m.Payload);
+                if (m.Type == Nfnl.NftType(Netlink.Nft.Nft.MSG_NEWTABLE)) Assert.NotNull(NftMessages.ParseTable(m));
+                if (m.Type == Nfnl.NftType(Netlink.Nft.Nft.MSG_NEWCHAIN)) Assert.NotNull(NftMessages.ParseChain(m));
+                if (m.Type == Nfnl.NftType(Netlink.Nft.Nft.MSG_NEWRULE)) Assert.NotNull(Nat.NatServiceProbe.View(NftMessages.ParseRule(m)!));
                 if (m.Type == Nl.NLMSG_ERROR) NetlinkAck.Parse(m.Payload, m.Flags);
             }
         }

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using NetnsPS.Core.Interop;
+using NetnsPS.Core.Nat;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
 
@@ -82,6 +82,7 @@ public static class LabBuilder
             }).ToArray(),
             Routes = def.Namespaces.SelectMany(n => n.Routes.Select(r => $"{Full(n.Name)}: {r}")).ToArray(),
             Nat = def.Namespaces.SelectMany(n => n.Masquerade.Select(a => $"{Full(n.Name)}: masquerade on {a}")).ToArray(),
+            PortForwards = def.Namespaces.SelectMany(n => n.PortForwards.Select(f => $"{Full(n.Name)}: {f}")).ToArray(),
             Created = created,
             StatePath = statePath,
             NamespacesPresent = nsNames.Length,
@@ -198,45 +199,18 @@ public static class LabBuilder
                     var link = r.Adapter is null ? null : AdapterService.Require(c, r.Adapter);
                     AddressRouteService.AddRoute(c, r.Destination, r.Length, r.Gateway, link, r.Metric, Rta.TABLE_MAIN);
                 }));
-        foreach (var n in def.Namespaces.Where(n => n.Masquerade.Count > 0))
-            steps.Add(new Step($"masquerade on {string.Join(", ", n.Masquerade)} in {full(n.Name)} (nftables)", () => ApplyMasquerade(full(n.Name), n.Masquerade)));
+        foreach (var n in def.Namespaces.Where(n => n.Masquerade.Count > 0 || n.PortForwards.Count > 0))
+            steps.Add(new Step($"NAT in {full(n.Name)} (nf_tables table inet {NatService.TableName}: {NatSummary(n)})", () =>
+                NatService.Apply(Ctx(n.Name), n.Masquerade.Select(a => MasqueradeSpec(a)).ToList(), n.PortForwards,
+                    $"set up NAT for lab '{def.Name}'", full(n.Name))));
         return steps;
     }
 
-    /// <summary>The nftables ruleset that masquerades traffic leaving through <paramref name="adapters"/>.</summary>
-    public static string MasqueradeRuleset(IEnumerable<string> adapters) =>
-        "table inet netnsps_nat {\n" +
-        "  chain postrouting {\n" +
-        "    type nat hook postrouting priority srcnat; policy accept;\n" +
-        string.Concat(adapters.Select(a => $"    oifname \"{a}\" masquerade\n")) +
-        "  }\n}\n";
+    private static string NatSummary(LabNamespace n) => string.Join(", ",
+        n.Masquerade.Select(a => $"masquerade on {a}").Concat(n.PortForwards.Select(f => $"forward {f}")));
 
-    /// <summary>Loads the masquerade ruleset with `nft -f -` run inside the namespace (ip netns exec semantics).</summary>
-    private static void ApplyMasquerade(string ns, IReadOnlyList<string> adapters)
-    {
-        var nft = new[] { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" }.FirstOrDefault(File.Exists)
-            ?? throw new NetnsException("NftNotFound", Errno.ENOENT,
-                "Masquerading needs the nft program (Debian package 'nftables'), which is not installed.", ns);
-        var psi = new ProcessStartInfo(nft)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("-f");
-        psi.ArgumentList.Add("-");
-        using var p = NetnsExec.Start(ns, psi);
-        p.StandardInput.Write(MasqueradeRuleset(adapters));
-        p.StandardInput.Close();
-        var err = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(30_000)) { try { p.Kill(); } catch (InvalidOperationException) { } }
-        // A one-off: end the namespace's launcher thread now rather than after its idle time (it holds the namespace).
-        if (NamespaceStore.Find(ns) is { } e) NetnsExec.Release(e.Identity.Inode);
-        if (p.ExitCode != 0)
-            throw new NetnsException("NatSetupFailed", Errno.EIO, $"nft -f - in '{ns}' exited with {p.ExitCode}: {err.Result.Trim()}", ns);
-    }
+    /// <summary>The NAT a lab's Masquerade = 'ADAPTER' makes: masquerade of everything leaving through the adapter, named after it.</summary>
+    public static NatSpec MasqueradeSpec(string adapter) => new($"masquerade {adapter}", adapter);
 
     private static void WriteState(NetLab lab)
     {
@@ -262,6 +236,7 @@ public static class LabBuilder
                 }).ToList(),
                 ["Routes"] = lab.Routes,
                 ["Nat"] = lab.Nat,
+                ["PortForwards"] = lab.PortForwards,
                 ["Definition"] = lab.Definition,
             }, new JsonSerializerOptions { WriteIndented = true }));
             File.Move(tmp, lab.StatePath, overwrite: true);
@@ -333,6 +308,7 @@ public static class LabBuilder
             Bridges = bridges.ToArray(),
             Routes = Strings("Routes"),
             Nat = Strings("Nat"),
+            PortForwards = Strings("PortForwards"),
             Created = DateTime.TryParse(r.TryGetProperty("Created", out var c) ? c.GetString() : null, null,
                 System.Globalization.DateTimeStyles.RoundtripKind, out var d) ? d : File.GetCreationTime(path),
             StatePath = path,
@@ -375,6 +351,17 @@ public static class LabBuilder
                     foreach (var pid in pids) ProcessKiller.Kill(pid, 9);
                 else
                     warn?.Invoke($"{pids.Count} process(es) keep lab namespace '{e.Name}' alive after its removal: {string.Join(", ", pids)}.");
+            }
+        }
+        if (lab.Nat.Length > 0 || lab.PortForwards.Length > 0)
+        {
+            // The netnsps table goes first: a process that keeps a namespace alive after its name is gone keeps no NAT.
+            using var sessions = new NamespaceSessions();
+            foreach (var e in present.Where(e => !e.IsStale))
+            {
+                try { NatService.RemoveTable(sessions.Get(e.Name)); }
+                catch (NetnsException ex) when (ex.ErrorCode is not "NfTablesNotSupported") { problems.Add($"NAT table in {e.Name}: {ex.Message}"); }
+                catch (NetnsException) { }
             }
         }
         foreach (var e in present)

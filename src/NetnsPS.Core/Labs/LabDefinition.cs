@@ -29,14 +29,19 @@ public sealed record LabRoute(IPAddress Destination, int Length, IPAddress? Gate
         $"{(Length == 0 ? "default" : IpPrefix.Format(Destination, Length))}{(Gateway is null ? "" : $" via {Gateway}")}{(Adapter is null ? "" : $" dev {Adapter}")}";
 }
 
-/// <summary>A namespace of the lab: its short name (the lab's prefix is added), forwarding, routes, masquerading adapters.</summary>
-public sealed record LabNamespace(string Name, bool Forwarding, IReadOnlyList<LabRoute> Routes, IReadOnlyList<string> Masquerade);
+/// <summary>A namespace of the lab: its short name (the lab's prefix is added), forwarding, routes, masquerading adapters, port forwards.</summary>
+public sealed record LabNamespace(string Name, bool Forwarding, IReadOnlyList<LabRoute> Routes, IReadOnlyList<string> Masquerade)
+{
+    /// <summary>Port forwards into the namespace's netnsps nf_tables table (PortForwards = @(@{ Protocol = 'Tcp'; Port = 8080; To = '10.0.1.2:80' })).</summary>
+    public IReadOnlyList<Nat.PortForwardSpec> PortForwards { get; init; } = Array.Empty<Nat.PortForwardSpec>();
+}
 
 /// <summary>
 /// A lab topology, read from a hashtable (a .psd1 file or inline) or a JSON file. Shape:
 /// <code>
 /// @{ Name = 'lab'; Namespaces = @( @{ Name = 'client'; Routes = @(@{ Destination = 'default'; Gateway = '10.0.1.1' }) }
-///                                  @{ Name = 'router'; Forwarding = $true; Masquerade = 'wan0' } )
+///                                  @{ Name = 'router'; Forwarding = $true; Masquerade = 'wan0'
+///                                     PortForwards = @(@{ Protocol = 'Tcp'; Port = 8080; To = '10.0.1.2:80' }) } )
 ///    Bridges = @( @{ Namespace = 'router'; Name = 'br0'; Address = '10.0.2.1/24' } )
 ///    Links = @( @{ Endpoints = @( @{ Namespace = 'client'; Adapter = 'eth0'; Address = '10.0.1.2/24' }
 ///                                 @{ Namespace = 'router'; Adapter = 'lan0'; Address = '10.0.1.1/24' } ) }
@@ -68,6 +73,13 @@ public sealed class LabDefinition
                 ["Metric"] = r.Metric,
             }).ToList(),
             ["Masquerade"] = n.Masquerade.ToList(),
+            ["PortForwards"] = n.PortForwards.Select(f => new Dictionary<string, object?>
+            {
+                ["Protocol"] = Nat.PortForwardSpec.ProtocolName(f.Protocol),
+                ["Port"] = f.ExternalPort,
+                ["To"] = FormatEndpoint(f.Internal, f.InternalPort),
+                ["Address"] = f.External?.ToString(),
+            }).ToList(),
         }).ToList(),
         ["Bridges"] = Bridges.Select(b => new Dictionary<string, object?>
         {
@@ -134,7 +146,7 @@ public sealed class LabDefinition
         {
             var where = $"Namespaces[{i++}]";
             var m = item is string s ? new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["Name"] = s } : Map(item, where, unwrap);
-            CheckKeys(m, where, "Name", "Forwarding", "Routes", "Masquerade");
+            CheckKeys(m, where, "Name", "Forwarding", "Routes", "Masquerade", "PortForwards");
             var n = Str(m, "Name", where, unwrap) ?? throw Invalid(where, "has no Name.");
             try { NamespaceStore.ValidateName(n); }
             catch (NetnsException ex) { throw Invalid($"{where}.Name", ex.Message); }
@@ -165,7 +177,28 @@ public sealed class LabDefinition
                 try { Netlink.Rtnl.Links.ValidateName(a); }
                 catch (NetnsException ex) { throw Invalid($"{where}.Masquerade", ex.Message); }
             bool fwd = m.TryGetValue("Forwarding", out var fv) && unwrap(fv) is { } fo && Number(() => System.Convert.ToBoolean(fo), $"{where}.Forwarding", fo, "$true or $false");
-            namespaces.Add(new LabNamespace(n, fwd, routes, masq));
+            var forwards = new List<Nat.PortForwardSpec>();
+            int pf = 0;
+            foreach (var fi in List(m, "PortForwards", where, unwrap))
+            {
+                var fw = $"{where}.PortForwards[{pf++}]";
+                var fm = Map(fi, fw, unwrap);
+                CheckKeys(fm, fw, "Protocol", "Port", "To", "Address");
+                var proto = Try(() => Nat.PortForwardSpec.ParseProtocol(Str(fm, "Protocol", fw, unwrap) ?? "Tcp"), $"{fw}.Protocol");
+                int port = fm.TryGetValue("Port", out var pv) && unwrap(pv) is { } po
+                    ? Number(() => System.Convert.ToInt32(po), $"{fw}.Port", po, "a port from 1 to 65535")
+                    : throw Invalid(fw, "has no Port.");
+                var to = Str(fm, "To", fw, unwrap) ?? throw Invalid(fw, "has no To (the internal address and port, e.g. '10.0.1.2:80').");
+                var (toAddr, toPort) = Try(() => ParseEndpoint(to, port), $"{fw}.To");
+                var extText = Str(fm, "Address", fw, unwrap);
+                var ext = extText is null ? null : Try(() => IpPrefix.ParseAddress(extText, "external address"), $"{fw}.Address");
+                var spec = new Nat.PortForwardSpec(proto, ext, port, toAddr, toPort);
+                Try(() => { Nat.NatService.Validate(spec); return 0; }, fw);
+                if (forwards.Any(f => f.Protocol == proto && f.ExternalPort == port && Equals(f.External, ext) && Af.Of(f.Internal) == Af.Of(toAddr)))
+                    throw Invalid(fw, $"{Nat.PortForwardSpec.ProtocolName(proto)} port {port} is forwarded twice.");
+                forwards.Add(spec);
+            }
+            namespaces.Add(new LabNamespace(n, fwd, routes, masq) { PortForwards = forwards });
         }
 
         // Bridges before links: endpoints name them. A bridge's name is an adapter name of its namespace like any other.
@@ -283,6 +316,37 @@ public sealed class LabDefinition
         try { return f(); }
         catch (NetnsException ex) { throw Invalid(where, ex.Message); }
     }
+
+    /// <summary>"10.0.1.2:80", "[fd00::2]:80", or an address alone (then <paramref name="defaultPort"/>).</summary>
+    public static (IPAddress Address, int Port) ParseEndpoint(string text, int defaultPort)
+    {
+        var t = text.Trim();
+        string host = t, port = "";
+        if (t.StartsWith('['))
+        {
+            int close = t.IndexOf(']');
+            if (close < 0) throw new NetnsException("InvalidIPAddress", Errno.EINVAL, $"Invalid address and port '{text}': no ']'.", text);
+            host = t[1..close];
+            if (close + 1 < t.Length)
+            {
+                if (t[close + 1] != ':') throw new NetnsException("InvalidIPAddress", Errno.EINVAL, $"Invalid address and port '{text}'.", text);
+                port = t[(close + 2)..];
+            }
+        }
+        else if (t.Count(c => c == ':') == 1)
+        {
+            host = t[..t.IndexOf(':')];
+            port = t[(t.IndexOf(':') + 1)..];
+        }
+        var addr = IpPrefix.ParseAddress(host, "internal address");
+        if (port.Length == 0) return (addr, defaultPort);
+        if (!int.TryParse(port, out int p) || p is < 1 or > 65535)
+            throw new NetnsException("InvalidNatArgument", Errno.EINVAL, $"Invalid port '{port}' in '{text}': expected 1 to 65535.", text);
+        return (addr, p);
+    }
+
+    public static string FormatEndpoint(IPAddress a, int port) =>
+        a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{a}]:{port}" : $"{a}:{port}";
 
     internal static NetnsException Invalid(string where, string message) =>
         new("InvalidLabDefinition", Errno.EINVAL, $"Lab definition, {where}: {message}", where);

@@ -58,6 +58,9 @@ public sealed class NetLab
     /// <summary>Masquerading adapters per namespace, as text ("router: wan0").</summary>
     public string[] Nat { get; init; } = Array.Empty<string>();
 
+    /// <summary>Port forwards per namespace, as text ("ns: TCP *:8080 -> 10.0.1.2:80").</summary>
+    public string[] PortForwards { get; init; } = Array.Empty<string>();
+
     public DateTime Created { get; init; }
 
     /// <summary>The state file that marks the lab as present.</summary>

@@ -11,6 +11,7 @@ namespace NetnsPS.Core.Namespaces;
 public sealed class NamespaceContext : IDisposable
 {
     private NetlinkSocket? _socket;
+    private NetlinkSocket? _netfilter;
     private Dictionary<int, NamespaceContext?>? _byNsid;
     private HashSet<NamespaceIdentity>? _asked;
 
@@ -33,6 +34,9 @@ public sealed class NamespaceContext : IDisposable
     public string DisplayName => IsHost ? "(host)" : Name;
 
     public NetlinkSocket Socket => _socket ??= NetlinkSocket.Open(Handle);
+
+    /// <summary>A NETLINK_NETFILTER socket made inside the namespace (nf_tables), opened on first use.</summary>
+    public NetlinkSocket NetfilterSocket => _netfilter ??= NetlinkSocket.Open(Handle, NetlinkSocket.NETLINK_NETFILTER);
 
     /// <summary>
     /// The namespace that has <paramref name="nsid"/> as seen from this one. Candidates (host and named namespaces,
@@ -60,6 +64,7 @@ public sealed class NamespaceContext : IDisposable
     public void Dispose()
     {
         _socket?.Dispose();
+        _netfilter?.Dispose();
         Handle.Dispose();
     }
 }

@@ -53,6 +53,8 @@ public readonly ref struct NetlinkAttribute
     public ushort U16 => BinaryPrimitives.ReadUInt16LittleEndian(Exact(2));
     public ushort U16BigEndian => BinaryPrimitives.ReadUInt16BigEndian(Exact(2));
     public uint U32 => BinaryPrimitives.ReadUInt32LittleEndian(Exact(4));
+    public uint U32BigEndian => BinaryPrimitives.ReadUInt32BigEndian(Exact(4));
+    public ulong U64BigEndian => BinaryPrimitives.ReadUInt64BigEndian(Exact(8));
     public int S32 => BinaryPrimitives.ReadInt32LittleEndian(Exact(4));
     public ulong U64 => BinaryPrimitives.ReadUInt64LittleEndian(Exact(8));
 

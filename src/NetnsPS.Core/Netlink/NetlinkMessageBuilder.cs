@@ -64,6 +64,22 @@ public sealed class NetlinkMessageBuilder
         return AddAttribute(type, b);
     }
 
+    /// <summary>A big-endian (network order) u32, as nf_tables attributes are.</summary>
+    public NetlinkMessageBuilder AddU32BigEndian(ushort type, uint v)
+    {
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(b, v);
+        return AddAttribute(type, b);
+    }
+
+    /// <summary>A big-endian (network order) u64 (nf_tables handles, counters).</summary>
+    public NetlinkMessageBuilder AddU64BigEndian(ushort type, ulong v)
+    {
+        Span<byte> b = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(b, v);
+        return AddAttribute(type, b);
+    }
+
     public NetlinkMessageBuilder AddS32(ushort type, int v) => AddU32(type, unchecked((uint)v));
 
     /// <summary>NUL-terminated string attribute (NLA_STRING / NLA_NUL_STRING).</summary>

@@ -14,6 +14,7 @@ namespace NetnsPS.Core.Netlink;
 public sealed class NetlinkSocket : IDisposable
 {
     public const int NETLINK_ROUTE = 0;
+    public const int NETLINK_NETFILTER = 12;
     private const int MaxDumpRetries = 10;
 
     private readonly SafeFdHandle _fd;
@@ -32,13 +33,13 @@ public sealed class NetlinkSocket : IDisposable
     public uint PortId { get; }
 
     /// <summary>Opens a socket in the calling thread's current namespace (or inside <paramref name="ns"/> from a dedicated thread).</summary>
-    public static NetlinkSocket Open(NamespaceHandle? ns = null)
-        => ns is null ? OpenHere() : SharedNamespaceThread.InvokeIn(ns, OpenHere);
+    public static NetlinkSocket Open(NamespaceHandle? ns = null, int protocol = NETLINK_ROUTE)
+        => ns is null ? OpenHere(protocol) : SharedNamespaceThread.InvokeIn(ns, () => OpenHere(protocol));
 
-    private static unsafe NetlinkSocket OpenHere()
+    private static unsafe NetlinkSocket OpenHere(int protocol)
     {
-        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, NETLINK_ROUTE);
-        if (fd < 0) throw Sys.Error("NetlinkSocketFailed", "socket(AF_NETLINK)");
+        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
+        if (fd < 0) throw Sys.Error("NetlinkSocketFailed", protocol == NETLINK_ROUTE ? "socket(AF_NETLINK)" : $"socket(AF_NETLINK, protocol {protocol})");
         var h = new SafeFdHandle(fd);
         try
         {
@@ -109,17 +110,63 @@ public sealed class NetlinkSocket : IDisposable
         }
     }
 
-    /// <summary>Receives one datagram, sizing the buffer first with MSG_PEEK|MSG_TRUNC so nothing is truncated.</summary>
-    private unsafe int ReceiveDatagram()
+    /// <summary>
+    /// Sends a batch (nfnetlink: BATCH_BEGIN, messages, BATCH_END) in one datagram, with consecutive sequence numbers,
+    /// and collects the answer of every message (see <see cref="BatchCollector"/>). The kernel handles the whole batch
+    /// inside send, so every reply is queued when it returns; after a refusal of the whole batch the rest is drained
+    /// without blocking. Returns the collector: its errors name the message that caused each.
+    /// </summary>
+    public unsafe BatchCollector ExecuteBatch(IReadOnlyList<NetlinkMessageBuilder> messages, string operation)
+    {
+        lock (_lock)
+        {
+            var seqs = new uint[messages.Count];
+            var flags = new ushort[messages.Count];
+            int total = 0;
+            var parts = new List<byte[]>(messages.Count);
+            for (int i = 0; i < messages.Count; i++)
+            {
+                uint seq = ++_seq;
+                if (seq == 0) seq = _seq = 1;
+                seqs[i] = seq;
+                var bytes = messages[i].Finish(seq).ToArray();
+                flags[i] = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(6));
+                parts.Add(bytes);
+                total += bytes.Length;
+            }
+            var all = new byte[total];
+            int at = 0;
+            foreach (var b in parts) { b.CopyTo(all, at); at += b.Length; }
+            fixed (byte* p = all)
+            {
+                nint sent;
+                do sent = Libc.Send(_fd, p, all.Length, 0);
+                while (sent < 0 && Sys.LastErrno() == Errno.EINTR);
+                if (sent < 0) throw Sys.Error("NetlinkSendFailed", $"{operation}: send");
+            }
+            var collector = new BatchCollector(seqs, flags, PortId, operation);
+            while (!collector.Complete)
+            {
+                int n = collector.Refused ? ReceiveDatagram(Libc.MSG_DONTWAIT) : ReceiveDatagram();
+                if (n < 0) break; // nothing more queued after a refusal of the whole batch
+                foreach (var m in NetlinkMessage.ParseAll(_rx.AsSpan(0, n))) collector.Accept(m);
+            }
+            return collector;
+        }
+    }
+
+    /// <summary>Receives one datagram, sizing the buffer first with MSG_PEEK|MSG_TRUNC so nothing is truncated. With MSG_DONTWAIT: -1 when nothing is queued.</summary>
+    private unsafe int ReceiveDatagram(int extraFlags = 0)
     {
         while (true)
         {
             nint n;
             fixed (byte* p = _rx)
             {
-                do n = Libc.Recv(_fd, p, _rx.Length, Libc.MSG_PEEK | Libc.MSG_TRUNC);
+                do n = Libc.Recv(_fd, p, _rx.Length, Libc.MSG_PEEK | Libc.MSG_TRUNC | extraFlags);
                 while (n < 0 && Sys.LastErrno() == Errno.EINTR);
             }
+            if (n < 0 && (extraFlags & Libc.MSG_DONTWAIT) != 0 && Sys.LastErrno() == Errno.EAGAIN) return -1;
             if (n < 0) throw Sys.Error("NetlinkReceiveFailed", "recv(AF_NETLINK)");
             if (n > _rx.Length)
             {
@@ -207,6 +254,71 @@ public sealed class ReplyCollector
                 Replies.Add(m);
                 // A request without NLM_F_ACK that is not a dump ends with its single reply.
                 return !IsDump && (_requestFlags & Nl.NLM_F_ACK) == 0 && (m.Flags & Nl.NLM_F_MULTI) == 0;
+        }
+    }
+}
+
+/// <summary>
+/// The reply side of one batch, without the socket. Every message sent with NLM_F_ACK gets one answer (an ack, or an
+/// error that is mapped back to the message by its sequence number); the kernel reports all errors of a batch, not
+/// only the first. An error answering a message sent without NLM_F_ACK (the batch begin: no CAP_NET_ADMIN, no
+/// nf_tables subsystem, a failed commit) refuses the whole batch: then the other answers may never come.
+/// </summary>
+public sealed class BatchCollector
+{
+    private readonly uint[] _seqs;
+    private readonly ushort[] _flags;
+    private readonly uint _portId;
+    private readonly string _operation;
+    private readonly bool[] _answered;
+    private int _pending;
+
+    public BatchCollector(uint[] seqs, ushort[] flags, uint portId, string operation)
+    {
+        _seqs = seqs; _flags = flags; _portId = portId; _operation = operation;
+        _answered = new bool[seqs.Length];
+        _pending = flags.Count(f => (f & Nl.NLM_F_ACK) != 0);
+    }
+
+    /// <summary>(index of the message in the batch, the kernel's answer) for every error, in arrival order.</summary>
+    public List<(int Index, NetlinkAck Ack)> Errors { get; } = new();
+
+    /// <summary>An error answered a message without NLM_F_ACK (the batch as a whole was refused).</summary>
+    public bool Refused { get; private set; }
+
+    public bool Complete => _pending == 0;
+
+    public void Accept(NetlinkMessage m)
+    {
+        if (m.PortId != _portId && m.PortId != 0)
+            throw new NetlinkProtocolException($"{_operation}: reply for port {m.PortId}, expected {_portId}.");
+        int i = Array.IndexOf(_seqs, m.Seq);
+        if (i < 0)
+        {
+            // A late reply to an earlier, abandoned request: skip it.
+            if (m.Seq < _seqs[0]) return;
+            throw new NetlinkProtocolException($"{_operation}: reply with sequence {m.Seq}, expected {_seqs[0]}..{_seqs[^1]}.");
+        }
+        switch (m.Type)
+        {
+            case Nl.NLMSG_NOOP:
+                return;
+            case Nl.NLMSG_ERROR:
+            {
+                var ack = NetlinkAck.Parse(m.Payload, m.Flags);
+                if (ack.Error != 0) Errors.Add((i, ack));
+                if ((_flags[i] & Nl.NLM_F_ACK) == 0)
+                {
+                    if (ack.Error != 0) Refused = true;
+                    return;
+                }
+                if (!_answered[i]) { _answered[i] = true; _pending--; }
+                return;
+            }
+            case Nl.NLMSG_OVERRUN:
+                throw new NetlinkProtocolException($"{_operation}: receive buffer overrun.");
+            default:
+                return; // echoes (NLM_F_ECHO) are not asked for
         }
     }
 }

@@ -1,0 +1,198 @@
+# NAT and port forwards (New/Get/Remove-NetNamespaceNat, Add/Get/Remove-NetNamespaceNatStaticMapping) checked with real
+# traffic: perl sockets inside the namespaces print the peer address they see (no module code on either end), and
+# `nft -j` inside the namespace where nft is installed (skipped, visibly, where it is not).
+#   client (10.0.1.2, fd00:1::2) -- lan0 router wan0 (198.51.100.1, fd00:2::1) -- outside (198.51.100.2, fd00:2::2)
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
+    $script:HasNft = [bool](Get-Command nft -CommandType Application -ErrorAction SilentlyContinue)
+    $script:NoNft = 'nft (Debian package nftables) is not installed: the nft -j oracle cannot run'
+    $script:P = "${Prefix}nat-"
+    $def = @{
+        Namespaces = @(
+            @{ Name = 'client'; Routes = @(@{ Destination = 'default'; Gateway = '10.0.1.1' }, @{ Destination = 'default'; Gateway = 'fd00:1::1' }) }
+            @{ Name = 'router'; Forwarding = $true }
+            @{ Name = 'outside' }
+        )
+        Links = @(
+            @{ Endpoints = @(@{ Namespace = 'client'; Adapter = 'eth0'; Address = '10.0.1.2/24', 'fd00:1::2/64' }, @{ Namespace = 'router'; Adapter = 'lan0'; Address = '10.0.1.1/24', 'fd00:1::1/64' }) }
+            @{ Endpoints = @(@{ Namespace = 'router'; Adapter = 'wan0'; Address = '198.51.100.1/24', 'fd00:2::1/64' }, @{ Namespace = 'outside'; Adapter = 'eth0'; Address = '198.51.100.2/24', 'fd00:2::2/64' }) }
+        )
+    }
+    $script:Lab = New-NetLab -Definition $def -Prefix $P
+    $script:Client = "${P}client"; $script:Router = "${P}router"; $script:Outside = "${P}outside"
+    $script:PortBase = 18400 + (Get-Random -Maximum 500)
+
+    function Start-Peer([string] $Namespace, [string] $Address, [int] $Port, [string] $Proto = 'tcp') {
+        # A perl server inside $Namespace that prints the address of the first peer (TCP accept or UDP datagram).
+        $out = "/tmp/${Prefix}peer-$Port-$Proto.txt"
+        Remove-Item $out -ErrorAction SilentlyContinue
+        $code = if ($Proto -eq 'tcp') {
+            "`$s=IO::Socket::IP->new(LocalHost=>'$Address',LocalPort=>$Port,Listen=>1,ReuseAddr=>1) or die; alarm 8; `$c=`$s->accept; print `$c->peerhost, qq(\n); close `$c"
+        } else {
+            "`$s=IO::Socket::IP->new(LocalHost=>'$Address',LocalPort=>$Port,Proto=>'udp') or die; alarm 8; `$s->recv(`$b,100); print `$s->peerhost, qq(\n)"
+        }
+        $p = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $Namespace, 'perl', '-MIO::Socket::IP', '-e', "`"$code`"" -RedirectStandardOutput $out -PassThru
+        $script:StartedProcesses.Add($p)
+        $table = if ($Address.Contains(':')) { 'tcp6' } else { 'tcp' }; $state = ' 0A '
+        if ($Proto -eq 'udp') { $table = if ($Address.Contains(':')) { 'udp6' } else { 'udp' }; $state = ' 07 ' }
+        Wait-Until { (ip netns exec $Namespace cat /proc/net/$table) -match (':{0:X4} 0+:0000{1}' -f $Port, $state) } -What "perl $Proto listener on $Port"
+        [pscustomobject]@{ Process = $p; Out = $out }
+    }
+    function Invoke-Client([string] $Namespace, [string] $Address, [int] $Port, [string] $Proto = 'tcp') {
+        $code = if ($Proto -eq 'tcp') { "IO::Socket::IP->new(PeerHost=>'$Address',PeerPort=>$Port,Timeout=>3) or die qq(connect: `$@)" }
+                else { "IO::Socket::IP->new(PeerHost=>'$Address',PeerPort=>$Port,Proto=>'udp') or die; `$_->send('hi') for IO::Socket::IP->new(PeerHost=>'$Address',PeerPort=>$Port,Proto=>'udp')" }
+        ip netns exec $Namespace perl -MIO::Socket::IP -e $code 2>&1
+    }
+    function Get-Seen($Peer) {
+        if (-not $Peer.Process.WaitForExit(8000)) { $Peer.Process.Kill() }
+        (Get-Content $Peer.Out -ErrorAction SilentlyContinue | Select-Object -First 1)
+    }
+    function Get-NftRules([string] $Namespace) { @((ip netns exec $Namespace nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule } | ForEach-Object rule) }
+}
+AfterAll {
+    if ($Lab) { $Lab | Remove-NetLab -Confirm:$false }
+    Get-ChildItem /tmp -Filter "${Prefix}peer-*" -ErrorAction SilentlyContinue | Remove-Item -Force
+    Remove-TestLeftovers
+}
+
+Describe 'Source NAT' {
+    It 'without NAT the outside cannot answer the client (no route back): the oracle can fail' {
+        Invoke-Client $Client 198.51.100.2 ($PortBase + 1) | Should -Match 'connect'
+    }
+
+    It 'masquerade: the outside sees the router''s address, never the client''s, and the counters grow' {
+        $n = New-NetNamespaceNat -Namespace $Router -Name out -InterfaceAlias wan0
+        $n.Kind | Should -Be 'Masquerade'
+        $n.PSObject.TypeNames[0] | Should -Be 'NetnsPS.NetNamespaceNat'
+        $n.Packets | Should -Be 0
+        $peer = Start-Peer $Outside 198.51.100.2 ($PortBase + 2)
+        Invoke-Client $Client 198.51.100.2 ($PortBase + 2) | Should -BeNullOrEmpty
+        Get-Seen $peer | Should -Be '198.51.100.1'
+        $after = Get-NetNamespaceNat -Namespace $Router -Name out
+        $after.Packets | Should -BeGreaterThan 0
+        $after.Bytes | Should -BeGreaterThan 0
+        $after.Handle | Should -Be $n.Handle
+        if ($HasNft) {
+            $r = Get-NftRules $Router | Where-Object handle -EQ $n.Handle
+            $r.comment | Should -Be 'out'
+            ($r.expr | ConvertTo-Json -Depth 20 -Compress) | Should -Match '"masquerade"'
+            ($r.expr.counter | Where-Object { $_ }).packets | Should -Be $after.Packets
+        }
+        else { Write-Host "  (nft -j check skipped: $NoNft)" }
+    }
+
+    It 'IPv6 masquerade: the outside sees fd00:2::1' {
+        $peer = Start-Peer $Outside 'fd00:2::2' ($PortBase + 3)
+        Invoke-Client $Client 'fd00:2::2' ($PortBase + 3) | Should -BeNullOrEmpty
+        Get-Seen $peer | Should -Be 'fd00:2::1'
+    }
+
+    It 'SNAT to a fixed address: the outside sees that address' {
+        Remove-NetNamespaceNat -Namespace $Router -Name out
+        ip -n $Router addr add 198.51.100.9/24 dev wan0
+        New-NetNamespaceNat -Namespace $Router -Name fixed -InterfaceAlias wan0 -InternalIPInterfaceAddressPrefix 10.0.1.0/24 -ExternalIPAddress 198.51.100.9 | Out-Null
+        $peer = Start-Peer $Outside 198.51.100.2 ($PortBase + 4)
+        Invoke-Client $Client 198.51.100.2 ($PortBase + 4) | Should -BeNullOrEmpty
+        Get-Seen $peer | Should -Be '198.51.100.9'
+        $n = Get-NetNamespaceNat -Namespace $Router
+        $n.Kind | Should -Be 'Snat'
+        $n.InternalIPInterfaceAddressPrefix | Should -Be '10.0.1.0/24'
+        $n.Packets | Should -BeGreaterThan 0
+    }
+
+    It '-WhatIf changes nothing; removing the last NAT removes the table' {
+        New-NetNamespaceNat -Namespace $Router -Name w -InterfaceAlias wan0 -WhatIf
+        @(Get-NetNamespaceNat -Namespace $Router).Name | Should -Be 'fixed'
+        Get-NetNamespaceNat -Namespace $Router | Remove-NetNamespaceNat
+        Get-NetNamespaceNat -Namespace $Router | Should -BeNullOrEmpty
+        if ($HasNft) { ip netns exec $Router nft list tables | Should -BeNullOrEmpty }
+    }
+}
+
+Describe 'Port forwards' {
+    It 'TCP: a connection to router:8080 from outside lands on client:80, and the server sees the caller''s real address' {
+        $m = Add-NetNamespaceNatStaticMapping -Namespace $Router -Protocol TCP -ExternalPort ($PortBase + 10) -InternalIPAddress 10.0.1.2 -InternalPort ($PortBase + 11)
+        $m.PSObject.TypeNames[0] | Should -Be 'NetnsPS.NetNamespaceNatStaticMapping'
+        $m.OutputHandle | Should -Not -Be 0
+        $peer = Start-Peer $Client 10.0.1.2 ($PortBase + 11)
+        Invoke-Client $Outside 198.51.100.1 ($PortBase + 10) | Should -BeNullOrEmpty
+        Get-Seen $peer | Should -Be '198.51.100.2'
+        (Get-NetNamespaceNatStaticMapping -Namespace $Router -Protocol TCP).Packets | Should -BeGreaterThan 0
+    }
+
+    It 'TCP: a connection made inside the router to its own address is forwarded too (output chain)' {
+        $before = (Get-NetNamespaceNatStaticMapping -Namespace $Router -Protocol TCP).Packets
+        $peer = Start-Peer $Client 10.0.1.2 ($PortBase + 11)
+        Invoke-Client $Router 198.51.100.1 ($PortBase + 10) | Should -BeNullOrEmpty
+        Get-Seen $peer | Should -Be '198.51.100.1'
+        (Get-NetNamespaceNatStaticMapping -Namespace $Router -Protocol TCP).Packets | Should -BeGreaterThan $before
+    }
+
+    It 'UDP: a datagram to router:5353 reaches client:53 from the caller''s address' {
+        Add-NetNamespaceNatStaticMapping -Namespace $Router -Protocol UDP -ExternalIPAddress 198.51.100.1 -ExternalPort ($PortBase + 20) -InternalIPAddress 10.0.1.2 -InternalPort ($PortBase + 21) | Out-Null
+        $peer = Start-Peer $Client 10.0.1.2 ($PortBase + 21) udp
+        Invoke-Client $Outside 198.51.100.1 ($PortBase + 20) udp | Should -BeNullOrEmpty
+        Get-Seen $peer | Should -Be '198.51.100.2'
+    }
+
+    It 'nft sees both rules of each forward (oracle)' {
+        if (-not $HasNft) { Set-ItResult -Skipped -Because $NoNft; return }
+        $rules = Get-NftRules $Router
+        @($rules | Where-Object chain -EQ 'prerouting').Count | Should -Be 2
+        @($rules | Where-Object chain -EQ 'output').Count | Should -Be 2
+        $tcp = Get-NetNamespaceNatStaticMapping -Namespace $Router -Protocol TCP
+        ($rules | Where-Object handle -EQ $tcp.StaticMappingID).chain | Should -Be 'prerouting'
+        ($rules | Where-Object handle -EQ $tcp.OutputHandle).chain | Should -Be 'output'
+    }
+
+    It 'removes forwards from the pipeline, and the table goes with the last one' {
+        Get-NetNamespaceNatStaticMapping -Namespace $Router | Remove-NetNamespaceNatStaticMapping
+        Get-NetNamespaceNatStaticMapping -Namespace $Router | Should -BeNullOrEmpty
+        $peer = Start-Peer $Client 10.0.1.2 ($PortBase + 11)
+        Invoke-Client $Outside 198.51.100.1 ($PortBase + 10) | Should -Match 'connect' -Because 'nothing forwards port 8080 any more'
+        $peer.Process.Kill()
+        if ($HasNft) { ip netns exec $Router nft list tables | Should -BeNullOrEmpty }
+    }
+}
+
+Describe 'Tables made by others' {
+    It 'a table made with nft survives every NetnsPS change and removal' {
+        if (-not $HasNft) { Set-ItResult -Skipped -Because $NoNft; return }
+        ip netns exec $Router nft 'add table ip theirs; add chain ip theirs c { type nat hook postrouting priority 50; }; add rule ip theirs c oifname "wan0" counter'
+        $before = ip netns exec $Router nft list table ip theirs
+        New-NetNamespaceNat -Namespace $Router -InterfaceAlias wan0 | Out-Null
+        Add-NetNamespaceNatStaticMapping -Namespace $Router -Protocol TCP -ExternalPort 80 -InternalIPAddress 10.0.1.2 | Out-Null
+        @(Get-NetNamespaceNat -Namespace $Router).Count | Should -Be 1 -Because 'their rule is not ours'
+        Get-NetNamespaceNat -Namespace $Router | Remove-NetNamespaceNat
+        Get-NetNamespaceNatStaticMapping -Namespace $Router | Remove-NetNamespaceNatStaticMapping
+        ip netns exec $Router nft list table ip theirs | Should -Be $before
+        ip netns exec $Router nft list tables | Should -Be 'table ip theirs'
+        ip netns exec $Router nft delete table ip theirs
+    }
+}
+
+Describe 'Labs' {
+    It 'PortForwards in a definition: Get-NetLab shows them, traffic is forwarded, Remove-NetLab leaves nothing' {
+        $p = "${Prefix}pf-"
+        $def = @{
+            Namespaces = @(@{ Name = 'srv'; Routes = @(@{ Destination = 'default'; Gateway = '10.0.7.1' }) },
+                           @{ Name = 'r'; Forwarding = $true; Masquerade = 'wan0'; PortForwards = @(@{ Protocol = 'Tcp'; Port = ($PortBase + 30); To = "10.0.7.2:$($PortBase + 31)" }) },
+                           'out')
+            Links = @(@{ Endpoints = @(@{ Namespace = 'srv'; Adapter = 'eth0'; Address = '10.0.7.2/24' }, @{ Namespace = 'r'; Adapter = 'lan0'; Address = '10.0.7.1/24' }) },
+                      @{ Endpoints = @(@{ Namespace = 'r'; Adapter = 'wan0'; Address = '203.0.113.1/24' }, @{ Namespace = 'out'; Adapter = 'eth0'; Address = '203.0.113.2/24' }) })
+        }
+        $lab = New-NetLab -Definition $def -Prefix $p
+        try {
+            $lab.PortForwards | Should -Be "${p}r: TCP *:$($PortBase + 30) -> 10.0.7.2:$($PortBase + 31)"
+            (Get-NetLab -Prefix $p).PortForwards | Should -Be $lab.PortForwards
+            (Get-NetLab -Prefix $p | Format-List | Out-String) | Should -Match 'PortForwards'
+            $peer = Start-Peer "${p}srv" 10.0.7.2 ($PortBase + 31)
+            Invoke-Client "${p}out" 203.0.113.1 ($PortBase + 30) | Should -BeNullOrEmpty
+            Get-Seen $peer | Should -Be '203.0.113.2'
+            (Get-NetNamespaceNat -Namespace "${p}r").InterfaceAlias | Should -Be 'wan0'
+        }
+        finally { $lab | Remove-NetLab -Confirm:$false }
+        Get-ChildItem /run/netns -Filter "$p*" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}

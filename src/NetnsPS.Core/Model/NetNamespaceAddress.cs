@@ -14,7 +14,7 @@ public sealed class NetNamespaceAddress
     public string Scope { get; init; } = string.Empty;
     /// <summary>Preferred, Tentative (IPv6 duplicate address detection running) or Duplicate (DAD failed).</summary>
     public string AddressState { get; init; } = string.Empty;
-    public uint Flags { get; init; }
+    public NetAddressFlags Flags { get; init; }
 
     public override string ToString() => $"{IPAddress}/{PrefixLength}";
 }

@@ -27,7 +27,7 @@ public static class AddressRouteService
         AddressFamily = Af.Name(a.Family),
         Scope = a.Scope.ToString(),
         AddressState = (a.Flags & Ifa.F_DADFAILED) != 0 ? "Duplicate" : a.IsTentative ? "Tentative" : "Preferred",
-        Flags = a.Flags,
+        Flags = (NetAddressFlags)a.Flags,
     };
 
     public static NetNamespaceAddress AddAddress(NamespaceContext ctx, LinkInfo link, IPAddress address, int prefixLength, bool skipDad)

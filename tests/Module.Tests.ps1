@@ -66,7 +66,7 @@ Set-NetNamespaceId -Name wi -Auto -WhatIf
     }
 
     It 'has format views for its output types' {
-        foreach ($t in 'NetnsPS.NetNamespace', 'NetnsPS.NetNamespaceAdapter', 'NetnsPS.NetNamespaceAddress', 'NetnsPS.NetNamespaceRoute', 'NetnsPS.NetNamespaceSysctl') {
+        foreach ($t in 'NetnsPS.NetNamespace', 'NetnsPS.NetNamespaceAdapter', 'NetnsPS.NetNamespaceAddress', 'NetnsPS.NetNamespaceRoute', 'NetnsPS.NetNamespaceSysctl', 'NetnsPS.NetNamespaceAdapterEvent', 'NetnsPS.NetLabDefinition') {
             Get-FormatData -TypeName $t | Should -Not -BeNullOrEmpty -Because $t
         }
     }

@@ -29,6 +29,14 @@ BeforeAll {
     function Resolve-Ns([string] $Token) { if ($Token -eq 'host') { '' } else { Get-NsName $Token } }
     function Resolve-Adapter([string] $Token) { if ($Token -eq 'HOSTEND') { $HostEnd } else { $Token } }
 
+    function ConvertTo-IpLinkFlags($Flags) {
+        # NetAdapterFlags names -> the IFF_* names `ip -j link` lists in "flags" (ip leaves RUNNING out), sorted
+        $ipName = @{ Up = 'UP'; Broadcast = 'BROADCAST'; Debug = 'DEBUG'; Loopback = 'LOOPBACK'; PointToPoint = 'POINTOPOINT'; NoTrailers = 'NOTRAILERS'
+            NoArp = 'NOARP'; Promiscuous = 'PROMISC'; AllMulticast = 'ALLMULTI'; Master = 'MASTER'; Slave = 'SLAVE'; Multicast = 'MULTICAST'
+            PortSelect = 'PORTSEL'; AutoMedia = 'AUTOMEDIA'; Dynamic = 'DYNAMIC'; LowerUp = 'LOWER_UP'; Dormant = 'DORMANT'; Echo = 'ECHO' }
+        @("$Flags" -split ', ' | Where-Object { $_ -and $_ -notin 'None', 'Running' } | ForEach-Object { $ipName[$_] } | Sort-Object)
+    }
+
     function Assert-LikeIp($Object, [string] $Namespace) {
         # Every field of one adapter object against ip -j -d link and ip -j addr of its namespace.
         $ip = Get-OLink $Namespace $Object.Name
@@ -42,6 +50,9 @@ BeforeAll {
         $Object.OperationalStatus.ToUpperInvariant() | Should -BeExactly $ip.operstate
         $Object.Mtu | Should -Be $ip.mtu
         $Object.MacAddress | Should -BeExactly $ip.address
+        $Object.Flags | Should -BeOfType ([NetnsPS.NetAdapterFlags])
+        ConvertTo-IpLinkFlags $Object.Flags | Should -Be @($ip.flags | Where-Object { $_ -notin 'NO-CARRIER', 'M-DOWN' } | Sort-Object) -Because "ip -j link shows flags $($ip.flags -join ',') for $($Object.Name)"
+        ($ip.flags -contains 'NO-CARRIER') | Should -Be ($Object.Flags.HasFlag([NetnsPS.NetAdapterFlags]::Up) -and -not $Object.Flags.HasFlag([NetnsPS.NetAdapterFlags]::Running)) -Because 'ip shows NO-CARRIER for UP without RUNNING'
         $addrs = @(Get-OAddr $Namespace $Object.Name | ForEach-Object { "$($_.local)/$($_.prefixlen)" }) | Sort-Object
         (@($Object.IPAddress) | Sort-Object) -join ',' | Should -BeExactly ($addrs -join ',')
         if ($ip.PSObject.Properties['master']) {
@@ -76,6 +87,25 @@ Describe 'Netlink: Get-NetNamespaceAdapter' {
         $o | Should -BeOfType ([NetnsPS.NetNamespaceAdapter])
         $o.Kind | Should -BeExactly $Kind
         Assert-LikeIp $o $A
+    }
+
+    It 'shows Flags by name (Up, Broadcast, Multicast, LowerUp), usable as flags and as the kernel''s number' {
+        $o = Get-NetNamespaceAdapter -Namespace $A -Name s0
+        $ip = Get-OLink $A s0
+        $o.Flags | Should -BeOfType ([NetnsPS.NetAdapterFlags])
+        "$($o.Flags)" | Should -BeExactly 'Up, Broadcast, Running, Multicast, LowerUp'
+        @($ip.flags | Sort-Object) | Should -Be @('BROADCAST', 'LOWER_UP', 'MULTICAST', 'UP')
+        $o.Flags.HasFlag([NetnsPS.NetAdapterFlags]'Up') | Should -BeTrue
+        $o.Flags.HasFlag([NetnsPS.NetAdapterFlags]'Loopback') | Should -BeFalse
+        ($o.Flags -band 'LowerUp') | Should -Be ([NetnsPS.NetAdapterFlags]::LowerUp)
+        [uint]$o.Flags | Should -Be (0x1 -bor 0x2 -bor 0x40 -bor 0x1000 -bor 0x10000) -Because 'IFF_UP|IFF_BROADCAST|IFF_RUNNING|IFF_MULTICAST|IFF_LOWER_UP'
+        $o.Flags -eq 69699 | Should -BeTrue -Because 'an enum compares equal to its number'
+        ($o | Format-List Flags | Out-String) | Should -Match 'Flags\s*:\s*Up, Broadcast, Running, Multicast, LowerUp'
+        $lo = Get-NetNamespaceAdapter -Namespace $A -Name lo
+        "$($lo.Flags)" | Should -BeExactly 'Up, Loopback, Running, LowerUp'
+        $down = Get-NetNamespaceAdapter -Namespace $A -Name ifb7
+        $down.Flags.HasFlag([NetnsPS.NetAdapterFlags]::Up) | Should -BeFalse
+        ConvertTo-IpLinkFlags $down.Flags | Should -Be @((Get-OLink $A ifb7).flags | Sort-Object)
     }
 
     It 'reports the addresses (IPv4 and IPv6) with their prefix lengths' {

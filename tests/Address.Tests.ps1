@@ -32,6 +32,21 @@ BeforeAll {
         $Object.Scope | Should -BeExactly $scope
         $tentative = [bool]$ip[0].PSObject.Properties['tentative']
         if ($Object.AddressState -eq 'Tentative') { $tentative | Should -BeTrue } else { $Object.AddressState | Should -BeExactly 'Preferred' }
+        # Flags by name against the flag keys of ip -j addr (Tentative may end between the two reads: compared above)
+        $Object.Flags | Should -BeOfType ([NetnsPS.NetAddressFlags])
+        $ours = @("$($Object.Flags)" -split ', ' | Where-Object { $_ -notin 'None', 'Tentative' } | Sort-Object)
+        $ours | Should -Be @(Get-IpAddrFlags $ip[0] | Where-Object { $_ -ne 'Tentative' }) -Because "ip -j addr shows $($ip[0] | ConvertTo-Json -Compress)"
+    }
+
+    function Get-IpAddrFlags($IpAddr) {
+        # the IFA_F_* flags of one addr_info entry of ip -j addr, as NetAddressFlags names, sorted: ip prints each set
+        # flag as a true key (IPv6 secondary as "temporary"), and "dynamic" when IFA_F_PERMANENT is missing
+        $byKey = [ordered]@{ secondary = 'Secondary'; temporary = 'Secondary'; nodad = 'NoDad'; optimistic = 'Optimistic'; dadfailed = 'DadFailed'
+            home = 'HomeAddress'; deprecated = 'Deprecated'; tentative = 'Tentative'; mngtmpaddr = 'ManageTempAddress'; noprefixroute = 'NoPrefixRoute'
+            autojoin = 'MulticastAutoJoin'; 'stable-privacy' = 'StablePrivacy' }
+        $names = @($byKey.Keys | Where-Object { $IpAddr.PSObject.Properties[$_] } | ForEach-Object { $byKey[$_] })
+        if (-not $IpAddr.PSObject.Properties['dynamic']) { $names += 'Permanent' }
+        @($names | Sort-Object -Unique)
     }
 }
 
@@ -138,6 +153,26 @@ Describe 'Netlink: Get-NetNamespaceAddress' {
         $o = Get-NetNamespaceAddress -Namespace $A @Params -ErrorAction Stop
         (Get-ObjectKeys $o) -join ';' | Should -BeExactly ((Get-AddrKeys $A $Name $Family) -join ';')
         foreach ($x in $o) { Assert-AddressLikeIp $x $A }
+    }
+
+    It 'shows Flags by name (Permanent, NoPrefixRoute, Secondary, NoDad), as ip -j addr does' {
+        Invoke-Ip $A addr add 10.69.5.1/24 dev e2 noprefixroute
+        Invoke-Ip $A addr add 10.69.5.2/24 dev e2 noprefixroute
+        Invoke-Ip $A addr add fd00:69:5::1/64 dev e2 nodad
+        try {
+            $o = @(Get-NetNamespaceAddress -Namespace $A -InterfaceAlias e2 -ErrorAction Stop)
+            $first = $o | Where-Object IPAddress -eq '10.69.5.1'
+            "$($first.Flags)" | Should -BeExactly 'Permanent, NoPrefixRoute'
+            "$(($o | Where-Object IPAddress -eq '10.69.5.2').Flags)" | Should -BeExactly 'Secondary, Permanent, NoPrefixRoute'
+            "$(($o | Where-Object IPAddress -eq 'fd00:69:5::1').Flags)" | Should -BeExactly 'NoDad, Permanent'
+            $first.Flags.HasFlag([NetnsPS.NetAddressFlags]::NoPrefixRoute) | Should -BeTrue
+            [uint]$first.Flags | Should -Be 0x280 -Because 'IFA_F_PERMANENT|IFA_F_NOPREFIXROUTE (the latter only in IFA_FLAGS)'
+            $first.Flags -eq 0x280 | Should -BeTrue
+            foreach ($x in $o) { Assert-AddressLikeIp $x $A }
+        }
+        finally {
+            foreach ($x in '10.69.5.2/24', '10.69.5.1/24', 'fd00:69:5::1/64') { ip -n $A addr del $x dev e2 2>$null }
+        }
     }
 
     It 'filters with wildcards: <Case>' -ForEach @(

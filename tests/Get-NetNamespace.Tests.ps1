@@ -98,6 +98,12 @@ Describe 'Get-NetNamespace' {
             $expected | Should -Contain $p2.Id
             (Get-NetNamespace -Name "${Prefix}b1").ProcessCount | Should -Be $expected.Count
             (Get-NetNamespace -Name "${Prefix}a1").ProcessCount | Should -Be (Get-IpNetnsPids "${Prefix}a1").Count
+            # Processes lists what ProcessCount counts, without -All too, whichever is read first (/proc as the oracle)
+            $o = Get-NetNamespace -Name "${Prefix}b1"
+            @($o.Processes.Id | Sort-Object) | Should -Be @($expected | Sort-Object)
+            foreach ($q in $o.Processes) { $q.Name | Should -BeExactly (Get-Content "/proc/$($q.Id)/comm") }
+            $o.ProcessCount | Should -Be $o.Processes.Count
+            (Get-NetNamespace -Name "${Prefix}b1" | Select-Object -ExpandProperty Processes).Id | Should -Contain $p1.Id
         }
         finally { $p1.Kill(); $p2.Kill(); $p1.WaitForExit(); $p2.WaitForExit() }
         (Get-NetNamespace -Name "${Prefix}b1").ProcessCount | Should -Be 0
@@ -110,6 +116,7 @@ Describe 'Get-NetNamespace' {
         try {
             Get-IpNetnsPids "${Prefix}a1" | Should -Not -Contain $p.Id -Because 'the leader thread is still in the host namespace'
             (Get-NetNamespace -Name "${Prefix}a1").ProcessCount | Should -Be 1
+            (Get-NetNamespace -Name "${Prefix}a1").Processes.Id | Should -Be $p.Id
             (Get-NetNamespace -ProcessId $p.Id).Name | Should -Be "${Prefix}a1"
         }
         finally { $p.Kill(); $p.WaitForExit() }

@@ -31,8 +31,42 @@ Describe 'Module' {
         }
     }
 
+    It 'names the namespace readably in -WhatIf targets: "the host namespace", never "((host))"' {
+        # A child pwsh (What if: lines go to its host, so to its stdout) in a network namespace of its own (its "host")
+        # and a private /run/netns: nothing it would change is ours even if -WhatIf failed.
+        $body = @'
+ip link add wm0 type ifb
+New-NetNamespace wi | Out-Null
+Set-NetNamespaceAdapter -Name lo -Mtu 1400 -WhatIf
+Set-NetNamespaceAdapter -Namespace wi -Name lo -Mtu 1400 -WhatIf
+Remove-NetNamespaceAdapter -Name wm0 -WhatIf
+New-NetNamespaceRoute -DestinationPrefix 10.9.0.0/24 -InterfaceAlias lo -WhatIf
+Set-NetNamespaceSysctl -HostNamespace -Name net.ipv4.ip_forward -Value 1 -WhatIf
+New-NetVethPair -Name a0 -PeerName b0 -PeerNamespace wi -WhatIf
+Move-NetAdapterToNamespace -Name wm0 -Namespace wi -WhatIf
+Set-NetNamespaceId -Name wi -Auto -WhatIf
+'JSON:' + (@{ mtu = (ip -j link show lo | ConvertFrom-Json).mtu; wm0 = @(ip -j link show wm0 | ConvertFrom-Json).Count } | ConvertTo-Json -Compress)
+'@
+        $child = Invoke-ChildPwsh -Script $body -PrivateRunDir -Wrapper unshare, '--net', '--'
+        $child.ExitCode | Should -Be 0 -Because ($child.Output -join "`n")
+        $whatIf = @($child.Output | Where-Object { $_ -like 'What if:*' })
+        $whatIf | Should -Be @(
+            'What if: Performing the operation "Set mtu 1400" on target "lo in the host namespace".'
+            'What if: Performing the operation "Set mtu 1400" on target "lo in network namespace ''wi''".'
+            'What if: Performing the operation "Remove adapter" on target "wm0 in the host namespace".'
+            'What if: Performing the operation "Add route dev lo" on target "10.9.0.0/24 in the host namespace".'
+            'What if: Performing the operation "Set to ''1''" on target "net.ipv4.ip_forward in the host namespace".'
+            'What if: Performing the operation "Create veth pair" on target "a0 in the host namespace <-> b0 in network namespace ''wi''".'
+            'What if: Performing the operation "Move adapter to network namespace ''wi''" on target "wm0 in the host namespace".'
+            'What if: Performing the operation "Set namespace id auto" on target "network namespace ''wi'', in the ids of the host namespace".'
+        )
+        $child.Output -join "`n" | Should -Not -Match '\(host\)'
+        $child.Json.mtu | Should -Be 65536 -Because '-WhatIf changed nothing'
+        $child.Json.wm0 | Should -Be 1 -Because 'ip still sees wm0 where it was'
+    }
+
     It 'has format views for its output types' {
-        foreach ($t in 'NetnsPS.NetNamespace', 'NetnsPS.NetNamespaceAdapter', 'NetnsPS.NetNamespaceAddress', 'NetnsPS.NetNamespaceRoute', 'NetnsPS.NetNamespaceSysctl') {
+        foreach ($t in 'NetnsPS.NetNamespace', 'NetnsPS.NetNamespaceAdapter', 'NetnsPS.NetNamespaceAddress', 'NetnsPS.NetNamespaceRoute', 'NetnsPS.NetNamespaceSysctl', 'NetnsPS.NetNamespaceAdapterEvent', 'NetnsPS.NetLabDefinition') {
             Get-FormatData -TypeName $t | Should -Not -BeNullOrEmpty -Because $t
         }
     }

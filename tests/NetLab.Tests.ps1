@@ -419,6 +419,30 @@ Describe 'New-NetLab bridges' {
         ($l | Format-List | Out-String) | Should -Match "$([regex]::Escape($Sw))/br0 \(10\.9\.5\.254/24\) ports: p1, p2, p3"
     }
 
+    It 'shows its Definition as a summary and a list, never as .NET type names, and keeps it usable as data (<Source>)' -ForEach @(
+        @{ Source = 'New-NetLab' }
+        @{ Source = 'Get-NetLab' }
+    ) {
+        $l = if ($Source -eq 'New-NetLab') { $Lab } else { Get-NetLab -Prefix $P }
+        $d = $l.Definition
+        $d | Should -BeOfType ([NetnsPS.NetLabDefinition])
+        "$d" | Should -BeExactly 'lan: 4 namespaces, 3 links, 1 bridge'
+        $shown = ($l | Format-List * | Out-String) + ($l | Format-List | Out-String) + ($d | Out-String) + ($l | Select-Object * | Out-String)
+        $shown | Should -Not -Match 'System\.Collections|`[12]\['
+        ($l | Format-List | Out-String) | Should -Match 'Definition\s*:\s*lan: 4 namespaces, 3 links, 1 bridge'
+        $list = $d | Out-String
+        $list | Should -Match 'Namespaces\s*:\s*sw, h1, h2, h3'
+        $list | Should -Match 'h1/eth0 \(10\.9\.5\.1/24\) <-> sw/p1 \[br0\]'
+        $list | Should -Match 'sw/br0 \(10\.9\.5\.254/24\)'
+        # as data: what the definition said, and JSON with the same content as the state file's Definition
+        $d.Name | Should -BeExactly 'lan'
+        $d.Namespaces.Name | Should -Be @('sw', 'h1', 'h2', 'h3')
+        $d.Links[2].Endpoints[1].Adapter | Should -BeExactly 'p3'
+        $d.Bridges[0].Address | Should -Be @('10.9.5.254/24')
+        $state = (Get-Content $l.StatePath -Raw | ConvertFrom-Json).Definition
+        ($d.ToJson() | ConvertFrom-Json | ConvertTo-Json -Depth 10 -Compress) | Should -BeExactly ($state | ConvertTo-Json -Depth 10 -Compress)
+    }
+
     It 'builds the same lab again from the Definition in its state file (round trip through JSON, with -Name)' {
         $p2 = "${Prefix}b2-"
         $again = New-NetLab -Definition (Get-NetLab -Prefix $P).Definition -Prefix $p2 -Name 'lan2'

@@ -14,10 +14,10 @@ BeforeAll {
     Wait-Until { (Get-OLink $R e0).operstate -eq 'UP' } -What 'carrier on e0'
 
     function Get-IpRouteKeys([string] $Family = '-4', [string] $Table = 'main', [scriptblock] $Filter = { $true }) {
-        # One line per route ip lists: dst|gateway|dev|metric|protocol|scope|type|prefsrc (ip's defaults made explicit)
-        $any = if ($Family -eq '-6') { '::' } else { '0.0.0.0' }
+        # One line per route ip lists: dst|gateway|dev|metric|protocol|scope|type|prefsrc (ip's defaults made explicit;
+        # no gateway key: an empty gateway, as a NextHop of $null gives)
         @(Get-ORoute $R $Family $Table | Where-Object $Filter | ForEach-Object {
-                $gw = if ($_.PSObject.Properties['gateway']) { $_.gateway } elseif ($_.PSObject.Properties['via']) { $_.via.host } else { $any }
+                $gw = if ($_.PSObject.Properties['gateway']) { $_.gateway } elseif ($_.PSObject.Properties['via']) { $_.via.host } else { '' }
                 $metric = if ($_.PSObject.Properties['metric']) { $_.metric } else { 0 }
                 $proto = if ($_.PSObject.Properties['protocol']) { $_.protocol } else { 'boot' }
                 $scope = @{ global = 'Universe'; link = 'Link'; host = 'Host'; site = 'Site'; nowhere = 'Nowhere' }[$(if ($_.PSObject.Properties['scope']) { $_.scope } else { 'global' })]
@@ -83,7 +83,9 @@ Describe 'Netlink: New-NetNamespaceRoute' {
     ) {
         $o = New-NetNamespaceRoute -Namespace $R -DestinationPrefix $Dst -InterfaceAlias $Dev -ErrorAction Stop
         $o.DestinationPrefix | Should -BeExactly $Prefix
-        $o.NextHop | Should -BeExactly '0.0.0.0'
+        $o.NextHop | Should -BeNullOrEmpty -Because 'a route without a gateway has none (ip -j route has no gateway key), not 0.0.0.0'
+        $null -eq $o.NextHop | Should -BeTrue
+        "$o" | Should -BeExactly "$Prefix dev $Dev"
         $o.InterfaceAlias | Should -BeExactly $Dev
         $o.Scope | Should -BeExactly 'Link'
         $ip = Get-ORoute $R | Where-Object dst -eq $IpDst
@@ -114,7 +116,7 @@ Describe 'Netlink: New-NetNamespaceRoute' {
 
     It 'adds an IPv6 device route with ::/0 style prefix text' {
         $o = New-NetNamespaceRoute -Namespace $R -DestinationPrefix fd00:97::/48 -InterfaceAlias e0 -RouteMetric 5 -ErrorAction Stop
-        $o.NextHop | Should -BeExactly '::'
+        $null -eq $o.NextHop | Should -BeTrue -Because 'no gateway: not ::'
         (Get-ORoute $R '-6' | Where-Object dst -eq 'fd00:97::/48').metric | Should -Be 5
     }
 
@@ -223,6 +225,20 @@ Describe 'Netlink: Get-NetNamespaceRoute' {
         $o | ForEach-Object { $_.Table | Should -Be $Number; $_.Namespace | Should -BeExactly $R }
         $ifIndex = @{}; Get-OLink $R | ForEach-Object { $ifIndex[$_.ifname] = $_.ifindex }
         $o | ForEach-Object { $_.InterfaceIndex | Should -Be $ifIndex[$_.InterfaceAlias] }
+    }
+
+    It 'gives NextHop $null exactly where ip -j route has no gateway (connected, local and device routes)' {
+        $o = @(Get-NetNamespaceRoute -Namespace $R -Table 0)
+        $ip = @(Get-ORoute $R '-4' 'all') + @(Get-ORoute $R '-6' 'all')
+        $withGw = @($ip | Where-Object { $_.PSObject.Properties['gateway'] -or $_.PSObject.Properties['via'] }).Count
+        @($o | Where-Object { $null -ne $_.NextHop }).Count | Should -Be $withGw
+        @($o | Where-Object { $null -eq $_.NextHop }).Count | Should -Be ($ip.Count - $withGw)
+        $connected = $o | Where-Object { $_.DestinationPrefix -eq '10.70.0.0/24' -and $_.Protocol -eq 'kernel' }
+        $connected | Should -HaveCount 1
+        $connected.NextHop | Should -BeNullOrEmpty
+        $connected.NextHop | Should -Not -Be '0.0.0.0'
+        ($connected | Format-Table | Out-String) | Should -Not -Match '0\.0\.0\.0'
+        @($o | Where-Object NextHop -in '0.0.0.0', '::') | Should -HaveCount 0
     }
 
     It 'lists both families of the main table by default' {

@@ -92,6 +92,9 @@ ip -n $nsA link del $a
         $rename | Should -HaveCount 1
         $rename[0].Name | Should -BeExactly $c
         $rename[0].Index | Should -Be $idxC
+        $rename[0].Changes | Should -Be @("Name $b->$c")
+        $up[0].Changes | Should -Contain 'IsUp False->True'
+        $added | ForEach-Object { $_.Changes | Should -BeNullOrEmpty }
         $removed = @($events | Where-Object EventType -eq 'Removed')
         $removed.Name | Sort-Object | Should -Be @($a, $c)
         # order: every Added before the first Changed, the rename before the removals
@@ -99,6 +102,62 @@ ip -n $nsA link del $a
         [array]::IndexOf($names, "Added:$a") | Should -BeLessThan ([array]::IndexOf($names, "Removed:$a"))
         [array]::IndexOf($events, $rename[0]) | Should -BeLessThan ([array]::IndexOf($names, "Removed:$c"))
         @(ip -n $nsA -j link show | ConvertFrom-Json | Where-Object ifname -like "$Prefix*") | Should -HaveCount 0
+    }
+
+    It 'says in Changes what each Changed event changed (Mtu, MacAddress, Master, Name, IsUp, State), as ip saw it' {
+        # ip is the outside actor; ip -j link before and after is the oracle for the old and new values.
+        $f = "${Prefix}f"; $g = "${Prefix}g"; $br = "${Prefix}br"
+        ip -n $nsA link add $f type veth peer name "${Prefix}f2"
+        ip -n $nsA link add $br type bridge
+        $before = ip -n $nsA -j link show $f | ConvertFrom-Json
+        $script = "/tmp/$($Prefix)wl3.sh"
+        Set-Content -Path $script -Value @"
+sleep 1
+ip -n $nsA link set $f mtu 1400
+sleep 0.2
+ip -n $nsA link set $f address 02:00:00:00:0f:01
+sleep 0.2
+ip -n $nsA link set $f master $br
+sleep 0.2
+ip -n $nsA link set $f name $g
+sleep 0.2
+ip -n $nsA link set $g up
+sleep 0.5
+ip -n $nsA -j link show $g > /tmp/$($Prefix)wl3.json
+"@
+        $p = Start-Process -FilePath bash -ArgumentList $script -PassThru
+        $script:StartedProcesses.Add($p)
+        try {
+            $events = @(Watch-NetNamespace -Adapter -Namespace $nsA -Timeout 4)
+            $p.WaitForExit(5000) | Should -BeTrue
+            $p.ExitCode | Should -Be 0
+            $after = Get-Content "/tmp/$($Prefix)wl3.json" -Raw | ConvertFrom-Json
+            $mine = @($events | Where-Object Index -eq $before.ifindex)
+            $mine | ForEach-Object { $_.EventType | Should -Be 'Changed'; $_.Changes | Should -Not -BeNullOrEmpty -Because 'a Changed event says what changed' }
+            # the MTU change is one event saying exactly that (it used to look like a duplicate row)
+            $mtu = @($mine | Where-Object { $_.Changes -like 'Mtu *' })
+            $mtu | Should -HaveCount 1
+            $mtu[0].Changes | Should -Be @("Mtu $($before.mtu)->$($after.mtu)")
+            $mtu[0].Mtu | Should -Be 1400
+            @($mine | Where-Object { $_.Changes -contains "MacAddress $($before.address)->$($after.address)" }) | Should -HaveCount 1
+            @($mine | Where-Object { $_.Changes -contains "Master none->$br" }) | Should -HaveCount 1
+            $after.master | Should -BeExactly $br
+            $rename = @($mine | Where-Object { $_.Changes -contains "Name $f->$g" })
+            $rename | Should -HaveCount 1
+            $rename[0].OldName | Should -BeExactly $f
+            @($mine | Where-Object { $_.Changes -contains 'IsUp False->True' }) | Should -HaveCount 1
+            # every State change starts where the one before ended, from ip's state before to ip's state after
+            $states = @($mine | ForEach-Object { $_.Changes } | Where-Object { $_ -like 'State *' } | ForEach-Object { , ($_.Substring(6) -split '->') })
+            if ($states.Count) {
+                $states[0][0].ToUpperInvariant() | Should -BeExactly $before.operstate
+                for ($k = 1; $k -lt $states.Count; $k++) { $states[$k][0] | Should -BeExactly $states[$k - 1][1] }
+            }
+            $mine[-1].State.ToUpperInvariant() | Should -BeExactly $after.operstate
+            # the table view shows it
+            ($mtu | Format-Table | Out-String -Width 250) | Should -Match "Mtu $($before.mtu)->1400"
+            "$($mtu[0])" | Should -BeExactly "Changed ${f}: Mtu $($before.mtu)->1400"
+        }
+        finally { foreach ($n in $g, $f, $br) { ip -n $nsA link del $n 2>$null } }
     }
 
     It 'watches two namespaces at once and sees a move between them, and -Count stops after N events' {

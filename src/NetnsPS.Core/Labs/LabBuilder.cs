@@ -86,7 +86,7 @@ public static class LabBuilder
             Created = created,
             StatePath = statePath,
             NamespacesPresent = nsNames.Length,
-            Definition = def.ToData(),
+            Definition = new NetLabDefinition(def.ToData()),
         };
         NetLabEndpoint Endpoint(LabEndpoint e) => new()
         {
@@ -237,7 +237,7 @@ public static class LabBuilder
                 ["Routes"] = lab.Routes,
                 ["Nat"] = lab.Nat,
                 ["PortForwards"] = lab.PortForwards,
-                ["Definition"] = lab.Definition,
+                ["Definition"] = lab.Definition?.Data,
             }, new JsonSerializerOptions { WriteIndented = true }));
             File.Move(tmp, lab.StatePath, overwrite: true);
         }
@@ -313,7 +313,8 @@ public static class LabBuilder
                 System.Globalization.DateTimeStyles.RoundtripKind, out var d) ? d : File.GetCreationTime(path),
             StatePath = path,
             NamespacesPresent = namespaces.Count(n => NamespaceStore.Find(n) is { IsStale: false }),
-            Definition = r.TryGetProperty("Definition", out var def) ? LabDefinition.FromJson(def.GetRawText(), path) : null,
+            Definition = r.TryGetProperty("Definition", out var def) && LabDefinition.FromJson(def.GetRawText(), path) is IDictionary<string, object?> data
+                ? new NetLabDefinition(data) : null,
         };
     }
 

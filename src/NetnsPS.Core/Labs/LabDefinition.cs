@@ -58,7 +58,7 @@ public sealed class LabDefinition
     public IReadOnlyList<LabBridge> Bridges { get; private init; } = Array.Empty<LabBridge>();
 
     /// <summary>The definition as plain data again (for the lab's state file and for display).</summary>
-    public object ToData() => new Dictionary<string, object?>
+    public Dictionary<string, object?> ToData() => new()
     {
         ["Name"] = Name,
         ["Namespaces"] = Namespaces.Select(n => new Dictionary<string, object?>
@@ -354,6 +354,7 @@ public sealed class LabDefinition
     private static IDictionary<string, object?> Map(object? o, string where, Func<object?, object?> unwrap)
     {
         o = unwrap(o);
+        if (o is NetLabDefinition lab) o = lab.Data; // NetLab.Definition: build it again
         if (o is IDictionary d)
         {
             var result = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);

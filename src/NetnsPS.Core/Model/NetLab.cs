@@ -69,8 +69,8 @@ public sealed class NetLab
     /// <summary>Namespaces of the lab that exist now (Get-NetLab); all of them right after New-NetLab.</summary>
     public int NamespacesPresent { get; init; }
 
-    /// <summary>The definition the lab was built from (plain data).</summary>
-    public object? Definition { get; init; }
+    /// <summary>The definition the lab was built from (plain data, shown as a summary; see <see cref="NetLabDefinition"/>).</summary>
+    public NetLabDefinition? Definition { get; init; }
 
     /// <summary>The full name of a namespace of the lab from its short name.</summary>
     public string NamespaceOf(string shortName) =>

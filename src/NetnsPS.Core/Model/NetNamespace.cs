@@ -13,17 +13,19 @@ public sealed class NetNamespace
         Name = name; Path = path; Device = device; Inode = inode; Id = id; _processCount = processCount; IsStale = isStale;
     }
 
-    /// <summary>ProcessCount is counted when first read, by <paramref name="processCounter"/> (inode -> processes): a listing
-    /// shares one /proc scan among its objects and skips it when nobody reads the count (Get-NetNamespace | Remove-...).</summary>
-    public NetNamespace(string name, string path, ulong device, ulong inode, int? id, Func<ulong, int> processCounter, bool isStale)
+    /// <summary>ProcessCount and Processes are filled when either is first read, from <paramref name="processLookup"/> (inode ->
+    /// ids of processes with a thread in it): a listing shares one /proc scan among its objects and skips it when nobody
+    /// reads them (Get-NetNamespace | Remove-...).</summary>
+    public NetNamespace(string name, string path, ulong device, ulong inode, int? id, Func<ulong, IReadOnlyCollection<int>> processLookup, bool isStale)
         : this(name, path, device, inode, id, 0, isStale)
     {
         _processCount = null;
-        _processCounter = processCounter;
+        _processLookup = processLookup;
     }
 
     private int? _processCount;
-    private readonly Func<ulong, int>? _processCounter;
+    private NetNamespaceProcessInfo[]? _processes;
+    private readonly Func<ulong, IReadOnlyCollection<int>>? _processLookup;
 
     /// <summary>Name under /run/netns; empty for an unnamed namespace.</summary>
     public string Name { get; }
@@ -40,8 +42,16 @@ public sealed class NetNamespace
     /// <summary>Mount points of nsfs mounts of the namespace (/run/netns/NAME and bind mounts elsewhere), from /proc/self/mountinfo.</summary>
     public string[] MountPath { get; init; } = Array.Empty<string>();
 
-    /// <summary>The processes in the namespace (id and command). Filled by Get-NetNamespace -All.</summary>
-    public NetNamespaceProcessInfo[] Processes { get; init; } = Array.Empty<NetNamespaceProcessInfo>();
+    /// <summary>The processes in the namespace (id and command): those ProcessCount counts, from the same /proc scan.</summary>
+    public NetNamespaceProcessInfo[] Processes
+    {
+        get
+        {
+            if (_processes is null) Resolve();
+            return _processes!;
+        }
+        init { _processes = value; _processCount = value.Length; }
+    }
 
     /// <summary>st_dev of the namespace inode (the nsfs device).</summary>
     public ulong Device { get; }
@@ -52,8 +62,31 @@ public sealed class NetNamespace
     /// <summary>nsid assigned in the caller's namespace (the "(id: N)" of `ip netns list`), null when none.</summary>
     public int? Id { get; }
 
-    /// <summary>Processes with at least one thread in the namespace.</summary>
-    public int ProcessCount => _processCount ??= _processCounter!(Inode);
+    /// <summary>Processes with at least one thread in the namespace (the length of Processes).</summary>
+    public int ProcessCount
+    {
+        get
+        {
+            if (_processCount is null) Resolve();
+            return _processCount!.Value;
+        }
+    }
+
+    /// <summary>Reads the processes (and so the count) once; a process that exits before its name is read is left out of both.</summary>
+    private void Resolve()
+    {
+        if (_processLookup is null)
+        {
+            _processes ??= Array.Empty<NetNamespaceProcessInfo>();
+            _processCount ??= _processes.Length;
+            return;
+        }
+        var list = new List<NetNamespaceProcessInfo>();
+        foreach (var pid in _processLookup(Inode))
+            if (ProcScanner.Comm(pid) is string comm) list.Add(new NetNamespaceProcessInfo(pid, comm));
+        _processes = list.ToArray();
+        _processCount = _processes.Length;
+    }
 
     /// <summary>The file in /run/netns is not a namespace mount (left over by a crash or a lazy unmount).</summary>
     public bool IsStale { get; }

@@ -26,7 +26,7 @@ public sealed class NetNamespaceAdapter
     public int? PeerNamespaceId { get; init; }
     public int? MasterIndex { get; init; }
     public string? Alias { get; init; }
-    public uint Flags { get; init; }
+    public NetAdapterFlags Flags { get; init; }
 
     /// <summary>Name of the master (bridge) this adapter is a port of (IFLA_MASTER), null when none.</summary>
     public string? Master { get; init; }

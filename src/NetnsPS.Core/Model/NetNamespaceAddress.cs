@@ -14,7 +14,7 @@ public sealed class NetNamespaceAddress
     public string Scope { get; init; } = string.Empty;
     /// <summary>Preferred, Tentative (IPv6 duplicate address detection running) or Duplicate (DAD failed).</summary>
     public string AddressState { get; init; } = string.Empty;
-    public uint Flags { get; init; }
+    public NetAddressFlags Flags { get; init; }
 
     public override string ToString() => $"{IPAddress}/{PrefixLength}";
 }
@@ -25,8 +25,8 @@ public sealed class NetNamespaceRoute
     public string Namespace { get; init; } = string.Empty;
     /// <summary>Destination with prefix length; 0.0.0.0/0 or ::/0 for the default route.</summary>
     public string DestinationPrefix { get; init; } = string.Empty;
-    /// <summary>Gateway; 0.0.0.0 or :: for on-link routes (Windows convention).</summary>
-    public string NextHop { get; init; } = string.Empty;
+    /// <summary>Gateway (RTA_GATEWAY or RTA_VIA); null for a route without one (on-link, local, blackhole...), as `ip -j route` has no "gateway" key.</summary>
+    public string? NextHop { get; init; }
     public string? InterfaceAlias { get; init; }
     public int? InterfaceIndex { get; init; }
     public uint? RouteMetric { get; init; }
@@ -39,7 +39,8 @@ public sealed class NetNamespaceRoute
     public string Type { get; init; } = string.Empty;
     public string? PreferredSource { get; init; }
 
-    public override string ToString() => $"{DestinationPrefix} via {NextHop}";
+    public override string ToString() =>
+        $"{DestinationPrefix}{(NextHop is null ? "" : $" via {NextHop}")}{(InterfaceAlias is null ? "" : $" dev {InterfaceAlias}")}";
 }
 
 /// <summary>A net.* sysctl of a namespace.</summary>

@@ -28,5 +28,11 @@ public sealed class NetNamespaceAdapterEvent
     public string State { get; init; } = string.Empty;
     public string? MacAddress { get; init; }
     public int Mtu { get; init; }
-    public override string ToString() => $"{EventType} {Name}";
+    /// <summary>
+    /// For a Changed event, what changed against the adapter's previous state, one "Property old->new" each: Name, IsUp,
+    /// State, MacAddress, Mtu, Master (e.g. "Mtu 1500->1400", "IsUp False->True", "Master none->br0"). Empty for Added
+    /// and Removed.
+    /// </summary>
+    public string[] Changes { get; init; } = Array.Empty<string>();
+    public override string ToString() => Changes.Length == 0 ? $"{EventType} {Name}" : $"{EventType} {Name}: {string.Join(", ", Changes)}";
 }

@@ -70,7 +70,7 @@ public static class AdapterService
             PeerNamespaceId = l.LinkNetnsId,
             MasterIndex = l.MasterIndex,
             Alias = l.Alias,
-            Flags = l.Flags,
+            Flags = (NetAdapterFlags)l.Flags,
             Master = NameIn(l.MasterIndex),
             PortKind = l.SlaveKind,
             TxQueueLength = l.TxQueueLength,

@@ -27,7 +27,7 @@ public static class AddressRouteService
         AddressFamily = Af.Name(a.Family),
         Scope = a.Scope.ToString(),
         AddressState = (a.Flags & Ifa.F_DADFAILED) != 0 ? "Duplicate" : a.IsTentative ? "Tentative" : "Preferred",
-        Flags = a.Flags,
+        Flags = (NetAddressFlags)a.Flags,
     };
 
     public static NetNamespaceAddress AddAddress(NamespaceContext ctx, LinkInfo link, IPAddress address, int prefixLength, bool skipDad)
@@ -83,7 +83,7 @@ public static class AddressRouteService
     {
         Namespace = ctx.Name,
         DestinationPrefix = r.DestinationPrefix,
-        NextHop = r.Gateway?.ToString() ?? (r.Family == Af.INET6 ? "::" : "0.0.0.0"),
+        NextHop = r.Gateway?.ToString(),
         InterfaceAlias = r.OutputInterface is int o ? (names.TryGetValue(o, out var n) ? n : o.ToString()) : null,
         InterfaceIndex = r.OutputInterface,
         RouteMetric = r.Metric,

@@ -9,8 +9,9 @@ namespace NetnsPS.Core.Namespaces;
 /// ip monitor link, in one or more namespaces: one rtnetlink socket per namespace, created inside it (on the shared
 /// namespace thread, never by switching the caller's thread) and bound to the RTNLGRP_LINK multicast group.
 /// A snapshot of each namespace's links taken when watching starts tells Added from Changed and gives renames their
-/// old name; RTM_NEWLINK messages that change nothing the event shows (name, up flag, operational state, MAC, MTU,
-/// master) are dropped. <see cref="Read"/> waits at most a given time so callers can stop promptly.
+/// old name, and each Changed event lists what changed against the previous state of that adapter (Changes);
+/// RTM_NEWLINK messages that change nothing the event shows (name, up flag, operational state, MAC, MTU, master) are
+/// dropped. <see cref="Read"/> waits at most a given time so callers can stop promptly.
 /// </summary>
 public sealed unsafe class LinkWatcher : IDisposable
 {
@@ -134,6 +135,7 @@ public sealed unsafe class LinkWatcher : IDisposable
         w.Links.TryGetValue(link.Index, out var old);
         string type;
         string? oldName = null;
+        string[] changes = Array.Empty<string>();
         if (deleted)
         {
             // A DELLINK without IFLA_IFNAME is not expected, but then the snapshot still knows the name.
@@ -149,10 +151,8 @@ public sealed unsafe class LinkWatcher : IDisposable
         else
         {
             w.Links[link.Index] = link;
-            bool same = old.Name == link.Name && old.IsUp == link.IsUp && old.OperState == link.OperState &&
-                        Links.FormatMac(old.Address) == Links.FormatMac(link.Address) && old.Mtu == link.Mtu &&
-                        old.MasterIndex == link.MasterIndex;
-            if (same) return null;
+            changes = Changes(w.Links, old, link);
+            if (changes.Length == 0) return null;
             type = "Changed";
             if (old.Name != link.Name) oldName = old.Name;
         }
@@ -169,8 +169,32 @@ public sealed unsafe class LinkWatcher : IDisposable
             State = link.OperState.ToString(),
             MacAddress = Links.FormatMac(link.Address),
             Mtu = link.Mtu,
+            Changes = changes,
         };
     }
+
+    /// <summary>
+    /// What an RTM_NEWLINK changed against the adapter's previous state, one "Property old->new" per property the event
+    /// shows (Name, IsUp, State, MacAddress, Mtu, Master); empty when nothing of that changed (statistics, flags...).
+    /// </summary>
+    internal static string[] Changes(IReadOnlyDictionary<int, LinkInfo> links, LinkInfo old, LinkInfo now)
+    {
+        var list = new List<string>();
+        void Add(string property, string? before, string? after)
+        {
+            if (before != after) list.Add($"{property} {before ?? "none"}->{after ?? "none"}");
+        }
+        Add("Name", old.Name, now.Name);
+        Add("IsUp", old.IsUp.ToString(), now.IsUp.ToString());
+        Add("State", old.OperState.ToString(), now.OperState.ToString());
+        Add("MacAddress", Links.FormatMac(old.Address), Links.FormatMac(now.Address));
+        Add("Mtu", old.Mtu.ToString(System.Globalization.CultureInfo.InvariantCulture), now.Mtu.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (old.MasterIndex != now.MasterIndex) Add("Master", MasterName(links, old.MasterIndex), MasterName(links, now.MasterIndex));
+        return list.ToArray();
+    }
+
+    private static string? MasterName(IReadOnlyDictionary<int, LinkInfo> links, int? index) =>
+        index is not int i || i == 0 ? null : links.TryGetValue(i, out var m) && !string.IsNullOrEmpty(m.Name) ? m.Name : $"if{i}";
 
     public void Dispose()
     {

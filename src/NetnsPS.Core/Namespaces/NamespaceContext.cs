@@ -30,6 +30,9 @@ public sealed class NamespaceContext : IDisposable
     /// <summary>For messages: "the host namespace" or "network namespace 'NAME'".</summary>
     public string Description => IsHost ? "the host namespace" : $"network namespace '{Name}'";
 
+    /// <summary>A -WhatIf/-Confirm target: "ITEM in the host namespace" or "ITEM in network namespace 'NAME'".</summary>
+    public string Target(string? item) => $"{item} in {Description}";
+
     /// <summary>Display form: the name, or "(host)".</summary>
     public string DisplayName => IsHost ? "(host)" : Name;
 

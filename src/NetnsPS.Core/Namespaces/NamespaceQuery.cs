@@ -10,9 +10,9 @@ public static class NamespaceQuery
     {
         var result = new List<NetNamespace>(entries.Count);
         if (entries.Count == 0) return result;
-        // Without a scan from the caller, process counts come from one /proc scan made when the first count is read.
+        // Without a scan from the caller, processes (and their count) come from one /proc scan made when the first is read.
         var scan = processes is null ? new Lazy<Dictionary<ulong, SortedSet<int>>>(ProcScanner.ScanByInode) : null;
-        Func<ulong, int>? counter = scan is null ? null : ino => scan.Value.TryGetValue(ino, out var pids) ? pids.Count : 0;
+        Func<ulong, IReadOnlyCollection<int>>? lookup = scan is null ? null : ino => scan.Value.TryGetValue(ino, out var pids) ? pids : Array.Empty<int>();
         using var socket = NetlinkSocket.Open();
         // Ids left to find: once every assigned nsid is found the other namespaces have none (usually none is assigned,
         // and the 1000-namespace listing then costs no open/query per namespace).
@@ -33,13 +33,13 @@ public static class NamespaceQuery
                     continue; // removed (or unmounted) while we were looking: it is not there any more
                 }
             }
-            if (counter is not null && !e.IsStale)
+            if (lookup is not null && !e.IsStale)
             {
-                result.Add(new NetNamespace(e.Name, e.Path, e.Identity.Device, e.Identity.Inode, nsid, counter, false));
+                result.Add(new NetNamespace(e.Name, e.Path, e.Identity.Device, e.Identity.Inode, nsid, lookup, false));
                 continue;
             }
-            int count = !e.IsStale && processes!.TryGetValue(e.Identity.Inode, out var set) ? set.Count : 0;
-            result.Add(new NetNamespace(e.Name, e.Path, e.Identity.Device, e.Identity.Inode, nsid, count, e.IsStale));
+            var known = !e.IsStale && processes!.TryGetValue(e.Identity.Inode, out var set) ? set : new SortedSet<int>();
+            result.Add(new NetNamespace(e.Name, e.Path, e.Identity.Device, e.Identity.Inode, nsid, _ => known, e.IsStale));
         }
         return result;
     }

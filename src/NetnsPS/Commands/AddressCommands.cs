@@ -51,7 +51,7 @@ public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
             var (address, len) = ParseAddressAndPrefix(IPAddress, PrefixLength);
             var ctx = GetContext(Namespace);
             var link = AdapterService.Require(ctx, InterfaceAlias);
-            if (!ShouldProcess($"{InterfaceAlias} ({ctx.DisplayName})", $"Add address {address}/{len}")) return;
+            if (!ShouldProcess(ctx.Target(InterfaceAlias), $"Add address {address}/{len}")) return;
             WriteObject(AddressRouteService.AddAddress(ctx, link, address, len, SkipDuplicateAddressDetection));
         }
         catch (NetnsException ex) { WriteNetnsError(ex, IPAddress); }
@@ -115,7 +115,7 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
                     $"Address {IPAddress}{(string.IsNullOrEmpty(InterfaceAlias) ? "" : $" on '{InterfaceAlias}'")} not found in {ctx.DisplayName}.", IPAddress);
             foreach (var a in candidates)
             {
-                if (!ShouldProcess($"{a.InterfaceAlias} ({ctx.DisplayName})", $"Remove address {a.IPAddress}/{a.PrefixLength}")) continue;
+                if (!ShouldProcess(ctx.Target(a.InterfaceAlias), $"Remove address {a.IPAddress}/{a.PrefixLength}")) continue;
                 AddressRouteService.RemoveAddress(ctx, a.InterfaceIndex, a.InterfaceAlias, address, a.PrefixLength);
             }
         }

@@ -95,8 +95,8 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
         foreach (var (from, name) in work)
         {
             if (from is null) continue;
-            var dest = to is not null ? to.DisplayName : $"namespace of process {ProcessId}";
-            if (!ShouldProcess($"{name} ({from.DisplayName})", $"Move adapter to {dest}{(NewName is null ? "" : $" as {NewName}")}")) continue;
+            var dest = to is not null ? to.Description : $"the namespace of process {ProcessId}";
+            if (!ShouldProcess(from.Target(name), $"Move adapter to {dest}{(NewName is null ? "" : $" as {NewName}")}")) continue;
             try
             {
                 var link = AdapterService.Require(from, name);

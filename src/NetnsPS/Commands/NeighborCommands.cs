@@ -64,7 +64,7 @@ public sealed class NewNetNamespaceNeighborCommand : NamespaceTargetCmdlet
             var mac = Links.ParseMac(LinkLayerAddress);
             var ctx = GetContext(Namespace);
             var link = AdapterService.Require(ctx, InterfaceAlias);
-            if (!ShouldProcess($"{InterfaceAlias} ({ctx.DisplayName})", $"Add neighbor {address} lladdr {Links.FormatMac(mac)} ({State})")) return;
+            if (!ShouldProcess(ctx.Target(InterfaceAlias), $"Add neighbor {address} lladdr {Links.FormatMac(mac)} ({State})")) return;
             WriteObject(NeighborService.Add(ctx, link, address, mac, Nda.ParseState(State), Force));
         }
         catch (NetnsException ex) { WriteNetnsError(ex, IPAddress); }
@@ -104,7 +104,7 @@ public sealed class RemoveNetNamespaceNeighborCommand : NamespaceTargetCmdlet
                     $"No neighbor entry for {address}{(string.IsNullOrEmpty(InterfaceAlias) ? "" : $" on '{InterfaceAlias}'")} in {ctx.DisplayName}.", IPAddress);
             foreach (var n in candidates)
             {
-                if (!ShouldProcess($"{n.InterfaceAlias} ({ctx.DisplayName})", $"Remove neighbor {n.IPAddress}")) continue;
+                if (!ShouldProcess(ctx.Target(n.InterfaceAlias), $"Remove neighbor {n.IPAddress}")) continue;
                 NeighborService.Remove(ctx, n.InterfaceIndex, n.InterfaceAlias, address);
             }
         }

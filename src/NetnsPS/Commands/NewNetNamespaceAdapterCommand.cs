@@ -109,7 +109,7 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
             {
                 var peerNs = PeerNamespace is null ? ctx : GetContext(PeerNamespace);
                 if (MacAddress is not null) throw Invalid("-MacAddress is not supported for veth (use Set-NetNamespaceAdapter afterwards).");
-                if (!ShouldProcess($"{Name} ({ctx.DisplayName}) <-> {PeerName} ({peerNs.DisplayName})", "Create veth pair")) return;
+                if (!ShouldProcess($"{ctx.Target(Name)} <-> {peerNs.Target(PeerName)}", "Create veth pair")) return;
                 var (end, peer) = AdapterService.NewVeth(Sessions, ctx, Name, peerNs, PeerName!, Mtu);
                 WriteObject(end);
                 WriteObject(peer);
@@ -139,7 +139,7 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
                 Owner = Owner is int o ? (uint)o : null,
             };
             var parentCtx = ParentNamespace is null ? null : GetContext(ParentNamespace);
-            var target = parentCtx is null ? $"{Name} ({ctx.DisplayName})" : $"{Name} ({ctx.DisplayName}) on {Parent} ({parentCtx.DisplayName})";
+            var target = parentCtx is null ? ctx.Target(Name) : $"{ctx.Target(Name)} on {parentCtx.Target(Parent)}";
             if (!ShouldProcess(target, $"Create {Kind.ToString().ToLowerInvariant()} adapter")) return;
             WriteObject(AdapterFactory.Create(Sessions, ctx, spec, parentCtx));
         }

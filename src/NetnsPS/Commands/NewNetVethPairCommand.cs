@@ -37,7 +37,7 @@ public sealed class NewNetVethPairCommand : NamespaceTargetCmdlet
             var ns = GetContext(Namespace);
             // null: not given (for this pipeline object too: bound values do not carry over); "" is the host.
             var peerNs = PeerNamespace is null ? ns : GetContext(PeerNamespace);
-            var target = $"{Name} ({ns.DisplayName}) <-> {PeerName} ({peerNs.DisplayName})";
+            var target = $"{ns.Target(Name)} <-> {peerNs.Target(PeerName)}";
             if (!ShouldProcess(target, "Create veth pair")) return;
             var (end, peer) = AdapterService.NewVeth(Sessions, ns, Name, peerNs, PeerName, Mtu);
             WriteObject(end);

@@ -92,7 +92,7 @@ public sealed class SetNetNamespaceIdCommand : NamespaceTargetCmdlet
         }
         catch (NetnsException ex) { WriteNetnsError(ex, Name); return; }
         string what = Auto ? "auto" : Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (!ShouldProcess($"{target.DisplayName} (ids of {from.DisplayName})", $"Set namespace id {what}")) return;
+        if (!ShouldProcess($"{target.Description}, in the ids of {from.Description}", $"Set namespace id {what}")) return;
         try
         {
             int id = NsIds.Assign(from.Socket, target.Handle, Auto ? null : Id, $"'{target.DisplayName}'", from.Description, out bool changed);

@@ -45,7 +45,7 @@ public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
                     continue;
                 }
                 var what = link.Kind == "veth" ? "Remove veth adapter (its peer is removed too)" : "Remove adapter";
-                if (!ShouldProcess($"{link.Name} ({ctx.DisplayName})", what)) continue;
+                if (!ShouldProcess(ctx.Target(link.Name), what)) continue;
                 if (ctx.IsHost && link.Kind is null && !Force &&
                     !ShouldContinue($"'{link.Name}' is a {Links.DescribeKind(link)} adapter of the host. Remove it?", "Remove-NetNamespaceAdapter", ref _yesToAll, ref _noToAll))
                     continue;

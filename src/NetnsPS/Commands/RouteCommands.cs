@@ -53,7 +53,7 @@ public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
         try
         {
             var (ctx, dst, len, gw, link) = ResolveRoute();
-            if (!ShouldProcess($"{IpPrefix.Format(dst, len)} ({ctx.DisplayName})", $"Add route{(gw is null ? "" : $" via {gw}")}{(link is null ? "" : $" dev {link.Name}")}")) return;
+            if (!ShouldProcess(ctx.Target(IpPrefix.Format(dst, len)), $"Add route{(gw is null ? "" : $" via {gw}")}{(link is null ? "" : $" dev {link.Name}")}")) return;
             WriteObject(AddressRouteService.AddRoute(ctx, dst, len, gw, link, RouteMetric, Table));
         }
         catch (NetnsException ex) { WriteNetnsError(ex, DestinationPrefix); }
@@ -72,7 +72,7 @@ public sealed class RemoveNetNamespaceRouteCommand : RouteCmdletBase
         try
         {
             var (ctx, dst, len, gw, link) = ResolveRoute();
-            if (!ShouldProcess($"{IpPrefix.Format(dst, len)} ({ctx.DisplayName})", "Remove route")) return;
+            if (!ShouldProcess(ctx.Target(IpPrefix.Format(dst, len)), "Remove route")) return;
             AddressRouteService.RemoveRoute(ctx, dst, len, gw, link?.Index, RouteMetric, Table);
         }
         catch (NetnsException ex) { WriteNetnsError(ex, DestinationPrefix); }

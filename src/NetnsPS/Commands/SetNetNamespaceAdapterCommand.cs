@@ -84,7 +84,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
             if (master is not null) changes.Add($"master {master.Name}");
             if (NoMaster) changes.Add("nomaster");
             if (changes.Count == 0 && !PassThru) { WriteVerbose($"Nothing to change on {link.Name}."); continue; }
-            if (changes.Count > 0 && !ShouldProcess($"{link.Name} ({ctx.DisplayName})", "Set " + string.Join(", ", changes))) continue;
+            if (changes.Count > 0 && !ShouldProcess(ctx.Target(link.Name), "Set " + string.Join(", ", changes))) continue;
             try
             {
                 if (changes.Count > 0) AdapterService.Set(ctx, link, up, NewName, Mtu, mac, masterIndex);

@@ -75,7 +75,7 @@ public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
         }
         foreach (var ctx in ResolveContexts(names, defaultToHost: false, wildcards: false))
         {
-            if (!ShouldProcess($"{Name} ({ctx.DisplayName})", $"Set to '{Value}'")) continue;
+            if (!ShouldProcess(ctx.Target(Name), $"Set to '{Value}'")) continue;
             try
             {
                 var now = SysctlService.Write(ctx, Name, Value);

@@ -31,7 +31,9 @@ public abstract class NetnsCmdlet : PSCmdlet
     public static ErrorRecord ToErrorRecord(NetnsException ex, object? target = null)
     {
         var record = new ErrorRecord(ex, ex.ErrorCode, CategoryOf(ex.Errno), target ?? ex.Target);
-        if (ex.Errno is Errno.EPERM or Errno.EACCES)
+        if (ex.RecommendedAction is not null)
+            record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction };
+        else if (ex.Errno is Errno.EPERM or Errno.EACCES)
             record.ErrorDetails = new ErrorDetails(ex.Message)
             {
                 RecommendedAction = "Run PowerShell as root (network namespaces need CAP_SYS_ADMIN; adapters need CAP_NET_ADMIN).",

@@ -61,6 +61,9 @@ public class NetnsException : Exception
 
     public object? Target { get; }
 
+    /// <summary>What to do about it, when the errno's usual advice (for EPERM: run as root) would be wrong.</summary>
+    public string? RecommendedAction { get; init; }
+
     /// <summary>strerror text of the errno, e.g. "File exists".</summary>
     public string ErrnoText => Errno == Errno.None ? string.Empty : Sys.StrError(Errno);
 }

@@ -41,13 +41,14 @@ public static class ThreadHygiene
         return (int)Interop.Libc.StatNlink(buf) - 2;
     }
 
-    /// <summary>Threads of this process inside the namespace with <paramref name="inode"/>: (tid, name).</summary>
+    /// <summary>Threads of this process inside the namespace with <paramref name="inode"/>: (tid, name), this module's launchers left out.</summary>
     public static List<(int Tid, string Name)> ThreadsIn(ulong inode)
     {
         var list = new List<(int, string)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
         {
             if (!ProcScanner.TryReadNetInode(dir + "/ns/net", out var ino) || ino != inode) continue;
+            if (int.TryParse(Path.GetFileName(dir), out int tid) && NetnsExec.IsLauncherThread(tid)) continue;
             string name;
             try { name = File.ReadAllText(dir + "/comm").TrimEnd('\n'); } catch (IOException) { name = "?"; }
             list.Add((int.Parse(Path.GetFileName(dir)), name));

@@ -151,6 +151,41 @@ Describe 'Remove-NetNamespace' {
         Test-NsfsMount "/run/netns/${Prefix}force" | Should -BeFalse
     }
 
+    It 'after -FilePath in 30 namespaces: ProcessCount leaves out the module''s own launchers, and removing them warns nothing (/proc: they are gone)' {
+        # Regression (issue 22, bug 5): the /proc scan raced the release of the module's own program launchers (28 false
+        # "did not destroy the namespace" warnings naming dotnet), and ProcessCount counted the launcher thread.
+        function Get-TaskInNamespace([uint64[]] $Inode, [switch] $Mine) {
+            # pid/tid=comm of every thread on the machine (-Mine: of this process) in one of these namespaces (the
+            # runtime's own tiered-compilation worker of this process excepted, see Test-RuntimeThread)
+            $want = @{}; foreach ($i in $Inode) { $want["net:[$i]"] = $true }
+            $procs = if ($Mine) { "/proc/$PID" } else { [IO.Directory]::GetDirectories('/proc') | Where-Object { (Split-Path $_ -Leaf) -match '^\d+$' } }
+            $tasks = $procs | ForEach-Object { try { [IO.Directory]::GetDirectories("$_/task") } catch { } }
+            foreach ($t in $tasks) {
+                $l = try { [IO.File]::ResolveLinkTarget("$t/ns/net", $false).Name } catch { $null }
+                if ($l -and $want[$l] -and -not (Test-RuntimeThread $t)) {
+                    $c = try { [IO.File]::ReadAllText("$t/comm").TrimEnd() } catch { '?' }
+                    "$(($t -split '/')[2])/$(Split-Path $t -Leaf)=$c"
+                }
+            }
+        }
+        $names = 1..30 | ForEach-Object { "${Prefix}m$_" }
+        New-NetNamespace -Name $names | Out-Null
+        $inodes = @((Get-NetNamespace "${Prefix}m*").Inode)
+        Invoke-InNetNamespace "${Prefix}m*" -FilePath true
+        $mine = @(Get-TaskInNamespace $inodes -Mine)
+        $counts = @(Get-NetNamespace "${Prefix}m*" | ForEach-Object ProcessCount)
+        # the oracle saw launcher threads of this process inside (so the case is real), and nothing else of it
+        @($mine | Where-Object { $_ -like '*=NetnsPS exec*' }).Count | Should -BeGreaterThan 0 -Because 'launchers idle for 1 s after -FilePath'
+        @($mine | Where-Object { $_ -notlike '*=NetnsPS exec*' }) | Should -BeNullOrEmpty
+        ($counts | Measure-Object -Sum).Sum | Should -Be 0 -Because "no process but this module's launchers is inside ($($mine -join ', '))"
+        # again, and remove at once while the launchers are there
+        Invoke-InNetNamespace "${Prefix}m*" -FilePath true
+        $w = $null
+        Remove-NetNamespace "${Prefix}m*" -WarningVariable w -WarningAction SilentlyContinue
+        @($w) | Should -BeNullOrEmpty
+        @(Get-TaskInNamespace $inodes) | Should -BeNullOrEmpty -Because 'every namespace was really destroyed (no thread left in it)'
+    }
+
     It '-Force leaves processes of other namespaces alone' {
         ip netns add "${Prefix}f1"
         ip netns add "${Prefix}f2"

@@ -2,7 +2,8 @@
     The bad input catalogue: every input class per cmdlet, with the ErrorId and ErrorCategory it must produce.
     The same table is docs/en-US/about_NetnsPS_Errors.md (a test below keeps the two equal). Rows with an Env run in
     a child pwsh inside a private mount namespace (unshare -m) whose /run is a fresh tmpfs: missing /run/netns,
-    read-only /run, read-only /run/netns. The real /run is never changed.
+    read-only /run, read-only /run/netns; PidSandbox also in a new PID and network namespace (unshare --pid --fork
+    --mount-proc --net), for a row that would stop processes if it went wrong. The real /run is never changed.
     In Call: $ns is a namespace with veth prb0 (up, 10.77.0.1/24, route 10.78.0.0/16, permanent neighbor 10.77.0.5)
     and prb1 (down), and a bridge pbr0 (down, no ports); $ns2 a second namespace, with nsid $nsid in the host; $missing a
     name that does not exist; $unused a pid no process has; $lab a lab prefix ($Prefix + 'l-'); $codePsd1 a .psd1
@@ -220,6 +221,8 @@ BeforeDiscovery {
         @{ Cmdlet = 'New-NetNamespace'; Class = 'read-only /run/netns'; Call = 'New-NetNamespace $missing'; Id = 'NamespaceCreateFailed'; Category = 'WriteError'; Env = 'ReadOnlyRunNetns' }
         @{ Cmdlet = 'Remove-NetNamespace'; Class = 'read-only /run/netns (stale entry)'; Call = 'Remove-NetNamespace stale1'; Id = 'NamespaceRemoveFailed'; Category = 'WriteError'; Env = 'ReadOnlyRunNetns' }
         @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'open file limit reached (ulimit -n)'; Call = 'New-NetNamespace (1..150 | ForEach-Object { "$missing$_" }) | Out-Null; Get-NetNamespaceAdapter -Namespace "$missing*"'; Id = 'TooManyOpenFiles'; Category = 'LimitsExceeded'; Env = 'LowFileLimit' }
+        # in a PID + network namespace too (a wrong answer would stop processes: only the sandbox's)
+        @{ Cmdlet = 'Remove-NetNamespace'; Class = '-Force on a name of this process''s own namespace'; Call = 'New-NetNamespace own -ProcessId $PID | Out-Null; Remove-NetNamespace own -Force'; Id = 'NamespaceIsHost'; Category = 'PermissionDenied'; Env = 'PidSandbox' }
     )
     $script:InProcess = @($Catalogue | Where-Object { -not $_.Env })
     # Each private row carries every call of its environment: the first one to run starts the child for all of them.
@@ -282,7 +285,9 @@ BeforeAll {
         ReadOnlyRun      = 'mount -t tmpfs -o ro nnpt-run /run'
         ReadOnlyRunNetns = 'mount -t tmpfs nnpt-run /run && mkdir /run/netns && touch /run/netns/stale1 && mount -o remount,ro /run'
         LowFileLimit     = 'ulimit -n 200'
+        PidSandbox       = 'true'
     }
+    $script:PrivateWrapper = @{ PidSandbox = @('unshare', '--pid', '--fork', '--mount-proc', '--net') }
     function Get-PrivateResult([string] $Env, [string[]] $Calls) {
         if ($script:PrivateResults.ContainsKey($Env)) { return $script:PrivateResults[$Env] }
         $list = ($Calls | ForEach-Object { "'" + ($_ -replace "'", "''") + "'" }) -join ', '
@@ -297,7 +302,8 @@ foreach (`$c in @($list)) {
 if ('$Env' -eq 'NoRunNetns') { `$n = New-NetNamespace `$missing; `$r.created = `$n.Name; `$r.nowRunNetns = (Test-Path /run/netns) }
 'JSON:' + (`$r | ConvertTo-Json -Compress -Depth 5)
 "@
-        $child = Invoke-ChildPwsh -Script $body -PrivateRunDir -Setup $script:PrivateSetup[$Env]
+        $wrapper = if ($script:PrivateWrapper[$Env]) { $script:PrivateWrapper[$Env] } else { @() }
+        $child = Invoke-ChildPwsh -Script $body -PrivateRunDir -Setup $script:PrivateSetup[$Env] -Wrapper $wrapper
         $script:PrivateResults[$Env] = if ($child.Json) { $child.Json } else { [pscustomobject]@{ failed = $child.Output -join "`n" } }
         $script:PrivateResults[$Env]
     }

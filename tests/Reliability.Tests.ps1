@@ -298,6 +298,38 @@ while ([DateTime]::UtcNow -lt `$end) {
         ($results | ForEach-Object { $_.remove } | Measure-Object -Sum).Sum | Should -BeGreaterThan 0
     }
 
+    It 'creators never fail while removers on other threads hammer the same name (in-process, the core calls)' {
+        # Regression (issue 22, bug 4, ~1 in 16000 operations in the run above): a remover that found no mount at the
+        # name unlinked a placeholder a creator had just linked, and the creator failed with NamespaceCreateFailed
+        # (ENOENT). Calling the core directly from five threads makes the window hundreds of times more likely than
+        # cmdlets in separate processes do.
+        $name = "$($cc)hammer"
+        $mod = (Get-Module NetnsPS).Path
+        $secs = $Seconds
+        $res = @('new', 'new', 'remove', 'remove', 'remove') | ForEach-Object -ThrottleLimit 5 -Parallel {
+            Import-Module $using:mod
+            $kind = $_; $n = $using:name; $end = [DateTime]::UtcNow.AddSeconds($using:secs); $ok = 0; $bad = @()
+            while ([DateTime]::UtcNow -lt $end) {
+                try {
+                    if ($kind -eq 'new') { [void][NetnsPS.Core.Namespaces.NamespaceStore]::Create($n) } else { [NetnsPS.Core.Namespaces.NamespaceStore]::Delete($n) }
+                    $ok++
+                }
+                catch {
+                    $e = if ($_.Exception.InnerException) { $_.Exception.InnerException } else { $_.Exception }
+                    if ($e.ErrorCode -notin 'NamespaceAlreadyExists', 'NamespaceNotFound' -and $bad.Count -lt 5) { $bad += "$($e.ErrorCode): $($e.Message)" }
+                }
+            }
+            [pscustomobject]@{ Kind = $kind; Ok = $ok; Bad = $bad }
+        }
+        Write-SoakFigure concurrency.hammer.created ($res | Where-Object Kind -eq 'new' | Measure-Object Ok -Sum).Sum
+        Write-SoakFigure concurrency.hammer.unexpected @($res.Bad | Where-Object { $_ }).Count
+        @($res.Bad | Where-Object { $_ }) | Should -BeNullOrEmpty
+        ($res | Where-Object Kind -eq 'new' | Measure-Object Ok -Sum).Sum | Should -BeGreaterThan 10 -Because 'the race ran'
+        ($res | Where-Object Kind -eq 'remove' | Measure-Object Ok -Sum).Sum | Should -BeGreaterThan 10
+        # what is left is a namespace mounted once, or nothing (never a stale placeholder)
+        if (Test-Path "/run/netns/$name") { Get-MountCount "/run/netns/$name" | Should -Be 1 }
+    }
+
     It 'Remove-NetNamespace waits for a placeholder whose creator still holds its lock, and removes a stale one at once' {
         # Regression (found by the 30 s soak): a remover took a placeholder still being created for a stale entry and
         # unlinked it, and the creator failed with NamespaceCreateFailed (ENOENT). A creator now holds flock on the

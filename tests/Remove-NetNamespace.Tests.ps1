@@ -151,6 +151,41 @@ Describe 'Remove-NetNamespace' {
         Test-NsfsMount "/run/netns/${Prefix}force" | Should -BeFalse
     }
 
+    It 'after -FilePath in 30 namespaces: ProcessCount leaves out the module''s own launchers, and removing them warns nothing (/proc: they are gone)' {
+        # Regression (issue 22, bug 5): the /proc scan raced the release of the module's own program launchers (28 false
+        # "did not destroy the namespace" warnings naming dotnet), and ProcessCount counted the launcher thread.
+        function Get-TaskInNamespace([uint64[]] $Inode, [switch] $Mine) {
+            # pid/tid=comm of every thread on the machine (-Mine: of this process) in one of these namespaces (the
+            # runtime's own tiered-compilation worker of this process excepted, see Test-RuntimeThread)
+            $want = @{}; foreach ($i in $Inode) { $want["net:[$i]"] = $true }
+            $procs = if ($Mine) { "/proc/$PID" } else { [IO.Directory]::GetDirectories('/proc') | Where-Object { (Split-Path $_ -Leaf) -match '^\d+$' } }
+            $tasks = $procs | ForEach-Object { try { [IO.Directory]::GetDirectories("$_/task") } catch { } }
+            foreach ($t in $tasks) {
+                $l = try { [IO.File]::ResolveLinkTarget("$t/ns/net", $false).Name } catch { $null }
+                if ($l -and $want[$l] -and -not (Test-RuntimeThread $t)) {
+                    $c = try { [IO.File]::ReadAllText("$t/comm").TrimEnd() } catch { '?' }
+                    "$(($t -split '/')[2])/$(Split-Path $t -Leaf)=$c"
+                }
+            }
+        }
+        $names = 1..30 | ForEach-Object { "${Prefix}m$_" }
+        New-NetNamespace -Name $names | Out-Null
+        $inodes = @((Get-NetNamespace "${Prefix}m*").Inode)
+        Invoke-InNetNamespace "${Prefix}m*" -FilePath true
+        $mine = @(Get-TaskInNamespace $inodes -Mine)
+        $counts = @(Get-NetNamespace "${Prefix}m*" | ForEach-Object ProcessCount)
+        # the oracle saw launcher threads of this process inside (so the case is real), and nothing else of it
+        @($mine | Where-Object { $_ -like '*=NetnsPS exec*' }).Count | Should -BeGreaterThan 0 -Because 'launchers idle for 1 s after -FilePath'
+        @($mine | Where-Object { $_ -notlike '*=NetnsPS exec*' }) | Should -BeNullOrEmpty
+        ($counts | Measure-Object -Sum).Sum | Should -Be 0 -Because "no process but this module's launchers is inside ($($mine -join ', '))"
+        # again, and remove at once while the launchers are there
+        Invoke-InNetNamespace "${Prefix}m*" -FilePath true
+        $w = $null
+        Remove-NetNamespace "${Prefix}m*" -WarningVariable w -WarningAction SilentlyContinue
+        @($w) | Should -BeNullOrEmpty
+        @(Get-TaskInNamespace $inodes) | Should -BeNullOrEmpty -Because 'every namespace was really destroyed (no thread left in it)'
+    }
+
     It '-Force leaves processes of other namespaces alone' {
         ip netns add "${Prefix}f1"
         ip netns add "${Prefix}f2"
@@ -217,5 +252,140 @@ function Get-Counts {
         foreach ($k in $Expect.Keys) { $child.Json.$k | Should -Be $Expect[$k] -Because "$k in $($child.Output | Where-Object { $_ -like 'JSON:*' })" }
         (Get-LsInode)["${Prefix}outside"] | Should -Be $outside.Inode
         Test-NsfsMount "/run/netns/${Prefix}outside" | Should -BeTrue
+    }
+}
+
+Describe 'Remove-NetNamespace -Force never stops the processes of a host namespace (in a PID + network + mount sandbox)' {
+    <#
+        Destructive if wrong, so only inside `unshare --pid --fork --mount-proc --net --mount`: PID 1 there is a sh
+        (the sandbox's "init", in the sandbox's network namespace N0, with a sleeper beside it), and the child pwsh
+        runs in a network namespace of its own (N1, `unshare --net`), with its own tmpfs on /run/netns and /run/netnsps. /proc shows
+        only the sandbox. Regression (issue 22, bug 1): a name of the caller's own namespace (New-NetNamespace x
+        -ProcessId $PID) made -Force SIGKILL every process in it; the name of PID 1's namespace likewise.
+    #>
+    BeforeAll {
+        $script:outside = New-NetNamespace -Name "${Prefix}outside"
+        function Invoke-Sandbox([string] $Body) {
+            $file = "/tmp/$script:Prefix$([guid]::NewGuid().ToString('N').Substring(0, 8)).ps1"
+            $initSleeper = "/tmp/$script:Prefix$([guid]::NewGuid().ToString('N').Substring(0, 8)).pid"
+            $head = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$env:NETNSPS_MODULE_PATH'
+`$initSleeper = [int](Get-Content '$initSleeper')
+function Test-Alive([int] `$Id) { (Test-Path "/proc/`$Id") -and (Get-Content "/proc/`$Id/stat" -Raw) -notmatch '^\d+ \([^)]*\) [ZX] ' }
+function Get-NetIno([int] `$Id) { [uint64]((Get-Item "/proc/`$Id/ns/net").LinkTarget -replace '^net:\[(\d+)\]$', '`$1') }
+`$r = [ordered]@{ pid1 = (Get-Content /proc/1/comm).Trim(); initNet = Get-NetIno 1; selfNet = Get-NetIno `$PID; initSleeperNet = Get-NetIno `$initSleeper }
+`$s = Start-Process sleep 60 -PassThru   # beside this pwsh, in its namespace
+`$r.sleeperNet = Get-NetIno `$s.Id
+"@
+            $tail = @"
+`$r.pwshAlive = `$true
+`$r.sleeperAlive = Test-Alive `$s.Id
+`$r.initSleeperAlive = Test-Alive `$initSleeper
+`$r.names = @(Get-ChildItem /run/netns -Name)
+'JSON:' + (`$r | ConvertTo-Json -Compress -Depth 4)
+"@
+            Set-Content -Path $file -Value ($head + "`n" + $Body + "`n" + $tail)
+            # sh stays PID 1 (pwsh is not its last command, so it is not exec'd); the sleeper is N0's "other process".
+            $sh = "mkdir -p /run/netns /run/netnsps && mount -t tmpfs nnpt-sandbox /run/netns && mount -t tmpfs nnpt-sandbox /run/netnsps && sleep 120 & echo `$! > '$initSleeper'; " +
+                "unshare --net dotnet pwsh -NoProfile -NonInteractive -File '$file'; rc=`$?; kill %1 2>/dev/null; exit `$rc"
+            Push-Location (Split-Path $PSScriptRoot)
+            try { $out = unshare --pid --fork --mount-proc --net --mount --propagation private -- sh -c $sh 2>&1 }
+            finally { Pop-Location; Remove-Item $file, $initSleeper -ErrorAction SilentlyContinue }
+            $lines = @($out | ForEach-Object { "$_" -replace "\e\[[0-9;?]*[A-Za-z]" })
+            $json = $lines | Where-Object { $_.StartsWith('JSON:') } | Select-Object -Last 1
+            [pscustomobject]@{ Output = $lines; Json = if ($json) { $json.Substring(5) | ConvertFrom-Json } else { $null } }
+        }
+    }
+    AfterAll {
+        (Get-LsInode)["${Prefix}outside"] | Should -Be $outside.Inode -Because 'the sandbox has its own /run/netns'
+        Remove-TestLeftovers
+    }
+
+    It 'the sandbox is what the test needs: PID 1 is sh, this pwsh and PID 1 are in different namespaces' {
+        $c = Invoke-Sandbox ''
+        $c.Json | Should -Not -BeNullOrEmpty -Because ($c.Output -join "`n")
+        $c.Json.pid1 | Should -Be 'sh'
+        $c.Json.selfNet | Should -Not -Be $c.Json.initNet
+        $c.Json.initSleeperNet | Should -Be $c.Json.initNet
+        $c.Json.sleeperNet | Should -Be $c.Json.selfNet
+        $c.Json.sleeperAlive | Should -BeTrue
+    }
+
+    It '<Case>: IsHost, -WhatIf tells, -Force refuses with NamespaceIsHost (PermissionDenied), removes the name only' -ForEach @(
+        @{ Case = 'a name of this pwsh''s own namespace'; Attach = '$PID'; Why = 'this PowerShell process runs in' }
+        @{ Case = 'a name of PID 1''s namespace'; Attach = '1'; Why = 'initial network namespace \(that of PID 1\)' }
+        @{ Case = 'a name of the namespace of a process beside this pwsh'; Attach = '$s.Id'; Why = 'this PowerShell process runs in' }
+    ) {
+        $c = Invoke-Sandbox @"
+New-NetNamespace h -ProcessId $Attach | Out-Null
+`$n = Get-NetNamespace h
+`$r.isHost = `$n.IsHost
+`$r.hostNet = `$n.Inode
+`$r.isHostAll = @(Get-NetNamespace -All | Where-Object Name -eq h).IsHost
+Remove-NetNamespace h -Force -WhatIf
+`$r.afterWhatIf = @(Get-ChildItem /run/netns -Name)
+`$e = `$null
+Remove-NetNamespace h -Force -ErrorVariable e -ErrorAction SilentlyContinue
+`$r.errors = @(`$e | ForEach-Object { `$_.FullyQualifiedErrorId })
+`$r.category = "`$(`$e[0].CategoryInfo.Category)"
+`$r.message = "`$(`$e[0].Exception.Message)"
+`$r.advice = "`$(`$e[0].ErrorDetails.RecommendedAction)"
+"@
+        $j = $c.Json
+        $j | Should -Not -BeNullOrEmpty -Because ($c.Output -join "`n")
+        $j.isHost | Should -BeTrue
+        $j.isHostAll | Should -BeTrue
+        $j.afterWhatIf | Should -Be @('h')
+        ($c.Output -join "`n") | Should -Match "What if: .*Remove the name only: it refers to .*$($Why).*process\(es\) are never stopped"
+        $j.errors | Should -Be @('NamespaceIsHost,NetnsPS.Commands.RemoveNetNamespaceCommand')
+        $j.category | Should -Be 'PermissionDenied'
+        $j.message | Should -Match "net:\[$($j.hostNet)\]"
+        $j.advice | Should -Not -Match 'root'
+        $j.names | Should -BeNullOrEmpty -Because 'the name is removed'
+        $j.sleeperAlive | Should -BeTrue -Because 'the process beside this pwsh was not signalled'
+        $j.initSleeperAlive | Should -BeTrue -Because 'the process beside PID 1 was not signalled'
+        $j.pwshAlive | Should -BeTrue
+    }
+
+    It 'a wildcard -Force over host names and a real namespace stops only the real one''s process, and -WhatIf names it' {
+        $c = Invoke-Sandbox @"
+New-NetNamespace self -ProcessId `$PID | Out-Null
+New-NetNamespace init -ProcessId 1 | Out-Null
+New-NetNamespace real | Out-Null
+`$in = Start-Process ip -ArgumentList 'netns', 'exec', 'real', 'sleep', '60' -PassThru
+`$deadline = [DateTime]::UtcNow.AddSeconds(5)
+while ((Get-NetIno `$in.Id) -ne (Get-NetNamespace real).Inode -and [DateTime]::UtcNow -lt `$deadline) { Start-Sleep -Milliseconds 10 }
+`$r.inPid = `$in.Id
+Remove-NetNamespace * -Force -WhatIf
+`$e = `$null
+Remove-NetNamespace * -Force -ErrorVariable e -ErrorAction SilentlyContinue
+`$r.errors = @(`$e | ForEach-Object { "`$(`$_.TargetObject)=`$(`$_.FullyQualifiedErrorId)" } | Sort-Object)
+`$r.realStopped = `$in.WaitForExit(5000)
+"@
+        $j = $c.Json
+        $j | Should -Not -BeNullOrEmpty -Because ($c.Output -join "`n")
+        ($c.Output -join "`n") | Should -Match "What if: .*Stop 1 process\(es\): $($j.inPid) \(sleep\) inside \(SIGKILL\), then remove network namespace.*real"
+        $j.errors | Should -Be @('init=NamespaceIsHost,NetnsPS.Commands.RemoveNetNamespaceCommand', 'self=NamespaceIsHost,NetnsPS.Commands.RemoveNetNamespaceCommand')
+        $j.realStopped | Should -BeTrue
+        $j.sleeperAlive | Should -BeTrue
+        $j.initSleeperAlive | Should -BeTrue
+        $j.names | Should -BeNullOrEmpty
+    }
+
+    It 'Remove-NetLab -Force does not stop the processes of a lab namespace whose name refers to a host namespace' {
+        $c = Invoke-Sandbox @"
+`$lab = New-NetLab -Definition @{ Namespaces = 'a' } -Name lab -Prefix l-
+Remove-NetNamespace l-a
+New-NetNamespace l-a -ProcessId `$PID | Out-Null
+`$w = `$null
+Remove-NetLab -Name lab -Force -WarningVariable w -WarningAction SilentlyContinue
+`$r.warnings = @(`$w | ForEach-Object { "`$_" })
+"@
+        $j = $c.Json
+        $j | Should -Not -BeNullOrEmpty -Because ($c.Output -join "`n")
+        "$($j.warnings)" | Should -Match "'l-a' refers to the network namespace this PowerShell process runs in"
+        $j.sleeperAlive | Should -BeTrue
+        $j.names | Should -BeNullOrEmpty
     }
 }

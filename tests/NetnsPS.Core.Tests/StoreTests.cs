@@ -125,6 +125,59 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     }
 
     [Fact]
+    public void CreatorsNeverFailWhileRemoversHammerTheSameName()
+    {
+        // Regression (issue 22, bug 4): a remover that found no mount at the name (umount2: EINVAL) unlinked whatever
+        // was there, even a placeholder a creator had just linked and still held locked; the creator's mount then
+        // failed with NamespaceCreateFailed (ENOENT). Creators on two threads, removers on four, one name, ~4 s: only
+        // NamespaceAlreadyExists and NamespaceNotFound may happen, and the name ends mounted once or absent.
+        var name = _fx.Name("hammer");
+        var path = NamespaceStore.PathOf(name);
+        NamespaceStore.EnsureRunDir();
+        var unexpected = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        int created = 0, removed = 0;
+        var end = Environment.TickCount64 + 4000;
+        var threads = new List<Thread>();
+        for (int i = 0; i < 2; i++)
+            threads.Add(new Thread(() =>
+            {
+                using var home = NamespaceHandle.OpenCurrentThread();
+                while (Environment.TickCount64 < end)
+                {
+                    try { NamespaceStore.CreateOnDedicatedThread(name, path, home); Interlocked.Increment(ref created); }
+                    catch (NetnsException ex) when (ex.ErrorCode == "NamespaceAlreadyExists") { }
+                    catch (NetnsException ex) { unexpected.Enqueue($"create: {ex.ErrorCode}: {ex.Message}"); }
+                }
+            }));
+        for (int i = 0; i < 4; i++)
+            threads.Add(new Thread(() =>
+            {
+                while (Environment.TickCount64 < end)
+                {
+                    try { NamespaceStore.Delete(name); Interlocked.Increment(ref removed); }
+                    catch (NetnsException ex) when (ex.ErrorCode == "NamespaceNotFound") { }
+                    catch (NetnsException ex) { unexpected.Enqueue($"delete: {ex.ErrorCode}: {ex.Message}"); }
+                }
+            }));
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        try
+        {
+            Assert.True(created > 20 && removed > 20, $"the race ran: {created} created, {removed} removed");
+            Assert.Empty(unexpected.Take(5));
+            if (File.Exists(path))
+            {
+                Assert.True(NamespaceFixture.IsNsfsMount(path), "what is left at the name is a namespace, not a stale placeholder");
+                Assert.Equal(1, File.ReadLines("/proc/self/mountinfo").Count(l => l.Split(' ')[4] == path));
+            }
+        }
+        finally
+        {
+            try { NamespaceStore.Delete(name); } catch (NetnsException) { }
+        }
+    }
+
+    [Fact]
     public void BulkCreatorReturnsResultsInOrderAndReportsErrorsPerName()
     {
         var names = Enumerable.Range(0, 40).Select(i => _fx.Name("bulk" + i)).ToList();

@@ -11,6 +11,7 @@ internal static unsafe partial class Libc
     public const int O_WRONLY = 0x1;
     public const int O_RDWR = 0x2;
     public const int O_NOFOLLOW = 0x20000;
+    public const int O_NONBLOCK = 0x800;
     public const int O_PATH = 0x200000;
     /// <summary>__O_TMPFILE | O_DIRECTORY: an unnamed inode in the directory, linked later with linkat.</summary>
     public const int O_TMPFILE = 0x410000;

@@ -321,7 +321,8 @@ public static class LabBuilder
     /// <summary>
     /// Removes what <paramref name="lab"/> is made of (host adapters, then namespaces, then the state file); what is
     /// already gone is skipped, so it is idempotent and finishes half-removed labs. With <paramref name="kill"/>,
-    /// processes inside the lab's namespaces are killed first. Returns what could not be removed (empty on success).
+    /// processes inside the lab's namespaces are killed first
+    /// (never those of a host namespace: see <see cref="NamespaceRemover"/>). Returns what could not be removed (empty on success).
     /// </summary>
     public static List<string> Remove(NetLab lab, bool kill, Action<string>? warn = null)
     {
@@ -342,16 +343,23 @@ public static class LabBuilder
         var present = lab.Namespaces.Select(n => NamespaceStore.Find(n)).Where(e => e is not null).Select(e => e!.Value).ToList();
         if (present.Count > 0)
         {
-            var byInode = ProcScanner.ScanByInode();
+            // The same policy as Remove-NetNamespace -Force: a name that refers to a host namespace (the initial one,
+            // or this process's own) never gets its processes stopped, and neither do this process and PID 1.
+            NamespaceRemover.ReleaseLaunchers(present);
+            var remover = new NamespaceRemover();
             foreach (var e in present.Where(e => !e.IsStale))
             {
-                if (!byInode.TryGetValue(e.Identity.Inode, out var set)) continue;
-                var pids = set.Where(p => p != Environment.ProcessId).ToList();
-                if (pids.Count == 0) continue;
-                if (kill)
-                    foreach (var pid in pids) ProcessKiller.Kill(pid, 9);
+                var plan = remover.Plan(e);
+                if (plan.Inside.Count == 0) continue;
+                if (plan.IsHost)
+                    warn?.Invoke($"Lab namespace '{e.Name}' refers to {plan.HostReason}: only its name is removed, none of its {plan.Inside.Count} process(es) is stopped.");
+                else if (kill)
+                {
+                    foreach (var problem in remover.Stop(plan)) warn?.Invoke(problem);
+                    foreach (var (p, why) in plan.Spared) warn?.Invoke($"Not stopping process {p}: {why} (in lab namespace '{e.Name}').");
+                }
                 else
-                    warn?.Invoke($"{pids.Count} process(es) keep lab namespace '{e.Name}' alive after its removal: {string.Join(", ", pids)}.");
+                    warn?.Invoke($"{plan.Inside.Count} process(es) keep lab namespace '{e.Name}' alive after its removal: {string.Join(", ", plan.Inside)}.");
             }
         }
         if (lab.Nat.Length > 0 || lab.PortForwards.Length > 0)

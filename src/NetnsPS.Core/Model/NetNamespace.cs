@@ -36,7 +36,10 @@ public sealed class NetNamespace
     /// <summary>True for an entry of /run/netns.</summary>
     public bool IsNamed => Name.Length > 0;
 
-    /// <summary>The initial namespace (that of PID 1). Filled by Get-NetNamespace -All.</summary>
+    /// <summary>
+    /// The namespace is the initial one (that of PID 1) or the one this PowerShell process runs in (/proc/self/ns/net),
+    /// whatever it is called: Remove-NetNamespace -Force never stops its processes.
+    /// </summary>
     public bool IsHost { get; init; }
 
     /// <summary>Mount points of nsfs mounts of the namespace (/run/netns/NAME and bind mounts elsewhere), from /proc/self/mountinfo.</summary>

@@ -13,6 +13,7 @@ public static class NamespaceQuery
         // Without a scan from the caller, processes (and their count) come from one /proc scan made when the first is read.
         var scan = processes is null ? new Lazy<Dictionary<ulong, SortedSet<int>>>(ProcScanner.ScanByInode) : null;
         Func<ulong, IReadOnlyCollection<int>>? lookup = scan is null ? null : ino => scan.Value.TryGetValue(ino, out var pids) ? pids : Array.Empty<int>();
+        var host = HostNamespaces.Read();
         using var socket = NetlinkSocket.Open();
         // Ids left to find: once every assigned nsid is found the other namespaces have none (usually none is assigned,
         // and the 1000-namespace listing then costs no open/query per namespace).
@@ -35,11 +36,11 @@ public static class NamespaceQuery
             }
             if (lookup is not null && !e.IsStale)
             {
-                result.Add(new NetNamespace(e.Name, e.Path, e.Identity.Device, e.Identity.Inode, nsid, lookup, false));
+                result.Add(new NetNamespace(e.Name, e.Path, e.Identity.Device, e.Identity.Inode, nsid, lookup, false) { IsHost = host.Contains(e.Identity.Inode) });
                 continue;
             }
             var known = !e.IsStale && processes!.TryGetValue(e.Identity.Inode, out var set) ? set : new SortedSet<int>();
-            result.Add(new NetNamespace(e.Name, e.Path, e.Identity.Device, e.Identity.Inode, nsid, _ => known, e.IsStale));
+            result.Add(new NetNamespace(e.Name, e.Path, e.Identity.Device, e.Identity.Inode, nsid, _ => known, e.IsStale) { IsHost = !e.IsStale && host.Contains(e.Identity.Inode) });
         }
         return result;
     }
@@ -55,7 +56,8 @@ public static class NamespaceQuery
     {
         var scan = NamespaceScan.Scan();
         var named = NamespaceStore.List();
-        ulong? init = NamespaceScan.InitNamespaceInode();
+        var host = HostNamespaces.Read();
+        ulong? init = host.Init;
         var result = new List<NetNamespace>(named.Count + 8);
         var covered = new HashSet<ulong>();
         using var socket = NetlinkSocket.Open();
@@ -74,7 +76,7 @@ public static class NamespaceQuery
                 nsid = NsIds.Get(socket, h);
             }
             catch (NetnsException ex) when (ex.ErrorCode is "NamespaceNotFound" or "NamespaceStale") { continue; }
-            result.Add(Build(e.Name, e.Path, e.Identity, nsid, scan.GetValueOrDefault(e.Identity.Inode), init));
+            result.Add(Build(e.Name, e.Path, e.Identity, nsid, scan.GetValueOrDefault(e.Identity.Inode), host));
         }
         var unnamed = scan.Values.Where(s => !covered.Contains(s.Inode))
             .OrderBy(s => s.Inode == init ? 0 : 1).ThenBy(s => s.Inode).ToList();
@@ -92,12 +94,12 @@ public static class NamespaceQuery
                 nsid = NsIds.Get(socket, h);
             }
             catch (NetnsException) { continue; } // the process (or mount) vanished while we were looking
-            result.Add(Build(string.Empty, path, id, nsid, s, init));
+            result.Add(Build(string.Empty, path, id, nsid, s, host));
         }
         return result;
     }
 
-    private static NetNamespace Build(string name, string path, NamespaceIdentity id, int? nsid, ScannedNamespace? s, ulong? init)
+    private static NetNamespace Build(string name, string path, NamespaceIdentity id, int? nsid, ScannedNamespace? s, HostNamespaces host)
     {
         var processes = new List<NetNamespaceProcessInfo>();
         if (s is not null)
@@ -105,7 +107,7 @@ public static class NamespaceQuery
                 if (ProcScanner.Comm(pid) is string comm) processes.Add(new NetNamespaceProcessInfo(pid, comm));
         return new NetNamespace(name, path, id.Device, id.Inode, nsid, processes.Count, false)
         {
-            IsHost = init == id.Inode,
+            IsHost = host.Contains(id.Inode),
             MountPath = s?.MountPaths.ToArray() ?? Array.Empty<string>(),
             Processes = processes.ToArray(),
         };

@@ -225,66 +225,102 @@ public static class NamespaceStore
         return new NamespaceEntry(name, path, ns.Identity, false);
     }
 
-    /// <summary>Removes a named namespace (ip netns delete NAME): umount2(MNT_DETACH) then unlink. Stale entries too.</summary>
+    /// <summary>
+    /// Removes a named namespace (ip netns delete NAME): umount2(MNT_DETACH) then unlink. Stale entries too.
+    /// The unlink happens only while this call holds the placeholder's flock and the name still refers to the locked
+    /// file (see <see cref="CreatePlaceholder"/>): a placeholder a creator has linked but not mounted yet is never
+    /// taken for a stale entry, and a file someone else made under the name after the unmount is never removed.
+    /// A creation in progress is waited for (up to 3 s) and then removed.
+    /// </summary>
     public static void Delete(string name)
     {
         ValidateName(name);
         var path = PathOf(name);
-        WaitWhileBeingCreated(path);
-        if (Libc.Umount2(path, Libc.MNT_DETACH) != 0)
+        bool unmounted = false;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
-            var e = Sys.LastErrno();
-            if (e == Errno.ENOENT)
-                throw new NetnsException("NamespaceNotFound", e, $"No network namespace named '{name}' ({path} does not exist).", name);
-            if (e != Errno.EINVAL) // EINVAL: not a mount point, i.e. a stale placeholder: unlink it below
-                throw Sys.Error(e == Errno.EBUSY ? "NamespaceBusy" : "NamespaceRemoveFailed", e, $"Cannot unmount {path}", name);
-        }
-        if (Libc.Unlink(path) != 0)
-        {
-            var e = Sys.LastErrno();
-            if (e == Errno.ENOENT)
-                throw new NetnsException("NamespaceNotFound", e, $"No network namespace named '{name}' ({path} does not exist).", name);
-            if (e == Errno.EBUSY)
-                throw Sys.Error("NamespaceBusy", e,
-                    $"Cannot remove {path}: it is still a mount point (another mount of the namespace is stacked on it, or it is mounted in another mount namespace)", name);
-            throw Sys.Error("NamespaceRemoveFailed", e, $"Cannot remove {path}", name);
+            if (!unmounted)
+            {
+                if (Libc.Umount2(path, Libc.MNT_DETACH) == 0) unmounted = true;
+                else
+                {
+                    var e = Sys.LastErrno();
+                    if (e == Errno.ENOENT) throw NotFound(name, path);
+                    if (e != Errno.EINVAL) // EINVAL: not a mount point: a placeholder being created, or a stale one
+                        throw Sys.Error(e == Errno.EBUSY ? "NamespaceBusy" : "NamespaceRemoveFailed", e, $"Cannot unmount {path}", name);
+                }
+            }
+            var step = UnlinkLocked(name, path, unmounted, clock);
+            if (step == UnlinkStep.Done) return;
+            if (step == UnlinkStep.Gone)
+            {
+                if (unmounted) return; // a concurrent remover unlinked what we unmounted
+                throw NotFound(name, path);
+            }
+            if (clock.ElapsedMilliseconds >= 3000)
+                throw new NetnsException("NamespaceBusy", Errno.EBUSY,
+                    $"Cannot remove {path}: it is still being created (its placeholder stayed locked or new for 3 s).", name);
+            Thread.Sleep(step == UnlinkStep.Retry ? 0 : 2);
         }
     }
+
+    private static NetnsException NotFound(string name, string path)
+        => new("NamespaceNotFound", Errno.ENOENT, $"No network namespace named '{name}' ({path} does not exist).", name);
+
+    private enum UnlinkStep { Done, Gone, Retry, Wait }
 
     /// <summary>
-    /// A placeholder that is not a mount yet may be a creation in progress (in this process or another one, see
-    /// <see cref="CreatePlaceholder"/>): wait until its creator releases the lock, so the removal sees the finished
-    /// namespace and removes it, instead of unlinking the placeholder under the creator (whose mount would then fail).
-    /// A placeholder that is unlocked and older than a moment is stale (left by a crash) and is removed at once.
+    /// One attempt at unlinking the file at <paramref name="path"/> under its flock. Done: unlinked, or (after our
+    /// unmount) the name now refers to something else, which is left alone. Gone: nothing at the name. Retry: the name
+    /// is a mount again (a creation finished meanwhile). Wait: a placeholder still locked by its creator, or unlocked
+    /// but new (an O_CREAT placeholder before its flock, or one a concurrent remover is about to unlink).
     /// </summary>
-    private static void WaitWhileBeingCreated(string path)
+    private static unsafe UnlinkStep UnlinkLocked(string name, string path, bool unmounted, System.Diagnostics.Stopwatch clock)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.ElapsedMilliseconds < 3000)
+        int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
         {
-            if (!NamespaceHandle.TryStat(path, out var id, out _) || id.Device == NamespaceHandle.NsfsDevice) return;
-            int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
-            if (fd < 0) return;
-            try
-            {
-                while (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
-                {
-                    if (Sys.LastErrno() != Errno.EAGAIN || clock.ElapsedMilliseconds >= 3000) return;
-                    Thread.Sleep(1);
-                }
-                Libc.Flock(fd, Libc.LOCK_UN);
-            }
-            finally { Libc.Close(fd); }
-            // Unlocked: finished (now a mount: the next stat returns), failed (gone), or stale. A placeholder made a
-            // moment ago may still be between its O_EXCL and its flock: look again shortly.
-            DateTime made;
-            try { made = File.GetLastWriteTimeUtc(path); } catch (IOException) { return; } catch (UnauthorizedAccessException) { return; }
-            if (DateTime.UtcNow - made > StaleAge) return;
-            Thread.Sleep(5);
+            var e = Sys.LastErrno();
+            if (e == Errno.ENOENT) return UnlinkStep.Gone;
+            if (e != Errno.ELOOP) throw Sys.Error("NamespaceRemoveFailed", e, $"Cannot open {path}", name);
+            // a symbolic link: never a placeholder of ours; remove it as iproute2 would
+            return Unlink(name, path, unmounted);
         }
+        try
+        {
+            byte* mine = stackalloc byte[Libc.StatBufferSize];
+            byte* now = stackalloc byte[Libc.StatBufferSize];
+            if (Libc.FStat(fd, mine) != 0) throw Sys.Error("NamespaceRemoveFailed", $"Cannot stat {path}", name);
+            var id = Libc.StatIdentity(mine);
+            if (id.Item1 == NamespaceHandle.NsfsDevice) return unmounted ? UnlinkStep.Done : UnlinkStep.Retry;
+            while (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
+            {
+                if (Sys.LastErrno() != Errno.EAGAIN || clock.ElapsedMilliseconds >= 3000) return UnlinkStep.Wait;
+                Thread.Sleep(1);
+            }
+            // Locked: no creator of this file is between its link and its mount. Is the name still this file?
+            if (Libc.Stat(path, now) != 0) return UnlinkStep.Gone;
+            if (Libc.StatIdentity(now) != id)
+                return unmounted ? UnlinkStep.Done : UnlinkStep.Retry; // mounted by its creator, or replaced
+            if (!unmounted && DateTime.UtcNow - File.GetLastWriteTimeUtc(path) <= StaleAge) return UnlinkStep.Wait;
+            return Unlink(name, path, unmounted);
+        }
+        finally { Libc.Close(fd); }
     }
 
-    /// <summary>An unlocked placeholder older than this is stale, not a creation in progress.</summary>
+    private static UnlinkStep Unlink(string name, string path, bool unmounted)
+    {
+        if (Libc.Unlink(path) == 0) return UnlinkStep.Done;
+        var e = Sys.LastErrno();
+        if (e == Errno.ENOENT) return UnlinkStep.Gone;
+        if (e == Errno.EBUSY)
+            throw Sys.Error("NamespaceBusy", e,
+                $"Cannot remove {path}: it is still a mount point (another mount of the namespace is stacked on it, or it is mounted in another mount namespace)", name);
+        throw Sys.Error("NamespaceRemoveFailed", e, $"Cannot remove {path}", name);
+    }
+
+    /// <summary>An unlocked placeholder older than this is stale (left by a crash), not a creation in progress.</summary>
     private static readonly TimeSpan StaleAge = TimeSpan.FromMilliseconds(250);
 
     /// <summary>

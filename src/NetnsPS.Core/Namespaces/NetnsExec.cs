@@ -101,16 +101,35 @@ public static class NetnsExec
     }
 
     /// <summary>Ends the launchers of the namespace with <paramref name="inode"/> (all when 0) and waits for them.</summary>
-    public static void Release(ulong inode = 0)
+    public static void Release(ulong inode = 0) => Release(inode == 0 ? null : new HashSet<ulong> { inode });
+
+    /// <summary>Ends the launchers of the namespaces with these inodes (all when null) and waits for them, together.</summary>
+    public static void Release(IReadOnlySet<ulong>? inodes)
     {
         List<Launcher> ending;
         lock (s_lock)
         {
             if (s_launchers.Count == 0) return; // the usual case: removing a namespace nobody ran a program in
-            ending = s_launchers.Where(kv => inode == 0 || kv.Key.Inode == inode).Select(kv => kv.Value).ToList();
+            ending = s_launchers.Where(kv => inodes is null || inodes.Contains(kv.Key.Inode)).Select(kv => kv.Value).ToList();
             foreach (var l in ending) { l.Close(); s_launchers.Remove((l.Name, l.Inode)); }
         }
         foreach (var l in ending) l.Join();
+    }
+
+    /// <summary>Kernel thread ids of launcher threads (possibly ended: pruned when their task is gone).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> s_tids = new();
+
+    /// <summary>
+    /// True when <paramref name="tid"/> (a thread of this process) is one of this module's launcher threads: process
+    /// scans leave them out (a launcher is this module's own machinery, released before a namespace loses its name).
+    /// </summary>
+    public static bool IsLauncherThread(int tid) => !s_tids.IsEmpty && s_tids.ContainsKey(tid);
+
+    /// <summary>Forgets launcher threads whose kernel task is gone (called when a launcher starts).</summary>
+    private static void PruneThreadIds()
+    {
+        foreach (var tid in s_tids.Keys)
+            if (!Directory.Exists($"/proc/self/task/{tid}")) s_tids.TryRemove(tid, out _);
     }
 
     /// <summary>Something a launcher does on its thread (inside the namespace), or fails with.</summary>
@@ -174,11 +193,14 @@ public static class NetnsExec
             if (tid <= 0) return;
             var deadline = Environment.TickCount64 + 2000;
             while (Directory.Exists($"/proc/self/task/{tid}") && Environment.TickCount64 < deadline) Thread.Sleep(1);
+            if (!Directory.Exists($"/proc/self/task/{tid}")) s_tids.TryRemove(tid, out _);
         }
 
         private void Run(NamespaceHandle handle)
         {
             _tid = Libc.GetTid();
+            PruneThreadIds();
+            s_tids[_tid] = 0;
             Exception? broken = null;
             try { Prepare(Name, handle); }
             catch (Exception ex) { broken = ex; }

@@ -5,7 +5,9 @@ namespace NetnsPS.Core.Namespaces;
 
 /// <summary>
 /// Which processes are in which network namespace: reads /proc/PID/task/TID/ns/net for every thread of
-/// every process (a process whose threads sit in different namespaces is counted in each of them).
+/// every process (a process whose threads sit in different namespaces is counted in each of them). This module's own
+/// program launcher threads (<see cref="NetnsExec.IsLauncherThread"/>) are left out: they keep no namespace alive
+/// once released, and Remove-NetNamespace releases them before it looks.
 /// </summary>
 public static class ProcScanner
 {
@@ -62,8 +64,10 @@ public static class ProcScanner
         catch (UnauthorizedAccessException) { yield break; }
         ulong last = 0;
         HashSet<ulong>? seen = null;
+        bool self = pid == Environment.ProcessId;
         foreach (var task in tasks)
         {
+            if (self && IsOwnLauncher(task)) continue;
             if (!TryReadNetInode(task + "/ns/net", out ulong ino)) continue;
             if (ino == last) continue;
             if (last != 0)
@@ -88,8 +92,10 @@ public static class ProcScanner
         catch (IOException ex) { Limits.ThrowIfOutOfDescriptors(ex, $"Cannot read /proc/{pid}/task", pid); return result; }
         catch (UnauthorizedAccessException) { return result; }
         string leader = $"/proc/{pid}/task/{pid}";
+        bool self = pid == Environment.ProcessId;
         foreach (var task in tasks)
         {
+            if (self && IsOwnLauncher(task)) continue;
             if (!TryReadNetInode(task + "/ns/net", out ulong ino)) continue;
             int at = result.FindIndex(r => r.Item1 == ino);
             string path = task == leader ? $"/proc/{pid}/ns/net" : task + "/ns/net";
@@ -98,6 +104,10 @@ public static class ProcScanner
         }
         return result;
     }
+
+    /// <summary>True for /proc/SELF/task/TID of one of this module's launcher threads.</summary>
+    private static bool IsOwnLauncher(string taskDir)
+        => int.TryParse(Path.GetFileName(taskDir.AsSpan()), out int tid) && NetnsExec.IsLauncherThread(tid);
 
     /// <summary>Parses the "net:[4026531840]" link text of a ns/net magic link.</summary>
     public static unsafe bool TryReadNetInode(string path, out ulong inode)

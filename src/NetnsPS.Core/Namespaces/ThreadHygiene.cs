@@ -19,8 +19,10 @@ public static class ThreadHygiene
         GC.Collect(2, GCCollectionMode.Forced, blocking: false);
         // A few thread-pool workers, so work queued later finds idle workers instead of creating new ones.
         int n = Math.Max(2, Environment.ProcessorCount);
-        using var all = new CountdownEvent(n);
-        using var release = new ManualResetEventSlim();
+        // Not disposed: on a busy machine the pool may start a worker only after the 2 s below, and a worker must then
+        // still find both events usable (a disposed one threw ObjectDisposedException on a pool thread: pwsh died).
+        var all = new CountdownEvent(n);
+        var release = new ManualResetEventSlim();
         for (int i = 0; i < n; i++)
             ThreadPool.UnsafeQueueUserWorkItem(_ => { all.Signal(); release.Wait(TimeSpan.FromSeconds(2)); }, null);
         all.Wait(TimeSpan.FromSeconds(2));
@@ -41,13 +43,14 @@ public static class ThreadHygiene
         return (int)Interop.Libc.StatNlink(buf) - 2;
     }
 
-    /// <summary>Threads of this process inside the namespace with <paramref name="inode"/>: (tid, name).</summary>
+    /// <summary>Threads of this process inside the namespace with <paramref name="inode"/>: (tid, name), this module's launchers left out.</summary>
     public static List<(int Tid, string Name)> ThreadsIn(ulong inode)
     {
         var list = new List<(int, string)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
         {
             if (!ProcScanner.TryReadNetInode(dir + "/ns/net", out var ino) || ino != inode) continue;
+            if (int.TryParse(Path.GetFileName(dir), out int tid) && NetnsExec.IsLauncherThread(tid)) continue;
             string name;
             try { name = File.ReadAllText(dir + "/comm").TrimEnd('\n'); } catch (IOException) { name = "?"; }
             list.Add((int.Parse(Path.GetFileName(dir)), name));

@@ -15,7 +15,6 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
     private const string LiteralNameSet = "LiteralName";
     private const string InputObjectSet = "InputObject";
     private const string AllSet = "All";
-    private const int SIGKILL = 9;
 
     private bool _yesToAll;
     private bool _noToAll;
@@ -80,10 +79,13 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
 
         if (ParameterSetName == AllSet && !ConfirmAll(targets)) return;
 
-        // Which processes are still inside: with -Force they are stopped before the name goes, so the scan comes first.
-        // Without it they only earn a warning, so one /proc scan runs on a pool thread while the names are removed
+        // Our own program launchers must keep none of them alive (nor be counted as processes inside): end them first.
+        NamespaceRemover.ReleaseLaunchers(targets);
+        var remover = new NamespaceRemover();
+        // With -Force (or when -WhatIf/-Confirm will tell) the processes inside are looked at first: one /proc scan
+        // for all. Otherwise they only earn a warning, so one scan runs on a pool thread while the names are removed
         // (removing a name changes no process's namespace) and the warnings follow the removals.
-        Dictionary<ulong, SortedSet<int>>? processes = null;
+        bool planFirst = Force || WillAsk();
         Task<Dictionary<ulong, SortedSet<int>>>? scan = null;
         List<NamespaceEntry>? removed = null;
         var progress = targets.Count >= 20 ? new ProgressRecord(2, "Removing network namespaces", "Starting") : null;
@@ -100,20 +102,24 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
                 WriteProgress(progress);
             }
             done++;
-            if (!ShouldProcess(ns.Name, ns.IsStale ? "Remove stale network namespace entry" : "Remove network namespace")) continue;
+            var plan = planFirst && !ns.IsStale ? remover.Plan(ns) : null;
+            if (!ShouldProcess(ns.Name, Action(ns, plan))) continue;
             try
             {
-                if (!ns.IsStale)
+                if (Force && plan is not null)
                 {
-                    NetnsExec.Release(ns.Identity.Inode); // our own program launcher must not keep it alive
-                    if (Force)
+                    if (plan.IsHost)
                     {
-                        processes ??= ProcScanner.ScanByInode();
-                        if (processes.TryGetValue(ns.Identity.Inode, out var pids) && pids.Count > 0)
-                            HandleProcesses(ns, pids);
+                        // Never signal the host's processes: the name goes (as ip netns delete does), nothing else.
+                        NamespaceStore.Delete(ns.Name);
+                        WriteNetnsError(NamespaceRemover.HostRefusal(plan), ns.Name);
+                        continue;
                     }
-                    else scan ??= Task.Run(ProcScanner.ScanByInode);
+                    foreach (var problem in remover.Stop(plan, WriteVerbose)) WriteWarning(problem);
+                    foreach (var (p, why) in plan.Spared) WriteWarning($"Not stopping process {p}: {why} (in '{ns.Name}').");
+                    if (plan.RuntimeThreads.Count > 0) WriteVerbose(RuntimeNote(ns, plan));
                 }
+                else if (!ns.IsStale && !Force) scan ??= Task.Run(ProcScanner.ScanByInode);
                 NamespaceStore.Delete(ns.Name);
                 if (!ns.IsStale && !Force) (removed ??= new()).Add(ns);
             }
@@ -123,15 +129,58 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
         if (scan is not null)
         {
             var found = scan.GetAwaiter().GetResult();
-            foreach (var ns in removed ?? new())
-                if (found.TryGetValue(ns.Identity.Inode, out var pids) && pids.Count > 0)
-                    HandleProcesses(ns, pids);
+            foreach (var ns in removed ?? new()) Warn(remover.Plan(ns, found));
         }
         if (progress is not null)
         {
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
         }
+    }
+
+    /// <summary>The ShouldProcess action: with a plan, what happens to the processes inside.</summary>
+    private string Action(NamespaceEntry ns, RemovalPlan? plan)
+    {
+        if (ns.IsStale) return "Remove stale network namespace entry";
+        if (plan is null) return "Remove network namespace";
+        if (plan.IsHost)
+            return $"Remove the name only: it refers to {plan.HostReason}, whose {plan.Inside.Count} process(es) are never stopped";
+        if (!Force)
+            return plan.Inside.Count == 0 ? "Remove network namespace (no process inside)"
+                : $"Remove network namespace; {RemovalPlan.Describe(plan.Inside)} inside keep it alive (-Force stops {plan.ToStop.Count} of them)";
+        return plan.ToStop.Count == 0 ? "Remove network namespace (no process inside to stop)"
+            : $"Stop {RemovalPlan.Describe(plan.ToStop)} inside (SIGKILL), then remove network namespace";
+    }
+
+    /// <summary>True when ShouldProcess will show its action (-WhatIf, or a -Confirm prompt for this Medium-impact cmdlet).</summary>
+    private bool WillAsk()
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (bound.TryGetValue("WhatIf", out var w)) return ((SwitchParameter)w).IsPresent;
+        if (GetVariableValue("WhatIfPreference") is bool wp && wp || GetVariableValue("WhatIfPreference") is SwitchParameter { IsPresent: true }) return true;
+        if (bound.TryGetValue("Confirm", out var c)) return ((SwitchParameter)c).IsPresent;
+        return GetVariableValue("ConfirmPreference") is ConfirmImpact pref && pref != ConfirmImpact.None && pref <= ConfirmImpact.Medium;
+    }
+
+    private static string RuntimeNote(NamespaceEntry ns, RemovalPlan plan)
+        => $"Runtime threads of this process are still in '{ns.Name}' ({string.Join(", ", plan.RuntimeThreads)}); they exit shortly.";
+
+    /// <summary>After a removal without -Force: a warning, only when processes really keep the namespace alive.</summary>
+    private void Warn(RemovalPlan plan)
+    {
+        var ns = plan.Entry;
+        if (plan.RuntimeThreads.Count > 0) WriteVerbose(RuntimeNote(ns, plan));
+        if (plan.Inside.Count == 0) return;
+        if (plan.IsHost)
+        {
+            WriteVerbose($"'{ns.Name}' referred to {plan.HostReason}: removing its name leaves it and its {plan.Inside.Count} process(es) as they are.");
+            return;
+        }
+        var spared = plan.Spared.Count == 0 ? string.Empty
+            : $" (-Force does not stop {string.Join(", ", plan.Spared.Select(s => $"{s.Process}: {s.Why}"))})";
+        WriteWarning($"Network namespace '{ns.Name}' still has {RemovalPlan.Describe(plan.Inside, 20)} inside. " +
+            "Removing the name did not destroy the namespace: it stays alive, unnamed, until they exit, and physical " +
+            $"devices in it do not return to the host until then. Use -Force to stop them first{spared}.");
     }
 
     /// <summary>-All removes what other tools made too: ask once for the whole batch (ConfirmImpact High in effect).</summary>
@@ -143,46 +192,5 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
         var names = string.Join(", ", targets.Take(10).Select(t => t.Name)) + (targets.Count > 10 ? ", ..." : string.Empty);
         return ShouldContinue($"Remove all {targets.Count} named network namespaces ({names})?", "Remove-NetNamespace -All",
             ref _yesToAll, ref _noToAll);
-    }
-
-    private void HandleProcesses(NamespaceEntry ns, SortedSet<int> pids)
-    {
-        int me = Environment.ProcessId;
-        if (pids.Contains(me))
-        {
-            // Our own runtime worker threads (started from a thread that was inside) leave on their own in seconds.
-            var mine = ThreadHygiene.ThreadsIn(ns.Identity.Inode);
-            if (mine.Count > 0 && mine.All(t => t.Name.StartsWith(".NET", StringComparison.Ordinal)))
-            {
-                WriteVerbose($"Runtime threads of this process are still in '{ns.Name}' ({string.Join(", ", mine.Select(t => t.Name))}); they exit shortly.");
-                pids = new SortedSet<int>(pids.Where(p => p != me));
-                if (pids.Count == 0) return;
-            }
-        }
-        var list = string.Join(", ", pids.Select(p => $"{p} ({ProcScanner.Comm(p) ?? "?"})"));
-        if (!Force)
-        {
-            WriteWarning($"Network namespace '{ns.Name}' still has {pids.Count} process(es) inside: {list}. " +
-                "Removing the name did not destroy the namespace: it stays alive, unnamed, until they exit, and physical " +
-                "devices in it do not return to the host until then. Use -Force to stop them first.");
-            return;
-        }
-        int self = Environment.ProcessId;
-        foreach (var pid in pids)
-        {
-            if (pid == self)
-            {
-                WriteWarning($"Not stopping process {pid}: it is this PowerShell process (one of its threads is in '{ns.Name}').");
-                continue;
-            }
-            WriteVerbose($"Stopping process {pid} ({ProcScanner.Comm(pid)}) in network namespace '{ns.Name}'.");
-            var err = ProcessKiller.Kill(pid, SIGKILL);
-            if (err is not Errno.None and not Errno.ESRCH)
-                WriteWarning($"Cannot stop process {pid}: errno {err}.");
-        }
-        // Wait briefly for them to go, so the namespace dies with its name.
-        var sw = Stopwatch.StartNew();
-        while (sw.ElapsedMilliseconds < 3000 && pids.Any(p => p != self && ProcScanner.ThreadNamespaceInodes(p).Contains(ns.Identity.Inode)))
-            Thread.Sleep(10);
     }
 }

@@ -179,6 +179,8 @@ public static class NetnsExec
         {
             _tid = Libc.GetTid();
             Exception? broken = null;
+            // Inside on purpose for the thread's whole life (it never leaves): not a stray, and no GC thread starts here.
+            using var inside = ThreadHygiene.Inside(Inode);
             try { Prepare(Name, handle); }
             catch (Exception ex) { broken = ex; }
             finally { handle.Dispose(); }

@@ -123,14 +123,14 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
         int me = Environment.ProcessId;
         if (pids.Contains(me))
         {
-            // Our own runtime worker threads (started from a thread that was inside) leave on their own in seconds.
+            // Threads of this process: say which, and that they keep the namespace alive (nothing here makes them leave).
             var mine = ThreadHygiene.ThreadsIn(ns.Identity.Inode);
-            if (mine.Count > 0 && mine.All(t => t.Name.StartsWith(".NET", StringComparison.Ordinal)))
-            {
-                WriteVerbose($"Runtime threads of this process are still in '{ns.Name}' ({string.Join(", ", mine.Select(t => t.Name))}); they exit shortly.");
-                pids = new SortedSet<int>(pids.Where(p => p != me));
-                if (pids.Count == 0) return;
-            }
+            if (mine.Count > 0)
+                WriteWarning($"{mine.Count} thread(s) of this PowerShell process are in network namespace '{ns.Name}': " +
+                    string.Join(", ", mine.Select(t => $"{t.Tid} ({t.Name})")) + ". Removing the name does not destroy the namespace: " +
+                    "it stays alive, unnamed, until they leave it or end" + (Force ? " (-Force does not stop this process)." : "."));
+            pids = new SortedSet<int>(pids.Where(p => p != me));
+            if (pids.Count == 0) return;
         }
         var list = string.Join(", ", pids.Select(p => $"{p} ({ProcScanner.Comm(p) ?? "?"})"));
         if (!Force)
@@ -143,11 +143,6 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
         int self = Environment.ProcessId;
         foreach (var pid in pids)
         {
-            if (pid == self)
-            {
-                WriteWarning($"Not stopping process {pid}: it is this PowerShell process (one of its threads is in '{ns.Name}').");
-                continue;
-            }
             WriteVerbose($"Stopping process {pid} ({ProcScanner.Comm(pid)}) in network namespace '{ns.Name}'.");
             var err = ProcessKiller.Kill(pid, SIGKILL);
             if (err is not Errno.None and not Errno.ESRCH)

@@ -115,6 +115,168 @@ Describe 'Invoke-InNetNamespace -ScriptBlock' {
     }
 }
 
+Describe 'Invoke-InNetNamespace: output' {
+    It 'gives every output its own NetNamespace (<Case>), and leaves the caller''s objects alone' -ForEach @(
+        @{ Case = 'an integer (PowerShell shares the box of 1000)'; Block = { 1000 }; Value = 1000 }
+        @{ Case = '$true (one shared box)'; Block = { $true }; Value = $true }
+        @{ Case = 'a string literal (one instance)'; Block = { 'same' }; Value = 'same' }
+    ) {
+        $out = Invoke-InNetNamespace $A, $B $Block
+        $out.Count | Should -Be 2
+        $out[0].NetNamespace | Should -Be $A
+        $out[1].NetNamespace | Should -Be $B
+        $out[0] | Should -Be $Value
+        $out[0].GetType() | Should -Be $Value.GetType()
+    }
+
+    It 'tags an object the caller passed in (closure or -ArgumentList) without changing it' {
+        $mine = [pscustomobject]@{ Id = 7 }
+        $list = [System.Collections.Generic.List[int]]::new()
+        $list.Add(1)
+        $noted = Get-Item /proc/self | Add-Member -NotePropertyName Mark -NotePropertyValue 'kept' -PassThru
+        $byClosure = Invoke-InNetNamespace $A, $B { $mine }
+        $byArgs = Invoke-InNetNamespace $A, $B { param($l) , $l } -ArgumentList (, $list)
+        $byNoted = Invoke-InNetNamespace $A, $B { $noted }
+        foreach ($r in $byClosure, $byArgs, $byNoted) {
+            $r.Count | Should -Be 2
+            $r[0].NetNamespace | Should -Be $A
+            $r[1].NetNamespace | Should -Be $B
+        }
+        $byClosure[1].Id | Should -Be 7
+        [object]::ReferenceEquals($byArgs[0].PSObject.BaseObject, $list) | Should -BeTrue -Because 'a .NET object is handed on itself, only wrapped'
+        $byNoted[0].Mark | Should -Be 'kept'
+        $mine.PSObject.Properties['NetNamespace'] | Should -BeNullOrEmpty
+        ([psobject]$list).PSObject.Properties['NetNamespace'] | Should -BeNullOrEmpty
+        $noted.PSObject.Properties['NetNamespace'] | Should -BeNullOrEmpty
+    }
+
+    It 'streams each object out as it is written, and downstream commands run in the home namespace' {
+        $log = [System.Collections.Generic.List[string]]::new()
+        Invoke-InNetNamespace $A { foreach ($i in 1..3) { $log.Add("in $i $((Get-Item /proc/thread-self/ns/net).LinkTarget)"); $i } } |
+            ForEach-Object { $log.Add("out $_ $((Get-Item /proc/thread-self/ns/net).LinkTarget)") }
+        $log | Should -Be @(foreach ($i in 1..3) { "in $i net:[$inoA]"; "out $i $hostLink" })
+    }
+
+    It 'stops promptly when Select-Object -First has what it needs, and restores the thread' {
+        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+        $first = Invoke-InNetNamespace $A { 'first'; Start-Sleep -Seconds 30; 'never' } | Select-Object -First 1
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $first | Should -Be 'first'
+        Get-ThreadNs | Should -Be $hostLink
+        Get-TasksInNamespace $inoA | Should -BeNullOrEmpty
+    }
+
+    It 'stops at an error record that meets -ErrorAction Stop (the rest of the scriptblock does not run)' {
+        $ran = [System.Collections.Generic.List[string]]::new()
+        { Invoke-InNetNamespace $A { Write-Error 'inner'; $ran.Add('after') } -ErrorAction Stop } | Should -Throw '*inner*'
+        $ran | Should -BeNullOrEmpty
+        Get-ThreadNs | Should -Be $hostLink
+    }
+}
+
+Describe 'Invoke-InNetNamespace: no thread of this process stays in a namespace' {
+    BeforeAll {
+        function Get-ForeignTask {
+            # Every thread of this process that is not in the home namespace (no exceptions), as "tid (comm) net:[...]".
+            @(Get-ChildItem "/proc/$PID/task" -Directory | ForEach-Object {
+                    try {
+                        $ns = (Get-Item "$($_.FullName)/ns/net" -ErrorAction Stop).LinkTarget
+                        if ($ns -ne $hostLink) { "$($_.Name) ($((Get-Content "$($_.FullName)/comm" -ErrorAction Stop))) $ns" }
+                    }
+                    catch { } # the thread ended meanwhile
+                })
+        }
+        function Wait-NoBgcThread {
+            # The runtime's background GC thread ends after 20 s without a background collection; the next one starts it
+            # again from whichever thread allocates. Wait until there is none, so the scriptblock is what starts it.
+            $deadline = [DateTime]::UtcNow.AddSeconds(45)
+            while ([DateTime]::UtcNow -lt $deadline) {
+                $bgc = @(Get-ChildItem "/proc/$PID/task" -Directory | Where-Object { (Get-Content "$($_.FullName)/comm" -ErrorAction SilentlyContinue) -eq '.NET BGC' })
+                if (-not $bgc) { return $true }
+                Start-Sleep -Milliseconds 500
+            }
+            $false
+        }
+    }
+
+    It 'an allocation-heavy scriptblock starts no runtime thread inside, and Remove-NetNamespace destroys the namespace (its veth peer on the host goes)' {
+        $ns = "${Prefix}gc"
+        New-NetNamespace -Name $ns | Out-Null
+        ip link add "${Prefix}h" type veth peer name "${Prefix}p" netns $ns
+        Get-IpLink '' "${Prefix}h" | Should -Not -BeNullOrEmpty
+        if (-not (Wait-NoBgcThread)) { Set-ItResult -Inconclusive -Because 'the background GC thread of this process never went idle for 20 s'; return }
+        $w = $null
+        Invoke-InNetNamespace $ns { $l = [Collections.Generic.List[object]]::new(); foreach ($i in 1..3000000) { $l.Add([object]$i) } } -WarningVariable w
+        Get-ForeignTask | Should -BeNullOrEmpty
+        $w | Should -BeNullOrEmpty
+        # Background collections at home now do not keep anything inside either.
+        foreach ($i in 1..3) { $l = [Collections.Generic.List[object]]::new(); foreach ($j in 1..1000000) { $l.Add([object]$j) }; [GC]::Collect(2, 'Forced', $false) }
+        $rw = $null
+        Remove-NetNamespace -Name $ns -WarningVariable rw
+        $rw | Should -BeNullOrEmpty
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while ((ip link show dev "${Prefix}h" 2>$null) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        ip link show dev "${Prefix}h" 2>$null | Should -BeNullOrEmpty -Because 'the namespace died, and with it the veth pair'
+    }
+
+    It 'leaves no thread inside after asynchronous work in the scriptblock (thread-pool growth, async I/O)' {
+        $minW = 0; $minIo = 0
+        [Threading.ThreadPool]::GetMinThreads([ref]$minW, [ref]$minIo)
+        try {
+            Invoke-InNetNamespace $A {
+                [Threading.ThreadPool]::SetMinThreads(16, $minIo) | Out-Null
+                $reads = foreach ($i in 1..32) { [IO.File]::ReadAllBytesAsync('/proc/self/status') }
+                [Threading.Tasks.Task]::WaitAll([Threading.Tasks.Task[]]$reads)
+                [Threading.Tasks.Parallel]::For(0, 48, [Action[int]][Threading.Thread]::Sleep) | Out-Null
+            } -WarningVariable w
+        }
+        finally { [Threading.ThreadPool]::SetMinThreads($minW, $minIo) | Out-Null }
+        Get-ForeignTask | Should -BeNullOrEmpty
+        $w | Should -BeNullOrEmpty
+    }
+
+    It 'ForEach-Object -Parallel: no false warning about the other runspaces'' threads, and none left inside' {
+        $ns = $A
+        $module = $env:NETNSPS_MODULE_PATH
+        $warnings = foreach ($round in 1..6) {
+            1..8 | ForEach-Object -ThrottleLimit 4 -Parallel {
+                Import-Module $using:module
+                Invoke-InNetNamespace $using:ns { Start-Sleep -Milliseconds 200; 1 } 3>&1 | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }
+            }
+        }
+        $warnings | Should -BeNullOrEmpty
+        Get-ForeignTask | Should -BeNullOrEmpty
+    }
+
+    It 'still reports, truthfully, a thread the scriptblock itself started inside (here and in Remove-NetNamespace)' {
+        $ns = "${Prefix}own"
+        New-NetNamespace -Name $ns | Out-Null
+        $ino = Get-FileInode "/run/netns/$ns"
+        $lock = [object]::new()
+        [System.Threading.Monitor]::Enter($lock)
+        $thread = $null
+        try {
+            $w = $null
+            $thread = Invoke-InNetNamespace $ns {
+                $t = [System.Threading.Thread]::new([System.Threading.ParameterizedThreadStart][System.Threading.Monitor]::Enter)
+                $t.IsBackground = $true
+                $t.Start($lock)   # blocks on the lock the test holds, inside the namespace
+                $t
+            } -WarningVariable w -WarningAction SilentlyContinue
+            $inside = @(Get-TasksInNamespace $ino)
+            $inside.Count | Should -Be 1
+            "$w" | Should -BeLike "1 thread(s) started while inside '$ns' inherited it: $($inside[0].Name) (*"
+            $rw = $null
+            Remove-NetNamespace -Name $ns -WarningVariable rw -WarningAction SilentlyContinue
+            "$rw" | Should -BeLike "1 thread(s) of this PowerShell process are in network namespace '$ns': $($inside[0].Name) (*stays alive*"
+        }
+        finally {
+            [System.Threading.Monitor]::Exit($lock)
+            if ($thread) { $thread.Join() }
+        }
+    }
+}
+
 Describe 'Invoke-InNetNamespace -FilePath (ip netns exec semantics)' {
     BeforeAll {
         New-NetVethPair -Name x0 -PeerName x1 -Namespace $A | Out-Null

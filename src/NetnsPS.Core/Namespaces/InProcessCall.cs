@@ -28,12 +28,22 @@ public sealed class InProcessCall
         catch { handle.Dispose(); throw; }
     }
 
-    /// <summary>Restores the thread; returns threads that inherited the namespace meanwhile (usually none).</summary>
+    /// <summary>Returns the thread to its namespace (verified) until <see cref="Reenter"/>: to hand a result on.</summary>
+    /// <exception cref="NamespaceRestoreException">The thread could not be returned: the caller must not go on.</exception>
+    public void Leave() => _scope.Suspend();
+
+    /// <summary>Enters the namespace again after <see cref="Leave"/>.</summary>
+    public void Reenter() => _scope.Resume(_handle);
+
+    /// <summary>
+    /// Restores the thread; returns threads that were started meanwhile and inherited the namespace (usually none).
+    /// Threads inside it on purpose (other callers' pipeline threads, program launchers) are not counted.
+    /// </summary>
     /// <exception cref="NamespaceRestoreException">The thread could not be restored: the caller must not go on.</exception>
     public List<(int Tid, string Name)> End()
     {
         try { _scope.Dispose(); }
         finally { _handle.Dispose(); }
-        return ThreadHygiene.ThreadCount() > _threadsBefore ? ThreadHygiene.ThreadsIn(_inode) : s_none;
+        return ThreadHygiene.ThreadCount() > _threadsBefore ? ThreadHygiene.Strays(_inode) : s_none;
     }
 }

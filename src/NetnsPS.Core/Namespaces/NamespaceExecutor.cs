@@ -39,13 +39,15 @@ public static class NamespaceExecutor
         // for a no-op, so that unprivileged callers can read their own namespace as the kernel allows.
         if (target.Identity == currentId)
             return new Scope(original, currentId, Environment.CurrentManagedThreadId, owned, entered: false);
+        var mark = ThreadHygiene.Inside(target.Identity.Inode);
         if (Libc.SetNs(target, Libc.CLONE_NEWNET) != 0)
         {
             var ex = Sys.Error("NamespaceEnterFailed", $"Cannot enter network namespace '{target.Path}'", target.Path);
+            mark.Dispose();
             if (owned) original.Dispose();
             throw ex;
         }
-        return new Scope(original, currentId, Environment.CurrentManagedThreadId, owned);
+        return new Scope(original, currentId, Environment.CurrentManagedThreadId, owned, mark: mark);
     }
 
     [ThreadStatic] private static NamespaceHandle? t_home;
@@ -71,42 +73,70 @@ public static class NamespaceExecutor
         private readonly int _threadId;
         private readonly bool _owned;
         private readonly bool _entered;
+        private readonly ThreadHygiene.InsideMark? _mark;
 
-        internal Scope(NamespaceHandle original, NamespaceIdentity originalId, int threadId, bool owned, bool entered = true)
+        internal Scope(NamespaceHandle original, NamespaceIdentity originalId, int threadId, bool owned, bool entered = true,
+            ThreadHygiene.InsideMark? mark = null)
         {
             _original = original;
             _originalId = originalId;
             _threadId = threadId;
             _owned = owned;
             _entered = entered;
+            _mark = mark;
         }
 
         public NamespaceIdentity OriginalIdentity => _originalId;
+
+        /// <summary>
+        /// Returns the thread to its original namespace for a moment (verified), without ending the scope: for handing
+        /// a result on to code that must not run inside. <see cref="Resume"/> enters <paramref name="target"/> again.
+        /// </summary>
+        /// <exception cref="NamespaceRestoreException">The thread could not be returned.</exception>
+        public void Suspend()
+        {
+            var original = _original ?? throw new ObjectDisposedException(nameof(Scope));
+            if (_entered) Restore(original);
+        }
+
+        /// <summary>Enters <paramref name="target"/> again after <see cref="Suspend"/>.</summary>
+        public void Resume(NamespaceHandle target)
+        {
+            if (_original is null) throw new ObjectDisposedException(nameof(Scope));
+            if (_entered && Libc.SetNs(target, Libc.CLONE_NEWNET) != 0)
+                throw Sys.Error("NamespaceEnterFailed", $"Cannot enter network namespace '{target.Path}' again", target.Path);
+        }
 
         public void Dispose()
         {
             var original = Interlocked.Exchange(ref _original, null);
             if (original is null) return;
+            using (_mark)
             using (_owned ? original : null)
             {
-                if (Environment.CurrentManagedThreadId != _threadId)
-                    throw new NamespaceRestoreException("A namespace scope was disposed on another thread than the one that entered it.");
                 // Nothing was entered and the thread is still where it was: nothing to restore (and no privilege needed).
-                if (!_entered && NamespaceHandle.CurrentThreadIdentity() == _originalId) return;
-                // setns back to a namespace we hold open can only fail transiently (ENOMEM): try a few times.
-                int rc = -1;
-                Errno e = Errno.None;
-                for (int attempt = 0; attempt < 3 && rc != 0; attempt++)
-                {
-                    rc = Libc.SetNs(original, Libc.CLONE_NEWNET);
-                    if (rc != 0) e = Sys.LastErrno();
-                }
-                if (rc != 0)
-                    throw new NamespaceRestoreException($"setns back to the original network namespace failed: {Sys.StrError(e)}", e);
-                var now = NamespaceHandle.CurrentThreadIdentity();
-                if (now != _originalId)
-                    throw new NamespaceRestoreException($"Thread is in {now} after restore, expected {_originalId}.");
+                if (!_entered && Environment.CurrentManagedThreadId == _threadId && NamespaceHandle.CurrentThreadIdentity() == _originalId) return;
+                Restore(original);
             }
+        }
+
+        private void Restore(NamespaceHandle original)
+        {
+            if (Environment.CurrentManagedThreadId != _threadId)
+                throw new NamespaceRestoreException("A namespace scope was disposed on another thread than the one that entered it.");
+            // setns back to a namespace we hold open can only fail transiently (ENOMEM): try a few times.
+            int rc = -1;
+            Errno e = Errno.None;
+            for (int attempt = 0; attempt < 3 && rc != 0; attempt++)
+            {
+                rc = Libc.SetNs(original, Libc.CLONE_NEWNET);
+                if (rc != 0) e = Sys.LastErrno();
+            }
+            if (rc != 0)
+                throw new NamespaceRestoreException($"setns back to the original network namespace failed: {Sys.StrError(e)}", e);
+            var now = NamespaceHandle.CurrentThreadIdentity();
+            if (now != _originalId)
+                throw new NamespaceRestoreException($"Thread is in {now} after restore, expected {_originalId}.");
         }
     }
 }

@@ -41,9 +41,9 @@ public readonly struct HostNamespaces
 public sealed class RemovalPlan
 {
     internal RemovalPlan(NamespaceEntry entry, string? hostReason, List<ProcessRef> inside, List<ProcessRef> toStop,
-        List<(ProcessRef Process, string Why)> spared, List<string> runtimeThreads)
+        List<(ProcessRef Process, string Why)> spared, List<string> ownThreads)
     {
-        Entry = entry; HostReason = hostReason; Inside = inside; ToStop = toStop; Spared = spared; RuntimeThreads = runtimeThreads;
+        Entry = entry; HostReason = hostReason; Inside = inside; ToStop = toStop; Spared = spared; OwnThreads = ownThreads;
     }
 
     public NamespaceEntry Entry { get; }
@@ -53,7 +53,7 @@ public sealed class RemovalPlan
 
     public bool IsHost => HostReason is not null;
 
-    /// <summary>Processes with a thread in the namespace (this process only when a thread of its own, not the runtime's, is).</summary>
+    /// <summary>Processes with a thread in the namespace, other than this process (its threads are <see cref="OwnThreads"/>).</summary>
     public IReadOnlyList<ProcessRef> Inside { get; }
 
     /// <summary>What a forced removal stops (SIGKILL): never anything of a host namespace.</summary>
@@ -62,8 +62,8 @@ public sealed class RemovalPlan
     /// <summary>Processes inside that a forced removal leaves alone, and why (this process; a process that lives in a host namespace and only has a thread inside).</summary>
     public IReadOnlyList<(ProcessRef Process, string Why)> Spared { get; }
 
-    /// <summary>Names of this process's runtime threads still inside (they leave by themselves; they keep nobody's process counted).</summary>
-    public IReadOnlyList<string> RuntimeThreads { get; }
+    /// <summary>This process's threads still inside ("TID (name)"): they keep the namespace alive until they leave or end; -Force never stops this process.</summary>
+    public IReadOnlyList<string> OwnThreads { get; }
 
     /// <summary>"3 process(es): 812 (sleep), 813 (sleep), 900 (bash)", the first <paramref name="max"/> named.</summary>
     public static string Describe(IReadOnlyList<ProcessRef> processes, int max = 5)
@@ -111,16 +111,9 @@ public sealed class NamespaceRemover
             var p = new ProcessRef(pid, comm);
             if (pid == self)
             {
-                // Runtime worker threads (started from a thread that was inside) leave by themselves in seconds.
-                var mine = ThreadHygiene.ThreadsIn(entry.Identity.Inode);
-                if (mine.Count > 0 && mine.All(t => t.Name.StartsWith(".NET", StringComparison.Ordinal)))
-                {
-                    runtime.AddRange(mine.Select(t => t.Name));
-                    continue;
-                }
-                if (mine.Count == 0) continue; // only launcher threads, released meanwhile
-                inside.Add(p);
-                spared.Add((p, "it is this PowerShell process"));
+                // Threads of this process (launchers were released before the scan): named, never stopped. Nothing here
+                // makes them leave; they keep the namespace alive until they do.
+                runtime.AddRange(ThreadHygiene.ThreadsIn(entry.Identity.Inode).Select(t => $"{t.Tid} ({t.Name})"));
                 continue;
             }
             inside.Add(p);

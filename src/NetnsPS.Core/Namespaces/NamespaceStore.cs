@@ -165,6 +165,7 @@ public static class NamespaceStore
     internal static NamespaceIdentity CreateOnDedicatedThread(string name, string path, NamespaceHandle home)
     {
         using var ph = CreatePlaceholder(name, path);
+        using var inside = ThreadHygiene.Inside(0); // for the moment between unshare and setns back
         NetnsException? failure = null;
         if (Libc.Unshare(Libc.CLONE_NEWNET) != 0)
         {

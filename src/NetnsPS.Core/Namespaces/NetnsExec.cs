@@ -202,6 +202,8 @@ public static class NetnsExec
             PruneThreadIds();
             s_tids[_tid] = 0;
             Exception? broken = null;
+            // Inside on purpose for the thread's whole life (it never leaves): not a stray, and no GC thread starts here.
+            using var inside = ThreadHygiene.Inside(Inode);
             try { Prepare(Name, handle); }
             catch (Exception ex) { broken = ex; }
             finally { handle.Dispose(); }

@@ -117,7 +117,7 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
                     }
                     foreach (var problem in remover.Stop(plan, WriteVerbose)) WriteWarning(problem);
                     foreach (var (p, why) in plan.Spared) WriteWarning($"Not stopping process {p}: {why} (in '{ns.Name}').");
-                    if (plan.RuntimeThreads.Count > 0) WriteVerbose(RuntimeNote(ns, plan));
+                    if (plan.OwnThreads.Count > 0) WriteWarning(OwnThreadsNote(ns, plan));
                 }
                 else if (!ns.IsStale && !Force) scan ??= Task.Run(ProcScanner.ScanByInode);
                 NamespaceStore.Delete(ns.Name);
@@ -162,14 +162,16 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
         return GetVariableValue("ConfirmPreference") is ConfirmImpact pref && pref != ConfirmImpact.None && pref <= ConfirmImpact.Medium;
     }
 
-    private static string RuntimeNote(NamespaceEntry ns, RemovalPlan plan)
-        => $"Runtime threads of this process are still in '{ns.Name}' ({string.Join(", ", plan.RuntimeThreads)}); they exit shortly.";
+    private string OwnThreadsNote(NamespaceEntry ns, RemovalPlan plan)
+        => $"{plan.OwnThreads.Count} thread(s) of this PowerShell process are in network namespace '{ns.Name}': " +
+           string.Join(", ", plan.OwnThreads) + ". Removing the name does not destroy the namespace: it stays alive, unnamed, " +
+           "until they leave it or end" + (Force ? " (-Force does not stop this process)." : ".");
 
     /// <summary>After a removal without -Force: a warning, only when processes really keep the namespace alive.</summary>
     private void Warn(RemovalPlan plan)
     {
         var ns = plan.Entry;
-        if (plan.RuntimeThreads.Count > 0) WriteVerbose(RuntimeNote(ns, plan));
+        if (plan.OwnThreads.Count > 0) WriteWarning(OwnThreadsNote(ns, plan));
         if (plan.Inside.Count == 0) return;
         if (plan.IsHost)
         {

@@ -235,7 +235,7 @@ Describe 'Adapter, sysctl, lab and watch names with wildcard characters: -Litera
     }
 
     It 'a piped adapter named ab[1] is set exactly, not ab1 (the pattern ab[1] matches)' {
-        Get-NetNamespaceAdapter -Namespace $LitNs -LiteralName 'ab[1]' | Set-NetNamespaceAdapter -Mtu 1300 -ErrorAction Stop
+        Get-NetNamespaceAdapter -Namespace $LitNs | Where-Object Name -CEQ 'ab[1]' | Set-NetNamespaceAdapter -Mtu 1300 -ErrorAction Stop
         $mtu = Get-Mtu $LitNs
         $mtu['ab[1]'] | Should -Be 1300
         $mtu['ab1'] | Should -Be 1500
@@ -256,7 +256,7 @@ Describe 'Adapter, sysctl, lab and watch names with wildcard characters: -Litera
         $names | Should -Contain 'abx2'
         $names | Should -Contain 'ab1'
         Reset-Adapters
-        Get-NetNamespaceAdapter -Namespace $LitNs -LiteralName 'ab?2' | Remove-NetNamespaceAdapter -ErrorAction Stop
+        Get-NetNamespaceAdapter -Namespace $LitNs | Where-Object Name -CEQ 'ab?2' | Remove-NetNamespaceAdapter -ErrorAction Stop
         $names = (Get-IpLink $LitNs).ifname
         $names | Should -Not -Contain 'ab?2'
         $names | Should -Contain 'abx2'

@@ -188,3 +188,145 @@ Describe 'Errors for unknown names come in input order, after the output of the 
         ip netns delete $rb
     }
 }
+
+Describe 'Adapter, sysctl, lab and watch names with wildcard characters: -LiteralName, piped objects, escaped -Name' {
+    BeforeAll {
+        # In namespaces of the test's own ($LitNs, not $L: the first BeforeAll's $l would shadow it): 'ab?2' as a pattern also matches abx2, 'ab[1]' as a pattern matches ab1 only.
+        $script:LitNs, $script:LitTo = "${P}lit", "${P}litm"
+        ip netns add $LitNs; ip netns add $LitTo
+        function script:Reset-Adapters {
+            foreach ($n in 'ab[1]', 'ab1') { ip -n $LitNs link delete $n 2>$null }
+            ip -n $LitNs link add 'ab[1]' type veth peer name 'ab?2'
+            ip -n $LitNs link add 'ab1' type veth peer name 'abx2'
+        }
+        function script:Get-Mtu([string] $Namespace) {
+            $h = @{}; foreach ($l in Get-IpLink $Namespace) { $h[$l.ifname] = $l.mtu }; $h
+        }
+        Reset-Adapters
+    }
+    AfterAll {
+        foreach ($lab in Get-ChildItem /run/netnsps/labs -Filter "$([uri]::EscapeDataString($P))*" -ErrorAction SilentlyContinue) {
+            Remove-Item -LiteralPath $lab.FullName -Force
+        }
+    }
+
+    It 'Get-NetNamespaceAdapter: -LiteralName ''ab?2'' is one adapter, -Name ''ab?2'' two; a missing literal is AdapterNotFound' {
+        $ip = Get-IpLink $LitNs | Where-Object ifname -CEQ 'ab?2'
+        $o = @(Get-NetNamespaceAdapter -Namespace $LitNs -LiteralName 'ab?2' -ErrorAction Stop)
+        $o | Should -HaveCount 1
+        $o[0].Name | Should -BeExactly 'ab?2'
+        $o[0].InterfaceIndex | Should -Be $ip.ifindex
+        @(Get-NetNamespaceAdapter -Namespace $LitNs -Name 'ab?2').Name | Sort-Object | Should -Be @('ab?2', 'abx2')
+        (Get-NetNamespaceAdapter -Namespace $LitNs -Name 'ab`?2' -ErrorAction Stop).Name | Should -BeExactly 'ab?2' -Because 'an escaped -Name names the adapter it spells'
+        Get-ErrorIdOf { Get-NetNamespaceAdapter -Namespace $LitNs -LiteralName 'ab?9' -ErrorAction Stop } |
+            Should -BeExactly 'AdapterNotFound,NetnsPS.Commands.GetNetNamespaceAdapterCommand'
+    }
+
+    It 'Set-NetNamespaceAdapter -LiteralName ''ab?2'' changes that adapter only (ip -j)' {
+        Set-NetNamespaceAdapter -Namespace $LitNs -LiteralName 'ab?2' -Mtu 1400 -ErrorAction Stop
+        $mtu = Get-Mtu $LitNs
+        $mtu['ab?2'] | Should -Be 1400
+        $mtu['abx2'] | Should -Be 1500
+        Set-NetNamespaceAdapter -Namespace $LitNs -Name 'ab`?2' -Mtu 1410 -ErrorAction Stop
+        (Get-Mtu $LitNs)['abx2'] | Should -Be 1500
+        (Get-Mtu $LitNs)['ab?2'] | Should -Be 1410
+        Get-ErrorIdOf { Set-NetNamespaceAdapter -Namespace $LitNs -LiteralName 'ab?9' -Mtu 1400 -ErrorAction Stop } |
+            Should -BeExactly 'AdapterNotFound,NetnsPS.Commands.SetNetNamespaceAdapterCommand'
+    }
+
+    It 'a piped adapter named ab[1] is set exactly, not ab1 (the pattern ab[1] matches)' {
+        Get-NetNamespaceAdapter -Namespace $LitNs | Where-Object Name -CEQ 'ab[1]' | Set-NetNamespaceAdapter -Mtu 1300 -ErrorAction Stop
+        $mtu = Get-Mtu $LitNs
+        $mtu['ab[1]'] | Should -Be 1300
+        $mtu['ab1'] | Should -Be 1500
+        # an address object carries InterfaceAlias: it binds -LiteralName as well
+        ip -n $LitNs addr add 10.71.0.1/24 dev 'ab[1]'
+        Get-NetNamespaceAddress -Namespace $LitNs -IPAddress 10.71.0.1 | Set-NetNamespaceAdapter -Mtu 1310 -ErrorAction Stop
+        (Get-Mtu $LitNs)['ab[1]'] | Should -Be 1310
+        (Get-Mtu $LitNs)['ab1'] | Should -Be 1500
+    }
+
+    It 'Remove-NetNamespaceAdapter: -LiteralName and a piped adapter remove that veth only, never abx2' {
+        Remove-NetNamespaceAdapter -Namespace $LitNs -LiteralName 'ab?2' -WhatIf
+        (Get-IpLink $LitNs).ifname | Should -Contain 'ab?2'
+        Remove-NetNamespaceAdapter -Namespace $LitNs -LiteralName 'ab?2' -ErrorAction Stop
+        $names = (Get-IpLink $LitNs).ifname
+        $names | Should -Not -Contain 'ab?2'
+        $names | Should -Not -Contain 'ab[1]' -Because 'its peer goes with it'
+        $names | Should -Contain 'abx2'
+        $names | Should -Contain 'ab1'
+        Reset-Adapters
+        Get-NetNamespaceAdapter -Namespace $LitNs | Where-Object Name -CEQ 'ab?2' | Remove-NetNamespaceAdapter -ErrorAction Stop
+        $names = (Get-IpLink $LitNs).ifname
+        $names | Should -Not -Contain 'ab?2'
+        $names | Should -Contain 'abx2'
+        Reset-Adapters
+        Get-ErrorIdOf { Remove-NetNamespaceAdapter -Namespace $LitNs -LiteralName 'ab?9' -ErrorAction Stop } |
+            Should -BeExactly 'AdapterNotFound,NetnsPS.Commands.RemoveNetNamespaceAdapterCommand'
+    }
+
+    It 'Move-NetAdapterToNamespace -LiteralName ''ab?2'' moves that adapter only' {
+        Move-NetAdapterToNamespace -LiteralName 'ab?2' -SourceNamespace $LitNs -Namespace $LitTo -ErrorAction Stop
+        (Get-IpLink $LitTo).ifname | Should -Contain 'ab?2'
+        (Get-IpLink $LitTo).ifname | Should -Not -Contain 'abx2'
+        (Get-IpLink $LitNs).ifname | Should -Contain 'abx2'
+        Get-ErrorIdOf { Move-NetAdapterToNamespace -LiteralName 'ab?2' -SourceNamespace $LitNs -Namespace $LitTo -ErrorAction Stop } |
+            Should -BeExactly 'AdapterNotFound,NetnsPS.Commands.MoveNetAdapterToNamespaceCommand'
+        ip -n $LitTo link delete 'ab?2'
+        Reset-Adapters
+    }
+
+    It 'Get-NetNamespaceSysctl -LiteralName reads the sysctl of ab?2 only' {
+        ip netns exec $LitNs sh -c 'echo 1 > "/proc/sys/net/ipv4/conf/ab?2/forwarding"; echo 0 > /proc/sys/net/ipv4/conf/abx2/forwarding'
+        $want = (ip netns exec $LitNs cat '/proc/sys/net/ipv4/conf/ab?2/forwarding')
+        $o = @(Get-NetNamespaceSysctl -Namespace $LitNs -LiteralName 'net.ipv4.conf.ab?2.forwarding' -ErrorAction Stop)
+        $o | Should -HaveCount 1
+        $o[0].Name | Should -BeExactly 'net.ipv4.conf.ab?2.forwarding'
+        $o[0].Value | Should -BeExactly $want
+        @(Get-NetNamespaceSysctl -Namespace $LitNs -Name 'net.ipv4.conf.ab?2.forwarding') | Should -HaveCount 2
+        (Get-NetNamespaceSysctl -Namespace $LitNs -Name 'net.ipv4.conf.ab`?2.forwarding' -ErrorAction Stop).Value | Should -BeExactly $want
+        Get-ErrorIdOf { Get-NetNamespaceSysctl -Namespace $LitNs -LiteralName 'net.ipv4.conf.ab?9.forwarding' -ErrorAction Stop } |
+            Should -BeLike '*NotFound,NetnsPS.Commands.GetNetNamespaceSysctlCommand'
+    }
+
+    It 'Get-NetLab / Remove-NetLab -LiteralName ''lab?1'' act on that lab only, never labx1' {
+        $q, $x = "${P}lab?1", "${P}labx1"
+        New-NetLab @{ Name = $q; Namespaces = 'a' } -Prefix "${P}lq-" -ErrorAction Stop | Out-Null
+        New-NetLab @{ Name = $x; Namespaces = 'a' } -Prefix "${P}lx-" -ErrorAction Stop | Out-Null
+        @(Get-NetLab -Name $q).Name | Sort-Object | Should -Be @($q, $x)
+        @(Get-NetLab -LiteralName $q -ErrorAction Stop).Name | Should -BeExactly $q
+        Get-ErrorIdOf { Get-NetLab -LiteralName "${P}lab?9" -ErrorAction Stop } | Should -BeExactly 'NetLabNotFound,NetnsPS.Commands.GetNetLabCommand'
+        Remove-NetLab -LiteralName $q -ErrorAction Stop
+        $ns = Get-IpNetnsNames
+        $ns | Should -Not -Contain "${P}lq-a"
+        $ns | Should -Contain "${P}lx-a"
+        Remove-NetLab -LiteralName $x -ErrorAction Stop
+        Get-IpNetnsNames | Should -Not -Contain "${P}lx-a"
+    }
+
+    It 'Watch-NetNamespace -LiteralName ''w?1'' reports w?1, not wx1 added before it' {
+        $q, $x = "${P}w?1", "${P}wx1"
+        $script = "/tmp/${P}watch.sh"
+        Set-Content -LiteralPath $script -Value "sleep 1; ip netns add '$x'; sleep 0.3; ip netns add '$q'"
+        $p = Start-Process -FilePath sh -ArgumentList $script -PassThru
+        $script:StartedProcesses.Add($p)
+        $e = @(Watch-NetNamespace -LiteralName $q -Count 1 -Timeout 20)
+        $e | Should -HaveCount 1
+        $e[0].Name | Should -BeExactly $q
+        Get-IpNetnsNames | Should -Contain $x
+        ip netns delete $q; ip netns delete $x
+    }
+
+    It 'completion: -LiteralName inserts ''ab[1]'' quoted, unescaped; -Name the escaped pattern; both name exactly ab[1]' {
+        $lit = @(Get-Completion "Set-NetNamespaceAdapter -Namespace $LitNs -LiteralName ab" | Where-Object ListItemText -CEQ 'ab[1]')
+        $lit | Should -HaveCount 1
+        $lit[0].CompletionText | Should -BeExactly "'ab[1]'"
+        $pat = @(Get-Completion "Remove-NetNamespaceAdapter -Namespace $LitNs -Name ab" | Where-Object ListItemText -CEQ 'ab[1]')
+        $pat[0].CompletionText | Should -BeExactly "'ab``[1``]'"
+        (Invoke-Expression "Get-NetNamespaceAdapter -Namespace $LitNs -LiteralName $($lit[0].CompletionText) -ErrorAction Stop").Name | Should -BeExactly 'ab[1]'
+        (Invoke-Expression "Get-NetNamespaceAdapter -Namespace $LitNs -Name $($pat[0].CompletionText) -ErrorAction Stop").Name | Should -BeExactly 'ab[1]'
+        Invoke-Expression "Set-NetNamespaceAdapter -Namespace $LitNs -Name $($pat[0].CompletionText) -Mtu 1320 -ErrorAction Stop"
+        (Get-Mtu $LitNs)['ab[1]'] | Should -Be 1320
+        (Get-Mtu $LitNs)['ab1'] | Should -Be 1500
+    }
+}

@@ -69,8 +69,12 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
         catch (NetnsException ex) { ThrowNetnsError(ex, name); throw; }
     }
 
-    /// <summary>Links of <paramref name="ctx"/> named by <paramref name="names"/> (wildcards expand; a missing literal is a non-terminating AdapterNotFound).</summary>
-    protected List<Core.Netlink.Rtnl.LinkInfo> ResolveLinks(NamespaceContext ctx, IEnumerable<string> names)
+    /// <summary>
+    /// Links of <paramref name="ctx"/> named by <paramref name="names"/>: wildcards expand (case-insensitive), a literal name
+    /// (escaped wildcard characters stand for themselves) must exist, else a non-terminating AdapterNotFound. With
+    /// <paramref name="literal"/> (-LiteralName, piped objects) no character is a wildcard and nothing is unescaped.
+    /// </summary>
+    protected List<Core.Netlink.Rtnl.LinkInfo> ResolveLinks(NamespaceContext ctx, IEnumerable<string> names, bool literal = false)
     {
         var result = new List<Core.Netlink.Rtnl.LinkInfo>();
         List<Core.Netlink.Rtnl.LinkInfo>? all = null;
@@ -78,26 +82,34 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
         {
             try
             {
-                if (WildcardPattern.ContainsWildcardCharacters(n))
+                if (!literal && WildcardPattern.ContainsWildcardCharacters(n))
                 {
                     var f = NameFilter(new[] { n })!;
                     all ??= Core.Netlink.Rtnl.Links.Dump(ctx.Socket, ctx.DisplayName);
                     result.AddRange(all.Where(l => f(l.Name) && !result.Any(r => r.Index == l.Index)));
                 }
-                else result.Add(AdapterService.Require(ctx, n));
+                else
+                {
+                    var link = AdapterService.Require(ctx, literal ? n : WildcardPattern.Unescape(n));
+                    if (!result.Any(r => r.Index == link.Index)) result.Add(link);
+                }
             }
             catch (NetnsException ex) { WriteNetnsError(ex, n); }
         }
         return result;
     }
 
-    /// <summary>Case-insensitive wildcard filter, or exact (ordinal) match for literal names; an invalid pattern is InvalidWildcardPattern.</summary>
-    protected static Func<string, bool>? NameFilter(IReadOnlyCollection<string>? names)
+    /// <summary>
+    /// Case-insensitive wildcard filter, or exact (ordinal) match for literal names (escaped wildcard characters stand for
+    /// themselves); an invalid pattern is InvalidWildcardPattern. With <paramref name="literal"/> every name is exact.
+    /// </summary>
+    protected static Func<string, bool>? NameFilter(IReadOnlyCollection<string>? names, bool literal = false)
     {
         if (names is null || names.Count == 0) return null;
-        var patterns = names.Select(n => WildcardPattern.ContainsWildcardCharacters(n) ? CheckedPattern(n) : null).ToArray();
-        var literals = names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToHashSet(StringComparer.Ordinal);
-        return s => literals.Contains(s) || patterns.Any(p => p is not null && p.IsMatch(s));
+        bool IsPattern(string n) => !literal && WildcardPattern.ContainsWildcardCharacters(n);
+        var patterns = names.Where(IsPattern).Select(CheckedPattern).ToArray();
+        var literals = names.Where(n => !IsPattern(n)).Select(n => literal ? n : WildcardPattern.Unescape(n)).ToHashSet(StringComparer.Ordinal);
+        return s => literals.Contains(s) || patterns.Any(p => p.IsMatch(s));
     }
 
     protected override void EndProcessing() => Dispose();

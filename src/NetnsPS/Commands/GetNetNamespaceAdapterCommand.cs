@@ -5,16 +5,29 @@ using NetnsPS.Core.Namespaces;
 namespace NetnsPS.Commands;
 
 /// <summary>Get-NetNamespaceAdapter: ip -n NS link / ip link, with addresses and veth peers; -All: every namespace, named or not.</summary>
-[Cmdlet(VerbsCommon.Get, "NetNamespaceAdapter")]
+[Cmdlet(VerbsCommon.Get, "NetNamespaceAdapter", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(NetNamespaceAdapter))]
 public sealed class GetNetNamespaceAdapterCommand : NamespaceQueryCmdlet
 {
-    [Parameter(Position = 0)]
+    private const string NameSet = "Name";
+    private const string LiteralNameSet = "LiteralName";
+
+    [Parameter(Position = 0, ParameterSetName = NameSet)]
     [Alias("InterfaceAlias", "ifAlias")]
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [SupportsWildcards]
     [ValidateNotNull]
     public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Adapter names taken exactly as typed: no character is a wildcard ('ab[1]' is the adapter ab[1]).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralNameSet)]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralName { get; set; } = Array.Empty<string>();
+
+    private bool Literal => ParameterSetName == LiteralNameSet;
+
+    private string[] Names => Literal ? LiteralName : Name;
 
     /// <summary>Include the caller's own (host) namespace together with -Namespace.</summary>
     [Parameter]
@@ -50,19 +63,23 @@ public sealed class GetNetNamespaceAdapterCommand : NamespaceQueryCmdlet
 
     protected override void Query(NamespaceContext ctx)
     {
-        foreach (var a in AdapterService.List(Sessions, ctx, NameFilter(Name)))
+        foreach (var a in AdapterService.List(Sessions, ctx, NameFilter(Names, Literal)))
         {
             _found.Add(a.Name);
             WriteObject(a);
         }
     }
 
-    /// <summary>A literal -Name found in none of the namespaces read (from every pipeline input) is an error.</summary>
+    /// <summary>A literal -Name (or any -LiteralName) found in none of the namespaces read (from every pipeline input) is an error.</summary>
     protected override void EndProcessing()
     {
-        foreach (var n in Name)
-            if (!WildcardPattern.ContainsWildcardCharacters(n) && _found.Add(n))
-                WriteNetnsError(new NetnsException("AdapterNotFound", Errno.ENODEV, $"No adapter named '{n}' in the namespaces searched.", n));
+        foreach (var n in Names)
+        {
+            if (!Literal && WildcardPattern.ContainsWildcardCharacters(n)) continue;
+            var exact = Literal ? n : WildcardPattern.Unescape(n);
+            if (_found.Add(exact))
+                WriteNetnsError(new NetnsException("AdapterNotFound", Errno.ENODEV, $"No adapter named '{exact}' in the namespaces searched.", exact));
+        }
         base.EndProcessing();
     }
 }

@@ -10,6 +10,7 @@ namespace NetnsPS.Commands;
 public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
 {
     private const string NameSet = "Name";
+    private const string LiteralNameSet = "LiteralName";
     private const string InputObjectSet = "InputObject";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = NameSet)]
@@ -18,6 +19,12 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Adapter names taken exactly as typed: no character is a wildcard ('ab[1]' moves ab[1] only).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralNameSet)]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralName { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     [ValidateNotNull]
@@ -40,8 +47,9 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
     [Parameter]
     public SwitchParameter HostNamespace { get; set; }
 
-    /// <summary>Where the adapter is now (-Name set); the host when omitted.</summary>
+    /// <summary>Where the adapter is now (with -Name or -LiteralName); the host when omitted.</summary>
     [Parameter(ParameterSetName = NameSet)]
+    [Parameter(ParameterSetName = LiteralNameSet)]
     [NamespaceTransformation]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]
@@ -87,7 +95,8 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
         {
             var from = ResolveOrError(SourceNamespace);
             if (from is null) return;
-            foreach (var l in ResolveLinks(from, Name)) work.Add((from, l.Name));
+            var links = ParameterSetName == LiteralNameSet ? ResolveLinks(from, LiteralName, literal: true) : ResolveLinks(from, Name);
+            foreach (var l in links) work.Add((from, l.Name));
         }
         if (NewName is not null && work.Count > 1)
             ThrowNetnsError(new NetnsException("AmbiguousNewName", Errno.EINVAL, "-NewName needs exactly one adapter.", NewName));

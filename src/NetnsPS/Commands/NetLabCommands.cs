@@ -105,6 +105,12 @@ public sealed class GetNetLabCommand : NetnsCmdlet
     [ArgumentCompleter(typeof(NetLabCompleter))]
     public string[] Name { get; set; } = new[] { "*" };
 
+    /// <summary>Lab names taken exactly as typed: no character is a wildcard.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetLabCompleter))]
+    public string[] LiteralName { get; set; } = Array.Empty<string>();
+
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Prefix")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -114,7 +120,13 @@ public sealed class GetNetLabCommand : NetnsCmdlet
     protected override void ProcessRecord()
     {
         var labs = LabBuilder.List(ex => WriteNetnsError(ex));
-        foreach (var lab in NetLabSelection.Select(this, labs, ParameterSetName == "Prefix" ? null : Name, ParameterSetName == "Prefix" ? Prefix : null))
+        var selected = ParameterSetName switch
+        {
+            "Prefix" => NetLabSelection.Select(this, labs, null, Prefix),
+            "LiteralName" => NetLabSelection.Select(this, labs, LiteralName, null, literal: true),
+            _ => NetLabSelection.Select(this, labs, Name, null),
+        };
+        foreach (var lab in selected)
             WriteObject(lab);
     }
 }
@@ -133,6 +145,12 @@ public sealed class RemoveNetLabCommand : NetnsCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NetLabCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Lab names taken exactly as typed: no character is a wildcard ('lab[1]' removes lab[1] only).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetLabCompleter))]
+    public string[] LiteralName { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ParameterSetName = "Prefix")]
     [SupportsWildcards]
@@ -157,8 +175,13 @@ public sealed class RemoveNetLabCommand : NetnsCmdlet
         }
         else
         {
-            targets = NetLabSelection.Select(this, LabBuilder.List(ex => WriteNetnsError(ex)),
-                ParameterSetName == "Name" ? Name : null, ParameterSetName == "Prefix" ? Prefix : null);
+            var labs = LabBuilder.List(ex => WriteNetnsError(ex));
+            targets = ParameterSetName switch
+            {
+                "Prefix" => NetLabSelection.Select(this, labs, null, Prefix),
+                "LiteralName" => NetLabSelection.Select(this, labs, LiteralName, null, literal: true),
+                _ => NetLabSelection.Select(this, labs, Name, null),
+            };
         }
         foreach (var lab in targets.ToList())
         {
@@ -174,19 +197,26 @@ public sealed class RemoveNetLabCommand : NetnsCmdlet
 
 internal static class NetLabSelection
 {
-    /// <summary>Labs whose name (or prefix) matches; a literal that matches nothing is a non-terminating NetLabNotFound.</summary>
-    public static IEnumerable<NetLab> Select(NetnsCmdlet cmdlet, List<NetLab> labs, string[]? names, string[]? prefixes)
+    /// <summary>
+    /// Labs whose name (or prefix) matches; a literal that matches nothing is a non-terminating NetLabNotFound. With
+    /// <paramref name="literal"/> (-LiteralName) no character is a wildcard and a name matches exactly (ordinal).
+    /// </summary>
+    public static IEnumerable<NetLab> Select(NetnsCmdlet cmdlet, List<NetLab> labs, string[]? names, string[]? prefixes, bool literal = false)
     {
         var patterns = names ?? prefixes ?? new[] { "*" };
         Func<NetLab, string> key = names is not null ? l => l.Name : l => l.Prefix;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in patterns)
         {
-            WildcardPattern wc;
-            try { wc = NetnsCmdlet.CheckedPattern(p); }
-            catch (NetnsException ex) { cmdlet.WriteError(NetnsCmdlet.ToErrorRecord(ex)); continue; }
-            var matched = labs.Where(l => wc.IsMatch(key(l))).ToList();
-            if (matched.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(p))
+            Func<string, bool> isMatch;
+            if (literal) isMatch = k => string.Equals(k, p, StringComparison.Ordinal);
+            else
+            {
+                try { isMatch = NetnsCmdlet.CheckedPattern(p).IsMatch; }
+                catch (NetnsException ex) { cmdlet.WriteError(NetnsCmdlet.ToErrorRecord(ex)); continue; }
+            }
+            var matched = labs.Where(l => isMatch(key(l))).ToList();
+            if (matched.Count == 0 && (literal || !WildcardPattern.ContainsWildcardCharacters(p)))
                 cmdlet.WriteError(NetnsCmdlet.ToErrorRecord(new NetnsException("NetLabNotFound", Errno.ENOENT,
                     $"No lab with {(names is not null ? "name" : "prefix")} '{p}' (labs present: {(labs.Count == 0 ? "none" : string.Join(", ", labs.Select(l => $"{l.Name} ({l.Prefix})")))}).", p)));
             foreach (var l in matched)

@@ -6,16 +6,27 @@ using NetnsPS.Core.Netlink.Rtnl;
 namespace NetnsPS.Commands;
 
 /// <summary>Set-NetNamespaceAdapter: ip link set DEV up|down name N mtu M address MAC master BR|nomaster.</summary>
-[Cmdlet(VerbsCommon.Set, "NetNamespaceAdapter", SupportsShouldProcess = true, DefaultParameterSetName = "Default")]
+// The default set is LiteralName so that a piped adapter (or address, route) binds its InterfaceAlias to -LiteralName and
+// names exactly that adapter; an object with only a Name property, and a typed or positional name, bind -Name.
+[Cmdlet(VerbsCommon.Set, "NetNamespaceAdapter", SupportsShouldProcess = true, DefaultParameterSetName = LiteralNameSet)]
 [OutputType(typeof(NetNamespaceAdapter))]
 public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("InterfaceAlias", "ifAlias")]
+    private const string NameSet = "Name";
+    private const string LiteralNameSet = "LiteralName";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Adapter names taken exactly as typed: no character is a wildcard. Piped adapters, addresses and routes bind here.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralNameSet)]
+    [Alias("InterfaceAlias", "ifAlias")]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralName { get; set; } = Array.Empty<string>();
 
     [Parameter]
     [ValidateSet("Up", "Down", IgnoreCase = true)]
@@ -33,20 +44,27 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     [ValidateNotNullOrEmpty]
     public string? MacAddress { get; set; }
 
-    /// <summary>Make the adapter a port of this bridge (same namespace).</summary>
-    [Parameter(ParameterSetName = "Master")]
+    /// <summary>Make the adapter a port of this bridge (same namespace); not with -NoMaster.</summary>
+    [Parameter]
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Master { get; set; }
 
-    /// <summary>Detach the adapter from its bridge (IFLA_MASTER 0).</summary>
-    [Parameter(ParameterSetName = "NoMaster")]
+    /// <summary>Detach the adapter from its bridge (IFLA_MASTER 0); not with -Master.</summary>
+    [Parameter]
     public SwitchParameter NoMaster { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Changing an adapter");
+    protected override void BeginProcessing()
+    {
+        // -Master and -NoMaster exclude each other: checked here, not by parameter sets (those name -Name / -LiteralName).
+        if (Master is not null && NoMaster)
+            ThrowTerminatingError(new ErrorRecord(new ParameterBindingException("-Master and -NoMaster cannot be used together: give one of them."),
+                "AmbiguousParameterSet", ErrorCategory.InvalidArgument, Master));
+        RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Changing an adapter");
+    }
 
     protected override void ProcessRecord()
     {
@@ -67,7 +85,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         catch (NetnsException ex) { WriteNetnsError(ex, Namespace ?? MacAddress ?? Master); return; }
         int? masterIndex = master?.Index ?? (NoMaster ? 0 : null);
 
-        var targets = ResolveLinks(ctx, Name);
+        var targets = ParameterSetName == LiteralNameSet ? ResolveLinks(ctx, LiteralName, literal: true) : ResolveLinks(ctx, Name);
         if (NewName is not null && targets.Count > 1)
         {
             WriteNetnsError(new NetnsException("AmbiguousNewName", Errno.EINVAL, "-NewName needs exactly one adapter.", NewName));

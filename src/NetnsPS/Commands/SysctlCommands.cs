@@ -5,27 +5,39 @@ using NetnsPS.Core.Namespaces;
 namespace NetnsPS.Commands;
 
 /// <summary>Get-NetNamespaceSysctl: sysctl net.* read from inside a namespace.</summary>
-[Cmdlet(VerbsCommon.Get, "NetNamespaceSysctl")]
+[Cmdlet(VerbsCommon.Get, "NetNamespaceSysctl", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(NetNamespaceSysctl))]
 public sealed class GetNetNamespaceSysctlCommand : NamespaceQueryCmdlet
 {
+    private const string NameSet = "Name";
+    private const string LiteralNameSet = "LiteralName";
+
     // Not from the pipeline by property name: a piped NetNamespace's Name would bind here.
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ParameterSetName = NameSet)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(SysctlNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = { "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding" };
 
+    /// <summary>Sysctl names taken exactly as typed: no character is a wildcard (adapter names in them may hold [ ] * ?).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralNameSet)]
+    [ArgumentCompleter(typeof(SysctlNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralName { get; set; } = Array.Empty<string>();
+
     protected override void Query(NamespaceContext ctx)
     {
-        foreach (var n in Name)
+        bool literal = ParameterSetName == LiteralNameSet;
+        foreach (var n in literal ? LiteralName : Name)
         {
             try
             {
                 // net/ipv4/ip_forward (path form, as sysctl(8) accepts it) is net.ipv4.ip_forward; patterns convert alike.
                 var dotted = SysctlService.Normalize(n);
-                bool wild = WildcardPattern.ContainsWildcardCharacters(dotted);
-                foreach (var (name, value) in SysctlService.Read(ctx, NameFilter(new[] { dotted })!, wild ? null : dotted))
+                bool wild = !literal && WildcardPattern.ContainsWildcardCharacters(dotted);
+                // A name that is no pattern is read directly (SysctlNotFound when missing); escaped characters stand for themselves.
+                var exact = wild ? null : literal ? dotted : WildcardPattern.Unescape(dotted);
+                foreach (var (name, value) in SysctlService.Read(ctx, wild ? NameFilter(new[] { dotted })! : _ => false, exact))
                     WriteObject(new NetNamespaceSysctl { Namespace = ctx.Name, Name = name, Value = value });
             }
             catch (NetnsException ex) { WriteNetnsError(ex, n); }

@@ -10,7 +10,7 @@ namespace NetnsPS.Commands;
 /// namespaces (rtnetlink multicast), as objects, until Ctrl+C, -Timeout or -Count.
 /// </summary>
 [Cmdlet("Watch", "NetNamespace", DefaultParameterSetName = "Name")]
-[OutputType(typeof(NetNamespaceEvent), ParameterSetName = new[] { "Name" })]
+[OutputType(typeof(NetNamespaceEvent), ParameterSetName = new[] { "Name", "LiteralName" })]
 [OutputType(typeof(NetNamespaceAdapterEvent), ParameterSetName = new[] { "Adapter" })]
 public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
 {
@@ -19,6 +19,12 @@ public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
     [SupportsWildcards]
     [ValidateNotNull]
     public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Only events for exactly these names (no character is a wildcard; the names need not exist yet).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralName")]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralName { get; set; } = Array.Empty<string>();
 
     /// <summary>Watch adapters (ip monitor link) instead of namespaces.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Adapter")]
@@ -71,7 +77,8 @@ public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
             watcher = new NamespaceWatcher();
         }
         catch (NetnsException ex) { ThrowNetnsError(ex); return; }
-        using (watcher) Pump(watcher.Read, e => patterns.Length == 0 || patterns.Any(p => p.IsMatch(e.Name)));
+        var literal = LiteralName.ToHashSet(StringComparer.Ordinal);
+        using (watcher) Pump(watcher.Read, e => literal.Count > 0 ? literal.Contains(e.Name) : patterns.Length == 0 || patterns.Any(p => p.IsMatch(e.Name)));
     }
 
     /// <summary>

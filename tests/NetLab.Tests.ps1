@@ -91,14 +91,16 @@ Describe 'New-NetLab with the seed 004 example' {
     }
 
     It 'loaded a masquerade rule on wan0 in the router (nft -j list ruleset)' {
-        $rules = (ip netns exec $Router nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule }
+        $nft = Get-NftOracle
+        if (-not $nft) { Set-ItResult -Skipped -Because $NoNftReason; return }
+        $rules = (ip netns exec $Router $nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule }
         $rules.Count | Should -Be 1
         $json = $rules[0].rule | ConvertTo-Json -Depth 20 -Compress
         $json | Should -Match '"masquerade"'
         $json | Should -Match '"oifname"'
         $json | Should -Match '"wan0"'
-        (ip netns exec $Client nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule } | Should -BeNullOrEmpty
-        (ip netns exec $Outside nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.table } | Should -BeNullOrEmpty
+        (ip netns exec $Client $nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule } | Should -BeNullOrEmpty
+        (ip netns exec $Outside $nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.table } | Should -BeNullOrEmpty
     }
 
     It 'lets the client ping the outside address (ICMP from a raw socket inside the client)' {
@@ -541,7 +543,9 @@ Describe 'New-NetLab bridges' {
         $lab = New-NetLab -Definition $def -Prefix $p
         try {
             (Get-IpRoute "${p}sw" | Where-Object dst -eq '10.9.8.0/24').dev | Should -Be 'br0'
-            (ip netns exec "${p}sw" nft -j list ruleset | ConvertFrom-Json).nftables.rule.expr | ConvertTo-Json -Depth 20 -Compress | Should -Match '"br0"'
+            $nft = Get-NftOracle
+            if (-not $nft) { Set-ItResult -Skipped -Because $NoNftReason; return }
+            (ip netns exec "${p}sw" $nft -j list ruleset | ConvertFrom-Json).nftables.rule.expr | ConvertTo-Json -Depth 20 -Compress | Should -Match '"br0"'
         }
         finally { $lab | Remove-NetLab -Confirm:$false }
         Get-LabLeftover $p | Should -BeNullOrEmpty

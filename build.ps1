@@ -20,7 +20,9 @@
         Soak    the long reliability run: parser fuzzing (-SoakFuzzCount inputs), -SoakEnterCycles enter/restore and
                 -SoakCreateCycles create/delete cycles, crash recovery (-SoakCrashCount), -SoakSeconds of 4-process
                 concurrency; figures in output/soak/soak.txt (Test runs the same tests in their short form)
-        Package output/package/NetnsPS.<version>.nupkg (Compress-PSResource), installable with Install-PSResource
+        Package output/package/NetnsPS.<version>.nupkg (Compress-PSResource), installable with Install-PSResource;
+                refused when CHANGELOG.md has no section for the module's version
+        (Build writes that section into the built manifest's PSData.ReleaseNotes.)
         Clean   remove output/ and bin/obj
 #>
 [CmdletBinding()]
@@ -115,8 +117,36 @@ function Invoke-BuildTask {
         if (Test-Path $p) { Copy-Item $p $dest }
     }
     Copy-Item (Join-Path $Root 'module/*') $dest -Recurse -Force
+    Copy-Item (Join-Path $Root 'LICENSE') $dest
     Get-ChildItem $dest -Recurse -Force -Filter '.gitkeep' | Remove-Item -Force
+    Set-ReleaseNote (Join-Path $dest 'NetnsPS.psd1') $version
     Write-Host "Built NetnsPS $version -> $dest"
+}
+
+function Get-ChangelogSection([string] $Version) {
+    & (Join-Path $Root 'tools/Get-ChangelogSection.ps1') -Path (Join-Path $Root 'CHANGELOG.md') -Version $Version
+}
+
+function Set-ReleaseNote([string] $Manifest, [string] $Version) {
+    # The built manifest's ReleaseNotes = CHANGELOG.md's section of this version (the newest one when this version
+    # has none yet; Package refuses that case), never written by hand.
+    $section = Get-ChangelogSection $Version
+    if (-not $section) {
+        $section = Get-ChangelogSection
+        Write-Warning "CHANGELOG.md has no section for $Version; ReleaseNotes from [$($section.Version)] (Package refuses this)"
+    }
+    $text = Get-Content $Manifest -Raw
+    $pattern = "(?m)^(\s*ReleaseNotes\s*=\s*)''"
+    if ($text -notmatch $pattern) { throw "$Manifest has no line ReleaseNotes = '' for the build to fill" }
+    $quoted = "'" + ($section.Text -replace "'", "''") + "'"
+    [regex]::new($pattern).Replace($text, { param($m) $m.Groups[1].Value + $quoted }, 1) | Set-Content $Manifest -NoNewline
+}
+
+function Assert-ChangelogSection {
+    $version = Get-ModuleVersion
+    if (-not (Get-ChangelogSection $version)) {
+        throw "CHANGELOG.md has no section '## [$version] - YYYY-MM-DD' for ModuleVersion ${version}: describe the release there before packaging it"
+    }
 }
 
 # Programs the tests start as oracles or helpers (never the module: it starts no helper program), and the Debian
@@ -291,7 +321,7 @@ foreach ($t in $Task) {
         'Test' { Install-TestPrerequisite; Invoke-BuildTask; Write-Summary @((Invoke-UnitTask), (Invoke-PesterTask)) }
         'Demo' { Invoke-BuildTask; Invoke-Demo }
         'Bench' { Invoke-BuildTask; Invoke-Bench }
-        'Package' { Invoke-BuildTask; Invoke-Package }
+        'Package' { Assert-ChangelogSection; Invoke-BuildTask; Invoke-Package }
         'Soak' { Install-TestPrerequisite; Invoke-BuildTask; Invoke-Soak }
     }
 }

@@ -161,8 +161,10 @@ $TestPrograms = @(
     @{ Program = 'nsenter'; Package = 'util-linux'; Required = $true }
     @{ Program = 'lsns'; Package = 'util-linux'; Required = $true }
     @{ Program = 'flock'; Package = 'util-linux'; Required = $true }
+    @{ Program = 'findmnt'; Package = 'util-linux'; Required = $true }
     @{ Program = 'mount'; Package = 'mount'; Required = $true }
     @{ Program = 'ps'; Package = 'procps'; Required = $true }
+    @{ Program = 'kill'; Package = 'procps'; Required = $true }
     @{ Program = 'stat'; Package = 'coreutils'; Required = $true }
     @{ Program = 'nft'; Package = 'nftables'; Required = $false }     # ruleset oracle ($env:NETNSPS_TEST_NFT counts)
     @{ Program = 'python3'; Package = 'python3'; Required = $false }  # two thread-in-namespace tests

@@ -10,7 +10,9 @@
         Build   dotnet publish + module/* + MAML help -> output/NetnsPS/<version> (importable as is)
         Docs    docs/en-US/*.md -> MAML (module/en-US/NetnsPS.dll-Help.xml, copied into the output)
         Test    xunit (tests/NetnsPS.Core.Tests) and Pester (tests/*.Tests.ps1 in a child pwsh);
-                prints "N passed, N failed" and fails when anything failed
+                prints "N passed, N failed" and fails when anything failed. First installs the programs the
+                tests use (iproute2, perl, util-linux, procps, nftables as an oracle) with apt-get when root and
+                missing (-NoInstall: don't); a test whose optional program is missing is skipped, its reason shown
         Unit    xunit only;  Pester  Pester only
         Demo    the README's main job: build, import in a child pwsh, run a real demo
         Bench   benchmarks (bench/) against their anchors (C loop, ip -b, ip per process, pyroute2, nsenter) in one
@@ -18,7 +20,9 @@
         Soak    the long reliability run: parser fuzzing (-SoakFuzzCount inputs), -SoakEnterCycles enter/restore and
                 -SoakCreateCycles create/delete cycles, crash recovery (-SoakCrashCount), -SoakSeconds of 4-process
                 concurrency; figures in output/soak/soak.txt (Test runs the same tests in their short form)
-        Package output/package/NetnsPS.<version>.nupkg (Compress-PSResource), installable with Install-PSResource
+        Package output/package/NetnsPS.<version>.nupkg (Compress-PSResource), installable with Install-PSResource;
+                refused when CHANGELOG.md has no section for the module's version
+        (Build writes that section into the built manifest's PSData.ReleaseNotes.)
         Clean   remove output/ and bin/obj
 #>
 [CmdletBinding()]
@@ -57,7 +61,10 @@ param(
     [int] $BenchRounds = 0,
 
     # Pester test name filter (-FullNameFilter), e.g. '*Remove*'.
-    [string[]] $TestName
+    [string[]] $TestName,
+
+    # Test, Pester, Soak: do not apt-get install the programs the tests use when they are missing.
+    [switch] $NoInstall
 )
 
 $ErrorActionPreference = 'Stop'
@@ -110,8 +117,86 @@ function Invoke-BuildTask {
         if (Test-Path $p) { Copy-Item $p $dest }
     }
     Copy-Item (Join-Path $Root 'module/*') $dest -Recurse -Force
+    Copy-Item (Join-Path $Root 'LICENSE') $dest
     Get-ChildItem $dest -Recurse -Force -Filter '.gitkeep' | Remove-Item -Force
+    Set-ReleaseNote (Join-Path $dest 'NetnsPS.psd1') $version
     Write-Host "Built NetnsPS $version -> $dest"
+}
+
+function Get-ChangelogSection([string] $Version) {
+    & (Join-Path $Root 'tools/Get-ChangelogSection.ps1') -Path (Join-Path $Root 'CHANGELOG.md') -Version $Version
+}
+
+function Set-ReleaseNote([string] $Manifest, [string] $Version) {
+    # The built manifest's ReleaseNotes = CHANGELOG.md's section of this version (the newest one when this version
+    # has none yet; Package refuses that case), never written by hand.
+    $section = Get-ChangelogSection $Version
+    if (-not $section) {
+        $section = Get-ChangelogSection
+        Write-Warning "CHANGELOG.md has no section for $Version; ReleaseNotes from [$($section.Version)] (Package refuses this)"
+    }
+    $text = Get-Content $Manifest -Raw
+    $pattern = "(?m)^(\s*ReleaseNotes\s*=\s*)''"
+    if ($text -notmatch $pattern) { throw "$Manifest has no line ReleaseNotes = '' for the build to fill" }
+    $quoted = "'" + ($section.Text -replace "'", "''") + "'"
+    [regex]::new($pattern).Replace($text, { param($m) $m.Groups[1].Value + $quoted }, 1) | Set-Content $Manifest -NoNewline
+}
+
+function Assert-ChangelogSection {
+    $version = Get-ModuleVersion
+    if (-not (Get-ChangelogSection $version)) {
+        throw "CHANGELOG.md has no section '## [$version] - YYYY-MM-DD' for ModuleVersion ${version}: describe the release there before packaging it"
+    }
+}
+
+# Programs the tests start as oracles or helpers (never the module: it starts no helper program), and the Debian
+# package of each. Required ones must be there; an optional one missing makes the tests that need it skip, with the
+# reason in the summary.
+$TestPrograms = @(
+    @{ Program = 'ip'; Package = 'iproute2'; Required = $true }       # the oracle of nearly every test
+    @{ Program = 'bridge'; Package = 'iproute2'; Required = $true }   # bridge fdb oracle
+    @{ Program = 'perl'; Package = 'perl'; Required = $true }         # TCP/UDP peers inside namespaces
+    @{ Program = 'unshare'; Package = 'util-linux'; Required = $true } # sandboxes, unnamed namespaces
+    @{ Program = 'setpriv'; Package = 'util-linux'; Required = $true } # non-root tests
+    @{ Program = 'nsenter'; Package = 'util-linux'; Required = $true }
+    @{ Program = 'lsns'; Package = 'util-linux'; Required = $true }
+    @{ Program = 'flock'; Package = 'util-linux'; Required = $true }
+    @{ Program = 'findmnt'; Package = 'util-linux'; Required = $true }
+    @{ Program = 'mount'; Package = 'mount'; Required = $true }
+    @{ Program = 'ps'; Package = 'procps'; Required = $true }
+    @{ Program = 'kill'; Package = 'procps'; Required = $true }
+    @{ Program = 'stat'; Package = 'coreutils'; Required = $true }
+    @{ Program = 'nft'; Package = 'nftables'; Required = $false }     # ruleset oracle ($env:NETNSPS_TEST_NFT counts)
+    @{ Program = 'python3'; Package = 'python3'; Required = $false }  # two thread-in-namespace tests
+)
+
+function Test-Program([string] $Name) {
+    if ($Name -eq 'nft' -and $env:NETNSPS_TEST_NFT -and (Test-Path $env:NETNSPS_TEST_NFT)) { return $true }
+    [bool](Get-Command $Name -CommandType Application -ErrorAction SilentlyContinue)
+}
+
+function Install-TestPrerequisite {
+    # Installs the missing programs' packages with apt-get when running as root on a machine that has it (python3,
+    # heavy and used by two tests only, is not installed: they skip). -NoInstall: only report.
+    $missing = @($TestPrograms | Where-Object { -not (Test-Program $_.Program) })
+    $install = @($missing | Where-Object { $_.Package -ne 'python3' } | ForEach-Object Package | Sort-Object -Unique)
+    $apt = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue
+    if ($install -and -not $NoInstall -and $apt -and (id -u) -eq '0') {
+        Write-Host "Installing what the tests use: apt-get install $($install -join ' ') (missing: $(($missing | Where-Object Package -in $install).Program -join ', '))"
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        & apt-get update -qq | Out-Host
+        & apt-get install -y -qq --no-install-recommends @install | Out-Host
+        $missing = @($TestPrograms | Where-Object { -not (Test-Program $_.Program) })
+    }
+    foreach ($m in $missing | Where-Object { -not $_.Required }) {
+        Write-Host "Not installed: $($m.Program) (Debian package $($m.Package)); the tests that need it are skipped" -ForegroundColor Yellow
+    }
+    $req = @($missing | Where-Object Required)
+    if ($req) {
+        throw ("The tests need these programs, which are not installed: " +
+            (($req | ForEach-Object { "$($_.Program) (Debian package $($_.Package))" }) -join ', ') +
+            '. Install them, or run ./build.ps1 -Task Test as root on a machine with apt-get.')
+    }
 }
 
 function Get-PesterPath {
@@ -144,11 +229,20 @@ function Invoke-PesterTask {
     Invoke-ChildPwsh $cmd -NoThrow | Out-Null
     if (-not (Test-Path $summary)) { throw 'Pester produced no summary' }
     $s = Get-Content $summary -Raw | ConvertFrom-Json
-    [pscustomobject]@{ Suite = 'Pester'; Passed = [int]$s.Passed; Failed = [int]$s.Failed }
+    [pscustomobject]@{ Suite = 'Pester'; Passed = [int]$s.Passed; Failed = [int]$s.Failed; Skipped = [int]$s.Skipped; Skips = @($s.Skips) }
 }
 
 function Write-Summary([object[]] $Results) {
-    foreach ($r in $Results) { Write-Host ("{0}: {1} passed, {2} failed" -f $r.Suite, $r.Passed, $r.Failed) }
+    foreach ($r in $Results) {
+        $skipped = if ($r.PSObject.Properties['Skipped'] -and $r.Skipped) { ", $($r.Skipped) skipped" } else { '' }
+        Write-Host ("{0}: {1} passed, {2} failed{3}" -f $r.Suite, $r.Passed, $r.Failed, $skipped)
+        if ($r.PSObject.Properties['Skips']) {
+            foreach ($g in @($r.Skips | Where-Object { $_ } | Group-Object Reason)) {
+                Write-Host "  skipped ($($g.Count)): $($g.Name)" -ForegroundColor Yellow
+                foreach ($t in $g.Group) { Write-Host "    $($t.Name)" -ForegroundColor DarkYellow }
+            }
+        }
+    }
     $p = ($Results | Measure-Object Passed -Sum).Sum
     $f = ($Results | Measure-Object Failed -Sum).Sum
     Write-Host "$p passed, $f failed"
@@ -224,12 +318,12 @@ foreach ($t in $Task) {
         }
         'Build' { Invoke-BuildTask }
         'Docs' { Invoke-Docs }
-        'Unit' { Write-Summary @(Invoke-UnitTask) }
-        'Pester' { Invoke-BuildTask; Write-Summary @(Invoke-PesterTask) }
-        'Test' { Invoke-BuildTask; Write-Summary @((Invoke-UnitTask), (Invoke-PesterTask)) }
+        'Unit' { Install-TestPrerequisite; Write-Summary @(Invoke-UnitTask) }
+        'Pester' { Install-TestPrerequisite; Invoke-BuildTask; Write-Summary @(Invoke-PesterTask) }
+        'Test' { Install-TestPrerequisite; Invoke-BuildTask; Write-Summary @((Invoke-UnitTask), (Invoke-PesterTask)) }
         'Demo' { Invoke-BuildTask; Invoke-Demo }
         'Bench' { Invoke-BuildTask; Invoke-Bench }
-        'Package' { Invoke-BuildTask; Invoke-Package }
-        'Soak' { Invoke-BuildTask; Invoke-Soak }
+        'Package' { Assert-ChangelogSection; Invoke-BuildTask; Invoke-Package }
+        'Soak' { Install-TestPrerequisite; Invoke-BuildTask; Invoke-Soak }
     }
 }

@@ -2,11 +2,11 @@
     RootModule           = 'NetnsPS.dll'
     RequiredAssemblies   = @('NetnsPS.Core.dll', 'NetnsPS.dll')
     NestedModules        = @('NetnsPS.psm1')
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.2.0'
     GUID                 = '6f0c1f52-3a0e-4d55-9a43-2f1e0d9b7c31'
     Author               = 'NetnsPS contributors'
     CompanyName          = 'NetnsPS'
-    Copyright            = '(c) NetnsPS contributors.'
+    Copyright            = '(c) 2026 NetnsPS contributors. MIT License (LICENSE).'
     Description          = 'Linux network namespaces as first-class PowerShell objects: create, list, identify and remove namespaces, built on syscalls and rtnetlink (no shelling out to ip).'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
@@ -58,7 +58,10 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Linux', 'netns', 'network-namespace', 'netlink', 'iproute2')
-            ReleaseNotes = 'See CHANGELOG.md. 0.1.0: namespace lifecycle (New/Get/Remove-NetNamespace, Get-NetNamespaceProcess); adapters, veth pairs, moves, addresses, routes and net.* sysctls inside namespaces.'
+            # No LicenseUri or ProjectUri: the project has no public home yet, and a URL must not be invented. The
+            # license is MIT; its text (LICENSE) ships in the module folder. Add both URIs once a home exists.
+            # ReleaseNotes: build.ps1 writes CHANGELOG.md's section of ModuleVersion here in the built manifest.
+            ReleaseNotes = ''
         }
     }
 }

@@ -347,10 +347,10 @@ Describe 'Bad input catalogue' {
 
     It 'no bad NAT call added or removed a rule (the kernel transaction is all or nothing)' {
         # nft -j as the oracle where it is installed; the module's own dump otherwise (said so)
-        if (Get-Command nft -CommandType Application -ErrorAction SilentlyContinue) {
-            $rules = @((ip netns exec $ns nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule })
+        if ($nft = Get-NftOracle) {
+            $rules = @((ip netns exec $ns $nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule })
             $rules.Count | Should -Be 3 -Because 'one masquerade rule, and the port forward in prerouting and output'
-            @((ip netns exec $ns nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.table }).Count | Should -Be 1
+            @((ip netns exec $ns $nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.table }).Count | Should -Be 1
         }
         else { Write-Host '  (nft is not installed: checked with Get-NetNamespaceNat only)' }
         @(Get-NetNamespaceNat -Namespace $ns).Name | Should -Be 'keep'

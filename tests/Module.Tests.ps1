@@ -95,6 +95,56 @@ Set-NetNamespaceId -Name wi -Auto -WhatIf
     }
 }
 
+Describe 'Manifest and strict mode' {
+    It 'passes Test-ModuleManifest with the source manifest''s version, the cmdlets it lists and PowerShell 7.4 as minimum' {
+        $m = Test-ModuleManifest $env:NETNSPS_MODULE_PATH -ErrorAction Stop
+        $source = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../module/NetnsPS.psd1')
+        $m.Version | Should -Be ([version]$source.ModuleVersion)
+        (Split-Path (Split-Path $env:NETNSPS_MODULE_PATH) -Leaf) | Should -Be $source.ModuleVersion -Because 'the build puts it in output/NetnsPS/<version>'
+        $m.PowerShellVersion | Should -Be ([version]'7.4')
+        $m.CompatiblePSEditions | Should -Be @('Core')
+        @($m.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($source.CmdletsToExport | Sort-Object)
+        @($m.ExportedFunctions.Keys) | Should -Be @($source.FunctionsToExport)
+    }
+
+    It 'imports and runs under Set-StrictMode -Version Latest in a fresh pwsh (module script, views, types, help, completers)' {
+        $ns = "$($Prefix)strict"
+        $cmd = @"
+Set-StrictMode -Version Latest
+`$ErrorActionPreference = 'Stop'
+Import-Module '$env:NETNSPS_MODULE_PATH'
+New-NetNamespace -Name '$ns' | Out-Null
+try {
+    `$a = Get-NetNamespaceAdapter -Namespace '$ns' | Set-NetNamespaceAdapter -State Up -PassThru
+    `$text = @(Get-NetNamespace -Name '$ns'; `$a; Get-NetNamespaceAddress -Namespace '$ns'; Get-NetNamespaceRoute -Namespace '$ns') | Out-String
+    `$r = Invoke-InNetNamespace '$ns' { Get-Item /proc/thread-self/ns/net }
+    `$c = (TabExpansion2 -inputScript 'Get-NetNamespace -Name $ns' -cursorColumn $("Get-NetNamespace -Name $ns".Length)).CompletionMatches.Count
+    `$h = (Get-Help Enter-NetNamespace).Synopsis
+    `$e = Get-Command Enter-NetNamespace
+    `$errors = `$Error.Count
+    `$strict = try { `$null = `$neverSetAnywhere; `$false } catch { `$true }   # strict mode is really on
+    'JSON:' + (@{ strict = `$strict; up = "`$(`$a.State)"; lines = (`$text -split "``n").Count; ifIndex = `$a.ifIndex; inside = [bool]`$r; completions = `$c; help = `$h; errors = `$errors } | ConvertTo-Json -Compress)
+}
+finally { Remove-NetNamespace -Name '$ns' }
+"@
+        Push-Location (Split-Path $PSScriptRoot)
+        try { $out = @(dotnet pwsh -NoProfile -NonInteractive -Command $cmd 2>&1 | ForEach-Object { "$_" }) }
+        finally { Pop-Location }
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+        $json = ($out | Where-Object { $_.StartsWith('JSON:') } | Select-Object -Last 1)
+        $json | Should -Not -BeNullOrEmpty -Because ($out -join "`n")
+        $r = $json.Substring(5) | ConvertFrom-Json
+        $r.errors | Should -Be 0 -Because ($out -join "`n")
+        $r.strict | Should -BeTrue
+        $r.up | Should -Be 'Up'
+        $r.ifIndex | Should -Be 1
+        $r.lines | Should -BeGreaterThan 5
+        $r.completions | Should -BeGreaterOrEqual 1
+        $r.help | Should -Not -BeNullOrEmpty
+        Test-Path "/run/netns/$ns" | Should -BeFalse
+    }
+}
+
 Describe 'Help' -Tag Help {
     It '<_> has a synopsis, a description, an example and help for every parameter' -ForEach $cmdlets {
         $h = Get-Help $_ -Full

@@ -5,8 +5,9 @@ BeforeAll {
     Assert-NoLeftovers
     $script:Example = Join-Path $PSScriptRoot '../examples/seed004.lab.psd1'
     # nft is only the oracle here (the module talks nf_tables itself): without it those checks are skipped, visibly.
-    $script:HasNft = [bool](Get-Command nft -CommandType Application -ErrorAction SilentlyContinue)
-    $script:NoNft = 'nft (Debian package nftables) is not installed: the nft -j oracle cannot run'
+    $script:Nft = Get-NftOracle
+    $script:HasNft = [bool]$Nft
+    $script:NoNft = $NoNftReason
 
     function Get-LabLeftover([string] $P) {
         # Everything with prefix $P: /run/netns entries, nsfs mounts, host links, lab state files.
@@ -94,15 +95,16 @@ Describe 'New-NetLab with the seed 004 example' {
     }
 
     It 'loaded a masquerade rule on wan0 in the router (nft -j list ruleset)' {
-        if (-not $HasNft) { Set-ItResult -Skipped -Because $NoNft; return }
-        $rules = (ip netns exec $Router nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule }
+        $nft = Get-NftOracle
+        if (-not $nft) { Set-ItResult -Skipped -Because $NoNftReason; return }
+        $rules = (ip netns exec $Router $nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule }
         $rules.Count | Should -Be 1
         $json = $rules[0].rule | ConvertTo-Json -Depth 20 -Compress
         $json | Should -Match '"masquerade"'
         $json | Should -Match '"oifname"'
         $json | Should -Match '"wan0"'
-        (ip netns exec $Client nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule } | Should -BeNullOrEmpty
-        (ip netns exec $Outside nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.table } | Should -BeNullOrEmpty
+        (ip netns exec $Client $nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule } | Should -BeNullOrEmpty
+        (ip netns exec $Outside $nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.table } | Should -BeNullOrEmpty
     }
 
     It 'lets the client ping the outside address (ICMP from a raw socket inside the client)' {
@@ -569,9 +571,10 @@ Describe 'New-NetLab bridges' {
         $lab = New-NetLab -Definition $def -Prefix $p
         try {
             (Get-IpRoute "${p}sw" | Where-Object dst -eq '10.9.8.0/24').dev | Should -Be 'br0'
-            if ($HasNft) { (ip netns exec "${p}sw" nft -j list ruleset | ConvertFrom-Json).nftables.rule.expr | ConvertTo-Json -Depth 20 -Compress | Should -Match '"br0"' }
-            else { Write-Host "  (nft -j check skipped: $NoNft)" }
             (Get-NetNamespaceNat -Namespace "${p}sw").InterfaceAlias | Should -Be 'br0'
+            $nft = Get-NftOracle
+            if (-not $nft) { Set-ItResult -Skipped -Because $NoNftReason; return }
+            (ip netns exec "${p}sw" $nft -j list ruleset | ConvertFrom-Json).nftables.rule.expr | ConvertTo-Json -Depth 20 -Compress | Should -Match '"br0"'
         }
         finally { $lab | Remove-NetLab -Confirm:$false }
         Get-LabLeftover $p | Should -BeNullOrEmpty

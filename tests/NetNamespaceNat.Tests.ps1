@@ -5,8 +5,9 @@
 BeforeAll {
     . $PSScriptRoot/common.ps1
     Assert-NoLeftovers
-    $script:HasNft = [bool](Get-Command nft -CommandType Application -ErrorAction SilentlyContinue)
-    $script:NoNft = 'nft (Debian package nftables) is not installed: the nft -j oracle cannot run'
+    $script:Nft = Get-NftOracle
+    $script:HasNft = [bool]$Nft
+    $script:NoNft = $NoNftReason
     $script:P = "${Prefix}nat-"
     $def = @{
         Namespaces = @(
@@ -48,7 +49,7 @@ BeforeAll {
         if (-not $Peer.Process.WaitForExit(8000)) { $Peer.Process.Kill() }
         (Get-Content $Peer.Out -ErrorAction SilentlyContinue | Select-Object -First 1)
     }
-    function Get-NftRules([string] $Namespace) { @((ip netns exec $Namespace nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule } | ForEach-Object rule) }
+    function Get-NftRules([string] $Namespace) { @((ip netns exec $Namespace $Nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule } | ForEach-Object rule) }
 }
 AfterAll {
     if ($Lab) { $Lab | Remove-NetLab -Confirm:$false }
@@ -106,7 +107,7 @@ Describe 'Source NAT' {
         @(Get-NetNamespaceNat -Namespace $Router).Name | Should -Be 'fixed'
         Get-NetNamespaceNat -Namespace $Router | Remove-NetNamespaceNat
         Get-NetNamespaceNat -Namespace $Router | Should -BeNullOrEmpty
-        if ($HasNft) { ip netns exec $Router nft list tables | Should -BeNullOrEmpty }
+        if ($HasNft) { ip netns exec $Router $Nft list tables | Should -BeNullOrEmpty }
     }
 }
 
@@ -152,23 +153,23 @@ Describe 'Port forwards' {
         $peer = Start-Peer $Client 10.0.1.2 ($PortBase + 11)
         Invoke-Client $Outside 198.51.100.1 ($PortBase + 10) | Should -Match 'connect' -Because 'nothing forwards port 8080 any more'
         $peer.Process.Kill()
-        if ($HasNft) { ip netns exec $Router nft list tables | Should -BeNullOrEmpty }
+        if ($HasNft) { ip netns exec $Router $Nft list tables | Should -BeNullOrEmpty }
     }
 }
 
 Describe 'Tables made by others' {
     It 'a table made with nft survives every NetnsPS change and removal' {
         if (-not $HasNft) { Set-ItResult -Skipped -Because $NoNft; return }
-        ip netns exec $Router nft 'add table ip theirs; add chain ip theirs c { type nat hook postrouting priority 50; }; add rule ip theirs c oifname "wan0" counter'
-        $before = ip netns exec $Router nft list table ip theirs
+        ip netns exec $Router $Nft 'add table ip theirs; add chain ip theirs c { type nat hook postrouting priority 50; }; add rule ip theirs c oifname "wan0" counter'
+        $before = ip netns exec $Router $Nft list table ip theirs
         New-NetNamespaceNat -Namespace $Router -InterfaceAlias wan0 | Out-Null
         Add-NetNamespaceNatStaticMapping -Namespace $Router -Protocol TCP -ExternalPort 80 -InternalIPAddress 10.0.1.2 | Out-Null
         @(Get-NetNamespaceNat -Namespace $Router).Count | Should -Be 1 -Because 'their rule is not ours'
         Get-NetNamespaceNat -Namespace $Router | Remove-NetNamespaceNat
         Get-NetNamespaceNatStaticMapping -Namespace $Router | Remove-NetNamespaceNatStaticMapping
-        ip netns exec $Router nft list table ip theirs | Should -Be $before
-        ip netns exec $Router nft list tables | Should -Be 'table ip theirs'
-        ip netns exec $Router nft delete table ip theirs
+        ip netns exec $Router $Nft list table ip theirs | Should -Be $before
+        ip netns exec $Router $Nft list tables | Should -Be 'table ip theirs'
+        ip netns exec $Router $Nft delete table ip theirs
     }
 }
 

@@ -21,6 +21,48 @@ Describe 'Package' -Tag Package {
         (Get-Content (Join-Path $PSScriptRoot '../CHANGELOG.md') -Raw) | Should -Match ([regex]::Escape("[$($m.Version)]"))
     }
 
+    It 'has CHANGELOG.md''s section of its version as ReleaseNotes (written by the build), and the MIT LICENSE' {
+        $m = Import-PowerShellDataFile $env:NETNSPS_MODULE_PATH
+        $section = & (Join-Path $PSScriptRoot '../tools/Get-ChangelogSection.ps1') -Path (Join-Path $PSScriptRoot '../CHANGELOG.md') -Version $m.ModuleVersion
+        $section | Should -Not -BeNullOrEmpty -Because "CHANGELOG.md needs a section ## [$($m.ModuleVersion)]"
+        $section.Date | Should -Match '^\d{4}-\d{2}-\d{2}$'
+        $m.PrivateData.PSData.ReleaseNotes | Should -BeExactly $section.Text
+        $m.PrivateData.PSData.ReleaseNotes | Should -Match "^## \[$([regex]::Escape($m.ModuleVersion))\]"
+        # no invented home: a LicenseUri/ProjectUri only once the project has one
+        $m.PrivateData.PSData.Keys | Should -Not -Contain 'LicenseUri'
+        $m.PrivateData.PSData.Keys | Should -Not -Contain 'ProjectUri'
+        $license = Join-Path (Split-Path $env:NETNSPS_MODULE_PATH) 'LICENSE'
+        Get-Content $license -TotalCount 1 | Should -Be 'MIT License'
+        (Get-Content $license -Raw) | Should -Match 'Copyright \(c\) 2026 NetnsPS contributors'
+        (Get-FileHash $license).Hash | Should -Be (Get-FileHash (Join-Path $PSScriptRoot '../LICENSE')).Hash
+    }
+
+    It 'build.ps1 -Task Package refuses a version that has no CHANGELOG section, before building anything' {
+        # A copy of what the task reads (build.ps1, the section reader, the manifest with another version, the
+        # changelog), so the real tree is untouched; the refusal has to come before the build.
+        $t = Join-Path $work 'refuse'
+        New-Item -ItemType Directory -Path "$t/module", "$t/tools" | Out-Null
+        $repo = Split-Path $PSScriptRoot
+        Copy-Item "$repo/build.ps1", "$repo/CHANGELOG.md", "$repo/LICENSE" $t
+        Copy-Item "$repo/tools/Get-ChangelogSection.ps1" "$t/tools"
+        (Get-Content "$repo/module/NetnsPS.psd1" -Raw) -replace "ModuleVersion\s*=\s*'[^']+'", "ModuleVersion = '9.8.7'" |
+            Set-Content "$t/module/NetnsPS.psd1"
+        Push-Location $repo
+        try { $out = dotnet pwsh -NoProfile -NonInteractive -File "$t/build.ps1" -Task Package 2>&1 | ForEach-Object { "$_" } }
+        finally { Pop-Location }
+        $LASTEXITCODE | Should -Not -Be 0
+        ($out -join "`n") | Should -Match ([regex]::Escape("CHANGELOG.md has no section '## [9.8.7]"))
+        Test-Path "$t/output" | Should -BeFalse -Because 'nothing is built or packed'
+
+        # the same copy with a section for 9.8.7 gets past the check (and stops at the build: no sources here)
+        (Get-Content "$t/CHANGELOG.md" -Raw) -replace '## \[Unreleased\]', "## [Unreleased]`n`n## [9.8.7] - 2026-12-07`n`n### Added`n- x" |
+            Set-Content "$t/CHANGELOG.md"
+        Push-Location $repo
+        try { $out = dotnet pwsh -NoProfile -NonInteractive -File "$t/build.ps1" -Task Package 2>&1 | ForEach-Object { "$_" } }
+        finally { Pop-Location }
+        ($out -join "`n") | Should -Not -Match 'has no section'
+    }
+
     It 'packs, installs from a local repository and imports by name' {
         Compress-PSResource -Path (Split-Path $env:NETNSPS_MODULE_PATH) -DestinationPath "$work/repo"
         $pkg = Get-ChildItem "$work/repo" -Filter 'NetnsPS.*.nupkg'

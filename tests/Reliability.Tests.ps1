@@ -370,13 +370,18 @@ Describe 'Reliability: non-root' {
     BeforeAll {
         # Runs a script as nobody (uid/gid 65534, no groups, no capabilities). The pwsh package lives under /root
         # (mode 0700): a private mount namespace binds it onto a readable directory first; nothing reaches ours.
+        # The built module may sit under a directory nobody cannot read either (a clone in /root): a copy of it is
+        # staged in a fresh directory under /tmp (0755, files 0644) with the script, and removed in AfterAll.
         $script:nsR = "$($script:Prefix)nr"
         New-NetNamespace $nsR | Out-Null
         ip -n $nsR link set lo up
         $script:mnt = "/tmp/$($script:Prefix)pwsh"
+        $script:stage = (mktemp -d "/tmp/$($script:Prefix)stage.XXXXXX")
+        Copy-Item (Split-Path $env:NETNSPS_MODULE_PATH) "$stage/NetnsPS" -Recurse
+        $module = Join-Path "$stage/NetnsPS" (Split-Path $env:NETNSPS_MODULE_PATH -Leaf)
         $body = @"
 `$ErrorActionPreference = 'Continue'
-Import-Module '$env:NETNSPS_MODULE_PATH'
+Import-Module '$module'
 `$ns = '$nsR'
 `$cases = [ordered]@{
     GetNamespace = { Get-NetNamespace `$ns }
@@ -409,8 +414,9 @@ foreach (`$k in `$cases.Keys) {
 }
 'JSON:' + (`$out | ConvertTo-Json -Compress -Depth 5)
 "@
-        $file = "/tmp/$($script:Prefix)nobody.ps1"
+        $file = "$stage/nobody.ps1"
         Set-Content -Path $file -Value $body
+        chmod -R 'u=rwX,go=rX' $stage
         # the pwsh.dll of the tool manifest's PowerShell package (the version this session runs)
         $pkg = Join-Path ($env:NUGET_PACKAGES ?? "$HOME/.nuget/packages") "powershell/$($PSVersionTable.PSVersion)"
         $unix = Split-Path (Get-ChildItem $pkg -Recurse -Filter pwsh.dll | Where-Object FullName -Like '*/unix/*' | Select-Object -First 1).FullName
@@ -421,7 +427,10 @@ foreach (`$k in `$cases.Keys) {
         $json = $lines | Where-Object { $_.StartsWith('JSON:') } | Select-Object -Last 1
         $script:nr = if ($json) { $json.Substring(5) | ConvertFrom-Json } else { $null }
     }
-    AfterAll { Remove-NetNamespace "$($script:Prefix)nr*" -ErrorAction SilentlyContinue }
+    AfterAll {
+        Remove-NetNamespace "$($script:Prefix)nr*" -ErrorAction SilentlyContinue
+        if ($script:stage) { Remove-Item $script:stage -Recurse -Force -ErrorAction SilentlyContinue }
+    }
 
     It 'ran as nobody' {
         $nr | Should -Not -BeNullOrEmpty -Because ($nrOut -join "`n")

@@ -23,6 +23,19 @@ function Get-IpListId([string] $Namespace) {
 
 function Get-IpNetnsNames { @(Get-IpNetns | ForEach-Object name) }
 
+function Get-NftOracle {
+    <#
+        The nft program the tests read rulesets with (an oracle only: the module never starts nft).
+        $env:NETNSPS_TEST_NFT first (CI keeps nft outside every place the module could find it and points here),
+        then nft on PATH; $null when there is none, and the tests that need it skip with that reason.
+    #>
+    if ($env:NETNSPS_TEST_NFT -and (Test-Path $env:NETNSPS_TEST_NFT)) { return $env:NETNSPS_TEST_NFT }
+    $c = Get-Command nft -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($c) { $c.Source } else { $null }
+}
+
+$script:NoNftReason = 'nft is not installed (Debian package nftables; ./build.ps1 -Task Test installs it when root): it is the ruleset oracle'
+
 function Get-FileInode([string] $Path) { [uint64](stat -L -c %i $Path) }
 
 function Test-NsfsMount([string] $Path) {

@@ -22,6 +22,11 @@ $config.TestResult.OutputPath = Join-Path $OutputDir 'pester.xml'
 if ($FullNameFilter) { $config.Filter.FullName = $FullNameFilter }
 $result = Invoke-Pester -Configuration $config
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } |
-    ConvertTo-Json | Set-Content (Join-Path $OutputDir 'pester-summary.json')
+# Skipped tests with their reasons (Set-ItResult -Skipped -Because ...), shown in the build's summary.
+$skips = @($result.Skipped | ForEach-Object {
+        $why = if ($_.ErrorRecord.Count) { "$($_.ErrorRecord[0].Exception.Message)" -replace '^is skipped, because ', '' } else { 'marked -Skip' }
+        @{ Name = $_.ExpandedPath; Reason = $why }
+    })
+@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount; Skips = $skips } |
+    ConvertTo-Json -Depth 4 | Set-Content (Join-Path $OutputDir 'pester-summary.json')
 exit ([int]($failed -gt 0))

@@ -15,7 +15,9 @@ public sealed class NatCoreTests : IClassFixture<NamespaceFixture>
     private readonly NamespaceFixture _fx;
     public NatCoreTests(NamespaceFixture fx) => _fx = fx;
 
-    private static string? NftPath => new[] { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" }.FirstOrDefault(File.Exists);
+    // the oracle only: $NETNSPS_TEST_NFT first (CI keeps nft off PATH for the module), then the usual places
+    private static string? NftPath => new[] { Environment.GetEnvironmentVariable("NETNSPS_TEST_NFT") ?? string.Empty, "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" }
+        .FirstOrDefault(p => p.Length > 0 && File.Exists(p));
 
     private string NewNs(string suffix)
     {

@@ -1,8 +1,13 @@
 using System.Text.Json;
-using NetnsPS.Core.Interop;
-using NetnsPS.Core.Nat;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Addressing;
+using NetnsPS.Core.Errors;
+using NetnsPS.Core.Exec;
 using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Nat;
 using NetnsPS.Core.Netlink.Rtnl;
+using NetnsPS.Core.Routing;
+using NetnsPS.Core.Sysctl;
 
 namespace NetnsPS.Core.Labs;
 
@@ -170,14 +175,14 @@ public static class LabBuilder
                 steps.Add(new Step($"add address {IpPrefix.Format(addr, len)} to {Where(b.Namespace)}/{b.Name}", () =>
                 {
                     var c = Ctx(b.Namespace);
-                    AddressRouteService.AddAddress(c, AdapterService.Require(c, b.Name), addr, len, skipDad: true);
+                    AddressService.AddAddress(c, AdapterService.Require(c, b.Name), addr, len, skipDad: true);
                 }));
         foreach (var e in def.Links.SelectMany(l => new[] { l.A, l.B }))
             foreach (var (addr, len) in e.Addresses)
                 steps.Add(new Step($"add address {IpPrefix.Format(addr, len)} to {Where(e.Namespace)}/{AdapterName(e)}", () =>
                 {
                     var c = Ctx(e.Namespace);
-                    AddressRouteService.AddAddress(c, AdapterService.Require(c, AdapterName(e)), addr, len, skipDad: true);
+                    AddressService.AddAddress(c, AdapterService.Require(c, AdapterName(e)), addr, len, skipDad: true);
                 }));
         foreach (var b in def.Bridges)
             steps.Add(new Step($"set {Where(b.Namespace)}/{b.Name} up", () =>
@@ -197,7 +202,7 @@ public static class LabBuilder
                 {
                     var c = Ctx(n.Name);
                     var link = r.Adapter is null ? null : AdapterService.Require(c, r.Adapter);
-                    AddressRouteService.AddRoute(c, r.Destination, r.Length, r.Gateway, link, r.Metric, Rta.TABLE_MAIN);
+                    RouteService.AddRoute(c, r.Destination, r.Length, r.Gateway, link, r.Metric, Rta.TABLE_MAIN);
                 }));
         foreach (var n in def.Namespaces.Where(n => n.Masquerade.Count > 0 || n.PortForwards.Count > 0))
             steps.Add(new Step($"NAT in {full(n.Name)} (nf_tables table inet {NatService.TableName}: {NatSummary(n)})", () =>
@@ -345,7 +350,7 @@ public static class LabBuilder
         {
             // The same policy as Remove-NetNamespace -Force: a name that refers to a host namespace (the initial one,
             // or this process's own) never gets its processes stopped, and neither do this process and PID 1.
-            NamespaceRemover.ReleaseLaunchers(present);
+            NetnsExec.ReleaseLaunchers(present);
             var remover = new NamespaceRemover();
             foreach (var e in present.Where(e => !e.IsStale))
             {

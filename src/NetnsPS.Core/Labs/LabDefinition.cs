@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Net;
 using System.Text.Json;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
 

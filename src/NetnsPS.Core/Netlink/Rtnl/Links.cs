@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Net.NetworkInformation;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
 
 namespace NetnsPS.Core.Netlink.Rtnl;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Core.Netlink.Rtnl;
 

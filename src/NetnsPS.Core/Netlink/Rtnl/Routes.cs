@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Core.Netlink.Rtnl;
 

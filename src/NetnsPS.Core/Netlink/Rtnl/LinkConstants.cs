@@ -1,4 +1,3 @@
-
 namespace NetnsPS.Core.Netlink.Rtnl;
 
 /// <summary>IFLA_* attribute ids (linux/if_link.h) and ifinfomsg flags.</summary>

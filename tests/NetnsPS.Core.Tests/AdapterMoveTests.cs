@@ -1,5 +1,6 @@
 using System.Text.Json;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using Xunit;
 

@@ -1,9 +1,10 @@
 using System.Net;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
+using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Rtnl;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Adapters;
 
 /// <summary>Adapters of namespaces: list (with addresses and veth peers), create veth pairs, move, change, remove.</summary>
 public static class AdapterService

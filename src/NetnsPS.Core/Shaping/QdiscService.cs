@@ -33,6 +33,23 @@ public sealed record LinkShaping
     /// <summary>The bucket tbf gets without Burst: 10 ms at the rate, at least 16 KiB (ten full-size frames).</summary>
     public static uint DefaultBurst(ulong rate) => (uint)Math.Clamp(rate / 100, 16 * 1024, uint.MaxValue);
 
+    /// <summary>
+    /// Shaping from the text a user or a lab file gives: Rate "10Mbit", Burst/Limit "32kbit"/"64kb"/bytes (netem: Limit in
+    /// packets), Latency/Delay/Jitter "100ms" or a TimeSpan, Loss/Corruption in percent. Null means not given.
+    /// </summary>
+    public static LinkShaping FromText(string? rate, string? burst = null, string? limit = null, string? latency = null,
+        string? delay = null, string? jitter = null, double? loss = null, double? corruption = null) => new()
+    {
+        Rate = rate is null ? null : TcUnits.ParseRate(rate),
+        Burst = burst is null ? null : TcUnits.ParseSize(burst, "Burst"),
+        Limit = limit is null ? null : TcUnits.ParseSize(limit, "Limit"),
+        Latency = latency is null ? null : TcUnits.ParseDuration(latency, "Latency"),
+        Delay = delay is null ? null : TcUnits.ParseDuration(delay, "Delay"),
+        Jitter = jitter is null ? null : TcUnits.ParseDuration(jitter, "Jitter"),
+        Loss = loss,
+        Corruption = corruption,
+    };
+
     /// <summary>"rate 10Mbit burst 16384b lat 50ms" / "netem delay 100ms jitter 10ms loss 1%": for messages and -WhatIf.</summary>
     public string Describe()
     {

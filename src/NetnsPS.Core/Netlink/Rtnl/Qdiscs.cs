@@ -152,6 +152,23 @@ public static class TcUnits
         return TimeSpan.FromTicks((long)(t * 10));
     }
 
+    /// <summary>
+    /// A duration from PowerShell: tc's notation with its unit ("100ms", "1.5s", "250us") or a TimeSpan's text
+    /// ("00:00:00.1"). A bare number is refused (tc would read µs, a PowerShell user may mean ms): the unit is required.
+    /// </summary>
+    public static TimeSpan ParseDuration(string text, string what)
+    {
+        var t = (text ?? string.Empty).Trim();
+        if (t.Contains(':') && TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out var span))
+        {
+            if (span < TimeSpan.Zero) throw new NetnsException("InvalidQdiscArgument", Errno.EINVAL, $"{what} '{text}' is negative.", text);
+            return span;
+        }
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            throw new NetnsException("InvalidQdiscArgument", Errno.EINVAL, $"{what} '{text}' has no unit: write it as tc does, such as {t}ms, {t}s or {t}us.", text);
+        return ParseTime(t, what);
+    }
+
     /// <summary>"10Mbit", "1.5Mbit", "800bit": bits per second in tc's 1000-based units (bytes per second in).</summary>
     public static string FormatRate(ulong bytesPerSecond)
     {

@@ -3,6 +3,7 @@ using NetnsPS.Core.Interop;
 using NetnsPS.Core.Nat;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
+using NetnsPS.Core.Shaping;
 
 namespace NetnsPS.Core.Labs;
 
@@ -72,7 +73,7 @@ public static class LabBuilder
             Namespaces = nsNames,
             NamespaceMap = def.Namespaces.ToDictionary(n => n.Name, n => Full(n.Name), StringComparer.Ordinal),
             HostAdapters = hostAdapters.ToArray(),
-            Links = def.Links.Select(l => new NetLabLink { A = Endpoint(l.A), B = Endpoint(l.B) }).ToArray(),
+            Links = def.Links.Select(l => new NetLabLink { A = Endpoint(l.A, l), B = Endpoint(l.B, l) }).ToArray(),
             Bridges = def.Bridges.Select(b => new NetLabBridge
             {
                 Namespace = Full(b.Namespace),
@@ -88,12 +89,13 @@ public static class LabBuilder
             NamespacesPresent = nsNames.Length,
             Definition = new NetLabDefinition(def.ToData()),
         };
-        NetLabEndpoint Endpoint(LabEndpoint e) => new()
+        NetLabEndpoint Endpoint(LabEndpoint e, LabLink l) => new()
         {
             Namespace = Full(e.Namespace),
             Adapter = e.IsHost ? HostAdapter(e.Adapter) : e.Adapter,
             Addresses = e.Addresses.Select(a => IpPrefix.Format(a.Address, a.Length)).ToArray(),
             Bridge = e.Bridge,
+            Shaping = l.ShapingOf(e)?.Describe(),
         };
 
         WriteState(lab);
@@ -191,6 +193,16 @@ public static class LabBuilder
                 var c = Ctx(e.Namespace);
                 AdapterService.Set(c, AdapterService.Require(c, AdapterName(e)), true, null, null, null);
             }));
+        // Shaping last among the adapter steps: each end's egress (tbf, or netem where the kernel has it). The qdiscs live on
+        // the lab's veths, so removing the namespaces and host adapters (rollback, Remove-NetLab) removes them too.
+        foreach (var l in def.Links)
+            foreach (var e in new[] { l.A, l.B })
+                if (l.ShapingOf(e) is LinkShaping sh)
+                    steps.Add(new Step($"shape {Where(e.Namespace)}/{AdapterName(e)} ({sh.Describe()})", () =>
+                    {
+                        var c = Ctx(e.Namespace);
+                        QdiscService.Set(c, AdapterService.Require(c, AdapterName(e)), sh);
+                    }));
         foreach (var n in def.Namespaces)
             foreach (var r in n.Routes)
                 steps.Add(new Step($"add route {r} in {full(n.Name)}", () =>
@@ -229,6 +241,7 @@ public static class LabBuilder
                 ["Links"] = lab.Links.Select(l => new[] { l.A, l.B }.Select(e => new Dictionary<string, object?>
                 {
                     ["Namespace"] = e.Namespace, ["Adapter"] = e.Adapter, ["Addresses"] = e.Addresses, ["Bridge"] = e.Bridge,
+                    ["Shaping"] = e.Shaping,
                 })).ToList(),
                 ["Bridges"] = lab.Bridges.Select(b => new Dictionary<string, object?>
                 {
@@ -284,6 +297,7 @@ public static class LabBuilder
                     Adapter = e.GetProperty("Adapter").GetString() ?? "",
                     Addresses = e.GetProperty("Addresses").EnumerateArray().Select(x => x.GetString() ?? "").ToArray(),
                     Bridge = e.TryGetProperty("Bridge", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null,
+                    Shaping = e.TryGetProperty("Shaping", out var sh) && sh.ValueKind == JsonValueKind.String ? sh.GetString() : null,
                 }).ToArray();
                 if (ends.Length == 2) links.Add(new NetLabLink { A = ends[0], B = ends[1] });
             }

@@ -51,6 +51,9 @@
         'Add-NetNamespaceNatStaticMapping'
         'Get-NetNamespaceNatStaticMapping'
         'Remove-NetNamespaceNatStaticMapping'
+        'Get-NetNamespaceQdisc'
+        'Set-NetNamespaceQdisc'
+        'Remove-NetNamespaceQdisc'
     )
     FunctionsToExport    = @('Enter-NetNamespace')
     VariablesToExport    = @()

@@ -89,6 +89,9 @@ BeforeDiscovery {
         @{ Cmdlet = 'New-NetLab'; Class = 'unknown key'; Call = "New-NetLab @{ Namespaces = 'a'; Colour = 'red' } -Prefix `$lab"; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'New-NetLab'; Class = 'unknown key in a namespace'; Call = "New-NetLab @{ Namespaces = @{ Name = 'a'; Fwd = `$true } } -Prefix `$lab"; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'New-NetLab'; Class = 'namespace name with /'; Call = "New-NetLab @{ Namespaces = 'a/b' } -Prefix `$lab"; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetLab'; Class = 'link with a rate of 0'; Call = 'New-NetLab @{ Namespaces = ''a'', ''b''; Links = @{ Rate = ''0''; Endpoints = @{ Namespace = ''a''; Adapter = ''e0'' }, @{ Namespace = ''b''; Adapter = ''e0'' } } } -Prefix $lab'; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetLab'; Class = 'endpoint with an unparseable rate'; Call = 'New-NetLab @{ Namespaces = ''a'', ''b''; Links = @{ Endpoints = @{ Namespace = ''a''; Adapter = ''e0''; Rate = ''fast'' }, @{ Namespace = ''b''; Adapter = ''e0'' } } } -Prefix $lab'; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetLab'; Class = 'link with loss over 100 percent'; Call = 'New-NetLab @{ Namespaces = ''a'', ''b''; Links = @{ Loss = 150; Endpoints = @{ Namespace = ''a''; Adapter = ''e0'' }, @{ Namespace = ''b''; Adapter = ''e0'' } } } -Prefix $lab'; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'New-NetLab'; Class = 'namespace defined twice'; Call = "New-NetLab @{ Namespaces = 'a', 'a' } -Prefix `$lab"; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'New-NetLab'; Class = 'invalid address in a link'; Call = "New-NetLab @{ Namespaces = 'a', 'b'; Links = @{ Endpoints = @{ Namespace = 'a'; Adapter = 'e0'; Address = '10.1.1.300/24' }, @{ Namespace = 'b'; Adapter = 'e0' } } } -Prefix `$lab"; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'New-NetLab'; Class = 'address without a prefix length'; Call = "New-NetLab @{ Namespaces = 'a', 'b'; Links = @{ Endpoints = @{ Namespace = 'a'; Adapter = 'e0'; Address = '10.1.1.1' }, @{ Namespace = 'b'; Adapter = 'e0' } } } -Prefix `$lab"; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
@@ -213,6 +216,24 @@ BeforeDiscovery {
         @{ Cmdlet = 'Get-NetNamespaceNatStaticMapping'; Class = 'port 0'; Call = 'Get-NetNamespaceNatStaticMapping -Namespace $ns -ExternalPort 0'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData' }
         @{ Cmdlet = 'Remove-NetNamespaceNatStaticMapping'; Class = 'unknown mapping'; Call = 'Remove-NetNamespaceNatStaticMapping -Namespace $ns -Protocol UDP -ExternalPort 9'; Id = 'NatStaticMappingNotFound'; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Remove-NetNamespaceNatStaticMapping'; Class = 'neither an id nor protocol and port'; Call = 'Remove-NetNamespaceNatStaticMapping -Namespace $ns -Protocol TCP'; Id = 'InvalidNatArgument'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Get-NetNamespaceQdisc'; Class = 'unknown namespace'; Call = 'Get-NetNamespaceQdisc -Namespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Get-NetNamespaceQdisc'; Class = 'unknown adapter'; Call = 'Get-NetNamespaceQdisc -Namespace $ns -InterfaceAlias nosuch0'; Id = 'AdapterNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'unknown namespace'; Call = 'Set-NetNamespaceQdisc -Namespace $missing -InterfaceAlias prb0 -Rate 10Mbit'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'unknown adapter'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias nosuch0 -Rate 10Mbit'; Id = 'AdapterNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'rate 0'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0 -Rate 0'; Id = 'InvalidRate'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'rate 0 with a unit'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0 -Rate 0mbit'; Id = 'InvalidRate'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'unparseable rate'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0 -Rate fast'; Id = 'InvalidRate'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'rate with an unknown unit'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0 -Rate 10furlongs'; Id = 'InvalidRate'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'nothing to set'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0'; Id = 'InvalidQdiscArgument'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'burst smaller than a frame'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0 -Rate 10Mbit -Burst 1000'; Id = 'InvalidQdiscArgument'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'unparseable burst'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0 -Rate 10Mbit -Burst lots'; Id = 'InvalidQdiscArgument'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'latency and limit together'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0 -Rate 10Mbit -Latency 50ms -Limit 64kb'; Id = 'InvalidQdiscArgument'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'delay without a unit'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0 -Delay 100'; Id = 'InvalidQdiscArgument'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'jitter without a delay'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0 -Jitter 10ms'; Id = 'InvalidQdiscArgument'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'loss over 100 percent'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0 -Loss 150'; Id = 'InvalidQdiscArgument'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'Set-NetNamespaceQdisc'; Class = 'netem on a kernel without sch_netem'; Call = 'Set-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0 -Delay 100ms -Loss 1'; Id = 'QdiscKindUnsupported'; Category = 'NotImplemented' }
+        @{ Cmdlet = 'Remove-NetNamespaceQdisc'; Class = 'unknown adapter'; Call = 'Remove-NetNamespaceQdisc -Namespace $ns -InterfaceAlias nosuch0 -Confirm:$false'; Id = 'AdapterNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Remove-NetNamespaceQdisc'; Class = 'adapter with the default qdisc'; Call = 'Remove-NetNamespaceQdisc -Namespace $ns -InterfaceAlias prb0 -Confirm:$false'; Id = 'QdiscNotFound'; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'New-NetLab'; Class = 'port forward to a port over 65535'; Call = 'New-NetLab @{ Namespaces = @{ Name = ''a''; PortForwards = @{ Port = 80; To = ''10.1.1.2:70000'' } } } -Prefix $lab'; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'New-NetLab'; Class = 'port forward of an unknown protocol'; Call = 'New-NetLab @{ Namespaces = @{ Name = ''a''; PortForwards = @{ Protocol = ''Sctp''; Port = 80; To = ''10.1.1.2'' } } } -Prefix $lab'; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'Get-NetNamespace'; Class = 'missing /run/netns: a name'; Call = 'Get-NetNamespace $missing'; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound'; Env = 'NoRunNetns' }
@@ -371,6 +392,7 @@ Describe 'Bad input catalogue' {
         $prb1.mtu | Should -Be 1500
         (Get-IpLink $ns lo).master | Should -BeNullOrEmpty
         (Get-IpLink $ns pbr0).master | Should -BeNullOrEmpty
+        @(tc -n $ns -j qdisc show dev prb0 | ConvertFrom-Json).kind | Should -Be 'noqueue' -Because 'no bad Set-NetNamespaceQdisc call left a qdisc on prb0'
         $permanent = @(ip -n $ns -j neigh show nud permanent | ConvertFrom-Json | ForEach-Object { "$($_.dst) $($_.dev) $($_.lladdr)" })
         $permanent -join ',' | Should -BeExactly '10.77.0.5 prb0 02:00:00:00:00:05'
         $ids = @(Get-IpListId '' | Where-Object { $_.PSObject.Properties['name'] -and $_.name -in $ns, $ns2 } | ForEach-Object { "$($_.name)=$($_.nsid)" })

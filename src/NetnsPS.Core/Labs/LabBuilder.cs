@@ -4,6 +4,7 @@ using NetnsPS.Core.Exec;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Nat;
 using NetnsPS.Core.Netlink.Rtnl;
+using NetnsPS.Core.Shaping;
 using NetnsPS.Core.Sysctl;
 
 namespace NetnsPS.Core.Labs;
@@ -66,7 +67,7 @@ public static class LabBuilder
             Namespaces = nsNames,
             NamespaceMap = def.Namespaces.ToDictionary(n => n.Name, n => Full(n.Name), StringComparer.Ordinal),
             HostAdapters = hostAdapters.ToArray(),
-            Links = def.Links.Select(l => new NetLabLink { A = Endpoint(l.A), B = Endpoint(l.B) }).ToArray(),
+            Links = def.Links.Select(l => new NetLabLink { A = Endpoint(l.A, l), B = Endpoint(l.B, l) }).ToArray(),
             Bridges = def.Bridges.Select(b => new NetLabBridge
             {
                 Namespace = Full(b.Namespace),
@@ -82,12 +83,13 @@ public static class LabBuilder
             NamespacesPresent = nsNames.Length,
             Definition = new NetLabDefinition(def.ToData()),
         };
-        NetLabEndpoint Endpoint(LabEndpoint e) => new()
+        NetLabEndpoint Endpoint(LabEndpoint e, LabLink l) => new()
         {
             Namespace = Full(e.Namespace),
             Adapter = e.IsHost ? HostAdapter(e.Adapter) : e.Adapter,
             Addresses = e.Addresses.Select(a => IpPrefix.Format(a.Address, a.Length)).ToArray(),
             Bridge = e.Bridge,
+            Shaping = l.ShapingOf(e)?.Describe(),
         };
 
         LabStateFile.Write(lab);

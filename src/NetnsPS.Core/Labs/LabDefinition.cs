@@ -4,6 +4,7 @@ using System.Text.Json;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
+using NetnsPS.Core.Shaping;
 
 namespace NetnsPS.Core.Labs;
 
@@ -14,13 +15,23 @@ namespace NetnsPS.Core.Labs;
 public sealed record LabEndpoint(string Namespace, string Adapter, IReadOnlyList<(IPAddress Address, int Length)> Addresses, string? Bridge = null)
 {
     public bool IsHost => Namespace.Length == 0;
+
+    /// <summary>Shaping of what this end sends, given on the endpoint itself (it replaces the link's for this end).</summary>
+    public LinkShaping? Shaping { get; init; }
 }
 
 /// <summary>A Linux bridge in a lab namespace (never the host), with its own addresses; link endpoints name it to become its ports.</summary>
 public sealed record LabBridge(string Namespace, string Name, IReadOnlyList<(IPAddress Address, int Length)> Addresses);
 
 /// <summary>A veth pair between two endpoints.</summary>
-public sealed record LabLink(LabEndpoint A, LabEndpoint B, int? Mtu);
+public sealed record LabLink(LabEndpoint A, LabEndpoint B, int? Mtu)
+{
+    /// <summary>Shaping of both directions (each end's egress): Rate, Delay, Jitter, Loss, Corruption on the link.</summary>
+    public LinkShaping? Shaping { get; init; }
+
+    /// <summary>What <paramref name="end"/> sends through: its own shaping, else the link's, else none.</summary>
+    public LinkShaping? ShapingOf(LabEndpoint end) => end.Shaping ?? Shaping;
+}
 
 /// <summary>A route in a lab namespace: destination prefix, gateway and/or adapter, metric.</summary>
 public sealed record LabRoute(IPAddress Destination, int Length, IPAddress? Gateway, string? Adapter, uint? Metric)
@@ -87,22 +98,40 @@ public sealed class LabDefinition
             ["Name"] = b.Name,
             ["Address"] = b.Addresses.Select(a => IpPrefix.Format(a.Address, a.Length)).ToList(),
         }).ToList(),
-        ["Links"] = Links.Select(l => new Dictionary<string, object?>
+        ["Links"] = Links.Select(l =>
         {
-            ["Mtu"] = l.Mtu,
-            ["Endpoints"] = new[] { l.A, l.B }.Select(e =>
+            var ld = new Dictionary<string, object?>
             {
-                var d = new Dictionary<string, object?>
+                ["Mtu"] = l.Mtu,
+                ["Endpoints"] = new[] { l.A, l.B }.Select(e =>
                 {
-                    ["Namespace"] = e.Namespace,
-                    ["Adapter"] = e.Adapter,
-                    ["Address"] = e.Addresses.Select(a => IpPrefix.Format(a.Address, a.Length)).ToList(),
-                };
-                if (e.Bridge is not null) d["Bridge"] = e.Bridge;
-                return d;
-            }).ToList(),
+                    var d = new Dictionary<string, object?>
+                    {
+                        ["Namespace"] = e.Namespace,
+                        ["Adapter"] = e.Adapter,
+                        ["Address"] = e.Addresses.Select(a => IpPrefix.Format(a.Address, a.Length)).ToList(),
+                    };
+                    if (e.Bridge is not null) d["Bridge"] = e.Bridge;
+                    AddShaping(d, e.Shaping);
+                    return d;
+                }).ToList(),
+            };
+            AddShaping(ld, l.Shaping);
+            return ld;
         }).ToList(),
     };
+
+    /// <summary>The shaping keys of a link or endpoint, as a definition writes them (Rate '10Mbit', Delay '100ms', Loss 1).</summary>
+    private static void AddShaping(Dictionary<string, object?> d, LinkShaping? s)
+    {
+        if (s is null) return;
+        static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "ms";
+        if (s.Rate is ulong r) d["Rate"] = TcUnits.FormatRate(r);
+        if (s.Delay is TimeSpan dl) d["Delay"] = Ms(dl);
+        if (s.Jitter is TimeSpan j) d["Jitter"] = Ms(j);
+        if (s.Loss is double lo) d["Loss"] = lo;
+        if (s.Corruption is double c) d["Corruption"] = c;
+    }
 
     /// <summary>Reads a JSON file's text into the plain shape <see cref="Parse"/> takes.</summary>
     public static object? FromJson(string json, string source)
@@ -267,7 +296,7 @@ public sealed class LabDefinition
         {
             var where = $"Links[{i++}]";
             var m = Map(item, where, unwrap);
-            CheckKeys(m, where, "Endpoints", "Mtu");
+            CheckKeys(m, where, "Endpoints", "Mtu", "Rate", "Delay", "Jitter", "Loss", "Corruption");
             var eps = List(m, "Endpoints", where, unwrap).ToList();
             if (eps.Count != 2) throw Invalid($"{where}.Endpoints", $"a link has exactly two endpoints ({eps.Count} given).");
             var ends = new LabEndpoint[2];
@@ -281,7 +310,7 @@ public sealed class LabDefinition
                 joined[r0] = r1;
             }
             int? mtu = m.TryGetValue("Mtu", out var mt) && unwrap(mt) is { } mo2 ? Number(() => System.Convert.ToInt32(mo2), $"{where}.Mtu", mo2, "a number") : null;
-            links.Add(new LabLink(ends[0], ends[1], mtu));
+            links.Add(new LabLink(ends[0], ends[1], mtu) { Shaping = ShapingOf(m, where, unwrap) });
         }
         return links;
     }
@@ -290,7 +319,7 @@ public sealed class LabDefinition
         HashSet<(string Namespace, string Name)> bridgeNames, HashSet<(string, string)> adapters, Func<object?, object?> unwrap)
     {
         var em = Map(item, ew, unwrap);
-        CheckKeys(em, ew, "Namespace", "Adapter", "Address", "Bridge");
+        CheckKeys(em, ew, "Namespace", "Adapter", "Address", "Bridge", "Rate", "Delay", "Jitter", "Loss", "Corruption");
         var ns = Str(em, "Namespace", ew, unwrap) ?? "";
         if (ns.Length > 0 && !nsNames.Contains(ns))
             throw Invalid($"{ew}.Namespace", $"'{ns}' is not one of the lab's namespaces ({string.Join(", ", nsNames)}); use '' for the host.");
@@ -312,7 +341,20 @@ public sealed class LabDefinition
             if (addrs.Count > 0)
                 throw Invalid($"{ew}.Bridge", $"a bridge port has no addresses of its own: put {string.Join(", ", addrs.Select(a => IpPrefix.Format(a.Address, a.Length)))} on bridge '{br}' (Bridges) or drop the endpoint's Address.");
         }
-        return new LabEndpoint(ns, ad, addrs, br);
+        return new LabEndpoint(ns, ad, addrs, br) { Shaping = ShapingOf(em, ew, unwrap) };
+    }
+
+    /// <summary>Rate '10Mbit', Delay '100ms', Jitter '10ms', Loss 1, Corruption 0.1 (percent) on a link or one endpoint; null when none is given.</summary>
+    private static LinkShaping? ShapingOf(IDictionary<string, object?> m, string where, Func<object?, object?> unwrap)
+    {
+        string? Text(string key) => Str(m, key, where, unwrap);
+        double? Percent(string key) => m.TryGetValue(key, out var v) && unwrap(v) is { } o
+            ? Number(() => System.Convert.ToDouble(o, System.Globalization.CultureInfo.InvariantCulture), $"{where}.{key}", o, "a percentage")
+            : null;
+        var s = Try(() => LinkShaping.FromText(Text("Rate"), delay: Text("Delay"), jitter: Text("Jitter"), loss: Percent("Loss"), corruption: Percent("Corruption")), where);
+        if (s.IsEmpty) return null;
+        Try(() => { s.Validate(where); return 0; }, where);
+        return s;
     }
 
     /// <summary>Masquerade and route adapters name an endpoint or a bridge of their namespace.</summary>

@@ -5,6 +5,7 @@ using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Nat;
 using NetnsPS.Core.Netlink.Rtnl;
 using NetnsPS.Core.Routing;
+using NetnsPS.Core.Shaping;
 using NetnsPS.Core.Sysctl;
 
 namespace NetnsPS.Core.Labs;
@@ -79,6 +80,16 @@ internal static class LabPlan
                 var c = Ctx(e.Namespace);
                 AdapterService.Set(c, AdapterService.Require(c, AdapterName(e)), true, null, null, null);
             }));
+        // Shaping last among the adapter steps: each end's egress (tbf, or netem where the kernel has it). The qdiscs live on
+        // the lab's veths, so removing the namespaces and host adapters (rollback, Remove-NetLab) removes them too.
+        foreach (var l in def.Links)
+            foreach (var e in new[] { l.A, l.B })
+                if (l.ShapingOf(e) is LinkShaping sh)
+                    steps.Add(new Step($"shape {Where(e.Namespace)}/{AdapterName(e)} ({sh.Describe()})", () =>
+                    {
+                        var c = Ctx(e.Namespace);
+                        QdiscService.Set(c, AdapterService.Require(c, AdapterName(e)), sh);
+                    }));
         foreach (var n in def.Namespaces)
             foreach (var r in n.Routes)
                 steps.Add(new Step($"add route {r} in {full(n.Name)}", () =>

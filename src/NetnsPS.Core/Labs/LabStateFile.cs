@@ -36,6 +36,7 @@ public static class LabStateFile
                 ["Links"] = lab.Links.Select(l => new[] { l.A, l.B }.Select(e => new Dictionary<string, object?>
                 {
                     ["Namespace"] = e.Namespace, ["Adapter"] = e.Adapter, ["Addresses"] = e.Addresses, ["Bridge"] = e.Bridge,
+                    ["Shaping"] = e.Shaping,
                 })).ToList(),
                 ["Bridges"] = lab.Bridges.Select(b => new Dictionary<string, object?>
                 {
@@ -91,6 +92,7 @@ public static class LabStateFile
                     Adapter = e.GetProperty("Adapter").GetString() ?? "",
                     Addresses = e.GetProperty("Addresses").EnumerateArray().Select(x => x.GetString() ?? "").ToArray(),
                     Bridge = e.TryGetProperty("Bridge", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null,
+                    Shaping = e.TryGetProperty("Shaping", out var sh) && sh.ValueKind == JsonValueKind.String ? sh.GetString() : null,
                 }).ToArray();
                 if (ends.Length == 2) links.Add(new NetLabLink { A = ends[0], B = ends[1] });
             }

@@ -8,7 +8,9 @@ public sealed class NetLabEndpoint
     public string[] Addresses { get; init; } = Array.Empty<string>();
     /// <summary>The bridge (in the same namespace) this adapter is a port of, or null.</summary>
     public string? Bridge { get; init; }
-    public override string ToString() => $"{(Namespace.Length == 0 ? "(host)" : Namespace)}/{Adapter}{(Bridge is null ? "" : $" [{Bridge}]")}";
+    /// <summary>The shaping of what this end sends ("tbf rate 10Mbit", "netem delay 100ms loss 1%"), or null.</summary>
+    public string? Shaping { get; init; }
+    public override string ToString() => $"{(Namespace.Length == 0 ? "(host)" : Namespace)}/{Adapter}{(Bridge is null ? "" : $" [{Bridge}]")}{(Shaping is null ? "" : $" ({Shaping})")}";
 }
 
 /// <summary>A bridge of a lab as built: full namespace name, bridge name, addresses (CIDR), ports (adapter names).</summary>

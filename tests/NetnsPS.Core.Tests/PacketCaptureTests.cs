@@ -331,7 +331,7 @@ public sealed class PacketCaptureTests
         var cut = PacketDecoder.Decode(tcp.AsSpan(0, 40), tcp.Length, 0, PacketType.Host);
         Assert.Equal((tcp.Length, 40, "TCP"), (cut.Length, cut.CapturedLength, cut.Protocol));
         Assert.Null(cut.TcpFlags); // the TCP header is cut before its flags
-        Assert.Equal(40000, cut.SourcePort ?? -1 + 40001);
+        Assert.Null(cut.SourcePort);
     }
 
     [Fact]

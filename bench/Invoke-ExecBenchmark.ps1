@@ -72,9 +72,9 @@ try {
     # The first call after the launcher went idle, against a bare spawn after the same pause.
     $first = @(); $firstBare = @()
     for ($r = 0; $r -lt $Rounds; $r++) {
-        Start-Sleep -Milliseconds ([NetnsPS.Core.Namespaces.NetnsExec]::IdleMilliseconds + 300)
+        Start-Sleep -Milliseconds ([NetnsPS.Core.Exec.NetnsExec]::IdleMilliseconds + 300)
         $firstBare += Measure-Ms { Start-Wait $true_ @() }
-        Start-Sleep -Milliseconds ([NetnsPS.Core.Namespaces.NetnsExec]::IdleMilliseconds + 300)
+        Start-Sleep -Milliseconds ([NetnsPS.Core.Exec.NetnsExec]::IdleMilliseconds + 300)
         $first += Measure-Ms { Invoke-InNetNamespace $ns -FilePath $true_ }
     }
     $bare = Get-Median $t['bare spawn']

@@ -177,13 +177,13 @@ Describe 'Netlink: Move-NetAdapterToNamespace' {
         Get-Where x0 | Should -BeExactly $before
     }
 
-    It 'gives AdapterNameInUse when the name is taken in the target, and the adapter stays where it was' {
+    It 'gives AdapterAlreadyExists when the name is taken in the target, and the adapter stays where it was' {
         Invoke-Ip $S link add c0 type ifb
         Invoke-Ip $T link add c0 type ifb
         $before = Get-Where c0
         $err = $null
         Move-NetAdapterToNamespace -Name c0 -SourceNamespace $S -Namespace $T -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeExactly 'AdapterNameInUse,NetnsPS.Commands.MoveNetAdapterToNamespaceCommand'
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'AdapterAlreadyExists,NetnsPS.Commands.MoveNetAdapterToNamespaceCommand'
         $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
         $err[0].Exception.Message | Should -Match 'Nothing was moved'
         Get-Where c0 | Should -BeExactly $before
@@ -193,7 +193,7 @@ Describe 'Netlink: Move-NetAdapterToNamespace' {
         Get-Place c1 | Should -BeExactly 'T'
     }
 
-    It 'gives AdapterNameInUse when -NewName is taken in the target, and moves nothing (the kernel would move it unrenamed)' {
+    It 'gives AdapterAlreadyExists when -NewName is taken in the target, and moves nothing (the kernel would move it unrenamed)' {
         # ip -n S link set e1 netns T name e0 moves e1 into T under its old name and then answers EEXIST.
         Invoke-Ip $S link add e1 type ifb
         Invoke-Ip $T link add e0 type ifb
@@ -204,7 +204,7 @@ Describe 'Netlink: Move-NetAdapterToNamespace' {
         $out = Move-NetAdapterToNamespace -Name e1 -SourceNamespace $S -Namespace $T -NewName e0 -PassThru -ErrorVariable err -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $err | Should -HaveCount 1
-        $err[0].FullyQualifiedErrorId | Should -BeExactly 'AdapterNameInUse,NetnsPS.Commands.MoveNetAdapterToNamespaceCommand'
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'AdapterAlreadyExists,NetnsPS.Commands.MoveNetAdapterToNamespaceCommand'
         $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
         $err[0].TargetObject | Should -BeExactly 'e1'
         $err[0].Exception.Message | Should -Match "'e0'.*Nothing was moved"
@@ -213,11 +213,11 @@ Describe 'Netlink: Move-NetAdapterToNamespace' {
         (Get-OLinkNames $T | Sort-Object) -join ',' | Should -BeExactly $beforeT
     }
 
-    It 'gives AdapterNameInUse for -ProcessId when -NewName is taken in that process''s namespace, and moves nothing' {
+    It 'gives AdapterAlreadyExists for -ProcessId when -NewName is taken in that process''s namespace, and moves nothing' {
         Invoke-Ip $P link add e0 type ifb
         $index = (Get-OLink $S e1).ifindex
         Get-ErrorId { Move-NetAdapterToNamespace -Name e1 -SourceNamespace $S -ProcessId $Sleeper.Id -NewName e0 -ErrorAction Stop } |
-            Should -BeExactly 'AdapterNameInUse,NetnsPS.Commands.MoveNetAdapterToNamespaceCommand'
+            Should -BeExactly 'AdapterAlreadyExists,NetnsPS.Commands.MoveNetAdapterToNamespaceCommand'
         Get-Where e1 | Should -BeExactly "S:$index"
         Get-Place e0 | Should -BeExactly 'T,P'
     }

@@ -2,7 +2,10 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using NetnsPS.Core.Addressing;
 using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Routing;
+using NetnsPS.Core.Sysctl;
 
 namespace NetnsPS;
 
@@ -206,7 +209,7 @@ public sealed class AddressCompleter : IArgumentCompleter
             var ifName = Completion.Bound(fakeBoundParameters, "InterfaceAlias");
             var ns = Completion.NamespaceOf(fakeBoundParameters, "Namespace");
             using var sessions = new NamespaceSessions();
-            foreach (var a in AddressRouteService.ListAddresses(sessions.Get(ns)))
+            foreach (var a in AddressService.ListAddresses(sessions.Get(ns)))
             {
                 if (!string.IsNullOrEmpty(ifName) && a.InterfaceAlias != ifName) continue;
                 var text = $"{a.IPAddress}/{a.PrefixLength}";
@@ -241,7 +244,7 @@ public sealed class RouteCompleter : IArgumentCompleter
             var ns = Completion.NamespaceOf(fakeBoundParameters, "Namespace");
             using var sessions = new NamespaceSessions();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var r in AddressRouteService.ListRoutes(sessions.Get(ns), Core.Netlink.Rtnl.Af.UNSPEC, table))
+            foreach (var r in RouteService.ListRoutes(sessions.Get(ns), Core.Netlink.Rtnl.Af.UNSPEC, table))
             {
                 if (!string.IsNullOrEmpty(ifName) && r.InterfaceAlias != ifName) continue;
                 if (!r.DestinationPrefix.StartsWith(word, StringComparison.OrdinalIgnoreCase) || !seen.Add(r.DestinationPrefix)) continue;

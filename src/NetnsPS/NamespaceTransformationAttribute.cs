@@ -19,7 +19,7 @@ public sealed class NamespaceTransformationAttribute : ArgumentTransformationAtt
             // An object names exactly its namespace: escape wildcard characters (valid in namespace names).
             case NetNamespace ns when ns.IsNamed: return WildcardPattern.Escape(ns.Name);
             // An unnamed one (Get-NetNamespace -All): the caller's own is the host (''), others their nsfs path.
-            case NetNamespace ns: return ns.Inode == NetnsPS.Core.Namespaces.NamespaceScan.CurrentNamespaceInode() ? string.Empty : ns.Path;
+            case NetNamespace ns: return ns.Inode == NetnsPS.Core.Discovery.NamespaceScan.CurrentNamespaceInode() ? string.Empty : ns.Path;
             case string: return v;
             case IEnumerable e:
                 var list = new List<object?>();

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS.Commands;

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using Xunit;
 
@@ -39,7 +40,7 @@ public sealed class AdapterMoveTests : IClassFixture<NamespaceFixture>
 
         var ex = Assert.Throws<NetnsException>(() => AdapterService.MoveUnchecked(from, link, to, null, "eth0"));
 
-        Assert.Equal("AdapterNameInUse", ex.ErrorCode);
+        Assert.Equal("AdapterAlreadyExists", ex.ErrorCode);
         Assert.Contains("moved it but did not rename it", ex.Message);
         Assert.Contains($"moved back to network namespace '{c}'", ex.Message);
         Assert.Null(IpLink(e, "eth1"));
@@ -62,7 +63,7 @@ public sealed class AdapterMoveTests : IClassFixture<NamespaceFixture>
 
         var ex = Assert.Throws<NetnsException>(() => AdapterService.Move(from, link, sessions.Get(e), null, "eth0"));
 
-        Assert.Equal("AdapterNameInUse", ex.ErrorCode);
+        Assert.Equal("AdapterAlreadyExists", ex.ErrorCode);
         Assert.Contains("Nothing was moved", ex.Message);
         Assert.Equal(index, IpLink(c, "eth1")!.Value.GetProperty("ifindex").GetInt32());
         Assert.Null(IpLink(e, "eth1"));

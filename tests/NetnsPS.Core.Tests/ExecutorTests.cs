@@ -1,5 +1,7 @@
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Threading;
 using Xunit;
 
 namespace NetnsPS.Core.Tests;
@@ -38,11 +40,11 @@ public sealed class ExecutorTests : IClassFixture<NamespaceFixture>
             {
                 ulong inside = NamespaceExecutor.Run(handle, () =>
                 {
-                    ProcScanner.TryReadNetInode("/proc/thread-self/ns/net", out var ino);
+                    ProcNs.TryReadNetInode("/proc/thread-self/ns/net", out var ino);
                     return ino;
                 });
                 Assert.Equal(target, inside);
-                ProcScanner.TryReadNetInode("/proc/thread-self/ns/net", out var after);
+                ProcNs.TryReadNetInode("/proc/thread-self/ns/net", out var after);
                 Assert.Equal(home, after);
             }
             int fdsAfter = Directory.GetFileSystemEntries("/proc/self/fd").Length;

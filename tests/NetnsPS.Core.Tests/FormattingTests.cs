@@ -1,6 +1,6 @@
 using NetnsPS.Core.Labs;
-using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
+using NetnsPS.Core.Watch;
 using Xunit;
 
 namespace NetnsPS.Core.Tests;

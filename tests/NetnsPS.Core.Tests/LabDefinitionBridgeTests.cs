@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Text.Json;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Labs;
 using NetnsPS.Core.Netlink.Rtnl;
 using Xunit;

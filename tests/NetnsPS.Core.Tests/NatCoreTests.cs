@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using NetnsPS.Core.Interop;
-using NetnsPS.Core.Nat;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Nat;
 using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Nft;
 using Xunit;

@@ -1,6 +1,8 @@
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink;
+using NetnsPS.Core.Netlink.Rtnl;
+using NetnsPS.Core.Threading;
 using Xunit;
 
 namespace NetnsPS.Core.Tests;

@@ -208,7 +208,7 @@ public sealed class NftWireTests
         c.Accept(Ack(12, -17));
         Assert.True(c.Complete);
         Assert.Equal(2, Assert.Single(c.Errors).Index);
-        Assert.Equal(Interop.Errno.EEXIST, c.Errors[0].Ack.Errno);
+        Assert.Equal(Errors.Errno.EEXIST, c.Errors[0].Ack.Errno);
 
         // no CAP_NET_ADMIN: the kernel answers the batch begin only
         var refused = new BatchCollector(seqs, flags, 77, "test");

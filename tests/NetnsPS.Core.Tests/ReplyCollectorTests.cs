@@ -1,4 +1,4 @@
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Netlink;
 using Xunit;
 

@@ -1,5 +1,8 @@
+using NetnsPS.Core.Discovery;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Threading;
 using Xunit;
 
 namespace NetnsPS.Core.Tests;
@@ -213,7 +216,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
             for (int i = 0; i < 200 && (ino == 0 || ino == NamespaceHandle.CurrentThreadIdentity().Inode); i++)
             {
                 Thread.Sleep(10);
-                ProcScanner.TryReadNetInode($"/proc/{p.Id}/ns/net", out ino);
+                ProcNs.TryReadNetInode($"/proc/{p.Id}/ns/net", out ino);
             }
             var e = NamespaceStore.Attach(name, p.Id);
             Assert.Equal(ino, e.Identity.Inode);
@@ -291,7 +294,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     [InlineData("net:[99999999999999999999999]", false, 0UL)]
     public void ParsesNsLinkText(string text, bool ok, ulong expected)
     {
-        bool parsed = ProcScanner.TryParseLink(System.Text.Encoding.ASCII.GetBytes(text), out ulong ino);
+        bool parsed = ProcNs.TryParseLink(System.Text.Encoding.ASCII.GetBytes(text), out ulong ino);
         Assert.Equal(ok, parsed);
         Assert.Equal(expected, ino);
     }

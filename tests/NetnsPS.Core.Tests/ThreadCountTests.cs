@@ -1,4 +1,4 @@
-using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Threading;
 using Xunit;
 
 namespace NetnsPS.Core.Tests;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using NetnsPS.Core.Errors;
 
 namespace NetnsPS.Core.Interop;
 

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Net;
 using System.Text.Json;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
 
@@ -139,6 +139,19 @@ public sealed class LabDefinition
         if (name.Length == 0 || name.Contains('/') || name.Any(char.IsWhiteSpace))
             throw Invalid("Name", $"'{name}' is not a usable lab name (no '/', no spaces).");
 
+        var namespaces = ParseNamespaces(root, unwrap);
+        var nsNames = namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        // Bridges before links: endpoints name them. A bridge's name is an adapter name of its namespace like any other.
+        var adapters = new HashSet<(string, string)>();
+        var bridges = ParseBridges(root, nsNames, adapters, unwrap);
+        var links = ParseLinks(root, nsNames, bridges, adapters, unwrap);
+        CheckAdapterReferences(namespaces, adapters);
+        return new LabDefinition { Name = name, Namespaces = namespaces, Links = links, Bridges = bridges };
+    }
+
+    /// <summary>Namespaces = @('a', @{ Name = 'b'; Forwarding; Routes; Masquerade; PortForwards }): names unique.</summary>
+    private static List<LabNamespace> ParseNamespaces(IDictionary<string, object?> root, Func<object?, object?> unwrap)
+    {
         var namespaces = new List<LabNamespace>();
         var nsNames = new HashSet<string>(StringComparer.Ordinal);
         int i = 0;
@@ -154,24 +167,7 @@ public sealed class LabDefinition
             var routes = new List<LabRoute>();
             int r = 0;
             foreach (var ri in List(m, "Routes", where, unwrap))
-            {
-                var rw = $"{where}.Routes[{r++}]";
-                var rm = Map(ri, rw, unwrap);
-                CheckKeys(rm, rw, "Destination", "Gateway", "NextHop", "Adapter", "Metric");
-                var dst = Str(rm, "Destination", rw, unwrap) ?? "default";
-                var gwText = Str(rm, "Gateway", rw, unwrap) ?? Str(rm, "NextHop", rw, unwrap);
-                IPAddress? gw = null;
-                if (gwText is not null) gw = Try(() => IpPrefix.ParseAddress(gwText, "gateway"), $"{rw}.Gateway");
-                byte family = gw is null ? Af.INET : Af.Of(gw);
-                var (da, dl) = dst.Equals("default", StringComparison.OrdinalIgnoreCase)
-                    ? (family == Af.INET6 ? IPAddress.IPv6Any : IPAddress.Any, 0)
-                    : Try(() => IpPrefix.ParsePrefix(dst, family), $"{rw}.Destination");
-                var adapter = Str(rm, "Adapter", rw, unwrap);
-                if (gw is null && adapter is null) throw Invalid(rw, "needs a Gateway or an Adapter.");
-                if (gw is not null && Af.Of(gw) != Af.Of(da)) throw Invalid(rw, $"gateway {gw} and destination {dst} are of different address families.");
-                uint? metric = rm.TryGetValue("Metric", out var mv) && unwrap(mv) is { } mo ? Number(() => System.Convert.ToUInt32(mo), $"{rw}.Metric", mo, "a number from 0 to 4294967295") : null;
-                routes.Add(new LabRoute(da, dl, gw, adapter, metric));
-            }
+                routes.Add(ParseRoute(ri, $"{where}.Routes[{r++}]", unwrap));
             var masq = List(m, "Masquerade", where, unwrap).Select(x => unwrap(x)?.ToString() ?? "").ToList();
             foreach (var a in masq)
                 try { Netlink.Rtnl.Links.ValidateName(a); }
@@ -180,31 +176,58 @@ public sealed class LabDefinition
             var forwards = new List<Nat.PortForwardSpec>();
             int pf = 0;
             foreach (var fi in List(m, "PortForwards", where, unwrap))
-            {
-                var fw = $"{where}.PortForwards[{pf++}]";
-                var fm = Map(fi, fw, unwrap);
-                CheckKeys(fm, fw, "Protocol", "Port", "To", "Address");
-                var proto = Try(() => Nat.PortForwardSpec.ParseProtocol(Str(fm, "Protocol", fw, unwrap) ?? "Tcp"), $"{fw}.Protocol");
-                int port = fm.TryGetValue("Port", out var pv) && unwrap(pv) is { } po
-                    ? Number(() => System.Convert.ToInt32(po), $"{fw}.Port", po, "a port from 1 to 65535")
-                    : throw Invalid(fw, "has no Port.");
-                var to = Str(fm, "To", fw, unwrap) ?? throw Invalid(fw, "has no To (the internal address and port, e.g. '10.0.1.2:80').");
-                var (toAddr, toPort) = Try(() => ParseEndpoint(to, port), $"{fw}.To");
-                var extText = Str(fm, "Address", fw, unwrap);
-                var ext = extText is null ? null : Try(() => IpPrefix.ParseAddress(extText, "external address"), $"{fw}.Address");
-                var spec = new Nat.PortForwardSpec(proto, ext, port, toAddr, toPort);
-                Try(() => { Nat.NatService.Validate(spec); return 0; }, fw);
-                if (forwards.Any(f => f.Protocol == proto && f.ExternalPort == port && Equals(f.External, ext) && Af.Of(f.Internal) == Af.Of(toAddr)))
-                    throw Invalid(fw, $"{Nat.PortForwardSpec.ProtocolName(proto)} port {port} is forwarded twice.");
-                forwards.Add(spec);
-            }
+                forwards.Add(ParsePortForward(fi, $"{where}.PortForwards[{pf++}]", forwards, unwrap));
             namespaces.Add(new LabNamespace(n, fwd, routes, masq) { PortForwards = forwards });
         }
+        return namespaces;
+    }
 
-        // Bridges before links: endpoints name them. A bridge's name is an adapter name of its namespace like any other.
+    /// <summary>@{ Destination = 'default'; Gateway (or NextHop); Adapter; Metric }: a gateway or an adapter, one family.</summary>
+    private static LabRoute ParseRoute(object? item, string rw, Func<object?, object?> unwrap)
+    {
+        var rm = Map(item, rw, unwrap);
+        CheckKeys(rm, rw, "Destination", "Gateway", "NextHop", "Adapter", "Metric");
+        var dst = Str(rm, "Destination", rw, unwrap) ?? "default";
+        var gwText = Str(rm, "Gateway", rw, unwrap) ?? Str(rm, "NextHop", rw, unwrap);
+        IPAddress? gw = null;
+        if (gwText is not null) gw = Try(() => IpPrefix.ParseAddress(gwText, "gateway"), $"{rw}.Gateway");
+        byte family = gw is null ? Af.INET : Af.Of(gw);
+        var (da, dl) = dst.Equals("default", StringComparison.OrdinalIgnoreCase)
+            ? (family == Af.INET6 ? IPAddress.IPv6Any : IPAddress.Any, 0)
+            : Try(() => IpPrefix.ParsePrefix(dst, family), $"{rw}.Destination");
+        var adapter = Str(rm, "Adapter", rw, unwrap);
+        if (gw is null && adapter is null) throw Invalid(rw, "needs a Gateway or an Adapter.");
+        if (gw is not null && Af.Of(gw) != Af.Of(da)) throw Invalid(rw, $"gateway {gw} and destination {dst} are of different address families.");
+        uint? metric = rm.TryGetValue("Metric", out var mv) && unwrap(mv) is { } mo ? Number(() => System.Convert.ToUInt32(mo), $"{rw}.Metric", mo, "a number from 0 to 4294967295") : null;
+        return new LabRoute(da, dl, gw, adapter, metric);
+    }
+
+    /// <summary>@{ Protocol = 'Tcp'; Port = 8080; To = '10.0.1.2:80'; Address }: valid, and not a repeat of one in <paramref name="earlier"/>.</summary>
+    private static Nat.PortForwardSpec ParsePortForward(object? item, string fw, List<Nat.PortForwardSpec> earlier, Func<object?, object?> unwrap)
+    {
+        var fm = Map(item, fw, unwrap);
+        CheckKeys(fm, fw, "Protocol", "Port", "To", "Address");
+        var proto = Try(() => Nat.PortForwardSpec.ParseProtocol(Str(fm, "Protocol", fw, unwrap) ?? "Tcp"), $"{fw}.Protocol");
+        int port = fm.TryGetValue("Port", out var pv) && unwrap(pv) is { } po
+            ? Number(() => System.Convert.ToInt32(po), $"{fw}.Port", po, "a port from 1 to 65535")
+            : throw Invalid(fw, "has no Port.");
+        var to = Str(fm, "To", fw, unwrap) ?? throw Invalid(fw, "has no To (the internal address and port, e.g. '10.0.1.2:80').");
+        var (toAddr, toPort) = Try(() => ParseEndpoint(to, port), $"{fw}.To");
+        var extText = Str(fm, "Address", fw, unwrap);
+        var ext = extText is null ? null : Try(() => IpPrefix.ParseAddress(extText, "external address"), $"{fw}.Address");
+        var spec = new Nat.PortForwardSpec(proto, ext, port, toAddr, toPort);
+        Try(() => { Nat.NatService.Validate(spec); return 0; }, fw);
+        if (earlier.Any(f => f.Protocol == proto && f.ExternalPort == port && Equals(f.External, ext) && Af.Of(f.Internal) == Af.Of(toAddr)))
+            throw Invalid(fw, $"{Nat.PortForwardSpec.ProtocolName(proto)} port {port} is forwarded twice.");
+        return spec;
+    }
+
+    /// <summary>Bridges = @(@{ Namespace; Name; Address }): in a lab namespace, names unique there (added to <paramref name="adapters"/>).</summary>
+    private static List<LabBridge> ParseBridges(IDictionary<string, object?> root, HashSet<string> nsNames,
+        HashSet<(string, string)> adapters, Func<object?, object?> unwrap)
+    {
         var bridges = new List<LabBridge>();
-        var adapters = new HashSet<(string, string)>();
-        i = 0;
+        int i = 0;
         foreach (var item in List(root, "Bridges", "definition", unwrap))
         {
             var where = $"Bridges[{i++}]";
@@ -219,8 +242,18 @@ public sealed class LabDefinition
             try { Netlink.Rtnl.Links.ValidateName(bn, "bridge name"); }
             catch (NetnsException ex) { throw Invalid($"{where}.Name", ex.Message); }
             if (!adapters.Add((ns, bn))) throw Invalid($"{where}.Name", $"bridge '{bn}' is defined twice in namespace '{ns}'.");
-            bridges.Add(new LabBridge(ns, bn, Addresses(m, where)));
+            bridges.Add(new LabBridge(ns, bn, ParseAddresses(m, where, unwrap)));
         }
+        return bridges;
+    }
+
+    /// <summary>
+    /// Links = @(@{ Endpoints = @(@{ Namespace; Adapter; Address; Bridge }, @{...}); Mtu }): adapter names unique per
+    /// namespace (added to <paramref name="adapters"/>), bridge ports without addresses, no loop of bridges.
+    /// </summary>
+    private static List<LabLink> ParseLinks(IDictionary<string, object?> root, HashSet<string> nsNames, List<LabBridge> bridges,
+        HashSet<(string, string)> adapters, Func<object?, object?> unwrap)
+    {
         var bridgeNames = bridges.Select(b => (b.Namespace, b.Name)).ToHashSet();
 
         // Bridges joined by links whose both ends are ports: a link between two already joined bridges closes a loop,
@@ -229,7 +262,7 @@ public sealed class LabDefinition
         (string, string) Root((string, string) b) { while (joined[b] != b) b = joined[b] = joined[joined[b]]; return b; }
 
         var links = new List<LabLink>();
-        i = 0;
+        int i = 0;
         foreach (var item in List(root, "Links", "definition", unwrap))
         {
             var where = $"Links[{i++}]";
@@ -239,33 +272,7 @@ public sealed class LabDefinition
             if (eps.Count != 2) throw Invalid($"{where}.Endpoints", $"a link has exactly two endpoints ({eps.Count} given).");
             var ends = new LabEndpoint[2];
             for (int k = 0; k < 2; k++)
-            {
-                var ew = $"{where}.Endpoints[{k}]";
-                var em = Map(eps[k], ew, unwrap);
-                CheckKeys(em, ew, "Namespace", "Adapter", "Address", "Bridge");
-                var ns = Str(em, "Namespace", ew, unwrap) ?? "";
-                if (ns.Length > 0 && !nsNames.Contains(ns))
-                    throw Invalid($"{ew}.Namespace", $"'{ns}' is not one of the lab's namespaces ({string.Join(", ", nsNames)}); use '' for the host.");
-                var ad = Str(em, "Adapter", ew, unwrap) ?? throw Invalid(ew, "has no Adapter.");
-                try { Netlink.Rtnl.Links.ValidateName(ad); }
-                catch (NetnsException ex) { throw Invalid($"{ew}.Adapter", ex.Message); }
-                if (!adapters.Add((ns, ad)))
-                    throw Invalid($"{ew}.Adapter", bridgeNames.Contains((ns, ad))
-                        ? $"'{ad}' is the name of a bridge in namespace '{ns}'."
-                        : $"adapter '{ad}' appears twice in namespace '{(ns.Length == 0 ? "(host)" : ns)}'.");
-                var addrs = Addresses(em, ew);
-                var br = Str(em, "Bridge", ew, unwrap);
-                if (br is not null)
-                {
-                    if (ns.Length == 0)
-                        throw Invalid($"{ew}.Bridge", $"the host end of a link cannot join a bridge (bridges live in lab namespaces; no bridge '{br}' in the host).");
-                    if (!bridgeNames.Contains((ns, br)))
-                        throw Invalid($"{ew}.Bridge", $"no bridge '{br}' in namespace '{ns}' (bridges there: {string.Join(", ", bridges.Where(b => b.Namespace == ns).Select(b => b.Name).DefaultIfEmpty("none"))}).");
-                    if (addrs.Count > 0)
-                        throw Invalid($"{ew}.Bridge", $"a bridge port has no addresses of its own: put {string.Join(", ", addrs.Select(a => IpPrefix.Format(a.Address, a.Length)))} on bridge '{br}' (Bridges) or drop the endpoint's Address.");
-                }
-                ends[k] = new LabEndpoint(ns, ad, addrs, br);
-            }
+                ends[k] = ParseLinkEnd(eps[k], $"{where}.Endpoints[{k}]", nsNames, bridges, bridgeNames, adapters, unwrap);
             if (ends[0].Bridge is string b0 && ends[1].Bridge is string b1)
             {
                 var (r0, r1) = (Root((ends[0].Namespace, b0)), Root((ends[1].Namespace, b1)));
@@ -276,7 +283,41 @@ public sealed class LabDefinition
             int? mtu = m.TryGetValue("Mtu", out var mt) && unwrap(mt) is { } mo2 ? Number(() => System.Convert.ToInt32(mo2), $"{where}.Mtu", mo2, "a number") : null;
             links.Add(new LabLink(ends[0], ends[1], mtu));
         }
+        return links;
+    }
 
+    private static LabEndpoint ParseLinkEnd(object? item, string ew, HashSet<string> nsNames, List<LabBridge> bridges,
+        HashSet<(string Namespace, string Name)> bridgeNames, HashSet<(string, string)> adapters, Func<object?, object?> unwrap)
+    {
+        var em = Map(item, ew, unwrap);
+        CheckKeys(em, ew, "Namespace", "Adapter", "Address", "Bridge");
+        var ns = Str(em, "Namespace", ew, unwrap) ?? "";
+        if (ns.Length > 0 && !nsNames.Contains(ns))
+            throw Invalid($"{ew}.Namespace", $"'{ns}' is not one of the lab's namespaces ({string.Join(", ", nsNames)}); use '' for the host.");
+        var ad = Str(em, "Adapter", ew, unwrap) ?? throw Invalid(ew, "has no Adapter.");
+        try { Netlink.Rtnl.Links.ValidateName(ad); }
+        catch (NetnsException ex) { throw Invalid($"{ew}.Adapter", ex.Message); }
+        if (!adapters.Add((ns, ad)))
+            throw Invalid($"{ew}.Adapter", bridgeNames.Contains((ns, ad))
+                ? $"'{ad}' is the name of a bridge in namespace '{ns}'."
+                : $"adapter '{ad}' appears twice in namespace '{(ns.Length == 0 ? "(host)" : ns)}'.");
+        var addrs = ParseAddresses(em, ew, unwrap);
+        var br = Str(em, "Bridge", ew, unwrap);
+        if (br is not null)
+        {
+            if (ns.Length == 0)
+                throw Invalid($"{ew}.Bridge", $"the host end of a link cannot join a bridge (bridges live in lab namespaces; no bridge '{br}' in the host).");
+            if (!bridgeNames.Contains((ns, br)))
+                throw Invalid($"{ew}.Bridge", $"no bridge '{br}' in namespace '{ns}' (bridges there: {string.Join(", ", bridges.Where(b => b.Namespace == ns).Select(b => b.Name).DefaultIfEmpty("none"))}).");
+            if (addrs.Count > 0)
+                throw Invalid($"{ew}.Bridge", $"a bridge port has no addresses of its own: put {string.Join(", ", addrs.Select(a => IpPrefix.Format(a.Address, a.Length)))} on bridge '{br}' (Bridges) or drop the endpoint's Address.");
+        }
+        return new LabEndpoint(ns, ad, addrs, br);
+    }
+
+    /// <summary>Masquerade and route adapters name an endpoint or a bridge of their namespace.</summary>
+    private static void CheckAdapterReferences(List<LabNamespace> namespaces, HashSet<(string, string)> adapters)
+    {
         foreach (var ns in namespaces)
         {
             foreach (var a in ns.Masquerade)
@@ -286,19 +327,19 @@ public sealed class LabDefinition
                 if (r.Adapter is not null && !adapters.Contains((ns.Name, r.Adapter)))
                     throw Invalid($"Namespaces '{ns.Name}'.Routes", $"adapter '{r.Adapter}' of route {r} is not an endpoint of a link or a bridge in '{ns.Name}'.");
         }
-        return new LabDefinition { Name = name, Namespaces = namespaces, Links = links, Bridges = bridges };
+    }
 
-        List<(IPAddress Address, int Length)> Addresses(IDictionary<string, object?> m, string where)
-        {
-            var addrs = List(m, "Address", where, unwrap)
-                .Select(a => unwrap(a)?.ToString() ?? "")
-                .Select(a => Try(() => IpPrefix.ParsePrefix(a, a.Contains(':') ? Af.INET6 : Af.INET, network: false), $"{where}.Address"))
-                .Select(p => (p.Address, p.Length)).ToList();
-            foreach (var (addr, len) in addrs)
-                if (len == Af.Bits(Af.Of(addr)) || len == 0)
-                    throw Invalid($"{where}.Address", $"{IpPrefix.Format(addr, len)} needs a prefix length (e.g. /24).");
-            return addrs;
-        }
+    /// <summary>Address = '10.0.1.1/24' or a list of them: each with a prefix length.</summary>
+    private static List<(IPAddress Address, int Length)> ParseAddresses(IDictionary<string, object?> m, string where, Func<object?, object?> unwrap)
+    {
+        var addrs = List(m, "Address", where, unwrap)
+            .Select(a => unwrap(a)?.ToString() ?? "")
+            .Select(a => Try(() => IpPrefix.ParsePrefix(a, a.Contains(':') ? Af.INET6 : Af.INET, network: false), $"{where}.Address"))
+            .Select(p => (p.Address, p.Length)).ToList();
+        foreach (var (addr, len) in addrs)
+            if (len == Af.Bits(Af.Of(addr)) || len == 0)
+                throw Invalid($"{where}.Address", $"{IpPrefix.Format(addr, len)} needs a prefix length (e.g. /24).");
+        return addrs;
     }
 
     /// <summary>A converted scalar (Metric, Mtu, Forwarding); a value that does not convert is InvalidLabDefinition, not a .NET exception.</summary>

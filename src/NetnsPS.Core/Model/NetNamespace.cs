@@ -1,4 +1,5 @@
-using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Discovery;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS;
 

@@ -10,7 +10,7 @@ public sealed class NetNamespaceEvent
     public override string ToString() => $"{Event} {Name}";
 }
 
-/// <summary>An adapter added, removed or changed in a watched namespace, seen by <see cref="Core.Namespaces.LinkWatcher"/>.</summary>
+/// <summary>An adapter added, removed or changed in a watched namespace, seen by <see cref="Core.Watch.LinkWatcher"/>.</summary>
 public sealed class NetNamespaceAdapterEvent
 {
     public DateTime TimeCreated { get; init; }

@@ -1,6 +1,8 @@
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Discovery;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Rtnl;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Core.Namespaces;
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Core.Namespaces;
 

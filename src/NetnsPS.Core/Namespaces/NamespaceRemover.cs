@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using NetnsPS.Core.Discovery;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Core.Namespaces;
 
@@ -22,7 +25,7 @@ public readonly struct HostNamespaces
     public ulong? Self { get; }
 
     public static HostNamespaces Read()
-        => new(NamespaceScan.InitNamespaceInode(), ProcScanner.TryReadNetInode("/proc/self/ns/net", out var ino) ? ino : null);
+        => new(NamespaceScan.InitNamespaceInode(), ProcNs.TryReadNetInode("/proc/self/ns/net", out var ino) ? ino : null);
 
     public bool Contains(ulong inode) => inode != 0 && (inode == Init || inode == Self);
 
@@ -86,13 +89,6 @@ public sealed class NamespaceRemover
 
     public HostNamespaces Host { get; }
 
-    /// <summary>Ends this module's program launchers in the namespaces about to lose their names, so they keep none alive.</summary>
-    public static void ReleaseLaunchers(IEnumerable<NamespaceEntry> targets)
-    {
-        var inodes = targets.Where(t => !t.IsStale).Select(t => t.Identity.Inode).ToHashSet();
-        if (inodes.Count > 0) NetnsExec.Release(inodes);
-    }
-
     /// <summary>The processes in <paramref name="entry"/>'s namespace, from <paramref name="scan"/> or one shared scan made now.</summary>
     public RemovalPlan Plan(NamespaceEntry entry, Dictionary<ulong, SortedSet<int>>? scan = null)
     {
@@ -119,7 +115,7 @@ public sealed class NamespaceRemover
             inside.Add(p);
             if (reason is not null) continue;
             if (pid == 1) { spared.Add((p, "it is PID 1")); continue; }
-            if (ProcScanner.TryReadNetInode($"/proc/{pid}/ns/net", out var home) && Host.Contains(home))
+            if (ProcNs.TryReadNetInode($"/proc/{pid}/ns/net", out var home) && Host.Contains(home))
             {
                 spared.Add((p, "it lives in " + Host.Reason(home) + "; only a thread of it is inside"));
                 continue;
@@ -144,7 +140,7 @@ public sealed class NamespaceRemover
             // The plan may be old (a -Confirm prompt): the pid may be another process by now.
             if (ProcScanner.Comm(p.Id) != p.Name || !ProcScanner.ThreadNamespaceInodes(p.Id).Contains(ino)) continue;
             if (p.Id == 1 || p.Id == Environment.ProcessId ||
-                (ProcScanner.TryReadNetInode($"/proc/{p.Id}/ns/net", out var home) && Host.Contains(home))) continue;
+                (ProcNs.TryReadNetInode($"/proc/{p.Id}/ns/net", out var home) && Host.Contains(home))) continue;
             verbose?.Invoke($"Stopping process {p} in network namespace '{plan.Entry.Name}'.");
             var err = ProcessKiller.Kill(p.Id, SIGKILL);
             if (err is not Errno.None and not Errno.ESRCH) problems.Add($"Cannot stop process {p}: errno {err}.");

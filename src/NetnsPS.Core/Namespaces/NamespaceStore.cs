@@ -1,5 +1,8 @@
 using System.Text;
+using NetnsPS.Core.Discovery;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Core.Namespaces;
 
@@ -13,7 +16,7 @@ public readonly record struct NamespaceEntry(string Name, string Path, Namespace
 /// </summary>
 public static class NamespaceStore
 {
-    public const string RunDir = "/run/netns";
+    public const string RunDir = NamespaceScan.RunDir;
 
     /// <summary>NAME_MAX: the longest name a file in /run/netns can have (bytes of UTF-8).</summary>
     public const int MaxNameBytes = 255;

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Text;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Nft;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
 
 namespace NetnsPS.Core.Netlink;

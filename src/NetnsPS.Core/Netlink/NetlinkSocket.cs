@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
-using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Core.Netlink;
 

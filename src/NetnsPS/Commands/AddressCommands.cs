@@ -1,5 +1,7 @@
 using System.Management.Automation;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Addressing;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
 
@@ -13,7 +15,7 @@ public sealed class GetNetNamespaceAddressCommand : InterfaceAddressQueryCmdlet
     protected override void Query(NamespaceContext ctx)
     {
         var filter = EntryFilter();
-        foreach (var a in AddressRouteService.ListAddresses(ctx, Af.Parse(AddressFamily)))
+        foreach (var a in AddressService.ListAddresses(ctx, Af.Parse(AddressFamily)))
             if (filter(a.InterfaceAlias, a.IPAddress)) WriteObject(a);
     }
 }
@@ -42,7 +44,7 @@ public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter SkipDuplicateAddressDetection { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding an address");
+    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding an address");
 
     protected override void ProcessRecord()
     {
@@ -52,7 +54,7 @@ public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
             var ctx = GetContext(Namespace);
             var link = AdapterService.Require(ctx, InterfaceAlias);
             if (!ShouldProcess(ctx.Target(InterfaceAlias), $"Add address {address}/{len}")) return;
-            WriteObject(AddressRouteService.AddAddress(ctx, link, address, len, SkipDuplicateAddressDetection));
+            WriteObject(AddressService.AddAddress(ctx, link, address, len, SkipDuplicateAddressDetection));
         }
         catch (NetnsException ex) { WriteNetnsError(ex, IPAddress); }
     }
@@ -95,7 +97,7 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     public string? InterfaceAlias { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing an address");
+    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing an address");
 
     protected override void ProcessRecord()
     {
@@ -106,7 +108,7 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
             int? len = PrefixLength;
             if (slash >= 0) len = NewNetNamespaceAddressCommand.ParseAddressAndPrefix(IPAddress, PrefixLength).Item2;
             var ctx = GetContext(Namespace);
-            var candidates = AddressRouteService.ListAddresses(ctx, Af.Of(address))
+            var candidates = AddressService.ListAddresses(ctx, Af.Of(address))
                 .Where(a => a.IPAddress == address.ToString() && (len is null || a.PrefixLength == len) &&
                             (string.IsNullOrEmpty(InterfaceAlias) || a.InterfaceAlias == InterfaceAlias))
                 .ToList();
@@ -116,7 +118,7 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
             foreach (var a in candidates)
             {
                 if (!ShouldProcess(ctx.Target(a.InterfaceAlias), $"Remove address {a.IPAddress}/{a.PrefixLength}")) continue;
-                AddressRouteService.RemoveAddress(ctx, a.InterfaceIndex, a.InterfaceAlias, address, a.PrefixLength);
+                AddressService.RemoveAddress(ctx, a.InterfaceIndex, a.InterfaceAlias, address, a.PrefixLength);
             }
         }
         catch (NetnsException ex) { WriteNetnsError(ex, IPAddress); }

@@ -1,6 +1,8 @@
 using System.Management.Automation;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Discovery;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Commands;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Discovery;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS.Commands;

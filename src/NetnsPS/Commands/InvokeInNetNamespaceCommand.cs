@@ -4,8 +4,10 @@ using System.Reflection;
 using System.Runtime.ExceptionServices;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
+using NetnsPS.Core.Exec;
 using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Commands;
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS.Commands;
@@ -65,7 +66,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
 
     protected override void BeginProcessing()
     {
-        RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Moving an adapter");
+        RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Moving an adapter");
         int targets = (MyInvocation.BoundParameters.ContainsKey(nameof(Namespace)) ? 1 : 0) + (ProcessId is null ? 0 : 1) + (HostNamespace ? 1 : 0);
         if (targets != 1)
             ThrowNetnsError(new NetnsException("AmbiguousTarget", Errno.EINVAL,

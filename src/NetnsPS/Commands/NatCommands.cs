@@ -1,8 +1,9 @@
 using System.Management.Automation;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
-using NetnsPS.Core.Labs;
-using NetnsPS.Core.Nat;
 using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Nat;
 using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;

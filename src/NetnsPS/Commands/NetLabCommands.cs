@@ -2,7 +2,7 @@ using System.Collections;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Labs;
 
 namespace NetnsPS.Commands;

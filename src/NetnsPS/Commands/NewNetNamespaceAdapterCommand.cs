@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using System.Net;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
-using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;

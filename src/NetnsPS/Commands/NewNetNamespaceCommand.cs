@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS.Commands;

@@ -1,8 +1,11 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Reflection;
+using NetnsPS.Core.Errors;
+using NetnsPS.Core.Exec;
 using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Commands;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using NetnsPS.Core.Interop;
-using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Errors;
 
 namespace NetnsPS.Commands;
 
@@ -28,7 +28,7 @@ public sealed class NewNetVethPairCommand : NamespaceTargetCmdlet
     [ValidateRange(1, int.MaxValue)] // the kernel enforces veth's 68..65535 with its own message
     public int? Mtu { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Creating a veth pair");
+    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Creating a veth pair");
 
     protected override void ProcessRecord()
     {

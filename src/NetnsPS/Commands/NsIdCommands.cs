@@ -1,7 +1,9 @@
 using System.Management.Automation;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
-using NetnsPS.Core.Netlink;
+using NetnsPS.Core.Netlink.Rtnl;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Commands;
 

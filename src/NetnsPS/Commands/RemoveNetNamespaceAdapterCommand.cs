@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
 
@@ -36,7 +37,7 @@ public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing an adapter");
+    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing an adapter");
 
     protected override void ProcessRecord()
     {

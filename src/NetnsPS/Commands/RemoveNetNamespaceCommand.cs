@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Discovery;
+using NetnsPS.Core.Errors;
+using NetnsPS.Core.Exec;
 using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS.Commands;
@@ -80,7 +82,7 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
         if (ParameterSetName == AllSet && !ConfirmAll(targets)) return;
 
         // Our own program launchers must keep none of them alive (nor be counted as processes inside): end them first.
-        NamespaceRemover.ReleaseLaunchers(targets);
+        NetnsExec.ReleaseLaunchers(targets);
         var remover = new NamespaceRemover();
         // With -Force (or when -WhatIf/-Confirm will tell) the processes inside are looked at first: one /proc scan
         // for all. Otherwise they only earn a warning, so one scan runs on a pool thread while the names are removed

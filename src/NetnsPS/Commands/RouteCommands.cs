@@ -1,7 +1,9 @@
 using System.Management.Automation;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
+using NetnsPS.Core.Routing;
 
 namespace NetnsPS.Commands;
 
@@ -34,7 +36,7 @@ public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
     {
         var ifFilter = NameFilter(InterfaceAlias);
         var dstFilter = NameFilter(DestinationPrefix.Select(d => d.Equals("default", StringComparison.OrdinalIgnoreCase) ? "*/0" : d).ToArray());
-        foreach (var r in AddressRouteService.ListRoutes(ctx, Af.Parse(AddressFamily), Table))
+        foreach (var r in RouteService.ListRoutes(ctx, Af.Parse(AddressFamily), Table))
             if ((ifFilter is null || (r.InterfaceAlias is not null && ifFilter(r.InterfaceAlias))) &&
                 (dstFilter is null || dstFilter(r.DestinationPrefix)))
                 WriteObject(r);
@@ -46,7 +48,7 @@ public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
 [OutputType(typeof(NetNamespaceRoute))]
 public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
 {
-    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a route");
+    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a route");
 
     protected override void ProcessRecord()
     {
@@ -54,7 +56,7 @@ public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
         {
             var (ctx, dst, len, gw, link) = ResolveRoute();
             if (!ShouldProcess(ctx.Target(IpPrefix.Format(dst, len)), $"Add route{(gw is null ? "" : $" via {gw}")}{(link is null ? "" : $" dev {link.Name}")}")) return;
-            WriteObject(AddressRouteService.AddRoute(ctx, dst, len, gw, link, RouteMetric, Table));
+            WriteObject(RouteService.AddRoute(ctx, dst, len, gw, link, RouteMetric, Table));
         }
         catch (NetnsException ex) { WriteNetnsError(ex, DestinationPrefix); }
     }
@@ -65,7 +67,7 @@ public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
 [OutputType(typeof(void))]
 public sealed class RemoveNetNamespaceRouteCommand : RouteCmdletBase
 {
-    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a route");
+    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a route");
 
     protected override void ProcessRecord()
     {
@@ -73,7 +75,7 @@ public sealed class RemoveNetNamespaceRouteCommand : RouteCmdletBase
         {
             var (ctx, dst, len, gw, link) = ResolveRoute();
             if (!ShouldProcess(ctx.Target(IpPrefix.Format(dst, len)), "Remove route")) return;
-            AddressRouteService.RemoveRoute(ctx, dst, len, gw, link?.Index, RouteMetric, Table);
+            RouteService.RemoveRoute(ctx, dst, len, gw, link?.Index, RouteMetric, Table);
         }
         catch (NetnsException ex) { WriteNetnsError(ex, DestinationPrefix); }
     }

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
@@ -63,7 +65,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         if (Master is not null && NoMaster)
             ThrowTerminatingError(new ErrorRecord(new ParameterBindingException("-Master and -NoMaster cannot be used together: give one of them."),
                 "AmbiguousParameterSet", ErrorCategory.InvalidArgument, Master));
-        RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Changing an adapter");
+        RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Changing an adapter");
     }
 
     protected override void ProcessRecord()

@@ -1,6 +1,7 @@
 using System.Management.Automation;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Sysctl;
 
 namespace NetnsPS.Commands;
 
@@ -73,7 +74,7 @@ public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Namespaces.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Setting a sysctl");
+    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Setting a sysctl");
 
     protected override void ProcessRecord()
     {

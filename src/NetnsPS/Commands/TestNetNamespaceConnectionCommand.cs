@@ -1,8 +1,9 @@
 using System.Management.Automation;
 using System.Net;
-using NetnsPS.Core.Interop;
-using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Diagnostics;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Netlink.Rtnl;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Commands;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using NetnsPS.Core.Interop;
-using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Errors;
+using NetnsPS.Core.Watch;
 
 namespace NetnsPS.Commands;
 

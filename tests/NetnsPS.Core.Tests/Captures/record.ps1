@@ -13,7 +13,7 @@ try {
   ip -n nncap1 addr add fd00:20::1/64 dev cap0 nodad
   ip -n nncap1 route add 10.99.0.0/16 via 10.20.30.2 metric 7
   ip -n nncap1 route add default via 10.20.30.2
-  $h = [NetnsPS.Core.Namespaces.NamespaceHandle]::Open('/run/netns/nncap1')
+  $h = [NetnsPS.Core.Threading.NamespaceHandle]::Open('/run/netns/nncap1')
   $s = [NetnsPS.Core.Netlink.NetlinkSocket]::Open($h)
   function Save($name, $builder, $type) {
     $msgs = $s.Execute($builder, $name)

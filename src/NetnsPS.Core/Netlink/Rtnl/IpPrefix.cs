@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
 
 namespace NetnsPS.Core.Netlink.Rtnl;
 

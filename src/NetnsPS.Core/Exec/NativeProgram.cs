@@ -1,9 +1,11 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using NetnsPS.Core.Discovery;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Exec;
 
 /// <summary>
 /// A program started by <see cref="NetnsExec.Spawn"/>: enumerate <see cref="ReadLines"/> to its end, then

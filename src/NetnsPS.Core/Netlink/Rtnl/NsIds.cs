@@ -1,7 +1,7 @@
-using NetnsPS.Core.Interop;
-using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Errors;
+using NetnsPS.Core.Threading;
 
-namespace NetnsPS.Core.Netlink;
+namespace NetnsPS.Core.Netlink.Rtnl;
 
 /// <summary>Network namespace ids (RTM_GETNSID/RTM_NEWNSID): the id a namespace has in the socket's namespace.</summary>
 public static class NsIds

@@ -1,6 +1,9 @@
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Threading;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Sysctl;
 
 /// <summary>
 /// net.* sysctls of a namespace, read and written through /proc/sys/net from a thread inside it

@@ -1,6 +1,6 @@
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Interop;
 
 /// <summary>Sends signals (used by Remove-NetNamespace -Force).</summary>
 public static class ProcessKiller

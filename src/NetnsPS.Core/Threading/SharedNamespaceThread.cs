@@ -1,4 +1,4 @@
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Threading;
 
 /// <summary>
 /// One process-wide dedicated thread for short namespace work (single creates, opening netlink sockets in a

@@ -1,12 +1,13 @@
 using System.Text;
 using NetnsPS.Core.Interop;
+using NetnsPS.Core.Threading;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Discovery;
 
 /// <summary>
 /// Which processes are in which network namespace: reads /proc/PID/task/TID/ns/net for every thread of
 /// every process (a process whose threads sit in different namespaces is counted in each of them). This module's own
-/// program launcher threads (<see cref="NetnsExec.IsLauncherThread"/>) are left out: they keep no namespace alive
+/// program launcher threads (<see cref="LauncherThreads"/>) are left out: they keep no namespace alive
 /// once released, and Remove-NetNamespace releases them before it looks.
 /// </summary>
 public static class ProcScanner
@@ -68,7 +69,7 @@ public static class ProcScanner
         foreach (var task in tasks)
         {
             if (self && IsOwnLauncher(task)) continue;
-            if (!TryReadNetInode(task + "/ns/net", out ulong ino)) continue;
+            if (!ProcNs.TryReadNetInode(task + "/ns/net", out ulong ino)) continue;
             if (ino == last) continue;
             if (last != 0)
             {
@@ -96,7 +97,7 @@ public static class ProcScanner
         foreach (var task in tasks)
         {
             if (self && IsOwnLauncher(task)) continue;
-            if (!TryReadNetInode(task + "/ns/net", out ulong ino)) continue;
+            if (!ProcNs.TryReadNetInode(task + "/ns/net", out ulong ino)) continue;
             int at = result.FindIndex(r => r.Item1 == ino);
             string path = task == leader ? $"/proc/{pid}/ns/net" : task + "/ns/net";
             if (at < 0) result.Add((ino, path));
@@ -107,33 +108,7 @@ public static class ProcScanner
 
     /// <summary>True for /proc/SELF/task/TID of one of this module's launcher threads.</summary>
     private static bool IsOwnLauncher(string taskDir)
-        => int.TryParse(Path.GetFileName(taskDir.AsSpan()), out int tid) && NetnsExec.IsLauncherThread(tid);
-
-    /// <summary>Parses the "net:[4026531840]" link text of a ns/net magic link.</summary>
-    public static unsafe bool TryReadNetInode(string path, out ulong inode)
-    {
-        byte* buf = stackalloc byte[64];
-        nint n = Libc.ReadLink(path, buf, 64);
-        inode = 0;
-        if (n <= 0) return false;
-        return TryParseLink(new ReadOnlySpan<byte>(buf, (int)n), out inode);
-    }
-
-    public static bool TryParseLink(ReadOnlySpan<byte> link, out ulong inode)
-    {
-        inode = 0;
-        ReadOnlySpan<byte> prefix = "net:["u8;
-        if (!link.StartsWith(prefix) || link.Length < prefix.Length + 2 || link[^1] != (byte)']') return false;
-        var digits = link[prefix.Length..^1];
-        ulong v = 0;
-        foreach (var b in digits)
-        {
-            if (b < '0' || b > '9' || v > (ulong.MaxValue - 9) / 10) return false;
-            v = v * 10 + (ulong)(b - '0');
-        }
-        inode = v;
-        return true;
-    }
+        => int.TryParse(Path.GetFileName(taskDir.AsSpan()), out int tid) && LauncherThreads.Contains(tid);
 
     /// <summary>The command name of a process (for messages).</summary>
     public static string? Comm(int pid)

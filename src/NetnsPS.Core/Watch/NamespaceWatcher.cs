@@ -1,7 +1,9 @@
 using System.Text;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Watch;
 
 /// <summary>
 /// ip netns monitor: inotify on /run/netns (IN_CREATE | IN_DELETE, plus renames in and out), creating the directory

@@ -1,6 +1,4 @@
-using NetnsPS.Core.Interop;
-
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Threading;
 
 /// <summary>
 /// One in-process call inside a namespace on the calling thread, as two steps for a script caller:

@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Threading;
 
 /// <summary>Identity of a namespace: the (st_dev, st_ino) pair of its nsfs inode.</summary>
 public readonly record struct NamespaceIdentity(ulong Device, ulong Inode)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Interop;
 
 /// <summary>Effective capabilities of the process (CapEff in /proc/self/status).</summary>
 public static class Privileges

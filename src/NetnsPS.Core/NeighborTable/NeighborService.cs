@@ -1,9 +1,10 @@
 using System.Net;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
+using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Rtnl;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.NeighborTable;
 
 /// <summary>Neighbour (ARP / NDP) entries of namespaces: list, add, remove.</summary>
 public static class NeighborService

@@ -2,8 +2,9 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using NetnsPS.Core.Threading;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Diagnostics;
 
 /// <summary>ICMP echo (raw socket) and TCP connect, with sockets created inside a namespace.</summary>
 public static class ConnectionTester

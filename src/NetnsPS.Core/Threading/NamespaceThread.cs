@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Threading;
 
 /// <summary>
 /// A dedicated OS thread that runs work items one after another. Work may change the thread's network

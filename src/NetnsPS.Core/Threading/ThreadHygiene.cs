@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Runtime;
+using NetnsPS.Core.Interop;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Threading;
 
 /// <summary>
 /// A thread created while another thread is inside a namespace inherits that namespace (clone copies the creator's
@@ -131,7 +132,7 @@ public static class ThreadHygiene
     /// </remarks>
     public static List<(int Tid, string Name)> Strays(ulong inode)
         => ThreadsIn(inode).FindAll(t => !IsInsideOnPurpose(t.Tid, inode)
-            && ProcScanner.TryReadNetInode($"/proc/self/task/{t.Tid}/ns/net", out var now) && now == inode
+            && ProcNs.TryReadNetInode($"/proc/self/task/{t.Tid}/ns/net", out var now) && now == inode
             && !IsInsideOnPurpose(t.Tid, inode));
 
     /// <summary>Number of threads of this process: st_nlink of /proc/self/task is the thread count + 2.</summary>
@@ -150,8 +151,8 @@ public static class ThreadHygiene
         var list = new List<(int, string)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
         {
-            if (!ProcScanner.TryReadNetInode(dir + "/ns/net", out var ino) || ino != inode) continue;
-            if (int.TryParse(Path.GetFileName(dir), out int tid) && NetnsExec.IsLauncherThread(tid)) continue;
+            if (!ProcNs.TryReadNetInode(dir + "/ns/net", out var ino) || ino != inode) continue;
+            if (int.TryParse(Path.GetFileName(dir), out int tid) && LauncherThreads.Contains(tid)) continue;
             string name;
             try { name = File.ReadAllText(dir + "/comm").TrimEnd('\n'); } catch (IOException) { name = "?"; }
             list.Add((int.Parse(Path.GetFileName(dir)), name));

@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
-
-namespace NetnsPS.Core.Interop;
+namespace NetnsPS.Core.Errors;
 
 /// <summary>
 /// Linux errno values (asm-generic numbering, as on x86-64 and arm64): every one is named, so messages can say
@@ -142,60 +140,4 @@ public enum Errno
     EHWPOISON = 133,
     /// <summary>Kernel-internal "not supported" that some netlink handlers return as is.</summary>
     ENOTSUPP = 524,
-}
-
-/// <summary>
-/// Every failure of the core: a stable error code (used by the cmdlets as ErrorId), the errno
-/// (which decides the PowerShell ErrorCategory), the kernel's own text, and the object it concerns.
-/// </summary>
-public class NetnsException : Exception
-{
-    public NetnsException(string errorCode, Errno errno, string message, object? target = null, Exception? inner = null)
-        : base(message, inner)
-    {
-        ErrorCode = errorCode;
-        Errno = errno;
-        Target = target;
-    }
-
-    /// <summary>Stable identifier, e.g. NamespaceAlreadyExists.</summary>
-    public string ErrorCode { get; }
-
-    public Errno Errno { get; }
-
-    public object? Target { get; }
-
-    /// <summary>What the user can do about it, when the errno alone would suggest the wrong thing (shown as RecommendedAction).</summary>
-    public string? Recommendation { get; init; }
-
-    /// <summary>strerror text of the errno, e.g. "File exists".</summary>
-    public string ErrnoText => Errno == Errno.None ? string.Empty : Sys.StrError(Errno);
-}
-
-/// <summary>A thread could not be returned to its original namespace; it must never run other work again.</summary>
-public sealed class NamespaceRestoreException : NetnsException
-{
-    public NamespaceRestoreException(string message, Errno errno = Errno.None)
-        : base("NamespaceRestoreFailed", errno, message) { }
-}
-
-internal static class Sys
-{
-    public static Errno LastErrno() => (Errno)Marshal.GetLastPInvokeError();
-
-    public static string StrError(Errno e) => Marshal.GetPInvokeErrorMessage((int)e);
-
-    /// <summary>"Too many open files (errno 24 EMFILE)": the text, the number and the name (the number alone when unnamed).</summary>
-    public static string Describe(Errno e)
-        => Enum.IsDefined(e) ? $"{StrError(e)} (errno {(int)e} {e})" : $"{StrError(e)} (errno {(int)e})";
-
-    /// <summary>The NetnsException for the last errno with "what: strerror (errno N NAME)" as message.</summary>
-    public static NetnsException Error(string code, string what, object? target = null) => Error(code, LastErrno(), what, target);
-
-    /// <summary>
-    /// The NetnsException for <paramref name="e"/>; running out of descriptors (EMFILE, ENFILE) is always
-    /// TooManyOpenFiles, whatever the operation, with the limit and how to raise it.
-    /// </summary>
-    public static NetnsException Error(string code, Errno e, string what, object? target = null)
-        => e is Errno.EMFILE or Errno.ENFILE ? Limits.TooManyOpenFiles(e, what, target) : new(code, e, $"{what}: {Describe(e)}", target);
 }

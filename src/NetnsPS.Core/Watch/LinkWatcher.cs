@@ -1,9 +1,12 @@
 using System.Runtime.InteropServices;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Rtnl;
+using NetnsPS.Core.Threading;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Watch;
 
 /// <summary>
 /// ip monitor link, in one or more namespaces: one rtnetlink socket per namespace, created inside it (on the shared

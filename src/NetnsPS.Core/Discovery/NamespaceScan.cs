@@ -1,7 +1,7 @@
 using System.Text;
 using NetnsPS.Core.Interop;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Discovery;
 
 /// <summary>A network namespace seen by a system-wide scan: processes in it, nsfs mounts of it, and a path to open it by.</summary>
 public sealed class ScannedNamespace
@@ -20,7 +20,7 @@ public sealed class ScannedNamespace
     /// A file that opens the namespace: a mount outside /run/netns (else any mount), else /proc/PID/ns/net of the
     /// lowest process id (or /proc/PID/task/TID/ns/net when only a thread of it is in the namespace).
     /// </summary>
-    public string Path => MountPaths.FirstOrDefault(p => !p.StartsWith(NamespaceStore.RunDir + "/", StringComparison.Ordinal))
+    public string Path => MountPaths.FirstOrDefault(p => !p.StartsWith(NamespaceScan.RunDir + "/", StringComparison.Ordinal))
         ?? MountPaths.FirstOrDefault() ?? ProcessPath ?? string.Empty;
 
     internal string? ProcessPath { get; set; }
@@ -33,6 +33,9 @@ public sealed class ScannedNamespace
 /// </summary>
 public static class NamespaceScan
 {
+    /// <summary>Where names live (ip netns and Namespaces/NamespaceStore): mounts below it are names, not paths.</summary>
+    public const string RunDir = "/run/netns";
+
     /// <summary>inode → what was found about it.</summary>
     public static Dictionary<ulong, ScannedNamespace> Scan()
     {
@@ -64,14 +67,14 @@ public static class NamespaceScan
     /// <summary>Inode of the initial (host) network namespace: that of PID 1; when PID 1 cannot be read, that of kthreadd (PID 2), a kernel thread always in the initial namespace.</summary>
     public static ulong? InitNamespaceInode()
     {
-        if (ProcScanner.TryReadNetInode("/proc/1/ns/net", out ulong ino)) return ino;
-        if (ProcScanner.Comm(2) == "kthreadd" && ProcScanner.TryReadNetInode("/proc/2/ns/net", out ino)) return ino;
+        if (ProcNs.TryReadNetInode("/proc/1/ns/net", out ulong ino)) return ino;
+        if (ProcScanner.Comm(2) == "kthreadd" && ProcNs.TryReadNetInode("/proc/2/ns/net", out ino)) return ino;
         return null;
     }
 
     /// <summary>Inode of the caller's own network namespace (the one "" stands for).</summary>
     public static ulong? CurrentNamespaceInode()
-        => ProcScanner.TryReadNetInode("/proc/thread-self/ns/net", out ulong ino) ? ino : null;
+        => ProcNs.TryReadNetInode("/proc/thread-self/ns/net", out ulong ino) ? ino : null;
 
     /// <summary>(inode, mount point) of every nsfs mount of a network namespace in /proc/self/mountinfo.</summary>
     public static List<(ulong Inode, string MountPoint)> NsfsMounts(string mountInfoPath = "/proc/self/mountinfo")
@@ -96,7 +99,7 @@ public static class NamespaceScan
         if (f.Length < 7) return false;
         int sep = Array.IndexOf(f, "-", 6);
         if (sep < 0 || sep + 1 >= f.Length || f[sep + 1] != "nsfs") return false;
-        if (!ProcScanner.TryParseLink(Encoding.ASCII.GetBytes(f[3]), out inode)) return false;
+        if (!ProcNs.TryParseLink(Encoding.ASCII.GetBytes(f[3]), out inode)) return false;
         mountPoint = Unescape(f[4]);
         return true;
     }

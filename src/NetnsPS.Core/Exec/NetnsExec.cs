@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Threading;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Exec;
 
 /// <summary>
 /// Starts native programs with `ip netns exec` semantics: from a dedicated launcher thread that has entered the
@@ -100,6 +103,13 @@ public static class NetnsExec
         handle?.Dispose();
     }
 
+    /// <summary>Ends this module's program launchers in the namespaces about to lose their names, so they keep none alive.</summary>
+    public static void ReleaseLaunchers(IEnumerable<NamespaceEntry> targets)
+    {
+        var inodes = targets.Where(t => !t.IsStale).Select(t => t.Identity.Inode).ToHashSet();
+        if (inodes.Count > 0) Release(inodes);
+    }
+
     /// <summary>Ends the launchers of the namespace with <paramref name="inode"/> (all when 0) and waits for them.</summary>
     public static void Release(ulong inode = 0) => Release(inode == 0 ? null : new HashSet<ulong> { inode });
 
@@ -116,21 +126,6 @@ public static class NetnsExec
         foreach (var l in ending) l.Join();
     }
 
-    /// <summary>Kernel thread ids of launcher threads (possibly ended: pruned when their task is gone).</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> s_tids = new();
-
-    /// <summary>
-    /// True when <paramref name="tid"/> (a thread of this process) is one of this module's launcher threads: process
-    /// scans leave them out (a launcher is this module's own machinery, released before a namespace loses its name).
-    /// </summary>
-    public static bool IsLauncherThread(int tid) => !s_tids.IsEmpty && s_tids.ContainsKey(tid);
-
-    /// <summary>Forgets launcher threads whose kernel task is gone (called when a launcher starts).</summary>
-    private static void PruneThreadIds()
-    {
-        foreach (var tid in s_tids.Keys)
-            if (!Directory.Exists($"/proc/self/task/{tid}")) s_tids.TryRemove(tid, out _);
-    }
 
     /// <summary>Something a launcher does on its thread (inside the namespace), or fails with.</summary>
     internal abstract class Work
@@ -193,14 +188,14 @@ public static class NetnsExec
             if (tid <= 0) return;
             var deadline = Environment.TickCount64 + 2000;
             while (Directory.Exists($"/proc/self/task/{tid}") && Environment.TickCount64 < deadline) Thread.Sleep(1);
-            if (!Directory.Exists($"/proc/self/task/{tid}")) s_tids.TryRemove(tid, out _);
+            if (!Directory.Exists($"/proc/self/task/{tid}")) LauncherThreads.Remove(tid);
         }
 
         private void Run(NamespaceHandle handle)
         {
             _tid = Libc.GetTid();
-            PruneThreadIds();
-            s_tids[_tid] = 0;
+            LauncherThreads.Prune();
+            LauncherThreads.Add(_tid);
             Exception? broken = null;
             // Inside on purpose for the thread's whole life (it never leaves): not a stray, and no GC thread starts here.
             using var inside = ThreadHygiene.Inside(Inode);

@@ -1,6 +1,7 @@
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Threading;
 
 /// <summary>
 /// Runs code on the calling thread inside another network namespace: enter with setns, run, setns back to

@@ -1,10 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Rtnl;
+using NetnsPS.Core.Threading;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Adapters;
 
 /// <summary>Kinds of adapters New-NetNamespaceAdapter creates.</summary>
 public enum AdapterKind { Bridge, Macvlan, Vxlan, Tun, Tap, Veth }

@@ -1,9 +1,10 @@
 using System.Net;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Errors;
+using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Rtnl;
 
-namespace NetnsPS.Core.Namespaces;
+namespace NetnsPS.Core.Adapters;
 
 /// <summary>Adapters of namespaces: list (with addresses and veth peers), create veth pairs, move, change, remove.</summary>
 public static class AdapterService
@@ -145,7 +146,7 @@ public static class AdapterService
     /// <summary>
     /// Moves a link to another namespace (by namespace fd or by process id), optionally renaming it, in one RTM_NEWLINK.
     /// <paramref name="to"/> is the target (opened from /proc/PID/ns/net when <paramref name="pid"/> is given; the request
-    /// then names the process). The name the link would have there is checked first (AdapterNameInUse, nothing moved):
+    /// then names the process). The name the link would have there is checked first (AdapterAlreadyExists, nothing moved):
     /// the kernel moves a link whose own name is free in the target before it renames it, so a taken -NewName would
     /// otherwise leave the link moved under its old name. Should the kernel still do half (a name taken meanwhile), the
     /// link is moved back, or the error says exactly where it is.
@@ -159,7 +160,7 @@ public static class AdapterService
         // lo and bridges never change namespace (netns-local): the kernel's AdapterNetnsLocal is the first reason, as with ip.
         bool netnsLocal = link.IsLoopback || link.Kind == "bridge";
         if (to is not null && !sameNamespace && !netnsLocal && Links.TryGet(to.Socket, finalName) is LinkInfo taken)
-            throw new NetnsException("AdapterNameInUse", Errno.EEXIST,
+            throw new NetnsException("AdapterAlreadyExists", Errno.EEXIST,
                 $"Cannot move adapter '{link.Name}' to {target}{(newName is null ? "" : $" as '{newName}'")}: an adapter named '{finalName}' (index {taken.Index}) already exists there. Nothing was moved{(newName is null ? "; give -NewName to rename it while moving" : "")}.",
                 link.Name);
         MoveUnchecked(from, link, to, pid, newName);
@@ -185,7 +186,7 @@ public static class AdapterService
             if (ex.Errno == Errno.ESRCH)
                 throw new NetnsException("ProcessNotFound", ex.Errno, $"Cannot move adapter '{link.Name}': no process with id {pid}.", pid, ex);
             if (ex.Errno == Errno.EEXIST)
-                throw new NetnsException("AdapterNameInUse", ex.Errno,
+                throw new NetnsException("AdapterAlreadyExists", ex.Errno,
                     $"Cannot move adapter '{link.Name}' to {target}: an adapter named '{finalName}' already exists there. Nothing was moved.", link.Name, ex);
             throw Map(ex, link.Name, "move", from.Description);
         }
@@ -218,7 +219,7 @@ public static class AdapterService
                 $"{what}, and moving it back to {from.Description} failed ({back.Ack.Describe()}): it is now in {to.Description} as '{moved.Name}' (index {moved.Index}), down, without the addresses and routes it had.",
                 link.Name, ex);
         }
-        var code = ex.Errno == Errno.EEXIST ? "AdapterNameInUse" : Map(ex, link.Name, "move", from.Description).ErrorCode;
+        var code = ex.Errno == Errno.EEXIST ? "AdapterAlreadyExists" : Map(ex, link.Name, "move", from.Description).ErrorCode;
         throw new NetnsException(code, ex.Errno,
             $"{what}; it was moved back to {from.Description} (down, without the addresses and routes it had: a move drops them).", link.Name, ex);
     }

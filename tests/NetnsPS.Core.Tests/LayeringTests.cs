@@ -37,6 +37,7 @@ public class LayeringTests
         ["NetnsPS.Core.Exec"] = 8,
         ["NetnsPS.Core.Watch"] = 8,
         ["NetnsPS.Core.Diagnostics"] = 8,
+        ["NetnsPS.Core.Capture"] = 8,
         ["NetnsPS.Core.Nat"] = 9,
         ["NetnsPS.Core.Labs"] = 10,
     };

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using NetnsPS.Core.Capture;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
 using Xunit;
 

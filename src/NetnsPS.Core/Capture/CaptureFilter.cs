@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
 
 namespace NetnsPS.Core.Capture;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Interop;
-using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Threading;
 using NetnsPS.Core.Netlink;
 
 namespace NetnsPS.Core.Capture;

@@ -3,8 +3,10 @@ using System.Diagnostics;
 using System.Management.Automation;
 using System.Net;
 using NetnsPS.Core.Capture;
-using NetnsPS.Core.Interop;
+using NetnsPS.Core.Adapters;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Commands;
 

@@ -275,6 +275,7 @@ function Invoke-Bench {
     Invoke-ChildPwsh "& '$Root/bench/Invoke-AdapterBenchmark.ps1' -ModulePath '$module' -Count $AdapterBenchCount -OutputDir '$out' $rounds" | Out-Null
     Invoke-ChildPwsh "& '$Root/bench/Invoke-ExecBenchmark.ps1' -ModulePath '$module' -Count $ExecBenchCount -OutputDir '$out' $rounds" | Out-Null
     Invoke-ChildPwsh "& '$Root/bench/Invoke-LabBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $rounds" | Out-Null
+    Invoke-ChildPwsh "& '$Root/bench/Invoke-CaptureBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $rounds" | Out-Null
     $vis = if ($BenchCount -lt 1000) { "-Count $([math]::Max(10, [int]($BenchCount / 5))) -Processes $([math]::Max(20, [int]($BenchCount / 2.5)))" } else { '' }
     Invoke-ChildPwsh "& '$Root/bench/Invoke-VisibilityBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $vis $rounds" | Out-Null
     Invoke-ChildPwsh "& '$Root/bench/Invoke-ImportBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchRounds -gt 0) { "-Rounds $([math]::Max(3, $BenchRounds))" })" | Out-Null

@@ -20,6 +20,7 @@
         'Invoke-InNetNamespace'
         'New-NetNamespaceSession'
         'New-NetNamespaceSocket'
+        'Start-NetNamespaceCapture'
         'Get-NetNamespaceAdapter'
         'Move-NetAdapterToNamespace'
         'New-NetVethPair'

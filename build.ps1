@@ -167,7 +167,7 @@ $TestPrograms = @(
     @{ Program = 'kill'; Package = 'procps'; Required = $true }
     @{ Program = 'stat'; Package = 'coreutils'; Required = $true }
     @{ Program = 'nft'; Package = 'nftables'; Required = $false }     # ruleset oracle ($env:NETNSPS_TEST_NFT counts)
-    @{ Program = 'python3'; Package = 'python3'; Required = $false }  # two thread-in-namespace tests
+    @{ Program = 'python3'; Package = 'python3'; Required = $true }   # the capture tests' pcap reader, thread tests
 )
 
 function Test-Program([string] $Name) {
@@ -176,10 +176,10 @@ function Test-Program([string] $Name) {
 }
 
 function Install-TestPrerequisite {
-    # Installs the missing programs' packages with apt-get when running as root on a machine that has it (python3,
-    # heavy and used by two tests only, is not installed: they skip). -NoInstall: only report.
+    # Installs the missing programs' packages with apt-get when running as root on a machine that has it.
+    # -NoInstall: only report.
     $missing = @($TestPrograms | Where-Object { -not (Test-Program $_.Program) })
-    $install = @($missing | Where-Object { $_.Package -ne 'python3' } | ForEach-Object Package | Sort-Object -Unique)
+    $install = @($missing | ForEach-Object Package | Sort-Object -Unique)
     $apt = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue
     if ($install -and -not $NoInstall -and $apt -and (id -u) -eq '0') {
         Write-Host "Installing what the tests use: apt-get install $($install -join ' ') (missing: $(($missing | Where-Object Package -in $install).Program -join ', '))"

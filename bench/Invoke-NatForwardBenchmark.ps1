@@ -138,7 +138,7 @@ try {
             $r["$v add"] += Measure-Ms $variants[$v][0]
             $r["$v remove"] += Measure-Ms $variants[$v][1]
             Assert-NoTable $v
-            Wait-Settled 0
+            Start-Sleep -Milliseconds 200 # no namespace is freed here: nothing for Wait-Settled to wait for
         }
     }
     $median = @{}; foreach ($key in $r.Keys) { $median[$key] = Get-Median $r[$key] }

@@ -57,9 +57,9 @@ param(
     # Rounds per benchmark (0: each script's default, 3 or more); CI's short form uses 1.
     [int] $BenchRounds = 0,
 
-    # Benchmarks to run (default: all); the table keeps the other rows as they were measured before.
-    [ValidateSet('Lifecycle', 'Query', 'Adapter', 'Exec', 'Lab', 'NatLab', 'NatForward', 'Visibility', 'Import')]
-    [string[]] $BenchName = @('Lifecycle', 'Query', 'Adapter', 'Exec', 'Lab', 'NatLab', 'NatForward', 'Visibility', 'Import'),
+    # Benchmarks to run (default: all): Lifecycle, Query, Adapter, Exec, Lab, NatLab, NatForward, Visibility, Import
+    # (a list, or one comma-separated string as `pwsh -File` passes it); the table keeps the other rows as they were.
+    [string[]] $BenchName = @(),
 
     # Pester test name filter (-FullNameFilter), e.g. '*Remove*'.
     [string[]] $TestName
@@ -194,18 +194,22 @@ function Invoke-Bench {
         , @('Visibility', @('visibility'), "& '$Root/bench/Invoke-VisibilityBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $vis $rounds")
         , @('Import', @('import'), "& '$Root/bench/Invoke-ImportBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchRounds -gt 0) { "-Rounds $([math]::Max(3, $BenchRounds))" })")
     )
+    $known = @($benches | ForEach-Object { $_[0] })
+    $selected = @($BenchName | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+    foreach ($n in $selected) { if ($known -notcontains $n) { throw "-BenchName: no benchmark '$n' (one of $($known -join ', '))" } }
+    if ($selected.Count -eq 0) { $selected = $known }
     $groups = @()
-    foreach ($b in $benches | Where-Object { $BenchName -contains $_[0] }) {
+    foreach ($b in $benches | Where-Object { $selected -contains $_[0] }) {
         Invoke-ChildPwsh $b[2] | Out-Null
         $groups += $b[1]
     }
     # The committed table is the full run's; a short run (CI) writes its own next to the other output. A run of some
     # benchmarks (-BenchName) replaces their rows and keeps the others.
-    $all = $benches.Count -eq @($benches | Where-Object { $BenchName -contains $_[0] }).Count
+    $all = $benches.Count -eq @($benches | Where-Object { $selected -contains $_[0] }).Count
     $full = $BenchCount -eq 1000 -and $AdapterBenchCount -eq 100 -and $ExecBenchCount -eq 100 -and $BenchRounds -eq 0
     $results = if ($full) { Join-Path $Root 'bench/RESULTS.md' } else { Join-Path $out 'RESULTS.md' }
     $cmd = './build.ps1 -Task Bench' + $(if (-not $full) { " -BenchCount $BenchCount -AdapterBenchCount $AdapterBenchCount -ExecBenchCount $ExecBenchCount -BenchRounds $BenchRounds" } else { '' }) +
-        $(if (-not $all) { " -BenchName $($BenchName -join ',')" } else { '' })
+        $(if (-not $all) { " -BenchName $($selected -join ',')" } else { '' })
     $only = if ($all) { @() } else { $groups }
     & (Join-Path $Root 'bench/Write-BenchResults.ps1') -OutputDir $out -ResultsPath $results -Command $cmd -Only $only
 }

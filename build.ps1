@@ -210,7 +210,7 @@ function Invoke-Bench {
     $results = if ($full) { Join-Path $Root 'bench/RESULTS.md' } else { Join-Path $out 'RESULTS.md' }
     $cmd = './build.ps1 -Task Bench' + $(if (-not $full) { " -BenchCount $BenchCount -AdapterBenchCount $AdapterBenchCount -ExecBenchCount $ExecBenchCount -BenchRounds $BenchRounds" } else { '' }) +
         $(if (-not $all) { " -BenchName $($selected -join ',')" } else { '' })
-    $only = if ($all) { @() } else { $groups }
+    $only = @(); if (-not $all) { $only = $groups }
     & (Join-Path $Root 'bench/Write-BenchResults.ps1') -OutputDir $out -ResultsPath $results -Command $cmd -Only $only
 }
 

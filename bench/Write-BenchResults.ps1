@@ -54,7 +54,10 @@ foreach ($r in $rows) {
 }
 $cpu = ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':\s*', 2)[1]
 $by = if ($Command) { ' by `' + $Command + '`' } else { '' }
-$when = "$(Get-Date -AsUTC -Format 'yyyy-MM-dd HH:mm') UTC on $([Environment]::ProcessorCount) processors ($cpu), kernel $(uname -r)$by"
+# The load others put on the machine meanwhile (a shared machine makes every row slower and noisier).
+$load = (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 3
+$loadText = if ($load) { ", load average $($load -join ' ') (1/5/15 min) at the end" } else { '' }
+$when = "$(Get-Date -AsUTC -Format 'yyyy-MM-dd HH:mm') UTC on $([Environment]::ProcessorCount) processors ($cpu), kernel $(uname -r)$loadText$by"
 $note = 'Times are medians of interleaved rounds; every anchor was measured in the same run as NetnsPS.'
 $header = @("Measured $when.", $note)
 
@@ -62,7 +65,7 @@ $begin = '<!-- results:begin -->'; $end = '<!-- results:end -->'
 $doc = if (Test-Path $ResultsPath) { Get-Content $ResultsPath -Raw } else { "# Benchmark results`n`n$begin`n$end`n" }
 $i = $doc.IndexOf($begin); $j = $doc.IndexOf($end)
 if ($i -lt 0 -or $j -lt $i) { $doc = $doc.TrimEnd() + "`n`n$begin`n$end`n"; $i = $doc.IndexOf($begin); $j = $doc.IndexOf($end) }
-if ($Only.Count -gt 0) {
+if (@($Only).Count -gt 0) {
     # Keep the rows of the groups this run did not measure, in the order of -Order, and the lines saying when they
     # were measured; the groups measured now get one line of their own.
     $old = @($doc.Substring($i + $begin.Length, $j - $i - $begin.Length) -split "`n" | ForEach-Object { $_.TrimEnd() })

@@ -109,7 +109,7 @@ try {
     # Sanity: the variants make the same namespaces, adapters, addresses, routes, forwarding and NAT rules.
     $lab = New-NetLab -Definition $definition -Prefix $prefixOurs
     $shape = Get-LabShape $prefixOurs
-    if ($shape -notmatch 'masquerade') { throw "New-NetLab made no masquerade rule:`n$shape" }
+    if (-not (Get-NetNamespaceNat -Namespace "${prefixOurs}router" | Where-Object Kind -eq 'Masquerade')) { throw "New-NetLab made no masquerade rule in ${prefixOurs}router" }
     if (-not $skip) {
         $lab2 = New-NetLab -Definition $noNat -Prefix $prefixNft
         ip netns exec "${prefixNft}router" nft -f $natFile

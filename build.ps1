@@ -15,8 +15,9 @@
                 missing (-NoInstall: don't); a test whose optional program is missing is skipped, its reason shown
         Unit    xunit only;  Pester  Pester only
         Demo    the README's main job: build, import in a child pwsh, run a real demo
-        Bench   benchmarks (bench/) against their anchors (C loop, ip -b, ip per process, pyroute2, nsenter) in one
-                run; ONE table in bench/RESULTS.md (full size) or output/bench/RESULTS.md (short: -BenchCount ...)
+        Bench   benchmarks (bench/) against their anchors (C loop, ip -b, ip per process, pyroute2, nsenter, nft) in
+                one run; ONE table in bench/RESULTS.md (full size) or output/bench/RESULTS.md (short: -BenchCount ...);
+                -BenchName runs some of them and replaces only their rows of the table
         Soak    the long reliability run: parser fuzzing (-SoakFuzzCount inputs), -SoakEnterCycles enter/restore and
                 -SoakCreateCycles create/delete cycles, crash recovery (-SoakCrashCount), -SoakSeconds of 4-process
                 concurrency; figures in output/soak/soak.txt (Test runs the same tests in their short form)
@@ -59,6 +60,10 @@ param(
 
     # Rounds per benchmark (0: each script's default, 3 or more); CI's short form uses 1.
     [int] $BenchRounds = 0,
+
+    # Benchmarks to run (default: all): Lifecycle, Query, Adapter, Exec, Lab, NatLab, NatForward, Visibility, Import
+    # (a list, or one comma-separated string as `pwsh -File` passes it); the table keeps the other rows as they were.
+    [string[]] $BenchName = @(),
 
     # Pester test name filter (-FullNameFilter), e.g. '*Remove*'.
     [string[]] $TestName,
@@ -270,20 +275,38 @@ function Invoke-Bench {
     $out = Join-Path $Output 'bench'
     if (Test-Path $out) { Get-ChildItem $out -Filter '*.rows.json' | Remove-Item -Force }
     $rounds = if ($BenchRounds -gt 0) { "-Rounds $BenchRounds" } else { '' }
-    Invoke-ChildPwsh "& '$Root/bench/Invoke-LifecycleBenchmark.ps1' -ModulePath '$module' -Count $BenchCount -OutputDir '$out' $rounds" | Out-Null
-    Invoke-ChildPwsh "& '$Root/bench/Invoke-QueryBenchmark.ps1' -ModulePath '$module' -Count $BenchCount -OutputDir '$out'" | Out-Null
-    Invoke-ChildPwsh "& '$Root/bench/Invoke-AdapterBenchmark.ps1' -ModulePath '$module' -Count $AdapterBenchCount -OutputDir '$out' $rounds" | Out-Null
-    Invoke-ChildPwsh "& '$Root/bench/Invoke-ExecBenchmark.ps1' -ModulePath '$module' -Count $ExecBenchCount -OutputDir '$out' $rounds" | Out-Null
-    Invoke-ChildPwsh "& '$Root/bench/Invoke-LabBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $rounds" | Out-Null
-    Invoke-ChildPwsh "& '$Root/bench/Invoke-CaptureBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $rounds" | Out-Null
     $vis = if ($BenchCount -lt 1000) { "-Count $([math]::Max(10, [int]($BenchCount / 5))) -Processes $([math]::Max(20, [int]($BenchCount / 2.5)))" } else { '' }
-    Invoke-ChildPwsh "& '$Root/bench/Invoke-VisibilityBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $vis $rounds" | Out-Null
-    Invoke-ChildPwsh "& '$Root/bench/Invoke-ImportBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchRounds -gt 0) { "-Rounds $([math]::Max(3, $BenchRounds))" })" | Out-Null
-    # The committed table is the full run's; a short run (CI) writes its own next to the other output.
+    # Name, the rows files it writes (Write-BenchResults.ps1's groups), the command.
+    $benches = @(
+        , @('Lifecycle', @('lifecycle', 'lifecycle-tmpfs'), "& '$Root/bench/Invoke-LifecycleBenchmark.ps1' -ModulePath '$module' -Count $BenchCount -OutputDir '$out' $rounds")
+        , @('Query', @('query'), "& '$Root/bench/Invoke-QueryBenchmark.ps1' -ModulePath '$module' -Count $BenchCount -OutputDir '$out'")
+        , @('Adapter', @('adapters'), "& '$Root/bench/Invoke-AdapterBenchmark.ps1' -ModulePath '$module' -Count $AdapterBenchCount -OutputDir '$out' $rounds")
+        , @('Exec', @('exec'), "& '$Root/bench/Invoke-ExecBenchmark.ps1' -ModulePath '$module' -Count $ExecBenchCount -OutputDir '$out' $rounds")
+        , @('Lab', @('lab'), "& '$Root/bench/Invoke-LabBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $rounds")
+        , @('NatLab', @('lab-nat'), "& '$Root/bench/Invoke-NatLabBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $rounds")
+        , @('Capture', @('capture'), "& '$Root/bench/Invoke-CaptureBenchmark.ps1' -ModulePath '$module' -Count $([math]::Max(2000, $BenchCount * 200)) -OutputDir '$out' $rounds")
+        , @('NatForward', @('nat-forwards'), "& '$Root/bench/Invoke-NatForwardBenchmark.ps1' -ModulePath '$module' -Count $([math]::Max(10, [int]($BenchCount / 10))) -OutputDir '$out' $rounds")
+        , @('Visibility', @('visibility'), "& '$Root/bench/Invoke-VisibilityBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $vis $rounds")
+        , @('Import', @('import'), "& '$Root/bench/Invoke-ImportBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchRounds -gt 0) { "-Rounds $([math]::Max(3, $BenchRounds))" })")
+    )
+    $known = @($benches | ForEach-Object { $_[0] })
+    $selected = @($BenchName | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+    foreach ($n in $selected) { if ($known -notcontains $n) { throw "-BenchName: no benchmark '$n' (one of $($known -join ', '))" } }
+    if ($selected.Count -eq 0) { $selected = $known }
+    $groups = @()
+    foreach ($b in $benches | Where-Object { $selected -contains $_[0] }) {
+        Invoke-ChildPwsh $b[2] | Out-Null
+        $groups += $b[1]
+    }
+    # The committed table is the full run's; a short run (CI) writes its own next to the other output. A run of some
+    # benchmarks (-BenchName) replaces their rows and keeps the others.
+    $all = $benches.Count -eq @($benches | Where-Object { $selected -contains $_[0] }).Count
     $full = $BenchCount -eq 1000 -and $AdapterBenchCount -eq 100 -and $ExecBenchCount -eq 100 -and $BenchRounds -eq 0
     $results = if ($full) { Join-Path $Root 'bench/RESULTS.md' } else { Join-Path $out 'RESULTS.md' }
-    $cmd = './build.ps1 -Task Bench' + $(if (-not $full) { " -BenchCount $BenchCount -AdapterBenchCount $AdapterBenchCount -ExecBenchCount $ExecBenchCount -BenchRounds $BenchRounds" } else { '' })
-    & (Join-Path $Root 'bench/Write-BenchResults.ps1') -OutputDir $out -ResultsPath $results -Command $cmd
+    $cmd = './build.ps1 -Task Bench' + $(if (-not $full) { " -BenchCount $BenchCount -AdapterBenchCount $AdapterBenchCount -ExecBenchCount $ExecBenchCount -BenchRounds $BenchRounds" } else { '' }) +
+        $(if (-not $all) { " -BenchName $($selected -join ',')" } else { '' })
+    $only = @(); if (-not $all) { $only = $groups }
+    & (Join-Path $Root 'bench/Write-BenchResults.ps1') -OutputDir $out -ResultsPath $results -Command $cmd -Only $only
 }
 
 function Invoke-Soak {

@@ -196,4 +196,31 @@ Describe 'Labs' {
         finally { $lab | Remove-NetLab -Confirm:$false }
         Get-ChildItem /run/netns -Filter "$p*" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
+
+    It 'Remove-NetLab: a namespace a process keeps alive keeps no NAT (nft -j through the process), the others are just freed' {
+        if (-not $HasNft) { Set-ItResult -Skipped -Because $NoNft; return }
+        $p = "${Prefix}alive-"
+        $def = @{
+            Namespaces = @('c', @{ Name = 'r'; Forwarding = $true; Masquerade = 'wan0'; PortForwards = @(@{ Protocol = 'Udp'; Port = ($PortBase + 40); To = "10.0.8.2:$($PortBase + 41)" }) }, 'o')
+            Links = @(@{ Endpoints = @(@{ Namespace = 'c'; Adapter = 'eth0'; Address = '10.0.8.2/24' }, @{ Namespace = 'r'; Adapter = 'lan0'; Address = '10.0.8.1/24' }) },
+                      @{ Endpoints = @(@{ Namespace = 'r'; Adapter = 'wan0'; Address = '203.0.114.1/24' }, @{ Namespace = 'o'; Adapter = 'eth0'; Address = '203.0.114.2/24' }) })
+        }
+        $lab = New-NetLab -Definition $def -Prefix $p
+        $sleeper = $null
+        try {
+            $sleeper = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', "${p}r", 'sleep', '60' -PassThru
+            $script:StartedProcesses.Add($sleeper)
+            $want = (stat -L -c %i "/run/netns/${p}r")
+            Wait-Until { (stat -L -c %i "/proc/$($sleeper.Id)/ns/net" 2>$null) -eq $want -and (Get-Content "/proc/$($sleeper.Id)/comm" -ErrorAction SilentlyContinue) -eq 'sleep' } -What 'sleep inside the router'
+            (nsenter --net=/proc/$($sleeper.Id)/ns/net nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule } | Should -HaveCount 3
+            $lab | Remove-NetLab -Confirm:$false -WarningAction SilentlyContinue
+            Get-ChildItem /run/netns -Filter "$p*" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $sleeper.HasExited | Should -BeFalse -Because 'Remove-NetLab without -Force stops nobody'
+            (nsenter --net=/proc/$($sleeper.Id)/ns/net nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.table } | Should -BeNullOrEmpty
+        }
+        finally {
+            if ($sleeper -and -not $sleeper.HasExited) { $sleeper.Kill() }
+            Get-NetLab -Prefix $p -ErrorAction SilentlyContinue | Remove-NetLab -Force -Confirm:$false
+        }
+    }
 }

@@ -152,6 +152,7 @@ public static class LabBuilder
             }
         }
         var present = lab.Namespaces.Select(n => NamespaceStore.Find(n)).Where(e => e is not null).Select(e => e!.Value).ToList();
+        var outliving = new HashSet<string>(StringComparer.Ordinal); // namespaces that stay alive after their name is gone
         if (present.Count > 0)
         {
             // The same policy as Remove-NetNamespace -Force: a name that refers to a host namespace (the initial one,
@@ -161,6 +162,7 @@ public static class LabBuilder
             foreach (var e in present.Where(e => !e.IsStale))
             {
                 var plan = remover.Plan(e);
+                if (plan.IsHost || plan.Inside.Count > 0 || plan.OwnThreads.Count > 0) outliving.Add(e.Name);
                 if (plan.Inside.Count == 0) continue;
                 if (plan.IsHost)
                     warn?.Invoke($"Lab namespace '{e.Name}' refers to {plan.HostReason}: only its name is removed, none of its {plan.Inside.Count} process(es) is stopped.");
@@ -175,9 +177,11 @@ public static class LabBuilder
         }
         if (lab.Nat.Length > 0 || lab.PortForwards.Length > 0)
         {
-            // The netnsps table goes first: a process that keeps a namespace alive after its name is gone keeps no NAT.
+            // The netnsps table goes first where something keeps the namespace alive after its name is gone (a process
+            // inside, a host namespace): it keeps no NAT. A namespace nothing keeps takes its table along when it is
+            // freed; deleting the table there would only wait for the kernel (an RCU grace period per base chain, ~15 ms).
             using var sessions = new NamespaceSessions();
-            foreach (var e in present.Where(e => !e.IsStale))
+            foreach (var e in present.Where(e => !e.IsStale && outliving.Contains(e.Name)))
             {
                 try { NatService.RemoveTable(sessions.Get(e.Name)); }
                 catch (NetnsException ex) when (ex.ErrorCode is not "NfTablesNotSupported") { problems.Add($"NAT table in {e.Name}: {ex.Message}"); }

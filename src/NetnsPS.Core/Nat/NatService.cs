@@ -113,15 +113,21 @@ public static class NatService
 
     private static List<NetNamespaceNatStaticMapping> ListMappings(NamespaceContext ctx, List<NftRule> rules)
     {
-        var output = rules.Where(r => r.Chain == Output).Select(r => (Rule: r, View: RuleView.Of(r)))
-            .Where(x => x.View is { Action: RuleAction.Dnat }).ToList();
+        // The output rule of each forward, found by what it matches (a lookup, not a search: tables with hundreds of
+        // forwards are listed before and after every change).
+        var output = new Dictionary<RuleView.MatchKey, Queue<NftRule>>();
+        foreach (var r in rules.Where(r => r.Chain == Output))
+            if (RuleView.Of(r) is { Action: RuleAction.Dnat } ov)
+            {
+                if (!output.TryGetValue(ov.Key, out var q)) output[ov.Key] = q = new Queue<NftRule>();
+                q.Enqueue(r);
+            }
         var list = new List<NetNamespaceNatStaticMapping>();
         foreach (var r in rules.Where(r => r.Chain == Prerouting))
         {
             var v = RuleView.Of(r);
             if (v is not { Action: RuleAction.Dnat, ToAddress: not null }) continue;
-            var pair = output.FirstOrDefault(o => o.View!.SameMatch(v));
-            if (pair.Rule is not null) output.Remove(pair);
+            var pair = (Rule: output.TryGetValue(v.Key, out var same) && same.Count > 0 ? same.Dequeue() : null, View: v);
             list.Add(new NetNamespaceNatStaticMapping
             {
                 Namespace = ctx.Name,
@@ -371,8 +377,10 @@ public static class NatService
         public IPAddress? ToAddress;
         public int ToPort;
 
-        public bool SameMatch(RuleView o) => Family == o.Family && Protocol == o.Protocol && DestinationPort == o.DestinationPort &&
-                                            Equals(Destination, o.Destination) && Equals(ToAddress, o.ToAddress) && ToPort == o.ToPort;
+        /// <summary>What a port forward's prerouting and output rules have in common.</summary>
+        public MatchKey Key => new(Family, Protocol, DestinationPort, Destination, ToAddress, ToPort);
+
+        public readonly record struct MatchKey(byte Family, byte Protocol, int DestinationPort, IPAddress? Destination, IPAddress? ToAddress, int ToPort);
 
         public static RuleView? Of(NftRule rule)
         {

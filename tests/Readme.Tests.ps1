@@ -35,7 +35,7 @@ foreach (`$line in `$lines) {
     }
     `$names = @(ip netns list | ForEach-Object { (`$_ -split ' ')[0] })
     `$r.NamespaceCount = `$names.Count
-    `$r.Namespaces = @(`$names | Where-Object { `$_ -notmatch '^lab\d+$' })
+    `$r.Namespaces = @(`$names | Where-Object { `$_ -notmatch '^lab\d+$' } | Sort-Object)
     `$r.Links = @(ip -o link show | ForEach-Object { (`$_ -split ': ')[1] -replace '@.*' })
     if (`$code -match '^New-NetNamespace -Name web') {
         `$r.WebIsSleeper = (stat -L -c %i /run/netns/web) -eq ((Get-Item "/proc/`$(`$sleeper.Id)/ns/net").LinkTarget -replace '\D')

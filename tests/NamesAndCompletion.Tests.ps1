@@ -158,6 +158,8 @@ Describe 'Errors for unknown names come in input order, after the output of the 
         @{ Command = 'Get-NetNamespace'; Call = { param($a, $m, $b) Get-NetNamespace $a, $m, $b -ErrorAction Stop }; Key = 'Name' }
         @{ Command = 'Get-NetNamespaceAdapter'; Call = { param($a, $m, $b) Get-NetNamespaceAdapter -Namespace $a, $m, $b -Name lo -ErrorAction Stop }; Key = 'Namespace' }
         @{ Command = 'Get-NetNamespaceSysctl'; Call = { param($a, $m, $b) Get-NetNamespaceSysctl -Namespace $a, $m, $b -Name net.ipv4.ip_forward -ErrorAction Stop }; Key = 'Namespace' }
+        @{ Command = 'Invoke-InNetNamespace'; Call = { param($a, $m, $b) Invoke-InNetNamespace $a, $m, $b { [pscustomobject]@{ Ino = (Get-Item /proc/thread-self/ns/net).LinkTarget } } -ErrorAction Stop }; Key = 'NetNamespace' }
+        @{ Command = 'New-NetNamespaceSocket'; Call = { param($a, $m, $b) New-NetNamespaceSocket -Namespace $a, $m, $b -ErrorAction Stop }; Key = 'NetNamespace' }
     ) {
         $out = [System.Collections.Generic.List[object]]::new()
         $err = $null
@@ -167,6 +169,9 @@ Describe 'Errors for unknown names come in input order, after the output of the 
         $err.TargetObject | Should -BeExactly "${P}missing"
         $out.Count | Should -Be 1
         $out[0].$Key | Should -BeExactly $A
+        # the one output really came from inside $A (ls -i of its /run/netns entry as the oracle)
+        if ($Command -eq 'Invoke-InNetNamespace') { $out[0].Ino | Should -Be "net:[$(stat -L -c %i /run/netns/$A)]" }
+        foreach ($o in $out) { if ($o -is [System.IDisposable]) { $o.Dispose() } }
     }
 
     It 'without -ErrorAction Stop everything comes, the error between the two (one stream, in order)' {

@@ -126,6 +126,20 @@ public abstract class NetnsCmdlet : PSCmdlet
     }
 
     /// <summary>
+    /// The entries <paramref name="names"/> resolve to, in input order, for a caller that acts on each as it comes: the
+    /// error for an unknown name is written when its turn comes, after the output of the names before it (so with
+    /// -ErrorAction Stop the earlier names have been done). <paramref name="resolved"/>: names already resolved.
+    /// </summary>
+    protected IEnumerable<NamespaceEntry> InInputOrder(IReadOnlyCollection<string>? names, IEnumerable<ResolvedName>? resolved = null)
+    {
+        foreach (var r in resolved ?? ResolveEach(names))
+        {
+            foreach (var e in r.Entries) yield return e;
+            if (r.Error is not null) WriteNetnsError(r.Error, r.Target);
+        }
+    }
+
+    /// <summary>
     /// All entries <paramref name="names"/> resolve to (see <see cref="ResolveEach"/>), with a non-terminating error
     /// written for each name that fails. The errors come before any output: callers that write per name use ResolveEach.
     /// </summary>

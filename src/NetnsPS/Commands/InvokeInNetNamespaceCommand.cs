@@ -88,11 +88,17 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
 
     protected override void ProcessRecord()
     {
-        List<NamespaceEntry> targets;
-        try { targets = All ? NamespaceStore.List().FindAll(e => !e.IsStale) : ResolveNamespaces(Namespace); }
+        // Resolved first (whether outputs are tagged depends on how many namespaces there are), run in input order: the
+        // error for an unknown name comes after the output of the names before it.
+        List<ResolvedName> resolved;
+        try
+        {
+            resolved = All ? new() { new ResolvedName(string.Empty, NamespaceStore.List().FindAll(e => !e.IsStale), null, null) }
+                : ResolveEach(Namespace).ToList();
+        }
         catch (NetnsException ex) { ThrowNetnsError(ex); return; }
-        bool tag = All || targets.Count > 1;
-        foreach (var ns in targets)
+        bool tag = All || resolved.Sum(r => r.Entries.Count) > 1;
+        foreach (var ns in InInputOrder(Namespace, resolved))
         {
             if (ns.IsStale)
             {

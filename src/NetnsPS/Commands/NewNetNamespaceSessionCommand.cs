@@ -38,7 +38,7 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var ns in ResolveNamespaces(Namespace))
+        foreach (var ns in InInputOrder(Namespace))
         {
             if (!ShouldProcess(ns.Name, "Start a PowerShell session process inside the namespace")) continue;
             try { WriteObject(Open(ns, Name, this)); }

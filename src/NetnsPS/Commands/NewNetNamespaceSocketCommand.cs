@@ -33,7 +33,7 @@ public sealed class NewNetNamespaceSocketCommand : NetnsCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var ns in ResolveNamespaces(Namespace))
+        foreach (var ns in InInputOrder(Namespace))
         {
             if (!ShouldProcess(ns.Name, "Create a socket inside the namespace")) continue;
             try

@@ -83,6 +83,9 @@ Describe 'Invoke-InNetNamespace -ScriptBlock' {
     }
 
     It 'stays restored and leaks no descriptors over 10,000 calls' {
+        # Warm up first: the runtime opens a few descriptors of its own once (assemblies mapped, timers, the socket
+        # engine) on its first busy stretch. A leak per call would show as thousands over the 10,000 calls after it.
+        for ($i = 0; $i -lt 500; $i++) { $null = Invoke-InNetNamespace $A { 1 } }
         [GC]::Collect(); [GC]::WaitForPendingFinalizers()
         $fds = (Get-ChildItem /proc/self/fd).Count
         $bad = 0
@@ -95,7 +98,7 @@ Describe 'Invoke-InNetNamespace -ScriptBlock' {
         # Nothing may remain inside but, possibly, the runtime's tiered-compilation worker (see Get-TasksInNamespace).
         Get-TasksInNamespace $inoA | Should -BeNullOrEmpty
         [GC]::Collect(); [GC]::WaitForPendingFinalizers()
-        (Get-ChildItem /proc/self/fd).Count | Should -BeLessOrEqual ($fds + 2)
+        (Get-ChildItem /proc/self/fd).Count | Should -BeLessOrEqual ($fds + 4) -Because 'a descriptor per call would be thousands'
     }
 
     It 'gives NamespaceNotFound for a missing namespace' {

@@ -47,7 +47,7 @@ BeforeAll {
         $kind = if ($ip.PSObject.Properties['linkinfo']) { $ip.linkinfo.info_kind } elseif ($ip.link_type -eq 'loopback') { 'loopback' } else { 'physical' }
         $Object.Kind | Should -BeExactly $kind
         $Object.State | Should -BeExactly $(if ($ip.flags -contains 'UP') { 'Up' } else { 'Down' })
-        $Object.OperationalStatus.ToUpperInvariant() | Should -BeExactly $ip.operstate
+        "$($Object.OperationalStatus)".ToUpperInvariant() | Should -BeExactly $ip.operstate
         $Object.Mtu | Should -Be $ip.mtu
         $Object.MacAddress | Should -BeExactly $ip.address
         $Object.Flags | Should -BeOfType ([NetnsPS.NetAdapterFlags])

@@ -75,7 +75,7 @@ Describe 'Bridge ports (-Master / -NoMaster)' {
         foreach ($o in Get-NetNamespaceAdapter -Namespace $Hub -Name port*) {
             $ip = Get-OLink $Hub $o.Name
             $o.TxQueueLength | Should -Be $ip.txqlen
-            $o.OperationalStatus.ToUpperInvariant() | Should -BeExactly $ip.operstate
+            "$($o.OperationalStatus)".ToUpperInvariant() | Should -BeExactly $ip.operstate
             $o.Carrier | Should -Be ($ip.flags -contains 'LOWER_UP')
             $o.LinkNetnsId | Should -Be $ip.link_netnsid
         }

@@ -77,7 +77,7 @@ Describe 'Get-NetNamespaceAdapter' {
                 $o.InterfaceIndex | Should -Be $l.ifindex
                 $o.Mtu | Should -Be $l.mtu
                 $o.MacAddress | Should -Be $l.address
-                $o.OperationalStatus.ToUpperInvariant() | Should -Be ($l.operstate -replace '_', '')
+                "$($o.OperationalStatus)".ToUpperInvariant() | Should -Be ($l.operstate -replace '_', '')
                 $o.State | Should -Be $(if ($l.flags -contains 'UP') { 'Up' } else { 'Down' })
                 $kind = if ($l.linkinfo) { $l.linkinfo.info_kind } elseif ($l.link_type -eq 'loopback') { 'loopback' } else { 'physical' }
                 $o.Kind | Should -Be $kind

@@ -57,9 +57,9 @@ public sealed class NatCoreTests : IClassFixture<NamespaceFixture>
         using var sessions = new NamespaceSessions();
         var ctx = sessions.Get(ns);
         var nat = NatService.AddNat(ctx, new NatSpec("out", "wan0", IPAddress.Parse("10.9.0.0"), 23));
-        Assert.Equal(("Masquerade", "wan0", "10.9.0.0/23", "IPv4"), (nat.Kind, nat.InterfaceAlias, nat.InternalIPInterfaceAddressPrefix, nat.AddressFamily));
+        Assert.Equal(("Masquerade", "wan0", "10.9.0.0/23", NetAddressFamily.IPv4), (nat.Kind, nat.InterfaceAlias, nat.InternalIPInterfaceAddressPrefix, nat.AddressFamily));
         var snat = NatService.AddNat(ctx, new NatSpec("fixed6", "wan0", SnatAddress: IPAddress.Parse("fd00::1")));
-        Assert.Equal(("Snat", "fd00::1", "IPv6"), (snat.Kind, snat.ExternalIPAddress, snat.AddressFamily));
+        Assert.Equal(("Snat", "fd00::1", NetAddressFamily.IPv6), (snat.Kind, snat.ExternalIPAddress, snat.AddressFamily));
         var fwd = NatService.AddMapping(ctx, new PortForwardSpec(PortForwardSpec.UDP, null, 5353, IPAddress.Parse("10.9.0.2"), 53));
         Assert.Equal(("UDP", (string?)null, 5353, "10.9.0.2", 53), (fwd.Protocol, fwd.ExternalIPAddress, fwd.ExternalPort, fwd.InternalIPAddress, fwd.InternalPort));
         Assert.NotEqual(0ul, fwd.Handle);

@@ -83,16 +83,16 @@ public static class AdapterFactory
             }
             case AdapterKind.Vxlan:
             {
-                uint vni = spec.Vni ?? throw Missing(spec, "Vni");
+                uint vni = spec.Vni ?? throw Missing(spec, "VxlanId");
                 if (vni > 0xFFFFFF) throw Invalid(spec, $"VNI {vni} is out of range (0 to 16777215).");
                 var parent = spec.Parent is null ? null : RequireParent(ctx, spec.Parent, spec.Name, crossTarget);
                 var remote = spec.Remote ?? spec.Group;
-                if (spec.Remote is not null && spec.Group is not null) throw Invalid(spec, "-Remote and -Group exclude each other.");
-                if (spec.Group is IPAddress g && !IsMulticast(g)) throw Invalid(spec, $"-Group {g} is not a multicast address (use -Remote for a unicast peer).");
-                if (spec.Remote is IPAddress r && IsMulticast(r)) throw Invalid(spec, $"-Remote {r} is a multicast address (use -Group).");
-                if (spec.Group is not null && parent is null) throw Invalid(spec, "A multicast -Group needs a -Parent device.");
+                if (spec.Remote is not null && spec.Group is not null) throw Invalid(spec, "-VxlanRemote and -VxlanGroup exclude each other.");
+                if (spec.Group is IPAddress g && !IsMulticast(g)) throw Invalid(spec, $"-VxlanGroup {g} is not a multicast address (use -VxlanRemote for a unicast peer).");
+                if (spec.Remote is IPAddress r && IsMulticast(r)) throw Invalid(spec, $"-VxlanRemote {r} is a multicast address (use -VxlanGroup).");
+                if (spec.Group is not null && parent is null) throw Invalid(spec, "A multicast -VxlanGroup needs a -Parent device.");
                 if (remote is not null && spec.Local is not null && remote.AddressFamily != spec.Local.AddressFamily)
-                    throw Invalid(spec, $"-Local {spec.Local} and {remote} are of different address families.");
+                    throw Invalid(spec, $"-VxlanLocal {spec.Local} and {remote} are of different address families.");
                 int port = spec.Port ?? DefaultVxlanPort;
                 request = Links.NewLinkRequest(spec.Name, "vxlan", null, spec.Mtu, spec.MacAddress, b =>
                 {

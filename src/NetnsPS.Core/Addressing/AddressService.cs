@@ -24,8 +24,8 @@ public static class AddressService
         InterfaceIndex = a.InterfaceIndex,
         IPAddress = a.Address.ToString(),
         PrefixLength = a.PrefixLength,
-        AddressFamily = Af.Name(a.Family),
-        Scope = a.Scope.ToString(),
+        AddressFamily = (NetAddressFamily)a.Family,
+        Scope = (NetScope)a.Scope,
         AddressState = (a.Flags & Ifa.F_DADFAILED) != 0 ? "Duplicate" : a.IsTentative ? "Tentative" : "Preferred",
         Flags = (NetAddressFlags)a.Flags,
     };

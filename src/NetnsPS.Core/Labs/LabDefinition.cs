@@ -59,7 +59,11 @@ public sealed record LabNamespace(string Name, bool Forwarding, IReadOnlyList<La
 ///               @{ Endpoints = @( @{ Namespace = 'client'; Adapter = 'eth1'; Address = '10.0.2.2/24' }
 ///                                 @{ Namespace = 'router'; Adapter = 'p1'; Bridge = 'br0' } ) } ) }
 /// </code>
-/// Everything is validated before anything is made; errors name the offending key (InvalidLabDefinition).
+/// Everything is validated before anything is made; errors name the offending key as it was written (InvalidLabDefinition).
+/// Keys that say what a cmdlet parameter says take the parameter's name or the short name of 0.1 (see <see cref="KeyNames"/>):
+/// routes DestinationPrefix/Destination, NextHop/Gateway, InterfaceAlias/Adapter, RouteMetric/Metric; endpoints
+/// InterfaceAlias/Adapter and IPAddress/Address; bridges IPAddress/Address; port forwards ExternalPort/Port and
+/// ExternalIPAddress/Address. <see cref="ToData"/> writes the short names, so state files and NetLab.Definition read as before.
 /// </summary>
 public sealed class LabDefinition
 {
@@ -67,6 +71,26 @@ public sealed class LabDefinition
     public IReadOnlyList<LabNamespace> Namespaces { get; private init; } = Array.Empty<LabNamespace>();
     public IReadOnlyList<LabLink> Links { get; private init; } = Array.Empty<LabLink>();
     public IReadOnlyList<LabBridge> Bridges { get; private init; } = Array.Empty<LabBridge>();
+
+    // One key, two spellings: the cmdlet parameter's name first (New-NetNamespaceRoute -DestinationPrefix...), then the
+    // short name the definition had before (kept as an alias). Giving both in one hashtable is an error.
+    private static readonly string[] DestinationKey = { "DestinationPrefix", "Destination" };
+    private static readonly string[] NextHopKey = { "NextHop", "Gateway" };
+    private static readonly string[] InterfaceAliasKey = { "InterfaceAlias", "Adapter" };
+    private static readonly string[] RouteMetricKey = { "RouteMetric", "Metric" };
+    private static readonly string[] IPAddressKey = { "IPAddress", "Address" };
+    private static readonly string[] ExternalPortKey = { "ExternalPort", "Port" };
+    private static readonly string[] ExternalIPAddressKey = { "ExternalIPAddress", "Address" };
+
+    /// <summary>Every key with two spellings: (the cmdlets' parameter name, the short alias), per section.</summary>
+    public static IReadOnlyList<(string Section, string Name, string Alias)> KeyNames { get; } = new[]
+    {
+        ("Routes", DestinationKey[0], DestinationKey[1]), ("Routes", NextHopKey[0], NextHopKey[1]),
+        ("Routes", InterfaceAliasKey[0], InterfaceAliasKey[1]), ("Routes", RouteMetricKey[0], RouteMetricKey[1]),
+        ("Endpoints", InterfaceAliasKey[0], InterfaceAliasKey[1]), ("Endpoints", IPAddressKey[0], IPAddressKey[1]),
+        ("Bridges", IPAddressKey[0], IPAddressKey[1]),
+        ("PortForwards", ExternalPortKey[0], ExternalPortKey[1]), ("PortForwards", ExternalIPAddressKey[0], ExternalIPAddressKey[1]),
+    };
 
     /// <summary>The definition as plain data again (for the lab's state file and for display).</summary>
     public Dictionary<string, object?> ToData() => new()
@@ -211,39 +235,45 @@ public sealed class LabDefinition
         return namespaces;
     }
 
-    /// <summary>@{ Destination = 'default'; Gateway (or NextHop); Adapter; Metric }: a gateway or an adapter, one family.</summary>
+    /// <summary>@{ DestinationPrefix = 'default'; NextHop; InterfaceAlias; RouteMetric } (or Destination, Gateway, Adapter, Metric): a gateway or an adapter, one family.</summary>
     private static LabRoute ParseRoute(object? item, string rw, Func<object?, object?> unwrap)
     {
         var rm = Map(item, rw, unwrap);
-        CheckKeys(rm, rw, "Destination", "Gateway", "NextHop", "Adapter", "Metric");
-        var dst = Str(rm, "Destination", rw, unwrap) ?? "default";
-        var gwText = Str(rm, "Gateway", rw, unwrap) ?? Str(rm, "NextHop", rw, unwrap);
+        CheckKeys(rm, rw, Array.Empty<string>(), DestinationKey, NextHopKey, InterfaceAliasKey, RouteMetricKey);
+        var dstKey = Spelling(rm, rw, DestinationKey);
+        var gwKey = Spelling(rm, rw, NextHopKey);
+        var adapterKey = Spelling(rm, rw, InterfaceAliasKey);
+        var metricKey = Spelling(rm, rw, RouteMetricKey);
+        var dst = Str(rm, dstKey, rw, unwrap) ?? "default";
+        var gwText = Str(rm, gwKey, rw, unwrap);
         IPAddress? gw = null;
-        if (gwText is not null) gw = Try(() => IpPrefix.ParseAddress(gwText, "gateway"), $"{rw}.Gateway");
+        if (gwText is not null) gw = Try(() => IpPrefix.ParseAddress(gwText, "gateway"), $"{rw}.{gwKey}");
         byte family = gw is null ? Af.INET : Af.Of(gw);
         var (da, dl) = dst.Equals("default", StringComparison.OrdinalIgnoreCase)
             ? (family == Af.INET6 ? IPAddress.IPv6Any : IPAddress.Any, 0)
-            : Try(() => IpPrefix.ParsePrefix(dst, family), $"{rw}.Destination");
-        var adapter = Str(rm, "Adapter", rw, unwrap);
-        if (gw is null && adapter is null) throw Invalid(rw, "needs a Gateway or an Adapter.");
+            : Try(() => IpPrefix.ParsePrefix(dst, family), $"{rw}.{dstKey}");
+        var adapter = Str(rm, adapterKey, rw, unwrap);
+        if (gw is null && adapter is null) throw Invalid(rw, "needs a NextHop (Gateway) or an InterfaceAlias (Adapter).");
         if (gw is not null && Af.Of(gw) != Af.Of(da)) throw Invalid(rw, $"gateway {gw} and destination {dst} are of different address families.");
-        uint? metric = rm.TryGetValue("Metric", out var mv) && unwrap(mv) is { } mo ? Number(() => System.Convert.ToUInt32(mo), $"{rw}.Metric", mo, "a number from 0 to 4294967295") : null;
+        uint? metric = rm.TryGetValue(metricKey, out var mv) && unwrap(mv) is { } mo ? Number(() => System.Convert.ToUInt32(mo), $"{rw}.{metricKey}", mo, "a number from 0 to 4294967295") : null;
         return new LabRoute(da, dl, gw, adapter, metric);
     }
 
-    /// <summary>@{ Protocol = 'Tcp'; Port = 8080; To = '10.0.1.2:80'; Address }: valid, and not a repeat of one in <paramref name="earlier"/>.</summary>
+    /// <summary>@{ Protocol = 'Tcp'; ExternalPort (Port) = 8080; To = '10.0.1.2:80'; ExternalIPAddress (Address) }: valid, and not a repeat of one in <paramref name="earlier"/>.</summary>
     private static Nat.PortForwardSpec ParsePortForward(object? item, string fw, List<Nat.PortForwardSpec> earlier, Func<object?, object?> unwrap)
     {
         var fm = Map(item, fw, unwrap);
-        CheckKeys(fm, fw, "Protocol", "Port", "To", "Address");
+        CheckKeys(fm, fw, new[] { "Protocol", "To" }, ExternalPortKey, ExternalIPAddressKey);
+        var portKey = Spelling(fm, fw, ExternalPortKey);
+        var extKey = Spelling(fm, fw, ExternalIPAddressKey);
         var proto = Try(() => Nat.PortForwardSpec.ParseProtocol(Str(fm, "Protocol", fw, unwrap) ?? "Tcp"), $"{fw}.Protocol");
-        int port = fm.TryGetValue("Port", out var pv) && unwrap(pv) is { } po
-            ? Number(() => System.Convert.ToInt32(po), $"{fw}.Port", po, "a port from 1 to 65535")
-            : throw Invalid(fw, "has no Port.");
+        int port = fm.TryGetValue(portKey, out var pv) && unwrap(pv) is { } po
+            ? Number(() => System.Convert.ToInt32(po), $"{fw}.{portKey}", po, "a port from 1 to 65535")
+            : throw Invalid(fw, "has no ExternalPort (Port).");
         var to = Str(fm, "To", fw, unwrap) ?? throw Invalid(fw, "has no To (the internal address and port, e.g. '10.0.1.2:80').");
         var (toAddr, toPort) = Try(() => ParseEndpoint(to, port), $"{fw}.To");
-        var extText = Str(fm, "Address", fw, unwrap);
-        var ext = extText is null ? null : Try(() => IpPrefix.ParseAddress(extText, "external address"), $"{fw}.Address");
+        var extText = Str(fm, extKey, fw, unwrap);
+        var ext = extText is null ? null : Try(() => IpPrefix.ParseAddress(extText, "external address"), $"{fw}.{extKey}");
         var spec = new Nat.PortForwardSpec(proto, ext, port, toAddr, toPort);
         Try(() => { Nat.NatService.Validate(spec); return 0; }, fw);
         if (earlier.Any(f => f.Protocol == proto && f.ExternalPort == port && Equals(f.External, ext) && Af.Of(f.Internal) == Af.Of(toAddr)))
@@ -251,7 +281,7 @@ public sealed class LabDefinition
         return spec;
     }
 
-    /// <summary>Bridges = @(@{ Namespace; Name; Address }): in a lab namespace, names unique there (added to <paramref name="adapters"/>).</summary>
+    /// <summary>Bridges = @(@{ Namespace; Name; IPAddress (Address) }): in a lab namespace, names unique there (added to <paramref name="adapters"/>).</summary>
     private static List<LabBridge> ParseBridges(IDictionary<string, object?> root, HashSet<string> nsNames,
         HashSet<(string, string)> adapters, Func<object?, object?> unwrap)
     {
@@ -261,7 +291,7 @@ public sealed class LabDefinition
         {
             var where = $"Bridges[{i++}]";
             var m = Map(item, where, unwrap);
-            CheckKeys(m, where, "Namespace", "Name", "Address");
+            CheckKeys(m, where, new[] { "Namespace", "Name" }, IPAddressKey);
             var ns = Str(m, "Namespace", where, unwrap) ?? "";
             if (ns.Length == 0)
                 throw Invalid($"{where}.Namespace", "a bridge is made in one of the lab's namespaces, never in the host ('' or no Namespace).");
@@ -277,7 +307,7 @@ public sealed class LabDefinition
     }
 
     /// <summary>
-    /// Links = @(@{ Endpoints = @(@{ Namespace; Adapter; Address; Bridge }, @{...}); Mtu }): adapter names unique per
+    /// Links = @(@{ Endpoints = @(@{ Namespace; InterfaceAlias (Adapter); IPAddress (Address); Bridge }, @{...}); Mtu }): adapter names unique per
     /// namespace (added to <paramref name="adapters"/>), bridge ports without addresses, no loop of bridges.
     /// </summary>
     private static List<LabLink> ParseLinks(IDictionary<string, object?> root, HashSet<string> nsNames, List<LabBridge> bridges,
@@ -319,15 +349,16 @@ public sealed class LabDefinition
         HashSet<(string Namespace, string Name)> bridgeNames, HashSet<(string, string)> adapters, Func<object?, object?> unwrap)
     {
         var em = Map(item, ew, unwrap);
-        CheckKeys(em, ew, "Namespace", "Adapter", "Address", "Bridge", "Rate", "Delay", "Jitter", "Loss", "Corruption");
+        CheckKeys(em, ew, new[] { "Namespace", "Bridge", "Rate", "Delay", "Jitter", "Loss", "Corruption" }, InterfaceAliasKey, IPAddressKey);
+        var adKey = Spelling(em, ew, InterfaceAliasKey);
         var ns = Str(em, "Namespace", ew, unwrap) ?? "";
         if (ns.Length > 0 && !nsNames.Contains(ns))
             throw Invalid($"{ew}.Namespace", $"'{ns}' is not one of the lab's namespaces ({string.Join(", ", nsNames)}); use '' for the host.");
-        var ad = Str(em, "Adapter", ew, unwrap) ?? throw Invalid(ew, "has no Adapter.");
+        var ad = Str(em, adKey, ew, unwrap) ?? throw Invalid(ew, "has no InterfaceAlias (Adapter).");
         try { Netlink.Rtnl.Links.ValidateName(ad); }
-        catch (NetnsException ex) { throw Invalid($"{ew}.Adapter", ex.Message); }
+        catch (NetnsException ex) { throw Invalid($"{ew}.{adKey}", ex.Message); }
         if (!adapters.Add((ns, ad)))
-            throw Invalid($"{ew}.Adapter", bridgeNames.Contains((ns, ad))
+            throw Invalid($"{ew}.{adKey}", bridgeNames.Contains((ns, ad))
                 ? $"'{ad}' is the name of a bridge in namespace '{ns}'."
                 : $"adapter '{ad}' appears twice in namespace '{(ns.Length == 0 ? "(host)" : ns)}'.");
         var addrs = ParseAddresses(em, ew, unwrap);
@@ -339,7 +370,7 @@ public sealed class LabDefinition
             if (!bridgeNames.Contains((ns, br)))
                 throw Invalid($"{ew}.Bridge", $"no bridge '{br}' in namespace '{ns}' (bridges there: {string.Join(", ", bridges.Where(b => b.Namespace == ns).Select(b => b.Name).DefaultIfEmpty("none"))}).");
             if (addrs.Count > 0)
-                throw Invalid($"{ew}.Bridge", $"a bridge port has no addresses of its own: put {string.Join(", ", addrs.Select(a => IpPrefix.Format(a.Address, a.Length)))} on bridge '{br}' (Bridges) or drop the endpoint's Address.");
+                throw Invalid($"{ew}.Bridge", $"a bridge port has no addresses of its own: put {string.Join(", ", addrs.Select(a => IpPrefix.Format(a.Address, a.Length)))} on bridge '{br}' (Bridges) or drop the endpoint's {Spelling(em, ew, IPAddressKey)}.");
         }
         return new LabEndpoint(ns, ad, addrs, br) { Shaping = ShapingOf(em, ew, unwrap) };
     }
@@ -371,16 +402,17 @@ public sealed class LabDefinition
         }
     }
 
-    /// <summary>Address = '10.0.1.1/24' or a list of them: each with a prefix length.</summary>
+    /// <summary>IPAddress (or Address) = '10.0.1.1/24' or a list of them: each with a prefix length.</summary>
     private static List<(IPAddress Address, int Length)> ParseAddresses(IDictionary<string, object?> m, string where, Func<object?, object?> unwrap)
     {
-        var addrs = List(m, "Address", where, unwrap)
+        var key = Spelling(m, where, IPAddressKey);
+        var addrs = List(m, key, where, unwrap)
             .Select(a => unwrap(a)?.ToString() ?? "")
-            .Select(a => Try(() => IpPrefix.ParsePrefix(a, a.Contains(':') ? Af.INET6 : Af.INET, network: false), $"{where}.Address"))
+            .Select(a => Try(() => IpPrefix.ParsePrefix(a, a.Contains(':') ? Af.INET6 : Af.INET, network: false), $"{where}.{key}"))
             .Select(p => (p.Address, p.Length)).ToList();
         foreach (var (addr, len) in addrs)
             if (len == Af.Bits(Af.Of(addr)) || len == 0)
-                throw Invalid($"{where}.Address", $"{IpPrefix.Format(addr, len)} needs a prefix length (e.g. /24).");
+                throw Invalid($"{where}.{key}", $"{IpPrefix.Format(addr, len)} needs a prefix length (e.g. /24).");
         return addrs;
     }
 
@@ -468,6 +500,26 @@ public sealed class LabDefinition
             IEnumerable => throw Invalid($"{where}.{key}", "expected one value, got a list."),
             _ => v.ToString(),
         };
+    }
+
+    /// <summary>
+    /// The key of <paramref name="spellings"/> (a parameter name and its short alias) as the definition wrote it (its own
+    /// case), so messages name what the user typed; the first spelling when none is there. Both at once is an error.
+    /// </summary>
+    private static string Spelling(IDictionary<string, object?> m, string where, string[] spellings)
+    {
+        var given = m.Keys.Where(k => spellings.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (given.Count > 1)
+            throw Invalid(where, $"'{given[0]}' and '{given[1]}' are two names of one key: give one of them.");
+        return given.Count == 1 ? given[0] : spellings[0];
+    }
+
+    /// <summary>Plain keys and keys with two spellings (a parameter name, its alias), listed as "Name (Alias)" in the message.</summary>
+    private static void CheckKeys(IDictionary<string, object?> m, string where, string[] plain, params string[][] spelled)
+    {
+        foreach (var k in m.Keys)
+            if (!plain.Contains(k, StringComparer.OrdinalIgnoreCase) && !spelled.Any(g => g.Contains(k, StringComparer.OrdinalIgnoreCase)))
+                throw Invalid(where, $"unknown key '{k}' (allowed: {string.Join(", ", plain.Concat(spelled.Select(g => $"{g[0]} ({g[1]})")))}).");
     }
 
     private static void CheckKeys(IDictionary<string, object?> m, string where, params string[] allowed)

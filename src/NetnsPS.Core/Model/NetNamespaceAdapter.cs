@@ -10,9 +10,9 @@ public sealed class NetNamespaceAdapter
     /// <summary>veth, bridge, ifb, loopback, physical...</summary>
     public string Kind { get; init; } = string.Empty;
     /// <summary>Administrative state: Up or Down (IFF_UP).</summary>
-    public string State { get; init; } = string.Empty;
+    public NetAdapterState State { get; init; }
     /// <summary>Operational state (IFLA_OPERSTATE): Up, Down, LowerLayerDown, Unknown...</summary>
-    public string OperationalStatus { get; init; } = string.Empty;
+    public NetAdapterOperationalStatus OperationalStatus { get; init; }
     public int Mtu { get; init; }
     public string? MacAddress { get; init; }
     /// <summary>Addresses with prefix length, e.g. 10.0.0.1/24.</summary>

@@ -9,9 +9,9 @@ public sealed class NetNamespaceAddress
     public string IPAddress { get; init; } = string.Empty;
     public int PrefixLength { get; init; }
     /// <summary>IPv4 or IPv6.</summary>
-    public string AddressFamily { get; init; } = string.Empty;
+    public NetAddressFamily AddressFamily { get; init; }
     /// <summary>Universe (global), Link, Host, Site.</summary>
-    public string Scope { get; init; } = string.Empty;
+    public NetScope Scope { get; init; }
     /// <summary>Preferred, Tentative (IPv6 duplicate address detection running) or Duplicate (DAD failed).</summary>
     public string AddressState { get; init; } = string.Empty;
     public NetAddressFlags Flags { get; init; }
@@ -31,10 +31,10 @@ public sealed class NetNamespaceRoute
     public int? InterfaceIndex { get; init; }
     public uint? RouteMetric { get; init; }
     public uint Table { get; init; }
-    public string AddressFamily { get; init; } = string.Empty;
+    public NetAddressFamily AddressFamily { get; init; }
     /// <summary>kernel, boot, static, dhcp, ... (RTPROT_*), as a number when unnamed.</summary>
     public string Protocol { get; init; } = string.Empty;
-    public string Scope { get; init; } = string.Empty;
+    public NetScope Scope { get; init; }
     /// <summary>Unicast, Local, Broadcast, Blackhole, Unreachable, ...</summary>
     public string Type { get; init; } = string.Empty;
     public string? PreferredSource { get; init; }

@@ -18,7 +18,7 @@ public sealed class NetNamespaceNat
     /// <summary>Snat: the address the source becomes; null for Masquerade.</summary>
     public string? ExternalIPAddress { get; init; }
     /// <summary>IPv4, IPv6, or Any (masquerade without a source prefix covers both).</summary>
-    public string AddressFamily { get; init; } = string.Empty;
+    public NetAddressFamily AddressFamily { get; init; }
     /// <summary>The nf_tables table (family inet) and chain the rule is in.</summary>
     public string Table { get; init; } = string.Empty;
     public string Chain { get; init; } = string.Empty;
@@ -49,7 +49,7 @@ public sealed class NetNamespaceNatStaticMapping
     public string InternalIPAddress { get; init; } = string.Empty;
     public int InternalPort { get; init; }
     /// <summary>IPv4 or IPv6 (of the internal address).</summary>
-    public string AddressFamily { get; init; } = string.Empty;
+    public NetAddressFamily AddressFamily { get; init; }
     public string Table { get; init; } = string.Empty;
     /// <summary>The handle of the prerouting rule; also the StaticMappingID.</summary>
     public ulong Handle { get; init; }

@@ -12,7 +12,7 @@ public sealed class NetNamespaceNeighbor
     /// <summary>Reachable, Stale, Delay, Probe, Incomplete, Unreachable, Permanent, NoArp, None.</summary>
     public string State { get; init; } = string.Empty;
     /// <summary>IPv4 or IPv6.</summary>
-    public string AddressFamily { get; init; } = string.Empty;
+    public NetAddressFamily AddressFamily { get; init; }
     /// <summary>IPv6: the neighbour announced itself as a router (NTF_ROUTER).</summary>
     public bool IsRouter { get; init; }
 

@@ -98,7 +98,7 @@ public static class NatService
                 InterfaceAlias = v.OutputAdapter,
                 InternalIPInterfaceAddressPrefix = v.Source is { } s ? IpPrefix.Format(s.Address, s.Length) : null,
                 ExternalIPAddress = v.Action == RuleAction.Snat ? v.ToAddress?.ToString() : null,
-                AddressFamily = v.Family switch { NfProto.IPV4 => "IPv4", NfProto.IPV6 => "IPv6", _ => "Any" },
+                AddressFamily = v.Family switch { NfProto.IPV4 => NetAddressFamily.IPv4, NfProto.IPV6 => NetAddressFamily.IPv6, _ => NetAddressFamily.Any },
                 Table = $"{NfProto.Name(r.Family)} {r.Table}",
                 Chain = r.Chain,
                 Handle = r.Handle,
@@ -136,7 +136,7 @@ public static class NatService
                 ExternalPort = v.DestinationPort,
                 InternalIPAddress = v.ToAddress.ToString(),
                 InternalPort = v.ToPort == 0 ? v.DestinationPort : v.ToPort,
-                AddressFamily = v.Family == NfProto.IPV6 ? "IPv6" : "IPv4",
+                AddressFamily = v.Family == NfProto.IPV6 ? NetAddressFamily.IPv6 : NetAddressFamily.IPv4,
                 Table = $"{NfProto.Name(r.Family)} {r.Table}",
                 Handle = r.Handle,
                 OutputHandle = pair.Rule?.Handle ?? 0,
@@ -205,7 +205,7 @@ public static class NatService
 
     private static NetNamespaceNatStaticMapping? FindMapping(IEnumerable<NetNamespaceNatStaticMapping> all, byte protocol, IPAddress? external, int port, byte family) =>
         all.FirstOrDefault(m => m.Protocol == PortForwardSpec.ProtocolName(protocol) && m.ExternalPort == port &&
-                                m.AddressFamily == Af.Name(family) && m.ExternalIPAddress == external?.ToString());
+                                m.AddressFamily == (NetAddressFamily)family && m.ExternalIPAddress == external?.ToString());
 
     /// <summary>
     /// One transaction: the table and its three chains (kept when they exist), then a rule per NAT and two per port

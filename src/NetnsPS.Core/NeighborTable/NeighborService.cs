@@ -26,7 +26,7 @@ public static class NeighborService
         IPAddress = n.Address.ToString(),
         LinkLayerAddress = Links.FormatMac(n.LinkLayerAddress),
         State = Nda.StateName(n.State),
-        AddressFamily = Af.Name(n.Family),
+        AddressFamily = (NetAddressFamily)n.Family,
         IsRouter = n.IsRouter,
     };
 
@@ -60,7 +60,7 @@ public static class NeighborService
             : new NetNamespaceNeighbor
             {
                 Namespace = ctx.Name, InterfaceAlias = link.Name, InterfaceIndex = link.Index, IPAddress = address.ToString(),
-                LinkLayerAddress = Links.FormatMac(lladdr), State = Nda.StateName(state), AddressFamily = Af.Name(Af.Of(address)),
+                LinkLayerAddress = Links.FormatMac(lladdr), State = Nda.StateName(state), AddressFamily = (NetAddressFamily)Af.Of(address),
             };
     }
 

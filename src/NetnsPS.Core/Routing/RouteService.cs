@@ -24,9 +24,9 @@ public static class RouteService
         InterfaceIndex = r.OutputInterface,
         RouteMetric = r.Metric,
         Table = r.Table,
-        AddressFamily = Af.Name(r.Family),
+        AddressFamily = (NetAddressFamily)r.Family,
         Protocol = ProtocolName(r.Protocol),
-        Scope = r.Scope.ToString(),
+        Scope = (NetScope)r.Scope,
         Type = r.Type.ToString(),
         PreferredSource = r.PreferredSource?.ToString(),
     };

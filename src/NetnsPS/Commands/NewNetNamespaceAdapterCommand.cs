@@ -47,31 +47,42 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     [ValidateSet("Private", "Vepa", "Bridge", "Passthru", "Source", IgnoreCase = true)]
     public string? MacvlanMode { get; set; }
 
+    // The kind parameters are named as the properties Get-NetNamespaceAdapter shows (VxlanId, VxlanLocal, VxlanPort,
+    // TunOwner...): kind-qualified, so a property read off one adapter names the parameter that makes it. The short names
+    // of 0.1 (-Vni, -Local, -Remote, -Group, -Port, -Owner) stay as aliases.
+
+    /// <summary>vxlan: the VXLAN network identifier (required).</summary>
     [Parameter]
+    [Alias("Vni")]
     [ValidateRange(0, 16777215)]
-    public int? Vni { get; set; }
+    public int? VxlanId { get; set; }
 
     [Parameter]
+    [Alias("Local")]
     [ValidateNotNull]
-    public IPAddress? Local { get; set; }
+    public IPAddress? VxlanLocal { get; set; }
 
     [Parameter]
+    [Alias("Remote")]
     [ValidateNotNull]
-    public IPAddress? Remote { get; set; }
+    public IPAddress? VxlanRemote { get; set; }
 
     [Parameter]
+    [Alias("Group")]
     [ValidateNotNull]
-    public IPAddress? Group { get; set; }
+    public IPAddress? VxlanGroup { get; set; }
 
     /// <summary>vxlan UDP destination port (4789 when omitted).</summary>
     [Parameter]
+    [Alias("Port")]
     [ValidateRange(1, 65535)]
-    public int? Port { get; set; }
+    public int? VxlanPort { get; set; }
 
     /// <summary>tun/tap: uid allowed to attach to the device.</summary>
     [Parameter]
+    [Alias("Owner")]
     [ValidateRange(0, int.MaxValue)]
-    public int? Owner { get; set; }
+    public int? TunOwner { get; set; }
 
     /// <summary>veth: name of the other end (required).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -89,9 +100,9 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     {
         [AdapterKind.Bridge] = Array.Empty<string>(),
         [AdapterKind.Macvlan] = new[] { nameof(Parent), nameof(ParentNamespace), nameof(MacvlanMode) },
-        [AdapterKind.Vxlan] = new[] { nameof(Vni), nameof(Local), nameof(Remote), nameof(Group), nameof(Port), nameof(Parent), nameof(ParentNamespace) },
-        [AdapterKind.Tun] = new[] { nameof(Owner) },
-        [AdapterKind.Tap] = new[] { nameof(Owner) },
+        [AdapterKind.Vxlan] = new[] { nameof(VxlanId), nameof(VxlanLocal), nameof(VxlanRemote), nameof(VxlanGroup), nameof(VxlanPort), nameof(Parent), nameof(ParentNamespace) },
+        [AdapterKind.Tun] = new[] { nameof(TunOwner) },
+        [AdapterKind.Tap] = new[] { nameof(TunOwner) },
         [AdapterKind.Veth] = new[] { nameof(PeerName), nameof(PeerNamespace) },
     };
 
@@ -132,12 +143,12 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
                     "passthru" => Ifla.MACVLAN_MODE_PASSTHRU,
                     _ => Ifla.MACVLAN_MODE_SOURCE,
                 },
-                Vni = Vni is int v ? (uint)v : null,
-                Local = Local,
-                Remote = Remote,
-                Group = Group,
-                Port = Port,
-                Owner = Owner is int o ? (uint)o : null,
+                Vni = VxlanId is int v ? (uint)v : null,
+                Local = VxlanLocal,
+                Remote = VxlanRemote,
+                Group = VxlanGroup,
+                Port = VxlanPort,
+                Owner = TunOwner is int o ? (uint)o : null,
             };
             var parentCtx = ParentNamespace is null ? null : GetContext(ParentNamespace);
             var target = parentCtx is null ? ctx.Target(Name) : $"{ctx.Target(Name)} on {parentCtx.Target(Parent)}";
@@ -163,7 +174,7 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         if (Kind == AdapterKind.Veth && PeerName is null) throw Invalid("A veth pair needs -PeerName.");
         if (Kind == AdapterKind.Macvlan && Parent is null) throw Invalid("A macvlan adapter needs -Parent.");
         if (ParentNamespace is not null && Parent is null) throw Invalid("-ParentNamespace needs -Parent (the adapter in that namespace to build on).");
-        if (Kind == AdapterKind.Vxlan && Vni is null) throw Invalid("A vxlan adapter needs -Vni.");
+        if (Kind == AdapterKind.Vxlan && VxlanId is null) throw Invalid("A vxlan adapter needs -VxlanId.");
     }
 
     private NetnsException Invalid(string message)

@@ -252,7 +252,7 @@ BeforeDiscovery {
         @{ Cmdlet = 'New-NetNamespace'; Class = 'read-only /run'; Call = 'New-NetNamespace $missing'; Id = 'RunDirectoryFailed'; Category = 'WriteError'; Env = 'ReadOnlyRun' }
         @{ Cmdlet = 'New-NetNamespace'; Class = 'read-only /run/netns'; Call = 'New-NetNamespace $missing'; Id = 'NamespaceCreateFailed'; Category = 'WriteError'; Env = 'ReadOnlyRunNetns' }
         @{ Cmdlet = 'Remove-NetNamespace'; Class = 'read-only /run/netns (stale entry)'; Call = 'Remove-NetNamespace stale1'; Id = 'NamespaceRemoveFailed'; Category = 'WriteError'; Env = 'ReadOnlyRunNetns' }
-        @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'open file limit reached (ulimit -n)'; Call = 'New-NetNamespace (1..150 | ForEach-Object { "$missing$_" }) | Out-Null; Get-NetNamespaceAdapter -Namespace "$missing*"'; Id = 'TooManyOpenFiles'; Category = 'LimitsExceeded'; Env = 'LowFileLimit' }
+        @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'open file limit reached (ulimit -n)'; Call = '$h = [Collections.Generic.List[object]]::new(); try { while ($true) { $h.Add([IO.File]::OpenRead(''/dev/null'')) } } catch { }; $h[0].Dispose(); try { Get-NetNamespaceAdapter } finally { $h | ForEach-Object Dispose }'; Id = 'TooManyOpenFiles'; Category = 'LimitsExceeded'; Env = 'LowFileLimit' }
         # in a PID + network namespace too (a wrong answer would stop processes: only the sandbox's)
         @{ Cmdlet = 'Remove-NetNamespace'; Class = '-Force on a name of this process''s own namespace'; Call = 'New-NetNamespace own -ProcessId $PID | Out-Null; Remove-NetNamespace own -Force'; Id = 'NamespaceIsHost'; Category = 'PermissionDenied'; Env = 'PidSandbox' }
     )

@@ -42,9 +42,9 @@ public static unsafe partial class Limits
             why = limit is null
                 ? "this process has used every file descriptor its limit (ulimit -n) allows."
                 : $"this process has used every file descriptor its limit allows (ulimit -n is {Show(soft)}, hard limit {Show(hard)}).";
-            why += " Each namespace a command works on holds descriptors (a namespace handle, a netlink socket) while it runs: "
-                 + "raise the limit before starting pwsh (for example `ulimit -n 65536`, up to the hard limit; LimitNOFILE= for a systemd service), "
-                 + "or give the command fewer namespaces at a time.";
+            why += " A command holds descriptors for the few namespaces it is working on at the moment (a namespace handle and a netlink socket each), "
+                 + "so the rest are held by this process: raise the limit before starting pwsh (for example `ulimit -n 65536`, up to the hard limit; "
+                 + "LimitNOFILE= for a systemd service), or close what it holds (open files, sessions, running programs).";
         }
         return new NetnsException("TooManyOpenFiles", e, $"{what}: {Sys.Describe(e)}: {why}", target, inner);
     }

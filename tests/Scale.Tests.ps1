@@ -113,3 +113,48 @@ Describe 'Every many-namespace cmdlet at 2,000 namespaces under ulimit -n 256' {
         $script:Seconds | Should -BeLessThan 50
     }
 }
+
+Describe 'The kernel''s namespace limit (user.max_net_namespaces)' {
+    BeforeAll {
+        # A user namespace of its own with the limit lowered to 3 (the host's user.max_net_namespaces is never touched),
+        # on a private tmpfs /run/netns.
+        $limitBody = @'
+$p = '__PREFIX__lim'
+$made = @(New-NetNamespace (1..5 | ForEach-Object { "$p$_" }) -ErrorAction SilentlyContinue -ErrorVariable errs | ForEach-Object Name)
+$r = [ordered]@{
+    max = (Get-Content /proc/sys/user/max_net_namespaces)
+    made = $made
+    ids = @($errs | ForEach-Object { $_.FullyQualifiedErrorId })
+    cats = @($errs | ForEach-Object { "$($_.CategoryInfo.Category)" })
+    msg = "$($errs | Select-Object -First 1)"
+    ls = @(Get-ChildItem /run/netns -Name | Where-Object { $_ -like "$p*" })
+    ip = @(ip netns list | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -like "$p*" })
+    mounts = @(Get-Content /proc/self/mountinfo | Where-Object { $_ -like "*/run/netns/$p*" }).Count
+}
+'JSON:' + ($r | ConvertTo-Json -Compress -Depth 4)
+'@
+        $wrapper = @('unshare', '--user', '--map-root-user', '--net', '--mount', 'sh', '-c', '''echo 3 > /proc/sys/user/max_net_namespaces && exec "$@"''', 'sh')
+        $script:HostMax = Get-Content /proc/sys/user/max_net_namespaces
+        $script:Lim = Invoke-ChildPwsh -Script $limitBody.Replace('__PREFIX__', $script:Prefix) -PrivateRunDir -Wrapper $wrapper
+        $script:L = $script:Lim.Json
+    }
+
+    It 'creates what the limit allows, refuses the rest with NamespaceLimitReached, and leaves nothing of the refused names' {
+        $script:L | Should -Not -BeNullOrEmpty -Because ($script:Lim.Output -join "`n")
+        $script:L.max | Should -Be 3
+        @($script:L.made).Count | Should -BeGreaterThan 0
+        @($script:L.ids).Count | Should -Be (5 - @($script:L.made).Count)
+        $script:L.ids | ForEach-Object { $_ | Should -BeExactly 'NamespaceLimitReached,NetnsPS.Commands.NewNetNamespaceCommand' }
+        $script:L.cats | ForEach-Object { $_ | Should -BeExactly 'LimitsExceeded' }
+        $script:L.msg | Should -Match 'user\.max_net_namespaces = 3'
+        $script:L.msg | Should -Match 'errno 28 ENOSPC'
+        # the oracles: exactly the names made are entries, in ip's list and mounts; no placeholder for the others
+        @($script:L.ls | Sort-Object) | Should -Be @($script:L.made | Sort-Object)
+        @($script:L.ip | Sort-Object) | Should -Be @($script:L.made | Sort-Object)
+        $script:L.mounts | Should -Be @($script:L.made).Count
+    }
+
+    It 'the host''s user.max_net_namespaces is untouched' {
+        Get-Content /proc/sys/user/max_net_namespaces | Should -Be $script:HostMax
+    }
+}

@@ -49,6 +49,20 @@ public static unsafe partial class Limits
         return new NetnsException("TooManyOpenFiles", e, $"{what}: {Sys.Describe(e)}: {why}", target, inner);
     }
 
+    /// <summary>
+    /// NamespaceLimitReached for ENOSPC from unshare(CLONE_NEWNET): the user namespace (or one of its ancestors) already
+    /// has user.max_net_namespaces network namespaces; the message gives the value and how to raise it.
+    /// </summary>
+    public static NetnsException NamespaceLimitReached(string what, object? target = null)
+    {
+        string max = "?";
+        try { max = File.ReadAllText("/proc/sys/user/max_net_namespaces").Trim(); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        return new NetnsException("NamespaceLimitReached", Errno.ENOSPC,
+            $"{what}: {Sys.Describe(Errno.ENOSPC)}: the kernel's limit on network namespaces is reached (user.max_net_namespaces = {max} " +
+            "in this user namespace; the limits of its parent user namespaces apply too). Remove namespaces that are no longer needed, or raise " +
+            "the limit (for example `sysctl -w user.max_net_namespaces=200000`, in the user namespace that is full).", target);
+    }
+
     /// <summary>Whether <paramref name="ex"/> is .NET's IOException for EMFILE or ENFILE (its HResult is the errno on Unix).</summary>
     public static bool IsOutOfDescriptors(Exception ex)
         => ex is IOException { HResult: (int)Errno.EMFILE or (int)Errno.ENFILE };

@@ -45,6 +45,11 @@ Step 'adapter' { Get-NetNamespaceAdapter -Namespace "$p*" | ForEach-Object { "$(
 Step 'adapterAll' { Get-NetNamespaceAdapter -All | Where-Object Namespace -like "$p*" | ForEach-Object { "$($_.Namespace)/$($_.Name)" } }
 Step 'address' { Get-NetNamespaceAddress -Namespace "$p*" | ForEach-Object { "$($_.Namespace)/$($_.IPAddress)" } }
 Step 'invoke' { Invoke-InNetNamespace "$p*" { 1 } }
+# programs in 300 namespaces one after the other: launcher threads stay bounded (they end after an idle second,
+# and the least recently used idle ones are ended first when more are needed)
+$tasks0 = @(Get-ChildItem /proc/self/task -Name).Count
+Step 'program' { Invoke-InNetNamespace (1..300 | ForEach-Object { "$p$_" }) -FilePath /bin/echo -ArgumentList x }
+$r.taskGrowth = @(Get-ChildItem /proc/self/task -Name).Count - $tasks0
 Step 'remove' { Remove-NetNamespace "$p*" -Confirm:$false }
 $r.leftIpList = @(ip netns list | Where-Object { $_ -like "$p*" }).Count
 $r.leftLs = @(Get-ChildItem /run/netns -Name | Where-Object { $_ -like "$p*" }).Count
@@ -95,6 +100,13 @@ Describe 'Every many-namespace cmdlet at 2,000 namespaces under ulimit -n 256' {
         $script:R.vethOracle | Should -Be 80
         $script:R.peers.count | Should -Be $script:R.vethOracle
         $script:R.peerBad | Should -BeNullOrEmpty
+    }
+
+    It 'programs run in 300 namespaces in a row with a bounded number of launcher threads' {
+        $script:R.program.ok | Should -BeTrue -Because "$($script:R.program.id): $($script:R.program.msg)"
+        $script:R.program.count | Should -Be 300
+        # /proc/self/task, counted right after: at most MaxLaunchers (16) launchers, plus the runtime's own
+        $script:R.taskGrowth | Should -BeLessThan 40
     }
 
     It 'Get-NetNamespaceAddress reads every namespace (as many addresses as ip shows in one of them, times the count)' {

@@ -252,8 +252,9 @@ BeforeDiscovery {
         @{ Cmdlet = 'New-NetNamespace'; Class = 'read-only /run'; Call = 'New-NetNamespace $missing'; Id = 'RunDirectoryFailed'; Category = 'WriteError'; Env = 'ReadOnlyRun' }
         @{ Cmdlet = 'New-NetNamespace'; Class = 'read-only /run/netns'; Call = 'New-NetNamespace $missing'; Id = 'NamespaceCreateFailed'; Category = 'WriteError'; Env = 'ReadOnlyRunNetns' }
         @{ Cmdlet = 'Remove-NetNamespace'; Class = 'read-only /run/netns (stale entry)'; Call = 'Remove-NetNamespace stale1'; Id = 'NamespaceRemoveFailed'; Category = 'WriteError'; Env = 'ReadOnlyRunNetns' }
-        @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'open file limit reached (ulimit -n)'; Call = 'New-NetNamespace (1..150 | ForEach-Object { "$missing$_" }) | Out-Null; Get-NetNamespaceAdapter -Namespace "$missing*"'; Id = 'TooManyOpenFiles'; Category = 'LimitsExceeded'; Env = 'LowFileLimit' }
+        @{ Cmdlet = 'Get-NetNamespaceAdapter'; Class = 'open file limit reached (ulimit -n)'; Call = '$h = [Collections.Generic.List[object]]::new(); try { while ($true) { $h.Add([IO.File]::OpenRead(''/dev/null'')) } } catch { }; $h[0].Dispose(); try { Get-NetNamespaceAdapter } finally { $h | ForEach-Object Dispose }'; Id = 'TooManyOpenFiles'; Category = 'LimitsExceeded'; Env = 'LowFileLimit' }
         # in a PID + network namespace too (a wrong answer would stop processes: only the sandbox's)
+        @{ Cmdlet = 'New-NetNamespace'; Class = 'kernel limit user.max_net_namespaces reached'; Call = 'New-NetNamespace (1..4 | ForEach-Object { "$missing$_" }) | Out-Null'; Id = 'NamespaceLimitReached'; Category = 'LimitsExceeded'; Env = 'NamespaceLimit' }
         @{ Cmdlet = 'Remove-NetNamespace'; Class = '-Force on a name of this process''s own namespace'; Call = 'New-NetNamespace own -ProcessId $PID | Out-Null; Remove-NetNamespace own -Force'; Id = 'NamespaceIsHost'; Category = 'PermissionDenied'; Env = 'PidSandbox' }
     )
     $script:InProcess = @($Catalogue | Where-Object { -not $_.Env })
@@ -318,8 +319,13 @@ BeforeAll {
         ReadOnlyRunNetns = 'mount -t tmpfs nnpt-run /run && mkdir /run/netns && touch /run/netns/stale1 && mount -o remount,ro /run'
         LowFileLimit     = 'ulimit -n 200'
         PidSandbox       = 'true'
+        NamespaceLimit   = 'true'
     }
-    $script:PrivateWrapper = @{ PidSandbox = @('unshare', '--pid', '--fork', '--mount-proc', '--net') }
+    $script:PrivateWrapper = @{
+        PidSandbox     = @('unshare', '--pid', '--fork', '--mount-proc', '--net')
+        # a user namespace of its own, whose user.max_net_namespaces is lowered (the host's is never touched)
+        NamespaceLimit = @('unshare', '--user', '--map-root-user', '--net', '--mount', 'sh', '-c', '''echo 3 > /proc/sys/user/max_net_namespaces && exec "$@"''', 'sh')
+    }
     function Get-PrivateResult([string] $Env, [string[]] $Calls) {
         if ($script:PrivateResults.ContainsKey($Env)) { return $script:PrivateResults[$Env] }
         $list = ($Calls | ForEach-Object { "'" + ($_ -replace "'", "''") + "'" }) -join ', '

@@ -20,6 +20,13 @@ public static class NetnsExec
     public const string EtcNetns = "/etc/netns";
     public const int IdleMilliseconds = 1000;
 
+    /// <summary>
+    /// At most this many launchers (threads, each with a private mount namespace) live at once: starting another one
+    /// ends the least recently used idle ones first, so running programs in 10,000 namespaces one after the other
+    /// does not leave 10,000 threads waiting out their idle second.
+    /// </summary>
+    public const int MaxLaunchers = 16;
+
     private static readonly object s_lock = new();
     private static readonly Dictionary<(string Name, ulong Inode), Launcher> s_launchers = new();
 
@@ -94,6 +101,7 @@ public static class NetnsExec
         {
             if (!s_launchers.TryGetValue(key, out var launcher))
             {
+                if (s_launchers.Count >= MaxLaunchers) EndIdleLaunchers();
                 launcher = new Launcher(name, key.Item2, handle); // takes the handle
                 handle = null;
                 s_launchers[key] = launcher;
@@ -101,6 +109,17 @@ public static class NetnsExec
             launcher.Enqueue(work);
         }
         handle?.Dispose();
+    }
+
+    /// <summary>Called under s_lock: closes the least recently used idle launchers until there is room for one more.</summary>
+    private static void EndIdleLaunchers()
+    {
+        foreach (var l in s_launchers.Values.Where(l => l.Idle).OrderBy(l => l.LastUsed).ToList())
+        {
+            if (s_launchers.Count < MaxLaunchers) break;
+            l.Close(); // it leaves when its queue is empty (it is: idle); a program it started runs on
+            s_launchers.Remove((l.Name, l.Inode));
+        }
     }
 
     /// <summary>Ends this module's program launchers in the namespaces about to lose their names, so they keep none alive.</summary>
@@ -165,8 +184,15 @@ public static class NetnsExec
         public ulong Inode { get; }
 
         /// <summary>Called under s_lock (which also guards the queue; launchers wait on it).</summary>
+        /// <summary>When work was last queued (Environment.TickCount64); read under s_lock.</summary>
+        public long LastUsed { get; private set; }
+
+        /// <summary>Nothing queued (read under s_lock).</summary>
+        public bool Idle => _queue.Count == 0;
+
         public void Enqueue(Work r)
         {
+            LastUsed = Environment.TickCount64;
             _queue.Enqueue(r);
             Monitor.PulseAll(s_lock);
         }

@@ -42,11 +42,25 @@ public static unsafe partial class Limits
             why = limit is null
                 ? "this process has used every file descriptor its limit (ulimit -n) allows."
                 : $"this process has used every file descriptor its limit allows (ulimit -n is {Show(soft)}, hard limit {Show(hard)}).";
-            why += " Each namespace a command works on holds descriptors (a namespace handle, a netlink socket) while it runs: "
-                 + "raise the limit before starting pwsh (for example `ulimit -n 65536`, up to the hard limit; LimitNOFILE= for a systemd service), "
-                 + "or give the command fewer namespaces at a time.";
+            why += " A command holds descriptors for the few namespaces it is working on at the moment (a namespace handle and a netlink socket each), "
+                 + "so the rest are held by this process: raise the limit before starting pwsh (for example `ulimit -n 65536`, up to the hard limit; "
+                 + "LimitNOFILE= for a systemd service), or close what it holds (open files, sessions, running programs).";
         }
         return new NetnsException("TooManyOpenFiles", e, $"{what}: {Sys.Describe(e)}: {why}", target, inner);
+    }
+
+    /// <summary>
+    /// NamespaceLimitReached for ENOSPC from unshare(CLONE_NEWNET): the user namespace (or one of its ancestors) already
+    /// has user.max_net_namespaces network namespaces; the message gives the value and how to raise it.
+    /// </summary>
+    public static NetnsException NamespaceLimitReached(string what, object? target = null)
+    {
+        string max = "?";
+        try { max = File.ReadAllText("/proc/sys/user/max_net_namespaces").Trim(); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        return new NetnsException("NamespaceLimitReached", Errno.ENOSPC,
+            $"{what}: {Sys.Describe(Errno.ENOSPC)}: the kernel's limit on network namespaces is reached (user.max_net_namespaces = {max} " +
+            "in this user namespace; the limits of its parent user namespaces apply too). Remove namespaces that are no longer needed, or raise " +
+            "the limit (for example `sysctl -w user.max_net_namespaces=200000`, in the user namespace that is full).", target);
     }
 
     /// <summary>Whether <paramref name="ex"/> is .NET's IOException for EMFILE or ENFILE (its HResult is the errno on Unix).</summary>

@@ -8,25 +8,71 @@ namespace NetnsPS.Core.Namespaces;
 
 /// <summary>
 /// One namespace to work in: its handle and an rtnetlink socket created inside it (on a dedicated thread).
-/// Name is "" for the caller's own namespace (the host, as people say).
+/// Name is "" for the caller's own namespace (the host, as people say). The descriptors are open only while the
+/// namespace is among the few its <see cref="NamespaceSessions"/> used last: when evicted, the context closes them and
+/// opens its file again on next use, checking that the file still is the same namespace (identity), so one invocation
+/// over any number of namespaces holds a bounded number of descriptors.
 /// </summary>
 public sealed class NamespaceContext : IDisposable
 {
+    private readonly NamespaceSessions? _owner;
+    private NamespaceHandle? _handle;
     private NetlinkSocket? _socket;
     private NetlinkSocket? _netfilter;
     private Dictionary<int, NamespaceContext?>? _byNsid;
     private HashSet<NamespaceIdentity>? _asked;
+    internal LinkedListNode<NamespaceContext>? LruNode;
 
-    internal NamespaceContext(string name, NamespaceHandle handle)
+    internal NamespaceContext(string name, NamespaceHandle handle, NamespaceSessions? owner = null)
     {
         Name = name;
-        Handle = handle;
+        Path = handle.Path;
+        _handle = handle;
         Identity = handle.Identity;
+        _owner = owner;
+    }
+
+    /// <summary>A context not opened yet: a namespace known by its path and identity (a listing), opened on first use.</summary>
+    internal NamespaceContext(string name, string path, NamespaceIdentity identity, NamespaceSessions owner)
+    {
+        Name = name;
+        Path = path;
+        Identity = identity;
+        _owner = owner;
     }
 
     public string Name { get; }
     public bool IsHost => Name.Length == 0;
-    public NamespaceHandle Handle { get; }
+
+    /// <summary>The file the namespace is opened from (opened again after an eviction).</summary>
+    internal string Path { get; }
+
+    /// <summary>True while the descriptors are open.</summary>
+    internal bool IsOpen => _handle is not null;
+
+    /// <summary>The namespace's descriptor (opened again, and checked to be the same namespace, after an eviction).</summary>
+    public NamespaceHandle Handle
+    {
+        get
+        {
+            if (_handle is not null) { _owner?.Touch(this); return _handle; }
+            _owner?.Opening(this);
+            var h = NamespaceHandle.Open(Path, IsHost ? null : Name);
+            NamespaceIdentity id;
+            try { id = h.Identity; }
+            catch { h.Dispose(); throw; }
+            if (id != Identity)
+            {
+                h.Dispose();
+                throw new NetnsException("NamespaceNotFound", Errno.ENOENT,
+                    $"{Description} was removed or replaced while this command ran ({Path} is now {id}, was {Identity}).", IsHost ? string.Empty : Name);
+            }
+            _handle = h;
+            _owner?.Opened(this);
+            return h;
+        }
+    }
+
     public NamespaceIdentity Identity { get; }
 
     /// <summary>For messages: "the host namespace" or "network namespace 'NAME'".</summary>
@@ -38,57 +84,92 @@ public sealed class NamespaceContext : IDisposable
     /// <summary>Display form: the name, or "(host)".</summary>
     public string DisplayName => IsHost ? "(host)" : Name;
 
-    public NetlinkSocket Socket => _socket ??= NetlinkSocket.Open(Handle);
+    public NetlinkSocket Socket
+    {
+        get
+        {
+            var h = Handle;
+            return _socket ??= NetlinkSocket.Open(h);
+        }
+    }
 
     /// <summary>A NETLINK_NETFILTER socket made inside the namespace (nf_tables), opened on first use.</summary>
-    public NetlinkSocket NetfilterSocket => _netfilter ??= NetlinkSocket.Open(Handle, NetlinkSocket.NETLINK_NETFILTER);
+    public NetlinkSocket NetfilterSocket
+    {
+        get
+        {
+            var h = Handle;
+            return _netfilter ??= NetlinkSocket.Open(h, NetlinkSocket.NETLINK_NETFILTER);
+        }
+    }
 
     /// <summary>
-    /// The namespace that has <paramref name="nsid"/> as seen from this one. Candidates (host and named namespaces,
-    /// then unnamed ones found through processes and nsfs mounts) are asked one by one (RTM_GETNSID) only until the
-    /// id is found; answers are cached for later lookups.
+    /// The namespace that has <paramref name="nsid"/> as seen from this one. Candidates (namespaces open now, the
+    /// last peers found, the host and named namespaces, then unnamed ones found through processes and nsfs mounts)
+    /// are asked one by one (RTM_GETNSID, each opened only for the question) until the id is found; answers are
+    /// cached for later lookups.
     /// </summary>
     internal NamespaceContext? FindByNsid(NamespaceSessions sessions, int nsid)
     {
         _byNsid ??= new Dictionary<int, NamespaceContext?>();
         if (_byNsid.TryGetValue(nsid, out var known)) return known;
         _asked ??= new HashSet<NamespaceIdentity>();
-        foreach (var unnamed in new[] { false, true })
-            foreach (var other in sessions.AllKnown(unnamed))
+        foreach (var other in sessions.Candidates())
+        {
+            if (!_asked.Add(other.Identity)) continue;
+            int? id;
+            try { id = NsIds.Get(Socket, other.Handle); }
+            catch (NetnsException ex) when (ex.ErrorCode is "NamespaceNotFound" or "NamespaceOpenFailed" or "NamespaceStale") { continue; }
+            if (id is int found)
             {
-                if (!_asked.Add(other.Identity)) continue;
-                if (NsIds.Get(Socket, other.Handle) is int id)
-                {
-                    _byNsid.TryAdd(id, other);
-                    if (id == nsid) return other;
-                }
+                _byNsid.TryAdd(found, other);
+                if (found == nsid) { sessions.FoundPeer(other); return other; }
             }
+        }
+        _byNsid[nsid] = null;
         return null;
     }
 
-    public void Dispose()
+    /// <summary>Closes the descriptors; the context opens them again on next use.</summary>
+    internal void Close()
     {
         _socket?.Dispose();
         _netfilter?.Dispose();
-        Handle.Dispose();
+        _handle?.Dispose();
+        _socket = _netfilter = null;
+        _handle = null;
     }
+
+    public void Dispose() => Close();
 }
 
 /// <summary>
-/// The namespaces one cmdlet invocation touches, each opened once (handle + socket) and closed at the end.
-/// Resolves names ("" = host) and peers of veths (IFLA_LINK_NETNSID → a namespace by nsid).
+/// The namespaces one cmdlet invocation touches. Resolves names ("" = host) and peers of veths (IFLA_LINK_NETNSID →
+/// a namespace by nsid). Descriptors are bounded by <see cref="MaxOpen"/>, not by how many namespaces the invocation
+/// reads: the least recently used context is closed when another one opens (it reopens by itself if used again).
 /// </summary>
 public sealed class NamespaceSessions : IDisposable
 {
-    private readonly Dictionary<string, NamespaceContext> _open = new(StringComparer.Ordinal);
-    private bool _allOpened;
-    private bool _unnamedOpened;
+    /// <summary>How many namespaces keep their descriptors (a handle and up to two sockets each) at once.</summary>
+    public const int MaxOpen = 16;
 
-    /// <summary>The context of a named namespace, or of the host for "" / null.</summary>
+    /// <summary>How many namespaces found as veth peers are asked first on the next lookup.</summary>
+    private const int RecentPeers = 8;
+
+    private readonly Dictionary<string, NamespaceContext> _known = new(StringComparer.Ordinal);
+    private readonly LinkedList<NamespaceContext> _lru = new();
+    private readonly LinkedList<NamespaceContext> _peers = new();
+    private List<NamespaceEntry>? _named;
+    private List<(string Path, NamespaceIdentity Identity)>? _unnamed;
+
+    /// <summary>How many contexts hold descriptors now (for tests).</summary>
+    public int OpenCount => _lru.Count;
+
+    /// <summary>The context of a named namespace, or of the host for "" / null (opened now: a missing one is an error here).</summary>
     public NamespaceContext Get(string? name)
     {
         name ??= string.Empty;
-        if (_open.TryGetValue(name, out var ctx)) return ctx;
+        if (_known.TryGetValue(name, out var ctx)) return ctx;
         NamespaceHandle h;
         if (name.Length == 0) h = NamespaceHandle.OpenCurrentThread();
         else if (NamespaceStore.IsPath(name))
@@ -105,58 +186,109 @@ public sealed class NamespaceSessions : IDisposable
                 throw new NetnsException("NamespaceNotFound", Errno.ENOENT, $"No network namespace named '{name}' ({NamespaceStore.PathOf(name)} does not exist).", name);
             }
         }
-        ctx = new NamespaceContext(name, h);
-        _open[name] = ctx;
+        // The host's context is never evicted (its file, /proc/thread-self/ns/net, names whichever thread opens it).
+        if (name.Length == 0) ctx = new NamespaceContext(name, h);
+        else
+        {
+            Opening(null);
+            ctx = new NamespaceContext(name, h, this);
+            Opened(ctx);
+        }
+        _known[name] = ctx;
         return ctx;
     }
 
-    /// <summary>The host and every named namespace (opened on first use).</summary>
-    public IEnumerable<NamespaceContext> AllKnown()
+    /// <summary>Called before a context opens its descriptors: closes the least recently used ones beyond the bound.</summary>
+    internal void Opening(NamespaceContext? ctx)
     {
-        if (!_allOpened)
+        while (_lru.Count >= MaxOpen)
         {
-            Get("");
-            foreach (var e in NamespaceStore.List())
-            {
-                if (e.IsStale || _open.ContainsKey(e.Name)) continue;
-                try { Get(e.Name); } catch (NetnsException) { /* removed meanwhile */ }
-            }
-            _allOpened = true;
+            var victim = _lru.Last!.Value;
+            _lru.RemoveLast();
+            victim.LruNode = null;
+            victim.Close();
+            if (_known.TryGetValue(victim.Name, out var k) && ReferenceEquals(k, victim)) _known.Remove(victim.Name);
         }
-        return _open.Values.ToList();
     }
+
+    internal void Opened(NamespaceContext ctx)
+    {
+        if (ctx.LruNode is not null) _lru.Remove(ctx.LruNode);
+        ctx.LruNode = _lru.AddFirst(ctx);
+    }
+
+    internal void Touch(NamespaceContext ctx)
+    {
+        if (ctx.LruNode is { } node && node != _lru.First)
+        {
+            _lru.Remove(node);
+            _lru.AddFirst(node);
+        }
+    }
+
+    /// <summary>A context for a listed namespace: the one already known by that name (same identity), else a new one, not opened yet.</summary>
+    private NamespaceContext Lazy(string name, string path, NamespaceIdentity identity)
+    {
+        if (_known.TryGetValue(name, out var k) && k.Identity == identity) return k;
+        return new NamespaceContext(name, path, identity, this);
+    }
+
+    /// <summary>The named entries of /run/netns, listed once per invocation (an index: names, paths, identities).</summary>
+    private List<NamespaceEntry> Named() => _named ??= NamespaceStore.List().FindAll(e => !e.IsStale);
+
+    /// <summary>The unnamed namespaces (NamespaceScan): a path that opens each (a bind mount, or /proc/PID/ns/net), scanned once.</summary>
+    private List<(string Path, NamespaceIdentity Identity)> Unnamed()
+    {
+        if (_unnamed is not null) return _unnamed;
+        var have = new HashSet<ulong>(Named().Select(e => e.Identity.Inode)) { Get("").Identity.Inode };
+        var dev = NamespaceHandle.NsfsDevice;
+        _unnamed = new List<(string, NamespaceIdentity)>();
+        foreach (var s in NamespaceScan.Scan().Values.OrderBy(s => s.Inode))
+            if (!have.Contains(s.Inode) && s.Path.Length > 0) _unnamed.Add((s.Path, new NamespaceIdentity(dev, s.Inode)));
+        return _unnamed;
+    }
+
+    /// <summary>The host and every named namespace, as contexts opened only when used.</summary>
+    public IEnumerable<NamespaceContext> AllKnown() => AllKnown(false);
 
     /// <summary>
     /// With <paramref name="includeUnnamed"/>: also every unnamed namespace (NamespaceScan), each opened by its path
-    /// (a bind mount, or /proc/PID/ns/net), so that its Name is that path. Namespaces that vanish meanwhile are skipped.
+    /// (a bind mount, or /proc/PID/ns/net), so that its Name is that path. Lazy: each context opens its namespace
+    /// when used (those that vanish meanwhile fail then with NamespaceNotFound); at most <see cref="MaxOpen"/> stay open.
     /// </summary>
     public IEnumerable<NamespaceContext> AllKnown(bool includeUnnamed)
     {
-        var known = AllKnown();
-        if (!includeUnnamed) return known;
-        if (!_unnamedOpened)
-        {
-            var have = new HashSet<ulong>(known.Select(c => c.Identity.Inode));
-            foreach (var s in NamespaceScan.Scan().Values.OrderBy(s => s.Inode))
-            {
-                if (have.Contains(s.Inode) || s.Path.Length == 0) continue;
-                try { if (Get(s.Path).Identity.Inode == s.Inode) have.Add(s.Inode); }
-                catch (NetnsException) { /* the process or mount went away */ }
-            }
-            _unnamedOpened = true;
-        }
-        return _open.Values.ToList();
+        yield return Get("");
+        foreach (var e in Named()) yield return Lazy(e.Name, e.Path, e.Identity);
+        if (!includeUnnamed) yield break;
+        foreach (var (path, id) in Unnamed()) yield return Lazy(path, path, id);
     }
 
-    /// <summary>Every namespace once (by identity): the host, the named ones (by name), then the unnamed ones (by inode).</summary>
+    /// <summary>Who to ask about an nsid: the namespaces open now and the last peers found first, then everything.</summary>
+    internal IEnumerable<NamespaceContext> Candidates()
+    {
+        foreach (var c in _lru.ToList()) yield return c;
+        foreach (var c in _peers.ToList()) yield return c;
+        foreach (var c in AllKnown(true)) yield return c;
+    }
+
+    internal void FoundPeer(NamespaceContext ctx)
+    {
+        var node = _peers.Find(ctx);
+        if (node is not null) _peers.Remove(node);
+        _peers.AddFirst(ctx);
+        while (_peers.Count > RecentPeers) _peers.RemoveLast();
+    }
+
+    /// <summary>
+    /// Every namespace once (by identity): the host, the named ones (by name), then the unnamed ones (by inode); none
+    /// of them is opened here.
+    /// </summary>
     public List<NamespaceContext> Everything()
     {
-        var all = AllKnown(true).ToList();
         var seen = new HashSet<NamespaceIdentity>();
-        var result = new List<NamespaceContext>(all.Count);
-        foreach (var c in all.OrderBy(c => c.IsHost ? 0 : NamespaceStore.IsPath(c.Name) ? 2 : 1)
-                     .ThenBy(c => NamespaceStore.IsPath(c.Name) ? string.Empty : c.Name, StringComparer.Ordinal)
-                     .ThenBy(c => c.Identity.Inode))
+        var result = new List<NamespaceContext>();
+        foreach (var c in AllKnown(true))
             if (seen.Add(c.Identity)) result.Add(c);
         return result;
     }
@@ -170,7 +302,10 @@ public sealed class NamespaceSessions : IDisposable
 
     public void Dispose()
     {
-        foreach (var c in _open.Values) c.Dispose();
-        _open.Clear();
+        foreach (var c in _lru) { c.LruNode = null; c.Close(); }
+        _lru.Clear();
+        foreach (var c in _known.Values) c.Close();
+        _known.Clear();
+        _peers.Clear();
     }
 }

@@ -172,7 +172,10 @@ public static class NamespaceStore
         NetnsException? failure = null;
         if (Libc.Unshare(Libc.CLONE_NEWNET) != 0)
         {
-            failure = Sys.Error("NamespaceCreateFailed", $"unshare(CLONE_NEWNET) for '{name}' failed", name);
+            var e = Sys.LastErrno();
+            failure = e == Errno.ENOSPC
+                ? Limits.NamespaceLimitReached($"unshare(CLONE_NEWNET) for '{name}' failed", name)
+                : Sys.Error("NamespaceCreateFailed", e, $"unshare(CLONE_NEWNET) for '{name}' failed", name);
             RemoveOwnPlaceholder(ph, path);
             throw failure;
         }

@@ -54,7 +54,8 @@ public sealed class GetNetNamespaceAdapterCommand : NamespaceQueryCmdlet
         foreach (var ctx in all)
         {
             try { Query(ctx); }
-            catch (NetnsException ex) when (NamespaceStore.IsPath(ctx.Name) && ex.ErrorCode is "NamespaceNotFound" or "NamespaceOpenFailed") { }
+            // listed, then gone before its turn (each namespace is opened only when its turn comes)
+            catch (NetnsException ex) when (!ctx.IsHost && ex.ErrorCode is "NamespaceNotFound" or "NamespaceOpenFailed" or "NamespaceStale") { }
             catch (NetnsException ex) { WriteNetnsError(ex, ctx.DisplayName); }
         }
     }

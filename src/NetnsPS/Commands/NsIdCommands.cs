@@ -43,7 +43,10 @@ public sealed class GetNetNamespaceIdCommand : NamespaceQueryCmdlet
                 foreach (var c in Sessions.AllKnown(unnamed))
                 {
                     if (!asked.Add(c.Identity)) continue;
-                    if (NsIds.Get(from.Socket, c.Handle) is int id) found.TryAdd(id, c);
+                    int? id;
+                    try { id = NsIds.Get(from.Socket, c.Handle); }
+                    catch (NetnsException ex) when (!c.IsHost && ex.ErrorCode is "NamespaceNotFound" or "NamespaceOpenFailed" or "NamespaceStale") { continue; } // gone meanwhile
+                    if (id is int i) found.TryAdd(i, c);
                     if (found.Count == table.Count) break;
                 }
             }

@@ -48,7 +48,7 @@ public abstract class NetnsCmdlet : PSCmdlet
         try { p.IsMatch(string.Empty); }
         catch (WildcardPatternException ex)
         {
-            throw new NetnsException("InvalidWildcardPattern", Errno.EINVAL, $"Invalid wildcard pattern '{pattern}': {ex.Message}", pattern, ex);
+            throw new NetnsException(ErrorIds.InvalidWildcardPattern, Errno.EINVAL, $"Invalid wildcard pattern '{pattern}': {ex.Message}", pattern, ex);
         }
         return p;
     }
@@ -61,7 +61,7 @@ public abstract class NetnsCmdlet : PSCmdlet
     protected void RequireCapability(int capability, string capabilityName, string what)
     {
         if (Privileges.Has(capability)) return;
-        ThrowNetnsError(new NetnsException("InsufficientPrivilege", Errno.EPERM,
+        ThrowNetnsError(new NetnsException(ErrorIds.InsufficientPrivilege, Errno.EPERM,
             $"{what} needs {capabilityName}: run PowerShell as root (for example with sudo).", capabilityName));
     }
 
@@ -117,7 +117,7 @@ public abstract class NetnsCmdlet : PSCmdlet
             }
             var found = NamespaceStore.Find(exact);
             if (found is null)
-                return new ResolvedName(name, entries, new NetnsException("NamespaceNotFound", Errno.ENOENT,
+                return new ResolvedName(name, entries, new NetnsException(ErrorIds.NamespaceNotFound, Errno.ENOENT,
                     $"No network namespace named '{exact}' ({NamespaceStore.PathOf(exact)} does not exist).", exact), exact);
             if (seen.Add(exact)) entries.Add(found.Value);
             return new ResolvedName(name, entries, null, exact);

@@ -41,7 +41,7 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
             }
             if (!wildcards && !NamespaceStore.IsPath(n) && WildcardPattern.ContainsWildcardCharacters(n))
             {
-                WriteNetnsError(new NetnsException("InvalidNamespaceName", Errno.EINVAL, $"Wildcards are not accepted here: '{n}'.", n));
+                WriteNetnsError(new NetnsException(ErrorIds.InvalidNamespaceName, Errno.EINVAL, $"Wildcards are not accepted here: '{n}'.", n));
                 continue;
             }
             foreach (var r in ResolveEach(new[] { n }, seen: seen))
@@ -51,7 +51,7 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
                 {
                     if (e.IsStale)
                     {
-                        WriteNetnsError(new NetnsException("NamespaceStale", Errno.EINVAL, $"'{e.Path}' is a stale entry, not a namespace.", e.Name));
+                        WriteNetnsError(new NetnsException(ErrorIds.NamespaceStale, Errno.EINVAL, $"'{e.Path}' is a stale entry, not a namespace.", e.Name));
                         continue;
                     }
                     NamespaceContext? ctx = null;

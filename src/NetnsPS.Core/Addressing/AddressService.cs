@@ -36,23 +36,23 @@ public static class AddressService
         try
         {
             ctx.Socket.Execute(Addresses.AddRequest(link.Index, address, prefixLength, noDad: skipDad),
-                $"add address {address}/{prefixLength} to {link.Name}", "AddressAddFailed", address.ToString());
+                $"add address {address}/{prefixLength} to {link.Name}", ErrorIds.AddressAddFailed, address.ToString());
         }
         catch (NetlinkException ex)
         {
             throw ex.Errno switch
             {
-                Errno.EEXIST => new NetnsException("AddressAlreadyExists", ex.Errno,
+                Errno.EEXIST => new NetnsException(ErrorIds.AddressAlreadyExists, ex.Errno,
                     $"Address {address}/{prefixLength} already exists on '{link.Name}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex),
-                Errno.EINVAL => new NetnsException("InvalidIPAddress", ex.Errno,
+                Errno.EINVAL => new NetnsException(ErrorIds.InvalidIPAddress, ex.Errno,
                     $"Cannot add {address}/{prefixLength} to '{link.Name}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex),
-                _ => new NetnsException("AddressAddFailed", ex.Errno,
+                _ => new NetnsException(ErrorIds.AddressAddFailed, ex.Errno,
                     $"Cannot add {address}/{prefixLength} to '{link.Name}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex),
             };
         }
         var added = Addresses.Dump(ctx.Socket, Af.Of(address), link.Index, ctx.DisplayName)
             .FirstOrDefault(a => a.Address.Equals(address) && a.PrefixLength == prefixLength)
-            ?? throw new NetnsException("AddressAddFailed", Errno.EIO, $"{address}/{prefixLength} was accepted but is not on '{link.Name}'.", address.ToString());
+            ?? throw new NetnsException(ErrorIds.AddressAddFailed, Errno.EIO, $"{address}/{prefixLength} was accepted but is not on '{link.Name}'.", address.ToString());
         return ToObject(ctx, added, link.Name);
     }
 
@@ -61,14 +61,14 @@ public static class AddressService
         try
         {
             ctx.Socket.Execute(Addresses.DeleteRequest(index, address, prefixLength),
-                $"delete address {address}/{prefixLength} from {ifName}", "AddressRemoveFailed", address.ToString());
+                $"delete address {address}/{prefixLength} from {ifName}", ErrorIds.AddressRemoveFailed, address.ToString());
         }
         catch (NetlinkException ex)
         {
             throw ex.Errno is Errno.EADDRNOTAVAIL or Errno.ENOENT or Errno.ENODEV
-                ? new NetnsException("AddressNotFound", Errno.ENOENT,
+                ? new NetnsException(ErrorIds.AddressNotFound, Errno.ENOENT,
                     $"Address {address}/{prefixLength} is not on '{ifName}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex)
-                : new NetnsException("AddressRemoveFailed", ex.Errno,
+                : new NetnsException(ErrorIds.AddressRemoveFailed, ex.Errno,
                     $"Cannot remove {address}/{prefixLength} from '{ifName}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex);
         }
     }

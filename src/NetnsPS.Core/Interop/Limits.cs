@@ -46,7 +46,7 @@ public static unsafe partial class Limits
                  + "raise the limit before starting pwsh (for example `ulimit -n 65536`, up to the hard limit; LimitNOFILE= for a systemd service), "
                  + "or give the command fewer namespaces at a time.";
         }
-        return new NetnsException("TooManyOpenFiles", e, $"{what}: {Sys.Describe(e)}: {why}", target, inner);
+        return new NetnsException(ErrorIds.TooManyOpenFiles, e, $"{what}: {Sys.Describe(e)}: {why}", target, inner);
     }
 
     /// <summary>Whether <paramref name="ex"/> is .NET's IOException for EMFILE or ENFILE (its HResult is the errno on Unix).</summary>
@@ -90,7 +90,7 @@ public static unsafe partial class Limits
                 if (line.StartsWith("Threads:", StringComparison.Ordinal)) { threads = line[8..].Trim(); break; }
         }
         catch (IOException) { }
-        return new NetnsException("ThreadStartFailed", Errno.EAGAIN,
+        return new NetnsException(ErrorIds.ThreadStartFailed, Errno.EAGAIN,
             $"{message}: the system refused a new thread ({inner.GetType().Name}; this process has {threads} threads). " +
             "Limits that apply: `ulimit -u` (processes and threads of the user), /proc/sys/kernel/threads-max, the cgroup's pids.max, " +
             "and memory for the thread's stack.", target, inner);

@@ -100,9 +100,9 @@ public sealed class NamespaceSessions : IDisposable
         {
             NamespaceStore.ValidateName(name);
             try { h = NamespaceHandle.Open(NamespaceStore.PathOf(name), name); }
-            catch (NetnsException ex) when (ex.ErrorCode == "NamespaceNotFound")
+            catch (NetnsException ex) when (ex.ErrorCode == ErrorIds.NamespaceNotFound)
             {
-                throw new NetnsException("NamespaceNotFound", Errno.ENOENT, $"No network namespace named '{name}' ({NamespaceStore.PathOf(name)} does not exist).", name);
+                throw new NetnsException(ErrorIds.NamespaceNotFound, Errno.ENOENT, $"No network namespace named '{name}' ({NamespaceStore.PathOf(name)} does not exist).", name);
             }
         }
         ctx = new NamespaceContext(name, h);

@@ -40,7 +40,7 @@ public sealed class NetlinkSocket : IDisposable
     private static unsafe NetlinkSocket OpenHere(int protocol)
     {
         int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
-        if (fd < 0) throw Sys.Error("NetlinkSocketFailed", protocol == NETLINK_ROUTE ? "socket(AF_NETLINK)" : $"socket(AF_NETLINK, protocol {protocol})");
+        if (fd < 0) throw Sys.Error(ErrorIds.NetlinkSocketFailed, protocol == NETLINK_ROUTE ? "socket(AF_NETLINK)" : $"socket(AF_NETLINK, protocol {protocol})");
         var h = new SafeFdHandle(fd);
         try
         {
@@ -52,9 +52,9 @@ public sealed class NetlinkSocket : IDisposable
             byte* addr = stackalloc byte[12];
             new Span<byte>(addr, 12).Clear();
             *(ushort*)addr = Libc.AF_NETLINK;
-            if (Libc.Bind(h, addr, 12) != 0) throw Sys.Error("NetlinkSocketFailed", "bind(AF_NETLINK)");
+            if (Libc.Bind(h, addr, 12) != 0) throw Sys.Error(ErrorIds.NetlinkSocketFailed, "bind(AF_NETLINK)");
             int len = 12;
-            if (Libc.GetSockName(h, addr, &len) != 0) throw Sys.Error("NetlinkSocketFailed", "getsockname(AF_NETLINK)");
+            if (Libc.GetSockName(h, addr, &len) != 0) throw Sys.Error(ErrorIds.NetlinkSocketFailed, "getsockname(AF_NETLINK)");
             return new NetlinkSocket(h, *(uint*)(addr + 4));
         }
         catch
@@ -68,7 +68,7 @@ public sealed class NetlinkSocket : IDisposable
     /// Sends one request and collects the replies up to the final ack (requests) or NLMSG_DONE (dumps).
     /// A dump the kernel marks NLM_F_DUMP_INTR is retried. Kernel errors become <see cref="NetlinkException"/>.
     /// </summary>
-    public List<NetlinkMessage> Execute(NetlinkMessageBuilder request, string operation, string errorCode = "NetlinkRequestFailed", object? target = null)
+    public List<NetlinkMessage> Execute(NetlinkMessageBuilder request, string operation, string errorCode = ErrorIds.NetlinkRequestFailed, object? target = null)
     {
         lock (_lock)
         {
@@ -77,7 +77,7 @@ public sealed class NetlinkSocket : IDisposable
                 var replies = ExecuteOnce(request, operation, errorCode, target, out bool interrupted);
                 if (!interrupted) return replies;
                 if (attempt >= MaxDumpRetries)
-                    throw new NetnsException("NetlinkDumpInterrupted", Errno.EAGAIN,
+                    throw new NetnsException(ErrorIds.NetlinkDumpInterrupted, Errno.EAGAIN,
                         $"{operation}: the dump was interrupted by concurrent changes {MaxDumpRetries + 1} times.", target);
             }
         }
@@ -95,7 +95,7 @@ public sealed class NetlinkSocket : IDisposable
             nint sent;
             do sent = Libc.Send(_fd, p, bytes.Length, 0);
             while (sent < 0 && Sys.LastErrno() == Errno.EINTR);
-            if (sent < 0) throw Sys.Error("NetlinkSendFailed", $"{operation}: send", target);
+            if (sent < 0) throw Sys.Error(ErrorIds.NetlinkSendFailed, $"{operation}: send", target);
         }
 
         var collector = new ReplyCollector(seq, PortId, reqFlags, operation, errorCode, target);
@@ -143,7 +143,7 @@ public sealed class NetlinkSocket : IDisposable
                 nint sent;
                 do sent = Libc.Send(_fd, p, all.Length, 0);
                 while (sent < 0 && Sys.LastErrno() == Errno.EINTR);
-                if (sent < 0) throw Sys.Error("NetlinkSendFailed", $"{operation}: send");
+                if (sent < 0) throw Sys.Error(ErrorIds.NetlinkSendFailed, $"{operation}: send");
             }
             var collector = new BatchCollector(seqs, flags, PortId, operation);
             while (!collector.Complete)
@@ -168,7 +168,7 @@ public sealed class NetlinkSocket : IDisposable
                 while (n < 0 && Sys.LastErrno() == Errno.EINTR);
             }
             if (n < 0 && (extraFlags & Libc.MSG_DONTWAIT) != 0 && Sys.LastErrno() == Errno.EAGAIN) return -1;
-            if (n < 0) throw Sys.Error("NetlinkReceiveFailed", "recv(AF_NETLINK)");
+            if (n < 0) throw Sys.Error(ErrorIds.NetlinkReceiveFailed, "recv(AF_NETLINK)");
             if (n > _rx.Length)
             {
                 _rx = new byte[Math.Max((int)n, _rx.Length * 2)];
@@ -179,7 +179,7 @@ public sealed class NetlinkSocket : IDisposable
                 do n = Libc.Recv(_fd, p, _rx.Length, 0);
                 while (n < 0 && Sys.LastErrno() == Errno.EINTR);
             }
-            if (n < 0) throw Sys.Error("NetlinkReceiveFailed", "recv(AF_NETLINK)");
+            if (n < 0) throw Sys.Error(ErrorIds.NetlinkReceiveFailed, "recv(AF_NETLINK)");
             return (int)n;
         }
     }
@@ -209,7 +209,7 @@ public sealed class ReplyCollector
     private readonly string _errorCode;
     private readonly object? _target;
 
-    public ReplyCollector(uint seq, uint portId, ushort requestFlags, string operation, string errorCode = "NetlinkRequestFailed", object? target = null)
+    public ReplyCollector(uint seq, uint portId, ushort requestFlags, string operation, string errorCode = ErrorIds.NetlinkRequestFailed, object? target = null)
     {
         _seq = seq; _portId = portId; _requestFlags = requestFlags; _operation = operation; _errorCode = errorCode; _target = target;
     }

@@ -41,21 +41,21 @@ public static class RouteService
     {
         var text = $"{IpPrefix.Format(dst, len)}{(gateway is null ? "" : $" via {gateway}")}{(link is null ? "" : $" dev {link.Name}")}";
         if (gateway is null && link is null)
-            throw new NetnsException("InvalidRoute", Errno.EINVAL, $"Route {text} needs -NextHop or -InterfaceAlias.", text);
+            throw new NetnsException(ErrorIds.InvalidRoute, Errno.EINVAL, $"Route {text} needs -NextHop or -InterfaceAlias.", text);
         try
         {
-            ctx.Socket.Execute(Routes.AddRequest(dst, len, gateway, link?.Index, metric, table), $"add route {text}", "RouteAddFailed", text);
+            ctx.Socket.Execute(Routes.AddRequest(dst, len, gateway, link?.Index, metric, table), $"add route {text}", ErrorIds.RouteAddFailed, text);
         }
         catch (NetlinkException ex)
         {
             var code = ex.Errno switch
             {
-                Errno.EEXIST => "RouteAlreadyExists",
-                Errno.ENETUNREACH or Errno.EHOSTUNREACH => "RouteGatewayUnreachable",
-                Errno.EINVAL when gateway is not null && (ex.Ack.Message?.Contains("gateway", StringComparison.OrdinalIgnoreCase) ?? false) => "RouteGatewayUnreachable",
-                Errno.ENODEV => "AdapterNotFound",
-                Errno.EINVAL => "InvalidRoute",
-                _ => "RouteAddFailed",
+                Errno.EEXIST => ErrorIds.RouteAlreadyExists,
+                Errno.ENETUNREACH or Errno.EHOSTUNREACH => ErrorIds.RouteGatewayUnreachable,
+                Errno.EINVAL when gateway is not null && (ex.Ack.Message?.Contains("gateway", StringComparison.OrdinalIgnoreCase) ?? false) => ErrorIds.RouteGatewayUnreachable,
+                Errno.ENODEV => ErrorIds.AdapterNotFound,
+                Errno.EINVAL => ErrorIds.InvalidRoute,
+                _ => ErrorIds.RouteAddFailed,
             };
             throw new NetnsException(code, ex.Errno, $"Cannot add route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
         }
@@ -64,7 +64,7 @@ public static class RouteService
             r.DestinationLength == len && r.Destination.Equals(dst) && (metric is null || r.Metric == metric) &&
             (gateway is null || gateway.Equals(r.Gateway)) && (link is null || r.OutputInterface == link.Index));
         return added is null
-            ? throw new NetnsException("RouteAddFailed", Errno.EIO, $"Route {text} was accepted but is not in table {table}.", text)
+            ? throw new NetnsException(ErrorIds.RouteAddFailed, Errno.EIO, $"Route {text} was accepted but is not in table {table}.", text)
             : ToObject(ctx, added, names);
     }
 
@@ -73,13 +73,13 @@ public static class RouteService
         var text = $"{IpPrefix.Format(dst, len)}{(gateway is null ? "" : $" via {gateway}")}";
         try
         {
-            ctx.Socket.Execute(Routes.DeleteRequest(dst, len, gateway, oif, metric, table), $"delete route {text}", "RouteRemoveFailed", text);
+            ctx.Socket.Execute(Routes.DeleteRequest(dst, len, gateway, oif, metric, table), $"delete route {text}", ErrorIds.RouteRemoveFailed, text);
         }
         catch (NetlinkException ex)
         {
             throw ex.Errno == Errno.ESRCH || ex.Errno == Errno.ENOENT
-                ? new NetnsException("RouteNotFound", Errno.ENOENT, $"No route {text} in table {table} of {ctx.Description}: {ex.Ack.Describe()}", text, ex)
-                : new NetnsException("RouteRemoveFailed", ex.Errno, $"Cannot remove route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
+                ? new NetnsException(ErrorIds.RouteNotFound, Errno.ENOENT, $"No route {text} in table {table} of {ctx.Description}: {ex.Ack.Describe()}", text, ex)
+                : new NetnsException(ErrorIds.RouteRemoveFailed, ex.Errno, $"Cannot remove route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
         }
     }
 }

@@ -103,7 +103,7 @@ public sealed class RemoveNetNamespaceNeighborCommand : NamespaceTargetCmdlet
                 .Where(n => n.IPAddress == address.ToString() && (string.IsNullOrEmpty(InterfaceAlias) || n.InterfaceAlias == InterfaceAlias))
                 .ToList();
             if (candidates.Count == 0)
-                throw new NetnsException("NeighborNotFound", Errno.ENOENT,
+                throw new NetnsException(ErrorIds.NeighborNotFound, Errno.ENOENT,
                     $"No neighbor entry for {address}{(string.IsNullOrEmpty(InterfaceAlias) ? "" : $" on '{InterfaceAlias}'")} in {ctx.DisplayName}.", IPAddress);
             foreach (var n in candidates)
             {

@@ -159,7 +159,7 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         // The kernel expands a '%d' in a new name (br%d -> br0): the adapter would exist under a name nobody asked for.
         foreach (var n in new[] { Name, PeerName })
             if (n is not null && n.Contains('%'))
-                throw new NetnsException("InvalidAdapterName", Errno.EINVAL, $"Invalid adapter name '{n}': '%' is not accepted (the kernel would pick a name of its own).", n);
+                throw new NetnsException(ErrorIds.InvalidAdapterName, Errno.EINVAL, $"Invalid adapter name '{n}': '%' is not accepted (the kernel would pick a name of its own).", n);
         if (Kind == AdapterKind.Veth && PeerName is null) throw Invalid("A veth pair needs -PeerName.");
         if (Kind == AdapterKind.Macvlan && Parent is null) throw Invalid("A macvlan adapter needs -Parent.");
         if (ParentNamespace is not null && Parent is null) throw Invalid("-ParentNamespace needs -Parent (the adapter in that namespace to build on).");
@@ -167,5 +167,5 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     }
 
     private NetnsException Invalid(string message)
-        => new("InvalidAdapterParameter", Errno.EINVAL, $"Cannot create {Kind} adapter '{Name}': {message}", Name);
+        => new(ErrorIds.InvalidAdapterParameter, Errno.EINVAL, $"Cannot create {Kind} adapter '{Name}': {message}", Name);
 }

@@ -55,18 +55,18 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
         var instanceType = instance.GetType();
         var factory = typeof(RunspaceFactory).GetMethod("CreateOutOfProcessRunspace", BindingFlags.Public | BindingFlags.Static,
             new[] { typeof(TypeTable), instanceType })
-            ?? throw new NetnsException("SessionStartFailed", Errno.EOPNOTSUPP, "RunspaceFactory.CreateOutOfProcessRunspace is not available.", null);
+            ?? throw new NetnsException(ErrorIds.SessionStartFailed, Errno.EOPNOTSUPP, "RunspaceFactory.CreateOutOfProcessRunspace is not available.", null);
         return (Runspace)factory.Invoke(null, new[] { TypeTable.LoadDefaultTypeFiles(), instance })!;
     }
 
     internal static PSSession Open(NamespaceEntry ns, string? name, PSCmdlet cmdlet)
     {
-        if (ns.IsStale) throw new NetnsException("NamespaceStale", Errno.EINVAL, $"'{ns.Path}' is a stale entry, not a namespace.", ns.Name);
+        if (ns.IsStale) throw new NetnsException(ErrorIds.NamespaceStale, Errno.EINVAL, $"'{ns.Path}' is a stale entry, not a namespace.", ns.Name);
         using var handle = NamespaceHandle.Open(ns.Path, ns.Name);
         var instanceType = typeof(PSObject).Assembly.GetType("System.Management.Automation.Runspaces.PowerShellProcessInstance", throwOnError: true)!;
         var instance = Activator.CreateInstance(instanceType)!;
         var start = instanceType.GetMethod("Start", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, Type.EmptyTypes)
-            ?? throw new NetnsException("SessionStartFailed", Errno.EOPNOTSUPP, "PowerShellProcessInstance.Start is not available.", ns.Name);
+            ?? throw new NetnsException(ErrorIds.SessionStartFailed, Errno.EOPNOTSUPP, "PowerShellProcessInstance.Start is not available.", ns.Name);
         Exception? failure = null;
         // Only the fork happens on the prepared thread (namespace + private mount namespace), which then ends; the
         // session's own threads (pipe readers, waits) are created later from this thread, in the caller's namespace.
@@ -99,11 +99,11 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
         catch (Exception ex) when (ex is not NetnsException)
         {
             runspace?.Dispose();
-            throw new NetnsException("SessionStartFailed", Errno.EIO, $"Cannot start a PowerShell session in '{ns.Name}': {ex.Message}", ns.Name, ex);
+            throw new NetnsException(ErrorIds.SessionStartFailed, Errno.EIO, $"Cannot start a PowerShell session in '{ns.Name}': {ex.Message}", ns.Name, ex);
         }
         var create = typeof(PSSession).GetMethod("Create", BindingFlags.Public | BindingFlags.Static,
             new[] { typeof(Runspace), typeof(string), typeof(PSCmdlet) })
-            ?? throw new NetnsException("SessionStartFailed", Errno.EOPNOTSUPP, "PSSession.Create is not available in this PowerShell (7.x needed).", ns.Name);
+            ?? throw new NetnsException(ErrorIds.SessionStartFailed, Errno.EOPNOTSUPP, "PSSession.Create is not available in this PowerShell (7.x needed).", ns.Name);
         var session = (PSSession)create.Invoke(null, new object[] { runspace!, "NetNamespace", cmdlet })!;
         typeof(PSSession).GetProperty("Name")?.SetValue(session, name ?? $"netns:{ns.Name}");
         return session;

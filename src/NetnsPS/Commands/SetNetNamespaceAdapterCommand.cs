@@ -64,7 +64,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         // -Master and -NoMaster exclude each other: checked here, not by parameter sets (those name -Name / -LiteralName).
         if (Master is not null && NoMaster)
             ThrowTerminatingError(new ErrorRecord(new ParameterBindingException("-Master and -NoMaster cannot be used together: give one of them."),
-                "AmbiguousParameterSet", ErrorCategory.InvalidArgument, Master));
+                ErrorIds.AmbiguousParameterSet, ErrorCategory.InvalidArgument, Master));
         RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Changing an adapter");
     }
 
@@ -80,7 +80,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
             if (Master is not null)
             {
                 Links.ValidateName(Master, "master name");
-                master = Links.TryGet(ctx.Socket, Master) ?? throw new NetnsException("MasterNotFound", Errno.ENODEV,
+                master = Links.TryGet(ctx.Socket, Master) ?? throw new NetnsException(ErrorIds.MasterNotFound, Errno.ENODEV,
                     $"No adapter named '{Master}' in {ctx.DisplayName} to be the master (a bridge must be in its ports' namespace).", Master);
             }
         }
@@ -90,7 +90,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         var targets = ParameterSetName == LiteralNameSet ? ResolveLinks(ctx, LiteralName, literal: true) : ResolveLinks(ctx, Name);
         if (NewName is not null && targets.Count > 1)
         {
-            WriteNetnsError(new NetnsException("AmbiguousNewName", Errno.EINVAL, "-NewName needs exactly one adapter.", NewName));
+            WriteNetnsError(new NetnsException(ErrorIds.AmbiguousNewName, Errno.EINVAL, "-NewName needs exactly one adapter.", NewName));
             return;
         }
         bool? up = State is null ? null : State.Equals("Up", StringComparison.OrdinalIgnoreCase);

@@ -82,7 +82,7 @@ public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
         if (HostNamespace || Namespace.Any(string.IsNullOrEmpty)) names.Add("");
         if (names.Count == 0)
         {
-            WriteNetnsError(new NetnsException("NamespaceRequired", Errno.EINVAL,
+            WriteNetnsError(new NetnsException(ErrorIds.NamespaceRequired, Errno.EINVAL,
                 $"Say where to set {Name}: -Namespace NAME, or -HostNamespace for the host's own value.", Name));
             return;
         }

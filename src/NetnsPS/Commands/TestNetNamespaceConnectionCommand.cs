@@ -68,12 +68,12 @@ public sealed class TestNetNamespaceConnectionCommand : NetnsCmdlet
                 if (found.Count == 0) return; // the error is written
                 if (found.Count > 1)
                 {
-                    ThrowNetnsError(new NetnsException("AmbiguousNamespace", Errno.EINVAL,
+                    ThrowNetnsError(new NetnsException(ErrorIds.AmbiguousNamespace, Errno.EINVAL,
                         $"'{Namespace}' matches {found.Count} namespaces; name one.", Namespace));
                     return;
                 }
                 var e = found[0];
-                if (e.IsStale) { WriteNetnsError(new NetnsException("NamespaceStale", Errno.EINVAL, $"'{e.Path}' is a stale entry, not a namespace.", e.Name)); return; }
+                if (e.IsStale) { WriteNetnsError(new NetnsException(ErrorIds.NamespaceStale, Errno.EINVAL, $"'{e.Path}' is a stale entry, not a namespace.", e.Name)); return; }
                 handle = NamespaceHandle.Open(e.Path, e.Name);
                 display = e.Name;
             }
@@ -108,7 +108,7 @@ public sealed class TestNetNamespaceConnectionCommand : NetnsCmdlet
                 catch (NetnsException ex) { WriteNetnsError(ex, t); continue; }
                 catch (System.Net.Sockets.SocketException ex)
                 {
-                    WriteError(new ErrorRecord(ex, "SocketCreateFailed", ErrorCategory.InvalidOperation, t));
+                    WriteError(new ErrorRecord(ex, ErrorIds.SocketCreateFailed, ErrorCategory.InvalidOperation, t));
                     continue;
                 }
                 if (Quiet) WriteObject(any);

@@ -62,6 +62,23 @@ public static class AdapterFactory
             : $"Cannot create '{name}' in {target.Description}: no parent adapter named '{parent}' in the parent namespace {ctx.Description}.", parent);
     }
 
+    /// <summary>The ids of a refused RTM_NEWLINK (after the EEXIST cases CreateRtnl names itself).</summary>
+    private static readonly ErrnoMap CreateErrors = new(ErrorIds.AdapterCreateFailed)
+    {
+        { ErrorIds.AdapterAlreadyExists, Errno.EEXIST },
+        { ErrorIds.InvalidAdapterArgument, Errno.EINVAL, Errno.ERANGE, Errno.EADDRNOTAVAIL },
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+        { ErrorIds.AdapterBusy, Errno.EBUSY },
+        { ErrorIds.AdapterKindNotSupported, Errno.EOPNOTSUPP, Errno.ENOENT }, // ENOENT: no such rtnl kind (module missing)
+    };
+
+    /// <summary>The ids of a refused TUNSETIFF (EBUSY: the name is taken).</summary>
+    private static readonly ErrnoMap TunErrors = new(ErrorIds.AdapterCreateFailed)
+    {
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+        { ErrorIds.AdapterAlreadyExists, Errno.EBUSY },
+    };
+
     private static void CreateRtnl(NamespaceContext target, AdapterSpec spec, NamespaceContext? parentCtx)
     {
         // The request is sent in the parent's namespace when it is another one; the device is born in target (IFLA_NET_NS_FD).
@@ -116,7 +133,7 @@ public static class AdapterFactory
         }
         try
         {
-            ctx.Socket.Execute(request, $"create {spec.Kind} {spec.Name}", ErrorIds.AdapterCreateFailed, spec.Name);
+            ctx.Socket.Execute(request, $"create {spec.Kind} {spec.Name}", CreateErrors, spec.Name);
         }
         catch (NetlinkException ex)
         {
@@ -131,17 +148,7 @@ public static class AdapterFactory
             if (ex.Errno == Errno.EEXIST && spec.Kind == AdapterKind.Vxlan)
                 throw new NetnsException(ErrorIds.VxlanIdInUse, ex.Errno,
                     $"{what} (another vxlan adapter of {ctx.Description} already uses VNI {spec.Vni} on UDP port {spec.Port ?? DefaultVxlanPort})", spec.Name, ex);
-            var code = ex.Errno switch
-            {
-                Errno.EEXIST => ErrorIds.AdapterAlreadyExists,
-                Errno.EINVAL or Errno.ERANGE or Errno.EADDRNOTAVAIL => ErrorIds.InvalidAdapterArgument,
-                Errno.EPERM or Errno.EACCES => ErrorIds.InsufficientPrivilege,
-                Errno.EBUSY => ErrorIds.AdapterBusy,
-                Errno.EOPNOTSUPP => ErrorIds.AdapterKindNotSupported,
-                Errno.ENOENT => ErrorIds.AdapterKindNotSupported, // no such rtnl kind (module missing)
-                _ => ErrorIds.AdapterCreateFailed,
-            };
-            throw new NetnsException(code, ex.Errno, what, spec.Name, ex);
+            throw new NetnsException(ex.ErrorCode, ex.Errno, what, spec.Name, ex);
         }
     }
 
@@ -199,8 +206,7 @@ public static class AdapterFactory
             if (Libc.IoctlPtr(fd, Libc.TUNSETIFF, ifr) != 0)
             {
                 var e = Sys.LastErrno();
-                throw Sys.Error(e is Errno.EPERM or Errno.EACCES ? ErrorIds.InsufficientPrivilege : e == Errno.EBUSY ? ErrorIds.AdapterAlreadyExists : ErrorIds.AdapterCreateFailed,
-                    e, $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}' (TUNSETIFF)", spec.Name);
+                throw Sys.Error(TunErrors[e], e, $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}' (TUNSETIFF)", spec.Name);
             }
             if (spec.Owner is uint owner && Libc.IoctlValue(fd, Libc.TUNSETOWNER, (nint)owner) != 0)
                 throw Sys.Error(ErrorIds.AdapterCreateFailed, $"Cannot set the owner of '{spec.Name}' to uid {owner} (TUNSETOWNER)", spec.Name);

@@ -98,21 +98,19 @@ public static class AdapterService
             $"No adapter named '{name}' in {ctx.Description}.", name);
     }
 
-    private static NetnsException Map(NetlinkException ex, string name, string verb, string where)
+    /// <summary>The ids of a refused change of a link (create veth, move, set, remove).</summary>
+    private static readonly ErrnoMap Errors = new(ErrorIds.AdapterOperationFailed)
     {
-        var code = ex.Errno switch
-        {
-            Errno.EEXIST => ErrorIds.AdapterAlreadyExists,
-            Errno.ENODEV => ErrorIds.AdapterNotFound,
-            Errno.EINVAL or Errno.EADDRNOTAVAIL or Errno.ERANGE => ErrorIds.InvalidAdapterArgument,
-            Errno.EPERM or Errno.EACCES => ErrorIds.InsufficientPrivilege,
-            Errno.EBUSY => ErrorIds.AdapterBusy,
-            Errno.EOPNOTSUPP => ErrorIds.AdapterOperationNotSupported,
-            _ => ErrorIds.AdapterOperationFailed,
-        };
-        return new NetnsException(code, ex.Errno, $"Cannot {verb} adapter '{name}' in {where}: {ex.Ack.Describe()}", name, ex);
-    }
+        { ErrorIds.AdapterAlreadyExists, Errno.EEXIST },
+        { ErrorIds.AdapterNotFound, Errno.ENODEV },
+        { ErrorIds.InvalidAdapterArgument, Errno.EINVAL, Errno.EADDRNOTAVAIL, Errno.ERANGE },
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+        { ErrorIds.AdapterBusy, Errno.EBUSY },
+        { ErrorIds.AdapterOperationNotSupported, Errno.EOPNOTSUPP },
+    };
 
+    private static NetnsException Map(NetlinkException ex, string name, string verb, string where)
+        => new(ex.ErrorCode, ex.Errno, $"Cannot {verb} adapter '{name}' in {where}: {ex.Ack.Describe()}", name, ex);
 
     /// <summary>One RTM_NEWLINK creating a veth pair with each end directly in its namespace.</summary>
     public static (NetNamespaceAdapter End, NetNamespaceAdapter Peer) NewVeth(NamespaceSessions sessions, NamespaceContext ns, string name,
@@ -126,7 +124,7 @@ public static class AdapterService
         {
             // The request goes to ns's socket: the first end is created there; the peer goes straight into peerNs.
             ns.Socket.Execute(Links.NewVethRequest(name, peerName, null, peerNs == ns ? null : peerNs.Handle.Fd, mtu),
-                $"create veth {name}/{peerName}", ErrorIds.AdapterCreateFailed, name);
+                $"create veth {name}/{peerName}", Errors, name);
         }
         catch (NetlinkException ex)
         {
@@ -175,7 +173,7 @@ public static class AdapterService
         try
         {
             from.Socket.Execute(Links.SetRequest(link.Index, newName: newName, nsFd: pid is null ? to?.Handle.Fd : null, nsPid: pid),
-                $"move {link.Name}", ErrorIds.AdapterMoveFailed, link.Name);
+                $"move {link.Name}", Errors, link.Name);
         }
         catch (NetlinkException ex)
         {
@@ -219,8 +217,7 @@ public static class AdapterService
                 $"{what}, and moving it back to {from.Description} failed ({back.Ack.Describe()}): it is now in {to.Description} as '{moved.Name}' (index {moved.Index}), down, without the addresses and routes it had.",
                 link.Name, ex);
         }
-        var code = ex.Errno == Errno.EEXIST ? ErrorIds.AdapterAlreadyExists : Map(ex, link.Name, "move", from.Description).ErrorCode;
-        throw new NetnsException(code, ex.Errno,
+        throw new NetnsException(ex.ErrorCode, ex.Errno,
             $"{what}; it was moved back to {from.Description} (down, without the addresses and routes it had: a move drops them).", link.Name, ex);
     }
 
@@ -243,7 +240,7 @@ public static class AdapterService
         }
         try
         {
-            ctx.Socket.Execute(Links.SetRequest(link.Index, up, newName, mtu, mac, master: master), $"set {link.Name}", ErrorIds.AdapterSetFailed, link.Name);
+            ctx.Socket.Execute(Links.SetRequest(link.Index, up, newName, mtu, mac, master: master), $"set {link.Name}", Errors, link.Name);
         }
         catch (NetlinkException ex) when (master is int m && m > 0 && ex.Errno is Errno.EOPNOTSUPP or Errno.EINVAL or Errno.ELOOP or Errno.EBUSY)
         {
@@ -262,7 +259,7 @@ public static class AdapterService
     {
         try
         {
-            ctx.Socket.Execute(Links.DeleteRequest(link.Index), $"delete {link.Name}", ErrorIds.AdapterRemoveFailed, link.Name);
+            ctx.Socket.Execute(Links.DeleteRequest(link.Index), $"delete {link.Name}", Errors, link.Name);
         }
         catch (NetlinkException ex) { throw Map(ex, link.Name, "remove", ctx.Description); }
     }

@@ -256,6 +256,19 @@ public static class NatService
         return true;
     }
 
+    /// <summary>A message of a batch refused.</summary>
+    private static readonly ErrnoMap MessageErrors = new(ErrorIds.NatRequestFailed)
+    {
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+    };
+
+    /// <summary>The batch refused as a whole: no nf_tables in this kernel, or no right to use it.</summary>
+    private static readonly ErrnoMap WholeBatchErrors = new(ErrorIds.NatRequestFailed)
+    {
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+        { ErrorIds.NfTablesNotSupported, Errno.EOPNOTSUPP, Errno.EPROTONOSUPPORT },
+    };
+
     internal static void Commit(NamespaceContext ctx, List<(NetlinkMessageBuilder Message, string Description)> msgs, string what, object? target)
     {
         var socket = Socket(ctx);
@@ -264,12 +277,7 @@ public static class NatService
         var (index, ack) = result.Errors[0];
         bool whole = index == 0 || index == msgs.Count + 1;
         string step = whole ? "the batch as a whole" : $"message {index} of {msgs.Count} ({msgs[index - 1].Description})";
-        var code = ack.Errno switch
-        {
-            Errno.EPERM or Errno.EACCES => ErrorIds.InsufficientPrivilege,
-            Errno.EOPNOTSUPP or Errno.EPROTONOSUPPORT when whole => ErrorIds.NfTablesNotSupported,
-            _ => ErrorIds.NatRequestFailed,
-        };
+        var code = (whole ? WholeBatchErrors : MessageErrors)[ack.Errno];
         var more = result.Errors.Count > 1 ? $" ({result.Errors.Count - 1} more error(s) in the same batch)" : "";
         var text = code == ErrorIds.NfTablesNotSupported
             ? $"NAT in {ctx.Description} needs nf_tables, which this kernel does not offer: {ack.Describe()}"

@@ -30,6 +30,19 @@ public static class NeighborService
         IsRouter = n.IsRouter,
     };
 
+    private static readonly ErrnoMap AddErrors = new(ErrorIds.NeighborAddFailed)
+    {
+        { ErrorIds.NeighborAlreadyExists, Errno.EEXIST },
+        { ErrorIds.InvalidNeighborArgument, Errno.EINVAL, Errno.EAFNOSUPPORT },
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+    };
+
+    private static readonly ErrnoMap RemoveErrors = new(ErrorIds.NeighborRemoveFailed)
+    {
+        { ErrorIds.NeighborNotFound, Errno.ENOENT },
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+    };
+
     public static NetNamespaceNeighbor Add(NamespaceContext ctx, LinkInfo link, IPAddress address, byte[]? lladdr, ushort state, bool replace)
     {
         // On a loopback or point-to-point adapter the kernel keys every IPv4 neighbor as 0.0.0.0: the entry would not be
@@ -40,18 +53,11 @@ public static class NeighborService
                 address.ToString());
         try
         {
-            ctx.Socket.Execute(Neighbors.AddRequest(link.Index, address, lladdr, state, replace), $"add neighbor {address}", ErrorIds.NeighborAddFailed, address.ToString());
+            ctx.Socket.Execute(Neighbors.AddRequest(link.Index, address, lladdr, state, replace), $"add neighbor {address}", AddErrors, address.ToString());
         }
         catch (NetlinkException ex)
         {
-            var code = ex.Errno switch
-            {
-                Errno.EEXIST => ErrorIds.NeighborAlreadyExists,
-                Errno.EINVAL or Errno.EAFNOSUPPORT => ErrorIds.InvalidNeighborArgument,
-                Errno.EPERM or Errno.EACCES => ErrorIds.InsufficientPrivilege,
-                _ => ErrorIds.NeighborAddFailed,
-            };
-            throw new NetnsException(code, ex.Errno, $"Cannot add neighbor {address} on '{link.Name}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex);
+            throw new NetnsException(ex.ErrorCode, ex.Errno, $"Cannot add neighbor {address} on '{link.Name}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex);
         }
         var found = Neighbors.Dump(ctx.Socket, Af.Of(address), ctx.DisplayName)
             .FirstOrDefault(n => n.InterfaceIndex == link.Index && n.Address.Equals(address));
@@ -68,17 +74,11 @@ public static class NeighborService
     {
         try
         {
-            ctx.Socket.Execute(Neighbors.DeleteRequest(index, address), $"delete neighbor {address}", ErrorIds.NeighborRemoveFailed, address.ToString());
+            ctx.Socket.Execute(Neighbors.DeleteRequest(index, address), $"delete neighbor {address}", RemoveErrors, address.ToString());
         }
         catch (NetlinkException ex)
         {
-            var code = ex.Errno switch
-            {
-                Errno.ENOENT => ErrorIds.NeighborNotFound,
-                Errno.EPERM or Errno.EACCES => ErrorIds.InsufficientPrivilege,
-                _ => ErrorIds.NeighborRemoveFailed,
-            };
-            throw new NetnsException(code, ex.Errno, $"Cannot remove neighbor {address} on '{ifName}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex);
+            throw new NetnsException(ex.ErrorCode, ex.Errno, $"Cannot remove neighbor {address} on '{ifName}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex);
         }
     }
 }

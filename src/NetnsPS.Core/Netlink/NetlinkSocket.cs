@@ -18,6 +18,9 @@ public sealed class NetlinkSocket : IDisposable
     public const int NETLINK_NETFILTER = 12;
     private const int MaxDumpRetries = 10;
 
+    /// <summary>The id of a refused request whose caller gave no table.</summary>
+    internal static readonly ErrnoMap DefaultErrors = new(ErrorIds.NetlinkRequestFailed);
+
     private readonly SafeFdHandle _fd;
     private readonly object _lock = new();
     private byte[] _rx = new byte[32 * 1024];
@@ -66,15 +69,16 @@ public sealed class NetlinkSocket : IDisposable
 
     /// <summary>
     /// Sends one request and collects the replies up to the final ack (requests) or NLMSG_DONE (dumps).
-    /// A dump the kernel marks NLM_F_DUMP_INTR is retried. Kernel errors become <see cref="NetlinkException"/>.
+    /// A dump the kernel marks NLM_F_DUMP_INTR is retried. Kernel errors become <see cref="NetlinkException"/> whose
+    /// ErrorCode is <paramref name="errors"/>' id for the errno (NetlinkRequestFailed without a table).
     /// </summary>
-    public List<NetlinkMessage> Execute(NetlinkMessageBuilder request, string operation, string errorCode = ErrorIds.NetlinkRequestFailed, object? target = null)
+    public List<NetlinkMessage> Execute(NetlinkMessageBuilder request, string operation, ErrnoMap? errors = null, object? target = null)
     {
         lock (_lock)
         {
             for (int attempt = 0; ; attempt++)
             {
-                var replies = ExecuteOnce(request, operation, errorCode, target, out bool interrupted);
+                var replies = ExecuteOnce(request, operation, errors ?? DefaultErrors, target, out bool interrupted);
                 if (!interrupted) return replies;
                 if (attempt >= MaxDumpRetries)
                     throw new NetnsException(ErrorIds.NetlinkDumpInterrupted, Errno.EAGAIN,
@@ -83,7 +87,7 @@ public sealed class NetlinkSocket : IDisposable
         }
     }
 
-    private unsafe List<NetlinkMessage> ExecuteOnce(NetlinkMessageBuilder request, string operation, string errorCode, object? target, out bool interrupted)
+    private unsafe List<NetlinkMessage> ExecuteOnce(NetlinkMessageBuilder request, string operation, ErrnoMap errors, object? target, out bool interrupted)
     {
         interrupted = false;
         uint seq = ++_seq;
@@ -98,7 +102,7 @@ public sealed class NetlinkSocket : IDisposable
             if (sent < 0) throw Sys.Error(ErrorIds.NetlinkSendFailed, $"{operation}: send", target);
         }
 
-        var collector = new ReplyCollector(seq, PortId, reqFlags, operation, errorCode, target);
+        var collector = new ReplyCollector(seq, PortId, reqFlags, operation, errors, target);
         while (true)
         {
             int n = ReceiveDatagram();
@@ -206,12 +210,12 @@ public sealed class ReplyCollector
     private readonly uint _portId;
     private readonly ushort _requestFlags;
     private readonly string _operation;
-    private readonly string _errorCode;
+    private readonly ErrnoMap _errors;
     private readonly object? _target;
 
-    public ReplyCollector(uint seq, uint portId, ushort requestFlags, string operation, string errorCode = ErrorIds.NetlinkRequestFailed, object? target = null)
+    public ReplyCollector(uint seq, uint portId, ushort requestFlags, string operation, ErrnoMap? errors = null, object? target = null)
     {
-        _seq = seq; _portId = portId; _requestFlags = requestFlags; _operation = operation; _errorCode = errorCode; _target = target;
+        _seq = seq; _portId = portId; _requestFlags = requestFlags; _operation = operation; _errors = errors ?? NetlinkSocket.DefaultErrors; _target = target;
     }
 
     public List<NetlinkMessage> Replies { get; } = new();
@@ -239,14 +243,14 @@ public sealed class ReplyCollector
             {
                 var ack = NetlinkAck.Parse(m.Payload, m.Flags);
                 if (ack.Error != 0)
-                    throw new NetlinkException(_errorCode, ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
+                    throw new NetlinkException(_errors[ack.Errno], ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
                 return true; // the ack that ends a request (or, for a dump, the kernel stopping it)
             }
             case Nl.NLMSG_DONE:
             {
                 var ack = NetlinkAck.ParseDone(m.Payload, m.Flags);
                 if (ack.Error != 0)
-                    throw new NetlinkException(_errorCode, ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
+                    throw new NetlinkException(_errors[ack.Errno], ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
                 return true;
             }
             case Nl.NLMSG_OVERRUN:

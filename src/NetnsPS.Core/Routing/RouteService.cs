@@ -37,6 +37,19 @@ public static class RouteService
         return Routes.Dump(ctx.Socket, family, table, ctx.DisplayName).Select(r => ToObject(ctx, r, names)).ToList();
     }
 
+    private static readonly ErrnoMap AddErrors = new(ErrorIds.RouteAddFailed)
+    {
+        { ErrorIds.RouteAlreadyExists, Errno.EEXIST },
+        { ErrorIds.RouteGatewayUnreachable, Errno.ENETUNREACH, Errno.EHOSTUNREACH },
+        { ErrorIds.AdapterNotFound, Errno.ENODEV },
+        { ErrorIds.InvalidRoute, Errno.EINVAL },
+    };
+
+    private static readonly ErrnoMap RemoveErrors = new(ErrorIds.RouteRemoveFailed)
+    {
+        { ErrorIds.RouteNotFound, Errno.ESRCH, Errno.ENOENT },
+    };
+
     public static NetNamespaceRoute AddRoute(NamespaceContext ctx, IPAddress dst, int len, IPAddress? gateway, LinkInfo? link, uint? metric, uint table)
     {
         var text = $"{IpPrefix.Format(dst, len)}{(gateway is null ? "" : $" via {gateway}")}{(link is null ? "" : $" dev {link.Name}")}";
@@ -44,19 +57,13 @@ public static class RouteService
             throw new NetnsException(ErrorIds.InvalidRoute, Errno.EINVAL, $"Route {text} needs -NextHop or -InterfaceAlias.", text);
         try
         {
-            ctx.Socket.Execute(Routes.AddRequest(dst, len, gateway, link?.Index, metric, table), $"add route {text}", ErrorIds.RouteAddFailed, text);
+            ctx.Socket.Execute(Routes.AddRequest(dst, len, gateway, link?.Index, metric, table), $"add route {text}", AddErrors, text);
         }
         catch (NetlinkException ex)
         {
-            var code = ex.Errno switch
-            {
-                Errno.EEXIST => ErrorIds.RouteAlreadyExists,
-                Errno.ENETUNREACH or Errno.EHOSTUNREACH => ErrorIds.RouteGatewayUnreachable,
-                Errno.EINVAL when gateway is not null && (ex.Ack.Message?.Contains("gateway", StringComparison.OrdinalIgnoreCase) ?? false) => ErrorIds.RouteGatewayUnreachable,
-                Errno.ENODEV => ErrorIds.AdapterNotFound,
-                Errno.EINVAL => ErrorIds.InvalidRoute,
-                _ => ErrorIds.RouteAddFailed,
-            };
+            // EINVAL is also the kernel's answer to a gateway it cannot reach directly ("Nexthop has invalid gateway").
+            var code = ex.Errno == Errno.EINVAL && gateway is not null && (ex.Ack.Message?.Contains("gateway", StringComparison.OrdinalIgnoreCase) ?? false)
+                ? ErrorIds.RouteGatewayUnreachable : ex.ErrorCode;
             throw new NetnsException(code, ex.Errno, $"Cannot add route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
         }
         var names = Links.Dump(ctx.Socket).ToDictionary(l => l.Index, l => l.Name);
@@ -73,13 +80,13 @@ public static class RouteService
         var text = $"{IpPrefix.Format(dst, len)}{(gateway is null ? "" : $" via {gateway}")}";
         try
         {
-            ctx.Socket.Execute(Routes.DeleteRequest(dst, len, gateway, oif, metric, table), $"delete route {text}", ErrorIds.RouteRemoveFailed, text);
+            ctx.Socket.Execute(Routes.DeleteRequest(dst, len, gateway, oif, metric, table), $"delete route {text}", RemoveErrors, text);
         }
         catch (NetlinkException ex)
         {
-            throw ex.Errno == Errno.ESRCH || ex.Errno == Errno.ENOENT
-                ? new NetnsException(ErrorIds.RouteNotFound, Errno.ENOENT, $"No route {text} in table {table} of {ctx.Description}: {ex.Ack.Describe()}", text, ex)
-                : new NetnsException(ErrorIds.RouteRemoveFailed, ex.Errno, $"Cannot remove route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
+            throw ex.ErrorCode == ErrorIds.RouteNotFound
+                ? new NetnsException(ex.ErrorCode, Errno.ENOENT, $"No route {text} in table {table} of {ctx.Description}: {ex.Ack.Describe()}", text, ex)
+                : new NetnsException(ex.ErrorCode, ex.Errno, $"Cannot remove route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
         }
     }
 }

@@ -209,7 +209,7 @@ public static class AdapterService
         var what = $"Cannot move adapter '{link.Name}' to {target}{(newName is null ? "" : $" as '{newName}'")}: {ex.Ack.Describe()}. The kernel moved it but did not rename it";
         try
         {
-            to.Socket.Execute(Links.SetRequest(moved.Index, nsFd: from.Handle.Fd), $"move {link.Name} back", ErrorIds.AdapterMoveFailed, link.Name);
+            to.Socket.Execute(Links.SetRequest(moved.Index, nsFd: from.Handle.Fd), $"move {link.Name} back", Errors, link.Name);
         }
         catch (NetlinkException back)
         {
@@ -232,7 +232,7 @@ public static class AdapterService
             try { Set(ctx, link, up, newName, mtu, mac); }
             catch (NetnsException)
             {
-                try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: link.MasterIndex ?? 0), $"set {link.Name} master back", ErrorIds.AdapterSetFailed, link.Name); }
+                try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: link.MasterIndex ?? 0), $"set {link.Name} master back", Errors, link.Name); }
                 catch (NetlinkException) { }
                 throw;
             }
@@ -246,7 +246,7 @@ public static class AdapterService
         {
             // The kernel leaves the old master before it tries the new one: put the port back where it was.
             if (link.MasterIndex is int old && old > 0 && old != m)
-                try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: old), $"set {link.Name} master back", ErrorIds.AdapterSetFailed, link.Name); }
+                try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: old), $"set {link.Name} master back", Errors, link.Name); }
                 catch (NetlinkException) { }
             var masterName = Links.TryGet(ctx.Socket, m)?.Name ?? $"index {m}";
             var hint = ex.Errno == Errno.EOPNOTSUPP ? $" ('{masterName}' cannot have ports: the master must be a bridge, bond, team or vrf adapter)" : "";

@@ -41,15 +41,12 @@ public static class ErrorIds
     public const string AdapterBusy = nameof(AdapterBusy);
     public const string AdapterCreateFailed = nameof(AdapterCreateFailed);
     public const string AdapterKindNotSupported = nameof(AdapterKindNotSupported);
-    public const string AdapterMoveFailed = nameof(AdapterMoveFailed);
     public const string AdapterMoveIncomplete = nameof(AdapterMoveIncomplete);
     public const string AdapterNetnsLocal = nameof(AdapterNetnsLocal);
     public const string AdapterNotFound = nameof(AdapterNotFound);
     public const string AdapterOperationFailed = nameof(AdapterOperationFailed);
     public const string AdapterOperationNotSupported = nameof(AdapterOperationNotSupported);
     public const string AdapterQueryFailed = nameof(AdapterQueryFailed);
-    public const string AdapterRemoveFailed = nameof(AdapterRemoveFailed);
-    public const string AdapterSetFailed = nameof(AdapterSetFailed);
     public const string AmbiguousNewName = nameof(AmbiguousNewName);
     public const string InvalidAdapterArgument = nameof(InvalidAdapterArgument);
     public const string InvalidAdapterName = nameof(InvalidAdapterName);

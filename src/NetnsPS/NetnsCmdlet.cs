@@ -126,6 +126,22 @@ public abstract class NetnsCmdlet : PSCmdlet
     }
 
     /// <summary>
+    /// The one namespace <paramref name="name"/> names (a name, a path, or a pattern that matches one): null after a
+    /// non-terminating error when it names none (NamespaceNotFound) or a stale entry (NamespaceStale); a pattern that
+    /// matches several is a terminating AmbiguousNamespace.
+    /// </summary>
+    protected NamespaceEntry? ResolveOneNamespace(string name)
+    {
+        var found = ResolveNamespaces(new[] { name });
+        if (found.Count == 0) return null; // the error is written
+        if (found.Count > 1)
+            ThrowNetnsError(new NetnsException(ErrorIds.AmbiguousNamespace, Errno.EINVAL, $"'{name}' matches {found.Count} namespaces; name one.", name));
+        if (!found[0].IsStale) return found[0];
+        WriteNetnsError(found[0].StaleError());
+        return null;
+    }
+
+    /// <summary>
     /// All entries <paramref name="names"/> resolve to (see <see cref="ResolveEach"/>), with a non-terminating error
     /// written for each name that fails. The errors come before any output: callers that write per name use ResolveEach.
     /// </summary>

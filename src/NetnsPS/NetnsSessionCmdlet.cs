@@ -51,7 +51,7 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
                 {
                     if (e.IsStale)
                     {
-                        WriteNetnsError(new NetnsException(ErrorIds.NamespaceStale, Errno.EINVAL, $"'{e.Path}' is a stale entry, not a namespace.", e.Name));
+                        WriteNetnsError(e.StaleError());
                         continue;
                     }
                     NamespaceContext? ctx = null;

@@ -7,7 +7,18 @@ using NetnsPS.Core.Threading;
 namespace NetnsPS.Core.Namespaces;
 
 /// <summary>An entry of /run/netns: a name, and the namespace mounted on it (or none: stale).</summary>
-public readonly record struct NamespaceEntry(string Name, string Path, NamespaceIdentity Identity, bool IsStale);
+public readonly record struct NamespaceEntry(string Name, string Path, NamespaceIdentity Identity, bool IsStale)
+{
+    /// <summary>The one NamespaceStale error for an entry with no namespace mounted on it.</summary>
+    public NetnsException StaleError() =>
+        new(ErrorIds.NamespaceStale, Errno.EINVAL, $"'{Path}' is a stale entry, not a namespace.", Name);
+
+    /// <summary>Throws <see cref="StaleError"/> when the entry is stale.</summary>
+    public void ThrowIfStale()
+    {
+        if (IsStale) throw StaleError();
+    }
+}
 
 /// <summary>
 /// The named namespaces under /run/netns, created, attached and deleted exactly like iproute2 does

@@ -96,7 +96,7 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
         {
             if (ns.IsStale)
             {
-                WriteNetnsError(new NetnsException(ErrorIds.NamespaceStale, Errno.EINVAL, $"'{ns.Path}' is a stale entry, not a namespace.", ns.Name));
+                WriteNetnsError(ns.StaleError());
                 continue;
             }
             try

@@ -61,7 +61,7 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
 
     internal static PSSession Open(NamespaceEntry ns, string? name, PSCmdlet cmdlet)
     {
-        if (ns.IsStale) throw new NetnsException(ErrorIds.NamespaceStale, Errno.EINVAL, $"'{ns.Path}' is a stale entry, not a namespace.", ns.Name);
+        ns.ThrowIfStale();
         using var handle = NamespaceHandle.Open(ns.Path, ns.Name);
         var instanceType = typeof(PSObject).Assembly.GetType("System.Management.Automation.Runspaces.PowerShellProcessInstance", throwOnError: true)!;
         var instance = Activator.CreateInstance(instanceType)!;

@@ -38,7 +38,7 @@ public sealed class NewNetNamespaceSocketCommand : NetnsCmdlet
             if (!ShouldProcess(ns.Name, "Create a socket inside the namespace")) continue;
             try
             {
-                if (ns.IsStale) throw new NetnsException(ErrorIds.NamespaceStale, Errno.EINVAL, $"'{ns.Path}' is a stale entry, not a namespace.", ns.Name);
+                ns.ThrowIfStale();
                 using var handle = NamespaceHandle.Open(ns.Path, ns.Name);
                 // Created on the shared namespace thread inside the namespace, which is restored afterwards.
                 var socket = SharedNamespaceThread.InvokeIn(handle, () => new Socket(AddressFamily, SocketType, ProtocolType));

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Addressing;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Routing;
@@ -153,10 +154,10 @@ public sealed class AdapterNameCompleter : IArgumentCompleter
             var match = Completion.Matcher(wordToComplete, commandName, parameterName);
             var ns = Completion.NamespaceOf(fakeBoundParameters, "SourceNamespace", "Namespace");
             using var sessions = new NamespaceSessions();
-            foreach (var l in Core.Netlink.Rtnl.Links.Dump(sessions.Get(ns).Socket).OrderBy(l => l.Index))
+            foreach (var l in AdapterService.AllLinks(sessions.Get(ns)).OrderBy(l => l.Index))
                 if (match(l.Name))
                     results.Add(new CompletionResult(Completion.Insert(l.Name, commandName, parameterName), l.Name, CompletionResultType.ParameterValue,
-                        $"{l.Name} ({Core.Netlink.Rtnl.Links.DescribeKind(l)}, index {l.Index})"));
+                        $"{l.Name} ({AdapterService.KindText(l)}, index {l.Index})"));
         }
         catch (Exception) { }
         return results;

@@ -58,7 +58,7 @@ public abstract class NetnsCmdlet : PSCmdlet
     protected void ThrowNetnsError(NetnsException ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
 
     /// <summary>Terminates with InsufficientPrivilege when the process lacks <paramref name="capability"/>.</summary>
-    protected void RequireCapability(int capability, string capabilityName, string what)
+    private void RequireCapability(int capability, string capabilityName, string what)
     {
         if (Privileges.Has(capability)) return;
         ThrowNetnsError(new NetnsException(ErrorIds.InsufficientPrivilege, Errno.EPERM,
@@ -66,6 +66,8 @@ public abstract class NetnsCmdlet : PSCmdlet
     }
 
     protected void RequireSysAdmin(string what) => RequireCapability(Privileges.CAP_SYS_ADMIN, "CAP_SYS_ADMIN", what);
+
+    protected void RequireNetAdmin(string what) => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", what);
 
     /// <summary>One input name resolved: the entries it names (none for a pattern that matches nothing, or for an entry an
     /// earlier name already gave), or the error for it, with the error's target.</summary>

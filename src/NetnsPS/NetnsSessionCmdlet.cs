@@ -86,7 +86,7 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
                 if (!literal && WildcardPattern.ContainsWildcardCharacters(n))
                 {
                     var f = NameFilter(new[] { n })!;
-                    all ??= Core.Netlink.Rtnl.Links.Dump(ctx.Socket, ctx.DisplayName);
+                    all ??= AdapterService.AllLinks(ctx);
                     result.AddRange(all.Where(l => f(l.Name) && !result.Any(r => r.Index == l.Index)));
                 }
                 else

@@ -90,6 +90,29 @@ public static class AdapterService
         };
     }
 
+    /// <summary>Every link of <paramref name="ctx"/> (RTM_GETLINK dump).</summary>
+    public static List<LinkInfo> AllLinks(NamespaceContext ctx) => Links.Dump(ctx.Socket, ctx.DisplayName);
+
+    /// <summary>The link with index <paramref name="index"/> in <paramref name="ctx"/>, or null.</summary>
+    public static LinkInfo? Find(NamespaceContext ctx, int index) => Links.TryGet(ctx.Socket, index);
+
+    /// <summary>The adapter <paramref name="name"/> of <paramref name="ctx"/> to be a master (bridge): MasterNotFound when missing.</summary>
+    public static LinkInfo RequireMaster(NamespaceContext ctx, string name)
+    {
+        Links.ValidateName(name, "master name");
+        return Links.TryGet(ctx.Socket, name) ?? throw new NetnsException(ErrorIds.MasterNotFound, Errno.ENODEV,
+            $"No adapter named '{name}' in {ctx.DisplayName} to be the master (a bridge must be in its ports' namespace).", name);
+    }
+
+    /// <summary>"veth", "bridge", "physical"...: the kind as the completer and confirmations name it.</summary>
+    public static string KindText(LinkInfo link) => Links.DescribeKind(link);
+
+    /// <summary>A MAC address as text (aa:bb:...) into bytes: InvalidMacAddress when it is not one.</summary>
+    public static byte[] ParseMac(string text) => Links.ParseMac(text);
+
+    /// <summary>MAC address bytes as aa:bb:cc:dd:ee:ff (null for none).</summary>
+    public static string? FormatMac(byte[]? address) => Links.FormatMac(address);
+
     /// <summary>The link named <paramref name="name"/> in <paramref name="ctx"/>, or AdapterNotFound.</summary>
     public static LinkInfo Require(NamespaceContext ctx, string name)
     {

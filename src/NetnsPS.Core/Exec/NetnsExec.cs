@@ -231,6 +231,28 @@ public static class NetnsExec
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="fork"/> on a new thread prepared as by <see cref="Prepare"/> (inside the namespace, with a
+    /// private mount namespace), which then ends; waits for it and returns what it threw (null when nothing). Only the
+    /// fork belongs there: threads the child's owner starts later are created from the caller, in its namespace.
+    /// </summary>
+    public static Exception? RunOnPreparedThread(string name, NamespaceHandle ns, Action fork, string threadName, string what)
+    {
+        Exception? failure = null;
+        var t = new Thread(() =>
+        {
+            try
+            {
+                Prepare(name, ns);
+                fork();
+            }
+            catch (Exception ex) { failure = ex; }
+        }) { IsBackground = true, Name = threadName };
+        Limits.StartThread(t, what, name);
+        t.Join();
+        return failure;
+    }
+
     /// <summary>Makes the calling thread look like `ip netns exec NAME` to anything it forks.</summary>
     public static void Prepare(string name, NamespaceHandle ns)
     {

@@ -44,7 +44,7 @@ public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter SkipDuplicateAddressDetection { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding an address");
+    protected override void BeginProcessing() => RequireNetAdmin("Adding an address");
 
     protected override void ProcessRecord()
     {
@@ -97,7 +97,7 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     public string? InterfaceAlias { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing an address");
+    protected override void BeginProcessing() => RequireNetAdmin("Removing an address");
 
     protected override void ProcessRecord()
     {

@@ -66,7 +66,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
 
     protected override void BeginProcessing()
     {
-        RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Moving an adapter");
+        RequireNetAdmin("Moving an adapter");
         int targets = (MyInvocation.BoundParameters.ContainsKey(nameof(Namespace)) ? 1 : 0) + (ProcessId is null ? 0 : 1) + (HostNamespace ? 1 : 0);
         if (targets != 1)
             ThrowNetnsError(new NetnsException(ErrorIds.AmbiguousTarget, Errno.EINVAL,

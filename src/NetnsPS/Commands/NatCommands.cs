@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
-using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Nat;
 using NetnsPS.Core.Netlink.Rtnl;
@@ -61,7 +60,7 @@ public sealed class NewNetNamespaceNatCommand : NamespaceTargetCmdlet
     [ValidateNotNullOrEmpty]
     public string? ExternalIPAddress { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a NAT");
+    protected override void BeginProcessing() => RequireNetAdmin("Adding a NAT");
 
     protected override void ProcessRecord()
     {
@@ -99,7 +98,7 @@ public sealed class RemoveNetNamespaceNatCommand : NamespaceTargetCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a NAT");
+    protected override void BeginProcessing() => RequireNetAdmin("Removing a NAT");
 
     protected override void ProcessRecord()
     {
@@ -181,7 +180,7 @@ public sealed class AddNetNamespaceNatStaticMappingCommand : NamespaceTargetCmdl
     [ValidateRange(1, 65535)]
     public int InternalPort { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a port forward");
+    protected override void BeginProcessing() => RequireNetAdmin("Adding a port forward");
 
     protected override void ProcessRecord()
     {
@@ -218,7 +217,7 @@ public sealed class RemoveNetNamespaceNatStaticMappingCommand : NamespaceTargetC
     [ValidateRange(0, 65535)]
     public int ExternalPort { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a port forward");
+    protected override void BeginProcessing() => RequireNetAdmin("Removing a port forward");
 
     protected override void ProcessRecord()
     {

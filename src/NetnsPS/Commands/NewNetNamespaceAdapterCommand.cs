@@ -2,7 +2,6 @@ using System.Management.Automation;
 using System.Net;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
-using NetnsPS.Core.Interop;
 using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;
@@ -98,7 +97,7 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     private static readonly string[] s_kindParameters =
         s_allowed.Values.SelectMany(v => v).Distinct().ToArray();
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Creating an adapter");
+    protected override void BeginProcessing() => RequireNetAdmin("Creating an adapter");
 
     protected override void ProcessRecord()
     {
@@ -121,7 +120,7 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
                 Kind = Kind,
                 Name = Name,
                 Mtu = Mtu,
-                MacAddress = MacAddress is null ? null : Links.ParseMac(MacAddress),
+                MacAddress = MacAddress is null ? null : AdapterService.ParseMac(MacAddress),
                 Parent = Parent,
                 MacvlanMode = MacvlanMode?.ToLowerInvariant() switch
                 {

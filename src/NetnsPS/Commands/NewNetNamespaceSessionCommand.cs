@@ -3,7 +3,6 @@ using System.Management.Automation.Runspaces;
 using System.Reflection;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Exec;
-using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Threading;
 
@@ -67,20 +66,11 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
         var instance = Activator.CreateInstance(instanceType)!;
         var start = instanceType.GetMethod("Start", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, Type.EmptyTypes)
             ?? throw new NetnsException(ErrorIds.SessionStartFailed, Errno.EOPNOTSUPP, "PowerShellProcessInstance.Start is not available.", ns.Name);
-        Exception? failure = null;
         // Only the fork happens on the prepared thread (namespace + private mount namespace), which then ends; the
         // session's own threads (pipe readers, waits) are created later from this thread, in the caller's namespace.
-        var t = new Thread(() =>
-        {
-            try
-            {
-                NetnsExec.Prepare(ns.Name, handle);
-                start.Invoke(instance, null);
-            }
-            catch (Exception ex) { failure = ex is TargetInvocationException { InnerException: not null } tie ? tie.InnerException! : ex; }
-        }) { IsBackground = true, Name = $"NetnsPS session {ns.Name}" };
-        Limits.StartThread(t, $"a session in network namespace '{ns.Name}'", ns.Name);
-        t.Join();
+        var failure = NetnsExec.RunOnPreparedThread(ns.Name, handle, () => start.Invoke(instance, null),
+            $"NetnsPS session {ns.Name}", $"a session in network namespace '{ns.Name}'");
+        if (failure is TargetInvocationException { InnerException: not null } tie) failure = tie.InnerException;
         if (failure is NetnsException ne) throw ne;
         Runspace? runspace = null;
         try

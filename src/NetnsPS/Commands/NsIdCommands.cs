@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using NetnsPS.Core.Errors;
-using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS.Commands;
@@ -56,7 +55,7 @@ public sealed class SetNetNamespaceIdCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Setting a namespace id");
+    protected override void BeginProcessing() => RequireNetAdmin("Setting a namespace id");
 
     protected override void ProcessRecord()
     {

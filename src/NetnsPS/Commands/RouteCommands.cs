@@ -48,7 +48,7 @@ public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
 [OutputType(typeof(NetNamespaceRoute))]
 public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
 {
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a route");
+    protected override void BeginProcessing() => RequireNetAdmin("Adding a route");
 
     protected override void ProcessRecord()
     {
@@ -67,7 +67,7 @@ public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
 [OutputType(typeof(void))]
 public sealed class RemoveNetNamespaceRouteCommand : RouteCmdletBase
 {
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a route");
+    protected override void BeginProcessing() => RequireNetAdmin("Removing a route");
 
     protected override void ProcessRecord()
     {

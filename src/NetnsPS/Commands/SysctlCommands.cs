@@ -74,7 +74,7 @@ public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Setting a sysctl");
+    protected override void BeginProcessing() => RequireNetAdmin("Setting a sysctl");
 
     protected override void ProcessRecord()
     {

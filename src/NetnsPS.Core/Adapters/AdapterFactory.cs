@@ -21,7 +21,7 @@ public sealed record AdapterSpec
     public byte[]? MacAddress { get; init; }
     /// <summary>macvlan (required), vxlan (optional underlay device): a name in the same namespace.</summary>
     public string? Parent { get; init; }
-    public uint? MacvlanMode { get; init; }
+    public MacvlanMode? MacvlanMode { get; init; }
     public uint? Vni { get; init; }
     public IPAddress? Local { get; init; }
     public IPAddress? Remote { get; init; }
@@ -93,7 +93,14 @@ public static class AdapterFactory
             case AdapterKind.Macvlan:
             {
                 var parent = RequireParent(ctx, spec.Parent ?? throw Missing(spec, "Parent"), spec.Name, crossTarget);
-                uint mode = spec.MacvlanMode ?? Ifla.MACVLAN_MODE_BRIDGE;
+                uint mode = (spec.MacvlanMode ?? NetnsPS.MacvlanMode.Bridge) switch
+                {
+                    NetnsPS.MacvlanMode.Private => Ifla.MACVLAN_MODE_PRIVATE,
+                    NetnsPS.MacvlanMode.Vepa => Ifla.MACVLAN_MODE_VEPA,
+                    NetnsPS.MacvlanMode.Passthru => Ifla.MACVLAN_MODE_PASSTHRU,
+                    NetnsPS.MacvlanMode.Source => Ifla.MACVLAN_MODE_SOURCE,
+                    _ => Ifla.MACVLAN_MODE_BRIDGE,
+                };
                 request = Links.NewLinkRequest(spec.Name, "macvlan", parent.Index, spec.Mtu, spec.MacAddress,
                     b => b.AddU32(Ifla.MACVLAN_MODE, mode));
                 break;

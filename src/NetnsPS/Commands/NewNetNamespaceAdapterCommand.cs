@@ -2,7 +2,6 @@ using System.Management.Automation;
 using System.Net;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
-using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;
 
@@ -122,15 +121,7 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
                 Mtu = Mtu,
                 MacAddress = MacAddress is null ? null : AdapterService.ParseMac(MacAddress),
                 Parent = Parent,
-                MacvlanMode = MacvlanMode?.ToLowerInvariant() switch
-                {
-                    null => null,
-                    "private" => Ifla.MACVLAN_MODE_PRIVATE,
-                    "vepa" => Ifla.MACVLAN_MODE_VEPA,
-                    "bridge" => Ifla.MACVLAN_MODE_BRIDGE,
-                    "passthru" => Ifla.MACVLAN_MODE_PASSTHRU,
-                    _ => Ifla.MACVLAN_MODE_SOURCE,
-                },
+                MacvlanMode = MacvlanMode is null ? null : Enum.Parse<global::NetnsPS.MacvlanMode>(MacvlanMode, ignoreCase: true),
                 Vni = Vni is int v ? (uint)v : null,
                 Local = Local,
                 Remote = Remote,

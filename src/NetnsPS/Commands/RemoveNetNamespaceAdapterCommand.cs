@@ -2,7 +2,6 @@ using System.Management.Automation;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
-using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;
 
@@ -74,7 +73,7 @@ public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         }
     }
 
-    private void RememberPeer(NamespaceContext ctx, LinkInfo link)
+    private void RememberPeer(NamespaceContext ctx, Core.Netlink.Rtnl.LinkInfo link)
     {
         if (link.Kind != "veth" || link.LinkIndex is not int peerIndex || peerIndex <= 0) return;
         var peerCtx = Sessions.ResolvePeerNamespace(ctx, link);

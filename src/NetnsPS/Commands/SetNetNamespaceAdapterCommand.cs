@@ -2,7 +2,6 @@ using System.Management.Automation;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
-using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;
 

@@ -237,7 +237,7 @@ public sealed class RouteCompleter : IArgumentCompleter
         {
             var word = Completion.Unquote(wordToComplete);
             var ifName = Completion.Bound(fakeBoundParameters, "InterfaceAlias");
-            uint table = Core.Netlink.Rtnl.Rta.TABLE_MAIN;
+            uint table = RouteService.MainTable;
             if (fakeBoundParameters is not null && fakeBoundParameters.Contains("Table") &&
                 uint.TryParse(Convert.ToString(fakeBoundParameters["Table"] is PSObject p ? p.BaseObject : fakeBoundParameters["Table"],
                     System.Globalization.CultureInfo.InvariantCulture), out var t) && t > 0)
@@ -245,7 +245,7 @@ public sealed class RouteCompleter : IArgumentCompleter
             var ns = Completion.NamespaceOf(fakeBoundParameters, "Namespace");
             using var sessions = new NamespaceSessions();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var r in RouteService.ListRoutes(sessions.Get(ns), Core.Netlink.Rtnl.Af.UNSPEC, table))
+            foreach (var r in RouteService.ListRoutes(sessions.Get(ns), table))
             {
                 if (!string.IsNullOrEmpty(ifName) && r.InterfaceAlias != ifName) continue;
                 if (!r.DestinationPrefix.StartsWith(word, StringComparison.OrdinalIgnoreCase) || !seen.Add(r.DestinationPrefix)) continue;

@@ -9,6 +9,9 @@ namespace NetnsPS.Core.Routing;
 /// <summary>Routes of namespaces (ip route), with kernel errors turned into stable codes.</summary>
 public static class RouteService
 {
+    /// <summary>The main routing table (RT_TABLE_MAIN, 254), where routes go unless -Table says otherwise.</summary>
+    public const uint MainTable = Rta.TABLE_MAIN;
+
     private static string ProtocolName(byte p) => p switch
     {
         0 => "unspec", 1 => "redirect", 2 => "kernel", 3 => "boot", 4 => "static", 16 => "dhcp", 186 => "bgp", 188 => "ospf",
@@ -30,6 +33,9 @@ public static class RouteService
         Type = r.Type.ToString(),
         PreferredSource = r.PreferredSource?.ToString(),
     };
+
+    /// <summary>The routes of both families in <paramref name="table"/>.</summary>
+    public static List<NetNamespaceRoute> ListRoutes(NamespaceContext ctx, uint table) => ListRoutes(ctx, Af.UNSPEC, table);
 
     public static List<NetNamespaceRoute> ListRoutes(NamespaceContext ctx, byte family, uint table)
     {

@@ -30,7 +30,7 @@ public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
 
     /// <summary>Routing table id (254 = main, 255 = local); 0 for every table.</summary>
     [Parameter]
-    public uint Table { get; set; } = Rta.TABLE_MAIN;
+    public uint Table { get; set; } = RouteService.MainTable;
 
     protected override void Query(NamespaceContext ctx)
     {
@@ -104,7 +104,7 @@ public abstract class RouteCmdletBase : NamespaceTargetCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1u, uint.MaxValue)]
-    public uint Table { get; set; } = Rta.TABLE_MAIN;
+    public uint Table { get; set; } = RouteService.MainTable;
 
     /// <summary>Namespace, destination, gateway (null for none or 0.0.0.0/::) and adapter of the route asked for.</summary>
     protected (NamespaceContext Ctx, System.Net.IPAddress Dst, int Len, System.Net.IPAddress? Gw, LinkInfo? Link) ResolveRoute()

@@ -16,11 +16,11 @@ namespace NetnsPS.Core.Tests;
 /// </summary>
 public class ErrorIdTests
 {
-    /// <summary>Ids PowerShell raises itself while binding parameters; the catalogue lists them, the module does not emit them.</summary>
+    /// <summary>Ids PowerShell raises itself while binding: listed in the catalogue, not emitted by the module.</summary>
     private static readonly HashSet<string> PowerShellIds = new(StringComparer.Ordinal)
     {
-        "ParameterArgumentValidationError", "ParameterArgumentValidationErrorEmptyStringNotAllowed", "InputObjectNotBound",
-        "InputObjectMissingMandatory", "CannotConvertArgumentNoMessage",
+        "ParameterArgumentValidationError", "ParameterArgumentValidationErrorEmptyStringNotAllowed",
+        "InputObjectNotBound", "InputObjectMissingMandatory", "CannotConvertArgumentNoMessage",
     };
 
     internal static string RepoRoot()
@@ -42,7 +42,7 @@ public class ErrorIdTests
             .Select(f => (string)f.GetRawConstantValue()!)
             .ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>The ErrorIds of the markdown's two tables: the catalogue's third column, OTHER ERRORIDS' first.</summary>
+    /// <summary>The ErrorIds of the markdown's tables: the catalogue's third column, OTHER ERRORIDS' first.</summary>
     private static (HashSet<string> Catalogue, List<string> Other) DocumentedIds()
     {
         var catalogue = new HashSet<string>(StringComparer.Ordinal);
@@ -64,7 +64,8 @@ public class ErrorIdTests
     {
         var bad = typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => !f.IsLiteral || (string?)f.GetRawConstantValue() != f.Name).Select(f => f.Name).ToList();
-        Assert.True(bad.Count == 0, "ErrorIds fields that are not const string = nameof(field): " + string.Join(", ", bad));
+        Assert.True(bad.Count == 0,
+            "ErrorIds fields that are not const string = nameof(field): " + string.Join(", ", bad));
     }
 
     [Fact]
@@ -72,19 +73,28 @@ public class ErrorIdTests
     {
         var constants = Constants();
         var (catalogue, other) = DocumentedIds();
-        Assert.True(catalogue.Count > 50 && other.Count > 20, $"parsed {catalogue.Count} catalogue ids and {other.Count} other ids: the markdown's shape changed");
+        Assert.True(catalogue.Count > 50 && other.Count > 20,
+            $"parsed {catalogue.Count} catalogue ids and {other.Count} other ids: the markdown's shape changed");
         var documented = catalogue.Concat(other).ToHashSet(StringComparer.Ordinal);
         var undocumented = constants.Except(documented).Order(StringComparer.Ordinal).ToList();
         var unknown = documented.Except(constants).Except(PowerShellIds).Order(StringComparer.Ordinal).ToList();
-        var twice = other.GroupBy(i => i).Where(g => g.Count() > 1 || catalogue.Contains(g.Key)).Select(g => g.Key).ToList();
-        Assert.True(undocumented.Count == 0, "ErrorIds constants missing from about_NetnsPS_Errors.md (add a catalogue row or an OTHER ERRORIDS row): " + string.Join(", ", undocumented));
-        Assert.True(unknown.Count == 0, "ids in about_NetnsPS_Errors.md that are not ErrorIds constants: " + string.Join(", ", unknown));
-        Assert.True(twice.Count == 0, "OTHER ERRORIDS rows that repeat an id (or a catalogue id): " + string.Join(", ", twice));
+        var twice = other.GroupBy(i => i).Where(g => g.Count() > 1 || catalogue.Contains(g.Key)).Select(g => g.Key)
+            .ToList();
+        Assert.True(undocumented.Count == 0, "ErrorIds constants missing from about_NetnsPS_Errors.md "
+            + "(add a catalogue row or an OTHER ERRORIDS row): " + string.Join(", ", undocumented));
+        Assert.True(unknown.Count == 0,
+            "ids in about_NetnsPS_Errors.md that are not ErrorIds constants: " + string.Join(", ", unknown));
+        Assert.True(twice.Count == 0,
+            "OTHER ERRORIDS rows that repeat an id (or a catalogue id): " + string.Join(", ", twice));
     }
 
-    /// <summary>The first argument of an exception constructor or Sys.Error, or the ErrorId of new ErrorRecord(x, id, ...), as a literal.</summary>
+    /// <summary>
+    /// A literal first argument of an exception constructor or Sys.Error, or a literal ErrorId in
+    /// new ErrorRecord(x, id, ...).
+    /// </summary>
     private static readonly Regex LiteralIdArgument = new(
-        @"new\s+(?:NetnsException|NetlinkException)\(\s*""|Sys\.Error\(\s*""|new\s+ErrorRecord\((?:[^(),]|\([^()]*\))+,\s*""",
+        @"new\s+(?:NetnsException|NetlinkException)\(\s*""|Sys\.Error\(\s*"""
+        + @"|new\s+ErrorRecord\((?:[^(),]|\([^()]*\))+,\s*""",
         RegexOptions.Compiled);
 
     /// <summary>A plain string literal (not interpolated or verbatim) of letters only.</summary>
@@ -102,9 +112,11 @@ public class ErrorIdTests
             var lines = File.ReadAllLines(file);
             for (int i = 0; i < lines.Length; i++)
             {
-                if (LiteralIdArgument.IsMatch(lines[i])) bad.Add($"{rel}:{i + 1}: literal ErrorId argument: {lines[i].Trim()}");
+                if (LiteralIdArgument.IsMatch(lines[i]))
+                    bad.Add($"{rel}:{i + 1}: literal ErrorId argument: {lines[i].Trim()}");
                 foreach (Match m in WordLiteral.Matches(lines[i]))
-                    if (constants.Contains(m.Groups[1].Value)) bad.Add($"{rel}:{i + 1}: \"{m.Groups[1].Value}\" is ErrorIds.{m.Groups[1].Value}");
+                    if (constants.Contains(m.Groups[1].Value))
+                        bad.Add($"{rel}:{i + 1}: \"{m.Groups[1].Value}\" is ErrorIds.{m.Groups[1].Value}");
             }
         }
         Assert.True(bad.Count == 0, "ErrorIds written as string literals:\n" + string.Join("\n", bad));
@@ -116,7 +128,7 @@ public class ErrorIdTests
         // The scanner itself: a line of each form it must catch, and the constant form it must let pass.
         Assert.Matches(LiteralIdArgument, "throw new NetnsException(\"NamespaceStale\", Errno.EINVAL, \"x\");");
         Assert.Matches(LiteralIdArgument, "throw Sys.Error(\"WatchFailed\", \"poll\");");
-        Assert.Matches(LiteralIdArgument, "WriteError(new ErrorRecord(new RemoteException(line), \"NativeCommandError\", c, line));");
+        Assert.Matches(LiteralIdArgument, "WriteError(new ErrorRecord(new RemoteException(s), \"NativeCommandError\", c));");
         Assert.DoesNotMatch(LiteralIdArgument, "throw new NetnsException(ErrorIds.NamespaceStale, Errno.EINVAL, \"x\");");
         Assert.Equal("NamespaceStale", WordLiteral.Match("ex.ErrorCode == \"NamespaceStale\"").Groups[1].Value);
         Assert.False(WordLiteral.IsMatch("$\"NamespaceStale\""));

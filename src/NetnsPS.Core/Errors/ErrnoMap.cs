@@ -17,7 +17,7 @@ public sealed class ErrnoMap : IEnumerable<KeyValuePair<Errno, string>>
     /// <summary>The id of every errno the table does not name.</summary>
     public string Otherwise { get; }
 
-    /// <summary>A row: <paramref name="id"/> for each of <paramref name="errnos"/> (a later row for the same errno wins).</summary>
+    /// <summary>A row: <paramref name="id"/> for each of <paramref name="errnos"/> (a later row for an errno wins).</summary>
     public void Add(string id, params Errno[] errnos)
     {
         foreach (var e in errnos) _ids[e] = id;

@@ -1,6 +1,6 @@
 namespace NetnsPS;
 
-/// <summary>How a macvlan adapter reaches its siblings and the parent (New-NetNamespaceAdapter -MacvlanMode; ip link ... mode).</summary>
+/// <summary>How a macvlan adapter reaches its siblings and the parent (-MacvlanMode; ip link ... mode).</summary>
 public enum MacvlanMode
 {
     /// <summary>No traffic between macvlan adapters of one parent.</summary>

@@ -8,7 +8,10 @@ public static class NamespaceIdService
 {
     /// <summary>The id <paramref name="from"/> gives <paramref name="target"/> (Id null when it has none).</summary>
     public static NetNamespaceId Get(NamespaceContext from, NamespaceContext target) =>
-        new() { SeenFrom = from.Name, Id = NsIds.Get(from.Socket, target.Handle), Namespace = target.Name, Inode = target.Identity.Inode };
+        Record(from, NsIds.Get(from.Socket, target.Handle), target);
+
+    private static NetNamespaceId Record(NamespaceContext from, int? id, NamespaceContext? target) =>
+        new() { SeenFrom = from.Name, Id = id, Namespace = target?.Name, Inode = target?.Identity.Inode };
 
     /// <summary>
     /// The nsid table of <paramref name="from"/>, each id with the namespace it stands for when that is known: the host
@@ -35,17 +38,17 @@ public static class NamespaceIdService
         return table.Select(e =>
         {
             found.TryGetValue(e.Nsid, out var c);
-            return new NetNamespaceId { SeenFrom = from.Name, Id = e.Nsid, Namespace = c?.Name, Inode = c?.Identity.Inode };
+            return Record(from, e.Nsid, c);
         }).ToList();
     }
 
     /// <summary>
-    /// Gives <paramref name="target"/> the id <paramref name="id"/> in <paramref name="from"/> (null: the kernel chooses);
-    /// <paramref name="changed"/> is false when it had that id (or, for null, any id) already.
+    /// Gives <paramref name="target"/> the id <paramref name="id"/> in <paramref name="from"/> (null: the kernel
+    /// chooses); <paramref name="changed"/> is false when it had that id (or, for null, any id) already.
     /// </summary>
     public static NetNamespaceId Set(NamespaceContext from, NamespaceContext target, int? id, out bool changed)
     {
         int nsid = NsIds.Assign(from.Socket, target.Handle, id, $"'{target.DisplayName}'", from.Description, out changed);
-        return new NetNamespaceId { SeenFrom = from.Name, Id = nsid, Namespace = target.Name, Inode = target.Identity.Inode };
+        return Record(from, nsid, target);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Addressing;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Routing;
@@ -153,10 +154,10 @@ public sealed class AdapterNameCompleter : IArgumentCompleter
             var match = Completion.Matcher(wordToComplete, commandName, parameterName);
             var ns = Completion.NamespaceOf(fakeBoundParameters, "SourceNamespace", "Namespace");
             using var sessions = new NamespaceSessions();
-            foreach (var l in Core.Netlink.Rtnl.Links.Dump(sessions.Get(ns).Socket).OrderBy(l => l.Index))
+            foreach (var l in AdapterService.AllLinks(sessions.Get(ns)).OrderBy(l => l.Index))
                 if (match(l.Name))
                     results.Add(new CompletionResult(Completion.Insert(l.Name, commandName, parameterName), l.Name, CompletionResultType.ParameterValue,
-                        $"{l.Name} ({Core.Netlink.Rtnl.Links.DescribeKind(l)}, index {l.Index})"));
+                        $"{l.Name} ({AdapterService.KindText(l)}, index {l.Index})"));
         }
         catch (Exception) { }
         return results;
@@ -236,7 +237,7 @@ public sealed class RouteCompleter : IArgumentCompleter
         {
             var word = Completion.Unquote(wordToComplete);
             var ifName = Completion.Bound(fakeBoundParameters, "InterfaceAlias");
-            uint table = Core.Netlink.Rtnl.Rta.TABLE_MAIN;
+            uint table = RouteService.MainTable;
             if (fakeBoundParameters is not null && fakeBoundParameters.Contains("Table") &&
                 uint.TryParse(Convert.ToString(fakeBoundParameters["Table"] is PSObject p ? p.BaseObject : fakeBoundParameters["Table"],
                     System.Globalization.CultureInfo.InvariantCulture), out var t) && t > 0)
@@ -244,7 +245,7 @@ public sealed class RouteCompleter : IArgumentCompleter
             var ns = Completion.NamespaceOf(fakeBoundParameters, "Namespace");
             using var sessions = new NamespaceSessions();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var r in RouteService.ListRoutes(sessions.Get(ns), Core.Netlink.Rtnl.Af.UNSPEC, table))
+            foreach (var r in RouteService.ListRoutes(sessions.Get(ns), table))
             {
                 if (!string.IsNullOrEmpty(ifName) && r.InterfaceAlias != ifName) continue;
                 if (!r.DestinationPrefix.StartsWith(word, StringComparison.OrdinalIgnoreCase) || !seen.Add(r.DestinationPrefix)) continue;

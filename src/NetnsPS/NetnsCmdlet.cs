@@ -48,7 +48,7 @@ public abstract class NetnsCmdlet : PSCmdlet
         try { p.IsMatch(string.Empty); }
         catch (WildcardPatternException ex)
         {
-            throw new NetnsException("InvalidWildcardPattern", Errno.EINVAL, $"Invalid wildcard pattern '{pattern}': {ex.Message}", pattern, ex);
+            throw new NetnsException(ErrorIds.InvalidWildcardPattern, Errno.EINVAL, $"Invalid wildcard pattern '{pattern}': {ex.Message}", pattern, ex);
         }
         return p;
     }
@@ -58,14 +58,18 @@ public abstract class NetnsCmdlet : PSCmdlet
     protected void ThrowNetnsError(NetnsException ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
 
     /// <summary>Terminates with InsufficientPrivilege when the process lacks <paramref name="capability"/>.</summary>
-    protected void RequireCapability(int capability, string capabilityName, string what)
+    private void RequireCapability(int capability, string capabilityName, string what)
     {
         if (Privileges.Has(capability)) return;
-        ThrowNetnsError(new NetnsException("InsufficientPrivilege", Errno.EPERM,
+        ThrowNetnsError(new NetnsException(ErrorIds.InsufficientPrivilege, Errno.EPERM,
             $"{what} needs {capabilityName}: run PowerShell as root (for example with sudo).", capabilityName));
     }
 
     protected void RequireSysAdmin(string what) => RequireCapability(Privileges.CAP_SYS_ADMIN, "CAP_SYS_ADMIN", what);
+
+    protected void RequireNetAdmin(string what) => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", what);
+
+    protected void RequireNetRaw(string what) => RequireCapability(Privileges.CAP_NET_RAW, "CAP_NET_RAW", what);
 
     /// <summary>One input name resolved: the entries it names (none for a pattern that matches nothing, or for an entry an
     /// earlier name already gave), or the error for it, with the error's target.</summary>
@@ -117,7 +121,7 @@ public abstract class NetnsCmdlet : PSCmdlet
             }
             var found = NamespaceStore.Find(exact);
             if (found is null)
-                return new ResolvedName(name, entries, new NetnsException("NamespaceNotFound", Errno.ENOENT,
+                return new ResolvedName(name, entries, new NetnsException(ErrorIds.NamespaceNotFound, Errno.ENOENT,
                     $"No network namespace named '{exact}' ({NamespaceStore.PathOf(exact)} does not exist).", exact), exact);
             if (seen.Add(exact)) entries.Add(found.Value);
             return new ResolvedName(name, entries, null, exact);
@@ -137,6 +141,22 @@ public abstract class NetnsCmdlet : PSCmdlet
             foreach (var e in r.Entries) yield return e;
             if (r.Error is not null) WriteNetnsError(r.Error, r.Target);
         }
+    }
+
+    /// <summary>
+    /// The one namespace <paramref name="name"/> names (a name, a path, or a pattern that matches one): null after a
+    /// non-terminating error when it names none (NamespaceNotFound) or a stale entry (NamespaceStale); a pattern that
+    /// matches several is a terminating AmbiguousNamespace.
+    /// </summary>
+    protected NamespaceEntry? ResolveOneNamespace(string name)
+    {
+        var found = ResolveNamespaces(new[] { name });
+        if (found.Count == 0) return null; // the error is written
+        if (found.Count > 1)
+            ThrowNetnsError(new NetnsException(ErrorIds.AmbiguousNamespace, Errno.EINVAL, $"'{name}' matches {found.Count} namespaces; name one.", name));
+        if (!found[0].IsStale) return found[0];
+        WriteNetnsError(found[0].StaleError());
+        return null;
     }
 
     /// <summary>

@@ -41,7 +41,7 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
             }
             if (!wildcards && !NamespaceStore.IsPath(n) && WildcardPattern.ContainsWildcardCharacters(n))
             {
-                WriteNetnsError(new NetnsException("InvalidNamespaceName", Errno.EINVAL, $"Wildcards are not accepted here: '{n}'.", n));
+                WriteNetnsError(new NetnsException(ErrorIds.InvalidNamespaceName, Errno.EINVAL, $"Wildcards are not accepted here: '{n}'.", n));
                 continue;
             }
             foreach (var r in ResolveEach(new[] { n }, seen: seen))
@@ -51,7 +51,7 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
                 {
                     if (e.IsStale)
                     {
-                        WriteNetnsError(new NetnsException("NamespaceStale", Errno.EINVAL, $"'{e.Path}' is a stale entry, not a namespace.", e.Name));
+                        WriteNetnsError(e.StaleError());
                         continue;
                     }
                     NamespaceContext? ctx = null;
@@ -86,7 +86,7 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
                 if (!literal && WildcardPattern.ContainsWildcardCharacters(n))
                 {
                     var f = NameFilter(new[] { n })!;
-                    all ??= Core.Netlink.Rtnl.Links.Dump(ctx.Socket, ctx.DisplayName);
+                    all ??= AdapterService.AllLinks(ctx);
                     result.AddRange(all.Where(l => f(l.Name) && !result.Any(r => r.Index == l.Index)));
                 }
                 else

@@ -21,7 +21,7 @@ public sealed record AdapterSpec
     public byte[]? MacAddress { get; init; }
     /// <summary>macvlan (required), vxlan (optional underlay device): a name in the same namespace.</summary>
     public string? Parent { get; init; }
-    public uint? MacvlanMode { get; init; }
+    public MacvlanMode? MacvlanMode { get; init; }
     public uint? Vni { get; init; }
     public IPAddress? Local { get; init; }
     public IPAddress? Remote { get; init; }
@@ -57,10 +57,27 @@ public static class AdapterFactory
     private static LinkInfo RequireParent(NamespaceContext ctx, string parent, string name, NamespaceContext? target = null)
     {
         Links.ValidateName(parent, "parent adapter name");
-        return Links.TryGet(ctx.Socket, parent) ?? throw new NetnsException("ParentAdapterNotFound", Errno.ENODEV, target is null
+        return Links.TryGet(ctx.Socket, parent) ?? throw new NetnsException(ErrorIds.ParentAdapterNotFound, Errno.ENODEV, target is null
             ? $"Cannot create '{name}': no parent adapter named '{parent}' in {ctx.Description} (the parent must be in the namespace the new adapter is created in, or name its namespace with -ParentNamespace)."
             : $"Cannot create '{name}' in {target.Description}: no parent adapter named '{parent}' in the parent namespace {ctx.Description}.", parent);
     }
+
+    /// <summary>The ids of a refused RTM_NEWLINK (after the EEXIST cases CreateRtnl names itself).</summary>
+    private static readonly ErrnoMap CreateErrors = new(ErrorIds.AdapterCreateFailed)
+    {
+        { ErrorIds.AdapterAlreadyExists, Errno.EEXIST },
+        { ErrorIds.InvalidAdapterArgument, Errno.EINVAL, Errno.ERANGE, Errno.EADDRNOTAVAIL },
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+        { ErrorIds.AdapterBusy, Errno.EBUSY },
+        { ErrorIds.AdapterKindNotSupported, Errno.EOPNOTSUPP, Errno.ENOENT }, // ENOENT: no such rtnl kind (module missing)
+    };
+
+    /// <summary>The ids of a refused TUNSETIFF (EBUSY: the name is taken).</summary>
+    private static readonly ErrnoMap TunErrors = new(ErrorIds.AdapterCreateFailed)
+    {
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+        { ErrorIds.AdapterAlreadyExists, Errno.EBUSY },
+    };
 
     private static void CreateRtnl(NamespaceContext target, AdapterSpec spec, NamespaceContext? parentCtx)
     {
@@ -76,7 +93,14 @@ public static class AdapterFactory
             case AdapterKind.Macvlan:
             {
                 var parent = RequireParent(ctx, spec.Parent ?? throw Missing(spec, "Parent"), spec.Name, crossTarget);
-                uint mode = spec.MacvlanMode ?? Ifla.MACVLAN_MODE_BRIDGE;
+                uint mode = (spec.MacvlanMode ?? NetnsPS.MacvlanMode.Bridge) switch
+                {
+                    NetnsPS.MacvlanMode.Private => Ifla.MACVLAN_MODE_PRIVATE,
+                    NetnsPS.MacvlanMode.Vepa => Ifla.MACVLAN_MODE_VEPA,
+                    NetnsPS.MacvlanMode.Passthru => Ifla.MACVLAN_MODE_PASSTHRU,
+                    NetnsPS.MacvlanMode.Source => Ifla.MACVLAN_MODE_SOURCE,
+                    _ => Ifla.MACVLAN_MODE_BRIDGE,
+                };
                 request = Links.NewLinkRequest(spec.Name, "macvlan", parent.Index, spec.Mtu, spec.MacAddress,
                     b => b.AddU32(Ifla.MACVLAN_MODE, mode));
                 break;
@@ -116,32 +140,22 @@ public static class AdapterFactory
         }
         try
         {
-            ctx.Socket.Execute(request, $"create {spec.Kind} {spec.Name}", "AdapterCreateFailed", spec.Name);
+            ctx.Socket.Execute(request, $"create {spec.Kind} {spec.Name}", CreateErrors, spec.Name);
         }
         catch (NetlinkException ex)
         {
             var where = crossTarget is null ? ctx.Description : $"{crossTarget.Description} (parent '{spec.Parent}' in {ctx.Description})";
             var what = $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}' in {where}: {ex.Ack.Describe()}";
             if (ex.Errno == Errno.EEXIST && Links.TryGet(target.Socket, spec.Name) is not null)
-                throw new NetnsException("AdapterAlreadyExists", ex.Errno, what, spec.Name, ex);
+                throw new NetnsException(ErrorIds.AdapterAlreadyExists, ex.Errno, what, spec.Name, ex);
             // The kernel looks the new name up in the namespace the request is sent in as well.
             if (ex.Errno == Errno.EEXIST && crossTarget is not null && Links.TryGet(ctx.Socket, spec.Name) is not null)
-                throw new NetnsException("AdapterAlreadyExists", ex.Errno,
+                throw new NetnsException(ErrorIds.AdapterAlreadyExists, ex.Errno,
                     $"{what} (an adapter named '{spec.Name}' exists in the parent namespace {ctx.Description}; the kernel refuses the name there too)", spec.Name, ex);
             if (ex.Errno == Errno.EEXIST && spec.Kind == AdapterKind.Vxlan)
-                throw new NetnsException("VxlanIdInUse", ex.Errno,
+                throw new NetnsException(ErrorIds.VxlanIdInUse, ex.Errno,
                     $"{what} (another vxlan adapter of {ctx.Description} already uses VNI {spec.Vni} on UDP port {spec.Port ?? DefaultVxlanPort})", spec.Name, ex);
-            var code = ex.Errno switch
-            {
-                Errno.EEXIST => "AdapterAlreadyExists",
-                Errno.EINVAL or Errno.ERANGE or Errno.EADDRNOTAVAIL => "InvalidAdapterArgument",
-                Errno.EPERM or Errno.EACCES => "InsufficientPrivilege",
-                Errno.EBUSY => "AdapterBusy",
-                Errno.EOPNOTSUPP => "AdapterKindNotSupported",
-                Errno.ENOENT => "AdapterKindNotSupported", // no such rtnl kind (module missing)
-                _ => "AdapterCreateFailed",
-            };
-            throw new NetnsException(code, ex.Errno, what, spec.Name, ex);
+            throw new NetnsException(ex.ErrorCode, ex.Errno, what, spec.Name, ex);
         }
     }
 
@@ -150,10 +164,10 @@ public static class AdapterFactory
         : a.IsIPv6Multicast;
 
     private static NetnsException Missing(AdapterSpec spec, string parameter)
-        => new("InvalidAdapterParameter", Errno.EINVAL, $"A {spec.Kind} adapter needs -{parameter}.", spec.Name);
+        => new(ErrorIds.InvalidAdapterParameter, Errno.EINVAL, $"A {spec.Kind} adapter needs -{parameter}.", spec.Name);
 
     private static NetnsException Invalid(AdapterSpec spec, string message)
-        => new("InvalidAdapterParameter", Errno.EINVAL, $"Cannot create {spec.Kind} adapter '{spec.Name}': {message}", spec.Name);
+        => new(ErrorIds.InvalidAdapterParameter, Errno.EINVAL, $"Cannot create {spec.Kind} adapter '{spec.Name}': {message}", spec.Name);
 
     /// <summary>
     /// A persistent tun or tap device: open /dev/net/tun on a thread inside the namespace, TUNSETIFF (IFF_NO_PI),
@@ -164,7 +178,7 @@ public static class AdapterFactory
     {
         // TUNSETIFF on the name of an existing persistent tun device would attach to it, not create: refuse first.
         if (Links.TryGet(ctx.Socket, spec.Name) is not null)
-            throw new NetnsException("AdapterAlreadyExists", Errno.EEXIST, $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}': it already exists in {ctx.Description}.", spec.Name);
+            throw new NetnsException(ErrorIds.AdapterAlreadyExists, Errno.EEXIST, $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}': it already exists in {ctx.Description}.", spec.Name);
         short flags = (short)((spec.Kind == AdapterKind.Tap ? Libc.IFF_TAP : Libc.IFF_TUN) | Libc.IFF_NO_PI);
         SharedNamespaceThread.InvokeIn(ctx.Handle, () => { TunSetup(spec, flags); return 0; });
         if (spec.Mtu is null && spec.MacAddress is null) return;
@@ -188,7 +202,7 @@ public static class AdapterFactory
     private static unsafe void TunSetup(AdapterSpec spec, short flags)
     {
         int fd = Libc.Open("/dev/net/tun", Libc.O_RDWR | Libc.O_CLOEXEC, 0);
-        if (fd < 0) throw Sys.Error("TunDeviceUnavailable", "Cannot open /dev/net/tun", spec.Name);
+        if (fd < 0) throw Sys.Error(ErrorIds.TunDeviceUnavailable, "Cannot open /dev/net/tun", spec.Name);
         try
         {
             byte* ifr = stackalloc byte[40]; // struct ifreq: char ifr_name[16]; short ifr_flags
@@ -199,13 +213,12 @@ public static class AdapterFactory
             if (Libc.IoctlPtr(fd, Libc.TUNSETIFF, ifr) != 0)
             {
                 var e = Sys.LastErrno();
-                throw Sys.Error(e is Errno.EPERM or Errno.EACCES ? "InsufficientPrivilege" : e == Errno.EBUSY ? "AdapterAlreadyExists" : "AdapterCreateFailed",
-                    e, $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}' (TUNSETIFF)", spec.Name);
+                throw Sys.Error(TunErrors[e], e, $"Cannot create {spec.Kind.ToString().ToLowerInvariant()} adapter '{spec.Name}' (TUNSETIFF)", spec.Name);
             }
             if (spec.Owner is uint owner && Libc.IoctlValue(fd, Libc.TUNSETOWNER, (nint)owner) != 0)
-                throw Sys.Error("AdapterCreateFailed", $"Cannot set the owner of '{spec.Name}' to uid {owner} (TUNSETOWNER)", spec.Name);
+                throw Sys.Error(ErrorIds.AdapterCreateFailed, $"Cannot set the owner of '{spec.Name}' to uid {owner} (TUNSETOWNER)", spec.Name);
             if (Libc.IoctlValue(fd, Libc.TUNSETPERSIST, 1) != 0)
-                throw Sys.Error("AdapterCreateFailed", $"Cannot make '{spec.Name}' persistent (TUNSETPERSIST)", spec.Name);
+                throw Sys.Error(ErrorIds.AdapterCreateFailed, $"Cannot make '{spec.Name}' persistent (TUNSETPERSIST)", spec.Name);
         }
         finally { Libc.Close(fd); }
     }

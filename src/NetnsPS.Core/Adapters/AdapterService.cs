@@ -90,29 +90,50 @@ public static class AdapterService
         };
     }
 
+    /// <summary>Every link of <paramref name="ctx"/> (RTM_GETLINK dump).</summary>
+    public static List<LinkInfo> AllLinks(NamespaceContext ctx) => Links.Dump(ctx.Socket, ctx.DisplayName);
+
+    /// <summary>The link with index <paramref name="index"/> in <paramref name="ctx"/>, or null.</summary>
+    public static LinkInfo? Find(NamespaceContext ctx, int index) => Links.TryGet(ctx.Socket, index);
+
+    /// <summary>The adapter <paramref name="name"/> of <paramref name="ctx"/> to be a master (bridge): MasterNotFound when missing.</summary>
+    public static LinkInfo RequireMaster(NamespaceContext ctx, string name)
+    {
+        Links.ValidateName(name, "master name");
+        return Links.TryGet(ctx.Socket, name) ?? throw new NetnsException(ErrorIds.MasterNotFound, Errno.ENODEV,
+            $"No adapter named '{name}' in {ctx.DisplayName} to be the master (a bridge must be in its ports' namespace).", name);
+    }
+
+    /// <summary>"veth", "bridge", "physical"...: the kind as the completer and confirmations name it.</summary>
+    public static string KindText(LinkInfo link) => Links.DescribeKind(link);
+
+    /// <summary>A MAC address as text (aa:bb:...) into bytes: InvalidMacAddress when it is not one.</summary>
+    public static byte[] ParseMac(string text) => Links.ParseMac(text);
+
+    /// <summary>MAC address bytes as aa:bb:cc:dd:ee:ff (null for none).</summary>
+    public static string? FormatMac(byte[]? address) => Links.FormatMac(address);
+
     /// <summary>The link named <paramref name="name"/> in <paramref name="ctx"/>, or AdapterNotFound.</summary>
     public static LinkInfo Require(NamespaceContext ctx, string name)
     {
         Links.ValidateName(name);
-        return Links.TryGet(ctx.Socket, name) ?? throw new NetnsException("AdapterNotFound", Errno.ENODEV,
+        return Links.TryGet(ctx.Socket, name) ?? throw new NetnsException(ErrorIds.AdapterNotFound, Errno.ENODEV,
             $"No adapter named '{name}' in {ctx.Description}.", name);
     }
 
-    private static NetnsException Map(NetlinkException ex, string name, string verb, string where)
+    /// <summary>The ids of a refused change of a link (create veth, move, set, remove).</summary>
+    private static readonly ErrnoMap Errors = new(ErrorIds.AdapterOperationFailed)
     {
-        var code = ex.Errno switch
-        {
-            Errno.EEXIST => "AdapterAlreadyExists",
-            Errno.ENODEV => "AdapterNotFound",
-            Errno.EINVAL or Errno.EADDRNOTAVAIL or Errno.ERANGE => "InvalidAdapterArgument",
-            Errno.EPERM or Errno.EACCES => "InsufficientPrivilege",
-            Errno.EBUSY => "AdapterBusy",
-            Errno.EOPNOTSUPP => "AdapterOperationNotSupported",
-            _ => "AdapterOperationFailed",
-        };
-        return new NetnsException(code, ex.Errno, $"Cannot {verb} adapter '{name}' in {where}: {ex.Ack.Describe()}", name, ex);
-    }
+        { ErrorIds.AdapterAlreadyExists, Errno.EEXIST },
+        { ErrorIds.AdapterNotFound, Errno.ENODEV },
+        { ErrorIds.InvalidAdapterArgument, Errno.EINVAL, Errno.EADDRNOTAVAIL, Errno.ERANGE },
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+        { ErrorIds.AdapterBusy, Errno.EBUSY },
+        { ErrorIds.AdapterOperationNotSupported, Errno.EOPNOTSUPP },
+    };
 
+    private static NetnsException Map(NetlinkException ex, string name, string verb, string where)
+        => new(ex.ErrorCode, ex.Errno, $"Cannot {verb} adapter '{name}' in {where}: {ex.Ack.Describe()}", name, ex);
 
     /// <summary>One RTM_NEWLINK creating a veth pair with each end directly in its namespace.</summary>
     public static (NetNamespaceAdapter End, NetNamespaceAdapter Peer) NewVeth(NamespaceSessions sessions, NamespaceContext ns, string name,
@@ -121,12 +142,12 @@ public static class AdapterService
         Links.ValidateName(name);
         Links.ValidateName(peerName, "peer name");
         if (ns == peerNs && name == peerName)
-            throw new NetnsException("InvalidAdapterName", Errno.EINVAL, $"A veth pair needs two different names in one namespace ('{name}').", name);
+            throw new NetnsException(ErrorIds.InvalidAdapterName, Errno.EINVAL, $"A veth pair needs two different names in one namespace ('{name}').", name);
         try
         {
             // The request goes to ns's socket: the first end is created there; the peer goes straight into peerNs.
             ns.Socket.Execute(Links.NewVethRequest(name, peerName, null, peerNs == ns ? null : peerNs.Handle.Fd, mtu),
-                $"create veth {name}/{peerName}", "AdapterCreateFailed", name);
+                $"create veth {name}/{peerName}", Errors, name);
         }
         catch (NetlinkException ex)
         {
@@ -134,7 +155,7 @@ public static class AdapterService
             if (ex.Errno == Errno.EEXIST)
             {
                 var which = Links.TryGet(ns.Socket, name) is not null ? $"'{name}' already exists in {ns.Description}" : $"'{peerName}' already exists in {peerNs.Description}";
-                e = new NetnsException("AdapterAlreadyExists", ex.Errno, $"Cannot create veth pair {name}/{peerName}: {which}.", name, ex);
+                e = new NetnsException(ErrorIds.AdapterAlreadyExists, ex.Errno, $"Cannot create veth pair {name}/{peerName}: {which}.", name, ex);
             }
             throw e;
         }
@@ -160,7 +181,7 @@ public static class AdapterService
         // lo and bridges never change namespace (netns-local): the kernel's AdapterNetnsLocal is the first reason, as with ip.
         bool netnsLocal = link.IsLoopback || link.Kind == "bridge";
         if (to is not null && !sameNamespace && !netnsLocal && Links.TryGet(to.Socket, finalName) is LinkInfo taken)
-            throw new NetnsException("AdapterAlreadyExists", Errno.EEXIST,
+            throw new NetnsException(ErrorIds.AdapterAlreadyExists, Errno.EEXIST,
                 $"Cannot move adapter '{link.Name}' to {target}{(newName is null ? "" : $" as '{newName}'")}: an adapter named '{finalName}' (index {taken.Index}) already exists there. Nothing was moved{(newName is null ? "; give -NewName to rename it while moving" : "")}.",
                 link.Name);
         MoveUnchecked(from, link, to, pid, newName);
@@ -175,18 +196,18 @@ public static class AdapterService
         try
         {
             from.Socket.Execute(Links.SetRequest(link.Index, newName: newName, nsFd: pid is null ? to?.Handle.Fd : null, nsPid: pid),
-                $"move {link.Name}", "AdapterMoveFailed", link.Name);
+                $"move {link.Name}", Errors, link.Name);
         }
         catch (NetlinkException ex)
         {
             if (to is not null && !sameNamespace) RollBackHalfMove(from, link, to, target, newName, ex);
             if (ex.Errno == Errno.EINVAL && (link.IsLoopback || link.Kind == "bridge" || (ex.Ack.Message?.Contains("netns", StringComparison.OrdinalIgnoreCase) ?? false)))
-                throw new NetnsException("AdapterNetnsLocal", ex.Errno,
+                throw new NetnsException(ErrorIds.AdapterNetnsLocal, ex.Errno,
                     $"Adapter '{link.Name}' cannot change namespace (netns-local device{(link.Kind is null ? "" : ", kind " + link.Kind)}): {ex.Ack.Describe()}", link.Name, ex);
             if (ex.Errno == Errno.ESRCH)
-                throw new NetnsException("ProcessNotFound", ex.Errno, $"Cannot move adapter '{link.Name}': no process with id {pid}.", pid, ex);
+                throw new NetnsException(ErrorIds.ProcessNotFound, ex.Errno, $"Cannot move adapter '{link.Name}': no process with id {pid}.", pid, ex);
             if (ex.Errno == Errno.EEXIST)
-                throw new NetnsException("AdapterAlreadyExists", ex.Errno,
+                throw new NetnsException(ErrorIds.AdapterAlreadyExists, ex.Errno,
                     $"Cannot move adapter '{link.Name}' to {target}: an adapter named '{finalName}' already exists there. Nothing was moved.", link.Name, ex);
             throw Map(ex, link.Name, "move", from.Description);
         }
@@ -211,16 +232,15 @@ public static class AdapterService
         var what = $"Cannot move adapter '{link.Name}' to {target}{(newName is null ? "" : $" as '{newName}'")}: {ex.Ack.Describe()}. The kernel moved it but did not rename it";
         try
         {
-            to.Socket.Execute(Links.SetRequest(moved.Index, nsFd: from.Handle.Fd), $"move {link.Name} back", "AdapterMoveFailed", link.Name);
+            to.Socket.Execute(Links.SetRequest(moved.Index, nsFd: from.Handle.Fd), $"move {link.Name} back", Errors, link.Name);
         }
         catch (NetlinkException back)
         {
-            throw new NetnsException("AdapterMoveIncomplete", ex.Errno,
+            throw new NetnsException(ErrorIds.AdapterMoveIncomplete, ex.Errno,
                 $"{what}, and moving it back to {from.Description} failed ({back.Ack.Describe()}): it is now in {to.Description} as '{moved.Name}' (index {moved.Index}), down, without the addresses and routes it had.",
                 link.Name, ex);
         }
-        var code = ex.Errno == Errno.EEXIST ? "AdapterAlreadyExists" : Map(ex, link.Name, "move", from.Description).ErrorCode;
-        throw new NetnsException(code, ex.Errno,
+        throw new NetnsException(ex.ErrorCode, ex.Errno,
             $"{what}; it was moved back to {from.Description} (down, without the addresses and routes it had: a move drops them).", link.Name, ex);
     }
 
@@ -235,7 +255,7 @@ public static class AdapterService
             try { Set(ctx, link, up, newName, mtu, mac); }
             catch (NetnsException)
             {
-                try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: link.MasterIndex ?? 0), $"set {link.Name} master back", "AdapterSetFailed", link.Name); }
+                try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: link.MasterIndex ?? 0), $"set {link.Name} master back", Errors, link.Name); }
                 catch (NetlinkException) { }
                 throw;
             }
@@ -243,17 +263,17 @@ public static class AdapterService
         }
         try
         {
-            ctx.Socket.Execute(Links.SetRequest(link.Index, up, newName, mtu, mac, master: master), $"set {link.Name}", "AdapterSetFailed", link.Name);
+            ctx.Socket.Execute(Links.SetRequest(link.Index, up, newName, mtu, mac, master: master), $"set {link.Name}", Errors, link.Name);
         }
         catch (NetlinkException ex) when (master is int m && m > 0 && ex.Errno is Errno.EOPNOTSUPP or Errno.EINVAL or Errno.ELOOP or Errno.EBUSY)
         {
             // The kernel leaves the old master before it tries the new one: put the port back where it was.
             if (link.MasterIndex is int old && old > 0 && old != m)
-                try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: old), $"set {link.Name} master back", "AdapterSetFailed", link.Name); }
+                try { ctx.Socket.Execute(Links.SetRequest(link.Index, master: old), $"set {link.Name} master back", Errors, link.Name); }
                 catch (NetlinkException) { }
             var masterName = Links.TryGet(ctx.Socket, m)?.Name ?? $"index {m}";
             var hint = ex.Errno == Errno.EOPNOTSUPP ? $" ('{masterName}' cannot have ports: the master must be a bridge, bond, team or vrf adapter)" : "";
-            throw new NetnsException("InvalidMaster", ex.Errno, $"Cannot make '{link.Name}' a port of '{masterName}' in {ctx.Description}: {ex.Ack.Describe()}{hint}", link.Name, ex);
+            throw new NetnsException(ErrorIds.InvalidMaster, ex.Errno, $"Cannot make '{link.Name}' a port of '{masterName}' in {ctx.Description}: {ex.Ack.Describe()}{hint}", link.Name, ex);
         }
         catch (NetlinkException ex) { throw Map(ex, link.Name, "change", ctx.Description); }
     }
@@ -262,7 +282,7 @@ public static class AdapterService
     {
         try
         {
-            ctx.Socket.Execute(Links.DeleteRequest(link.Index), $"delete {link.Name}", "AdapterRemoveFailed", link.Name);
+            ctx.Socket.Execute(Links.DeleteRequest(link.Index), $"delete {link.Name}", Errors, link.Name);
         }
         catch (NetlinkException ex) { throw Map(ex, link.Name, "remove", ctx.Description); }
     }

@@ -183,7 +183,7 @@ public sealed class CaptureFilter
 
     private static uint Word(byte[] b, int i) => (uint)(b[i] << 24 | b[i + 1] << 16 | b[i + 2] << 8 | b[i + 3]);
 
-    public static NetnsException Invalid(string message) => new("InvalidCaptureFilter", Errno.EINVAL, message);
+    public static NetnsException Invalid(string message) => new(ErrorIds.InvalidCaptureFilter, Errno.EINVAL, message);
 
     /// <summary>Emits instructions with symbolic jump targets, then resolves them to the 8-bit forward offsets of classic BPF.</summary>
     private sealed class Builder

@@ -47,20 +47,20 @@ public sealed unsafe class PacketCaptureSocket : IDisposable
     /// </summary>
     public static PacketCaptureSocket Open(NamespaceHandle? ns, int ifIndex, string ifName, int snapLength, BpfInstruction[] program, int receiveBuffer = 8 << 20)
     {
-        if (snapLength is < 1 or > MaxSnapLength) throw new NetnsException("InvalidSnapLength", Errno.EINVAL, $"The snap length must be 1-{MaxSnapLength}, not {snapLength}.", snapLength);
+        if (snapLength is < 1 or > MaxSnapLength) throw new NetnsException(ErrorIds.InvalidSnapLength, Errno.EINVAL, $"The snap length must be 1-{MaxSnapLength}, not {snapLength}.", snapLength);
         static int Create()
         {
             int fd = Libc.Socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
             return fd >= 0 ? fd : -(int)Sys.LastErrno();
         }
         int raw = ns is null ? Create() : SharedNamespaceThread.InvokeIn(ns, Create);
-        if (raw < 0) throw Sys.Error("CaptureSocketFailed", (Errno)(-raw), "socket(AF_PACKET, SOCK_RAW)", ifName);
+        if (raw < 0) throw Sys.Error(ErrorIds.CaptureSocketFailed, (Errno)(-raw), "socket(AF_PACKET, SOCK_RAW)", ifName);
         var h = new SafeFdHandle(raw);
         try
         {
             int one = 1;
-            if (Libc.SetSockOpt(h, Libc.SOL_PACKET, Libc.PACKET_AUXDATA, &one, 4) != 0) throw Sys.Error("CaptureSocketFailed", "setsockopt(PACKET_AUXDATA)", ifName);
-            if (Libc.SetSockOpt(h, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, &one, 4) != 0) throw Sys.Error("CaptureSocketFailed", "setsockopt(SO_TIMESTAMPNS)", ifName);
+            if (Libc.SetSockOpt(h, Libc.SOL_PACKET, Libc.PACKET_AUXDATA, &one, 4) != 0) throw Sys.Error(ErrorIds.CaptureSocketFailed, "setsockopt(PACKET_AUXDATA)", ifName);
+            if (Libc.SetSockOpt(h, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, &one, 4) != 0) throw Sys.Error(ErrorIds.CaptureSocketFailed, "setsockopt(SO_TIMESTAMPNS)", ifName);
             int size = receiveBuffer;
             if (Libc.SetSockOpt(h, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, &size, 4) != 0)
                 Libc.SetSockOpt(h, Libc.SOL_SOCKET, Libc.SO_RCVBUF, &size, 4); // without CAP_NET_ADMIN: up to rmem_max
@@ -71,7 +71,7 @@ public sealed unsafe class PacketCaptureSocket : IDisposable
             {
                 var prog = new Libc.SockFprog { Len = (ushort)program.Length, Filter = f };
                 if (Libc.SetSockOpt(h, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, &prog, sizeof(Libc.SockFprog)) != 0)
-                    throw Sys.Error("InvalidCaptureFilter", "setsockopt(SO_ATTACH_FILTER): the kernel refused the filter program", ifName);
+                    throw Sys.Error(ErrorIds.InvalidCaptureFilter, "setsockopt(SO_ATTACH_FILTER): the kernel refused the filter program", ifName);
             }
             byte* addr = stackalloc byte[Libc.SizeOfSockaddrLl];
             new Span<byte>(addr, Libc.SizeOfSockaddrLl).Clear();
@@ -82,14 +82,14 @@ public sealed unsafe class PacketCaptureSocket : IDisposable
             {
                 var e = Sys.LastErrno();
                 throw e == Errno.ENODEV
-                    ? new NetnsException("AdapterNotFound", e, $"No adapter '{ifName}' (index {ifIndex}): it went away before the capture started.", ifName)
-                    : Sys.Error("CaptureSocketFailed", e, $"bind(AF_PACKET) to '{ifName}'", ifName);
+                    ? new NetnsException(ErrorIds.AdapterNotFound, e, $"No adapter '{ifName}' (index {ifIndex}): it went away before the capture started.", ifName)
+                    : Sys.Error(ErrorIds.CaptureSocketFailed, e, $"bind(AF_PACKET) to '{ifName}'", ifName);
             }
             int len = Libc.SizeOfSockaddrLl;
-            if (Libc.GetSockName(h, addr, &len) != 0) throw Sys.Error("CaptureSocketFailed", "getsockname(AF_PACKET)", ifName);
+            if (Libc.GetSockName(h, addr, &len) != 0) throw Sys.Error(ErrorIds.CaptureSocketFailed, "getsockname(AF_PACKET)", ifName);
             ushort hatype = *(ushort*)(addr + 8);
             if (hatype is not (Libc.ARPHRD_ETHER or Libc.ARPHRD_LOOPBACK))
-                throw new NetnsException("CaptureNotSupported", Errno.EOPNOTSUPP,
+                throw new NetnsException(ErrorIds.CaptureNotSupported, Errno.EOPNOTSUPP,
                     $"Adapter '{ifName}' has hardware type {hatype}, not Ethernet or loopback: only Ethernet framing is captured.", ifName);
             var socket = new PacketCaptureSocket(h, snapLength, hatype);
             socket.ReadStatistics(); // reset the counters: frames queued before the bind are not ours to count
@@ -121,7 +121,7 @@ public sealed unsafe class PacketCaptureSocket : IDisposable
                 {
                     var e = Sys.LastErrno();
                     if (e == Errno.EINTR) continue;
-                    throw Sys.Error("CaptureReadFailed", e, "poll(AF_PACKET)");
+                    throw Sys.Error(ErrorIds.CaptureReadFailed, e, "poll(AF_PACKET)");
                 }
                 if (r == 0) return null;
                 var frame = ReceiveOne();
@@ -149,8 +149,8 @@ public sealed unsafe class PacketCaptureSocket : IDisposable
                 var e = Sys.LastErrno();
                 if (e is Errno.EAGAIN or Errno.EINTR) return null;
                 if (e is Errno.ENETDOWN or Errno.ENXIO or Errno.ENODEV)
-                    throw new NetnsException("CaptureAdapterGone", e, "The adapter went down or was removed during the capture.");
-                throw Sys.Error("CaptureReadFailed", e, "recvmsg(AF_PACKET)");
+                    throw new NetnsException(ErrorIds.CaptureAdapterGone, e, "The adapter went down or was removed during the capture.");
+                throw Sys.Error(ErrorIds.CaptureReadFailed, e, "recvmsg(AF_PACKET)");
             }
             var type = (PacketType)name[10];
             if (IsLoopback && type == PacketType.Outgoing) return null;

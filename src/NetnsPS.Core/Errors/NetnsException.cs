@@ -34,5 +34,5 @@ public class NetnsException : Exception
 public sealed class NamespaceRestoreException : NetnsException
 {
     public NamespaceRestoreException(string message, Errno errno = Errno.None)
-        : base("NamespaceRestoreFailed", errno, message) { }
+        : base(ErrorIds.NamespaceRestoreFailed, errno, message) { }
 }

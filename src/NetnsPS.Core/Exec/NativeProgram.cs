@@ -65,7 +65,7 @@ public sealed class NativeProgram : IDisposable
         while (Libc.Poll(pfds, (ulong)n, -1) < 0)
         {
             var e = Sys.LastErrno();
-            if (e != Errno.EINTR) throw Sys.Error("ProcessOutputFailed", e, "poll on the program's output");
+            if (e != Errno.EINTR) throw Sys.Error(ErrorIds.ProcessOutputFailed, e, "poll on the program's output");
         }
         int i = 0;
         foreach (var s in streams)
@@ -95,7 +95,7 @@ public sealed class NativeProgram : IDisposable
                 while ((n = Libc.Read((int)Handle.DangerousGetHandle(), b, _bytes.Length)) < 0)
                 {
                     var e = Sys.LastErrno();
-                    if (e != Errno.EINTR) throw Sys.Error("ProcessOutputFailed", e, "read of the program's output");
+                    if (e != Errno.EINTR) throw Sys.Error(ErrorIds.ProcessOutputFailed, e, "read of the program's output");
                 }
             bool end = n == 0;
             int count = _decoder.GetChars(_bytes, 0, (int)n, _chars, 0, flush: end);
@@ -136,7 +136,7 @@ public sealed class NativeProgram : IDisposable
             var e = Sys.LastErrno();
             if (e == Errno.EINTR) continue;
             // ECHILD: someone else collected it (.NET reaps every child when pwsh started with SIGCHLD ignored).
-            throw Sys.Error("ProcessWaitFailed", e, $"Cannot collect the exit status of '{_work.File}' (process {_work.Pid})", _work.File);
+            throw Sys.Error(ErrorIds.ProcessWaitFailed, e, $"Cannot collect the exit status of '{_work.File}' (process {_work.Pid})", _work.File);
         }
         int sig = status & 0x7f;
         _exitCode = sig == 0 ? (status >> 8) & 0xff : 128 + sig;
@@ -197,7 +197,7 @@ public sealed class NativeProgram : IDisposable
     internal static string Resolve(string file, string? workingDirectory, string ns)
     {
         if (string.IsNullOrEmpty(file))
-            throw new NetnsException("ProgramNotFound", Errno.ENOENT, "No program was given.", file);
+            throw new NetnsException(ErrorIds.ProgramNotFound, Errno.ENOENT, "No program was given.", file);
         if (file.Contains('/'))
             return System.IO.Path.IsPathRooted(file) ? file : System.IO.Path.GetFullPath(file, workingDirectory ?? Environment.CurrentDirectory);
         var search = Environment.GetEnvironmentVariable("PATH");
@@ -207,7 +207,7 @@ public sealed class NativeProgram : IDisposable
             var candidate = System.IO.Path.Combine(dir.Length == 0 ? workingDirectory ?? Environment.CurrentDirectory : dir, file);
             if (Libc.Access(candidate, Libc.X_OK) == 0 && !Directory.Exists(candidate)) return candidate;
         }
-        throw new NetnsException("ProgramNotFound", Errno.ENOENT,
+        throw new NetnsException(ErrorIds.ProgramNotFound, Errno.ENOENT,
             $"Cannot run '{file}' in network namespace '{ns}': no executable '{file}' in PATH ({search}).", file);
     }
 
@@ -215,10 +215,10 @@ public sealed class NativeProgram : IDisposable
     {
         int* fds = stackalloc int[4];
         if (Libc.Pipe2(fds, Libc.O_CLOEXEC) != 0)
-            throw Sys.Error("ProcessStartFailed", $"Cannot run '{file}' in network namespace '{ns}': pipe2", file);
+            throw Sys.Error(ErrorIds.ProcessStartFailed, $"Cannot run '{file}' in network namespace '{ns}': pipe2", file);
         if (Libc.Pipe2(fds + 2, Libc.O_CLOEXEC) != 0)
         {
-            var ex = Sys.Error("ProcessStartFailed", $"Cannot run '{file}' in network namespace '{ns}': pipe2", file);
+            var ex = Sys.Error(ErrorIds.ProcessStartFailed, $"Cannot run '{file}' in network namespace '{ns}': pipe2", file);
             Libc.Close(fds[0]);
             Libc.Close(fds[1]);
             throw ex;
@@ -257,7 +257,7 @@ public sealed class NativeProgram : IDisposable
 
         public override unsafe void Execute()
         {
-            if (Cancelled) { Fail(new NetnsException("OperationStopped", Errno.EINTR, $"'{File}' was not started: stopped.", File)); return; }
+            if (Cancelled) { Fail(new NetnsException(ErrorIds.OperationStopped, Errno.EINTR, $"'{File}' was not started: stopped.", File)); return; }
             var strings = new List<nint>();
             byte* fa = stackalloc byte[Libc.SpawnStructSize];
             byte* attr = stackalloc byte[Libc.SpawnStructSize];
@@ -312,18 +312,18 @@ public sealed class NativeProgram : IDisposable
         {
             var what = $"Cannot run '{File}' in network namespace '{_ns}'";
             if (e == Errno.ENOENT)
-                return new NetnsException("ProgramNotFound", e, $"{what}: {Sys.StrError(e)} ({_path}).", File);
+                return new NetnsException(ErrorIds.ProgramNotFound, e, $"{what}: {Sys.StrError(e)} ({_path}).", File);
             if (e == Errno.EACCES && NotExecutableReason(_path) is string reason)
-                return new NetnsException("ProgramNotExecutable", e, $"{what}: '{_path}' {reason}.", File)
+                return new NetnsException(ErrorIds.ProgramNotExecutable, e, $"{what}: '{_path}' {reason}.", File)
                 {
                     Recommendation = $"Give it execute permission (chmod +x '{_path}'), or run it through its interpreter (-FilePath sh -ArgumentList '{_path}').",
                 };
             if (e is Errno.ENOEXEC)
-                return new NetnsException("ProgramNotExecutable", e, $"{what}: '{_path}' is not a program the kernel can run ({Sys.Describe(e)}): a script needs a #! line.", File)
+                return new NetnsException(ErrorIds.ProgramNotExecutable, e, $"{what}: '{_path}' is not a program the kernel can run ({Sys.Describe(e)}): a script needs a #! line.", File)
                 {
                     Recommendation = $"Add a #! line to '{_path}', or run it through its interpreter (-FilePath sh -ArgumentList '{_path}').",
                 };
-            return Sys.Error("ProcessStartFailed", e, $"{what} ({_path})", File);
+            return Sys.Error(ErrorIds.ProcessStartFailed, e, $"{what} ({_path})", File);
         }
 
         /// <summary>Why execve gives EACCES for <paramref name="path"/> although we may run anything, or null when it is not the file itself.</summary>

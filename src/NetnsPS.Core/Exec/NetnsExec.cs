@@ -55,11 +55,11 @@ public static class NetnsExec
         try { return request.Result.GetAwaiter().GetResult(); }
         catch (System.ComponentModel.Win32Exception w)
         {
-            throw new NetnsException("ProgramNotFound", Errno.ENOENT, $"Cannot run '{psi.FileName}' in network namespace '{name}': {w.Message}", psi.FileName, w);
+            throw new NetnsException(ErrorIds.ProgramNotFound, Errno.ENOENT, $"Cannot run '{psi.FileName}' in network namespace '{name}': {w.Message}", psi.FileName, w);
         }
         catch (Exception ex) when (ex is not NetnsException)
         {
-            throw new NetnsException("ProcessStartFailed", Errno.EIO, $"Cannot run '{psi.FileName}' in network namespace '{name}': {ex.Message}", psi.FileName, ex);
+            throw new NetnsException(ErrorIds.ProcessStartFailed, Errno.EIO, $"Cannot run '{psi.FileName}' in network namespace '{name}': {ex.Message}", psi.FileName, ex);
         }
     }
 
@@ -160,7 +160,7 @@ public static class NetnsExec
         public ProcessStartInfo Psi { get; }
         public Task<Process> Result => _tcs.Task;
         public override void Execute() => _tcs.TrySetResult(Process.Start(Psi) ??
-            throw new NetnsException("ProcessStartFailed", Errno.EIO, $"'{Psi.FileName}' did not start.", Psi.FileName));
+            throw new NetnsException(ErrorIds.ProcessStartFailed, Errno.EIO, $"'{Psi.FileName}' did not start.", Psi.FileName));
         public override void Fail(Exception ex) => _tcs.TrySetException(ex);
     }
 
@@ -257,21 +257,43 @@ public static class NetnsExec
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="fork"/> on a new thread prepared as by <see cref="Prepare"/> (inside the namespace, with a
+    /// private mount namespace), which then ends; waits for it and returns what it threw (null when nothing). Only the
+    /// fork belongs there: threads the child's owner starts later are created from the caller, in its namespace.
+    /// </summary>
+    public static Exception? RunOnPreparedThread(string name, NamespaceHandle ns, Action fork, string threadName, string what)
+    {
+        Exception? failure = null;
+        var t = new Thread(() =>
+        {
+            try
+            {
+                Prepare(name, ns);
+                fork();
+            }
+            catch (Exception ex) { failure = ex; }
+        }) { IsBackground = true, Name = threadName };
+        Limits.StartThread(t, what, name);
+        t.Join();
+        return failure;
+    }
+
     /// <summary>Makes the calling thread look like `ip netns exec NAME` to anything it forks.</summary>
     public static void Prepare(string name, NamespaceHandle ns)
     {
         if (Libc.SetNs(ns, Libc.CLONE_NEWNET) != 0)
-            throw Sys.Error("NamespaceEnterFailed", $"Cannot enter network namespace '{name}'", name);
+            throw Sys.Error(ErrorIds.NamespaceEnterFailed, $"Cannot enter network namespace '{name}'", name);
         if (Libc.Unshare(Libc.CLONE_NEWNS | Libc.CLONE_FS) != 0)
-            throw Sys.Error("MountNamespaceFailed", "unshare(CLONE_NEWNS)", name);
+            throw Sys.Error(ErrorIds.MountNamespaceFailed, "unshare(CLONE_NEWNS)", name);
         // Nothing mounted below may propagate back to the caller's mount namespace.
         if (Libc.Mount("", "/", "none", Libc.MS_SLAVE | Libc.MS_REC, 0) != 0)
-            throw Sys.Error("MountNamespaceFailed", "mount --make-rslave /", name);
+            throw Sys.Error(ErrorIds.MountNamespaceFailed, "mount --make-rslave /", name);
         bool readOnly = SysIsReadOnly();
         if (Libc.Umount2("/sys", Libc.MNT_DETACH) != 0 && Sys.LastErrno() != Errno.EINVAL)
-            throw Sys.Error("MountNamespaceFailed", "umount /sys", name);
+            throw Sys.Error(ErrorIds.MountNamespaceFailed, "umount /sys", name);
         if (Libc.Mount(name, "/sys", "sysfs", readOnly ? MS_RDONLY : 0, 0) != 0)
-            throw Sys.Error("MountNamespaceFailed", "mount sysfs on /sys", name);
+            throw Sys.Error(ErrorIds.MountNamespaceFailed, "mount sysfs on /sys", name);
         BindEtc(name);
     }
 
@@ -298,7 +320,7 @@ public static class NetnsExec
             var dst = Path.Combine("/etc", Path.GetFileName(src));
             if (!File.Exists(dst) && !Directory.Exists(dst)) continue; // iproute2 skips (with a warning) what /etc lacks
             if (Libc.Mount(src, dst, "none", Libc.MS_BIND, 0) != 0)
-                throw Sys.Error("MountNamespaceFailed", $"bind {src} on {dst}", name);
+                throw Sys.Error(ErrorIds.MountNamespaceFailed, $"bind {src} on {dst}", name);
         }
     }
 }

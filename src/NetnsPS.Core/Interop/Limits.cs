@@ -46,7 +46,7 @@ public static unsafe partial class Limits
                  + "so the rest are held by this process: raise the limit before starting pwsh (for example `ulimit -n 65536`, up to the hard limit; "
                  + "LimitNOFILE= for a systemd service), or close what it holds (open files, sessions, running programs).";
         }
-        return new NetnsException("TooManyOpenFiles", e, $"{what}: {Sys.Describe(e)}: {why}", target, inner);
+        return new NetnsException(ErrorIds.TooManyOpenFiles, e, $"{what}: {Sys.Describe(e)}: {why}", target, inner);
     }
 
     /// <summary>
@@ -57,7 +57,7 @@ public static unsafe partial class Limits
     {
         string max = "?";
         try { max = File.ReadAllText("/proc/sys/user/max_net_namespaces").Trim(); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        return new NetnsException("NamespaceLimitReached", Errno.ENOSPC,
+        return new NetnsException(ErrorIds.NamespaceLimitReached, Errno.ENOSPC,
             $"{what}: {Sys.Describe(Errno.ENOSPC)}: the kernel's limit on network namespaces is reached (user.max_net_namespaces = {max} " +
             "in this user namespace; the limits of its parent user namespaces apply too). Remove namespaces that are no longer needed, or raise " +
             "the limit (for example `sysctl -w user.max_net_namespaces=200000`, in the user namespace that is full).", target);
@@ -104,7 +104,7 @@ public static unsafe partial class Limits
                 if (line.StartsWith("Threads:", StringComparison.Ordinal)) { threads = line[8..].Trim(); break; }
         }
         catch (IOException) { }
-        return new NetnsException("ThreadStartFailed", Errno.EAGAIN,
+        return new NetnsException(ErrorIds.ThreadStartFailed, Errno.EAGAIN,
             $"{message}: the system refused a new thread ({inner.GetType().Name}; this process has {threads} threads). " +
             "Limits that apply: `ulimit -u` (processes and threads of the user), /proc/sys/kernel/threads-max, the cgroup's pids.max, " +
             "and memory for the thread's stack.", target, inner);

@@ -5,6 +5,7 @@ namespace NetnsPS.Core.Interop;
 /// <summary>Effective capabilities of the process (CapEff in /proc/self/status).</summary>
 public static class Privileges
 {
+    public const int CAP_NET_RAW = 13;
     public const int CAP_NET_ADMIN = 12;
     public const int CAP_SYS_ADMIN = 21;
     public const int CAP_SYS_PTRACE = 19;

@@ -24,7 +24,7 @@ public static class LabBuilder
     {
         if (prefix.Length == 0 || prefix.Contains('/') || prefix.Contains('\0') || prefix is "." or ".." ||
             System.Text.Encoding.UTF8.GetByteCount(prefix) > MaxPrefixBytes || prefix.Any(char.IsWhiteSpace))
-            throw new NetnsException("InvalidLabPrefix", Errno.EINVAL,
+            throw new NetnsException(ErrorIds.InvalidLabPrefix, Errno.EINVAL,
                 $"'{prefix}' is not a usable lab prefix (1-{MaxPrefixBytes} bytes, no '/', no spaces).", prefix);
     }
 
@@ -52,11 +52,11 @@ public static class LabBuilder
                 }
         foreach (var n in nsNames)
             if (NamespaceStore.Find(n) is not null)
-                throw new NetnsException("NamespaceAlreadyExists", Errno.EEXIST,
+                throw new NetnsException(ErrorIds.NamespaceAlreadyExists, Errno.EEXIST,
                     $"Cannot build lab '{def.Name}': namespace '{n}' already exists (another lab with prefix '{prefix}'? Remove-NetLab -Prefix '{prefix}').", n);
         var statePath = LabStateFile.PathOf(prefix);
         if (File.Exists(statePath))
-            throw new NetnsException("NetLabAlreadyExists", Errno.EEXIST,
+            throw new NetnsException(ErrorIds.NetLabAlreadyExists, Errno.EEXIST,
                 $"A lab with prefix '{prefix}' already exists ({statePath}); remove it first (Remove-NetLab -Prefix '{prefix}') or choose another -Prefix.", prefix);
 
         var created = DateTime.Now;
@@ -116,7 +116,7 @@ public static class LabBuilder
                 sessions.Dispose();
                 var cleanup = Remove(lab, kill: true);
                 var inner = ex as NetnsException;
-                throw new NetnsException(inner?.ErrorCode is "InsufficientPrivilege" ? "InsufficientPrivilege" : "NetLabBuildFailed",
+                throw new NetnsException(inner?.ErrorCode is ErrorIds.InsufficientPrivilege ? ErrorIds.InsufficientPrivilege : ErrorIds.NetLabBuildFailed,
                     inner?.Errno ?? Errno.EIO,
                     $"Building lab '{def.Name}' failed at step {k} of {steps.Count} ({step.Description}): {ex.Message}" +
                     (cleanup.Count == 0 ? " Everything made so far was removed." : $" Cleanup left: {string.Join("; ", cleanup)}"),
@@ -184,14 +184,14 @@ public static class LabBuilder
             foreach (var e in present.Where(e => !e.IsStale && outliving.Contains(e.Name)))
             {
                 try { NatService.RemoveTable(sessions.Get(e.Name)); }
-                catch (NetnsException ex) when (ex.ErrorCode is not "NfTablesNotSupported") { problems.Add($"NAT table in {e.Name}: {ex.Message}"); }
+                catch (NetnsException ex) when (ex.ErrorCode is not ErrorIds.NfTablesNotSupported) { problems.Add($"NAT table in {e.Name}: {ex.Message}"); }
                 catch (NetnsException) { }
             }
         }
         foreach (var e in present)
         {
             try { NamespaceStore.Delete(e.Name); }
-            catch (NetnsException ex) when (ex.ErrorCode == "NamespaceNotFound") { }
+            catch (NetnsException ex) when (ex.ErrorCode == ErrorIds.NamespaceNotFound) { }
             catch (NetnsException ex) { problems.Add($"namespace {e.Name}: {ex.Message}"); }
         }
         if (problems.Count == 0)

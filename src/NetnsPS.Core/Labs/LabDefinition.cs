@@ -440,11 +440,11 @@ public sealed class LabDefinition
         if (t.StartsWith('['))
         {
             int close = t.IndexOf(']');
-            if (close < 0) throw new NetnsException("InvalidIPAddress", Errno.EINVAL, $"Invalid address and port '{text}': no ']'.", text);
+            if (close < 0) throw new NetnsException(ErrorIds.InvalidIPAddress, Errno.EINVAL, $"Invalid address and port '{text}': no ']'.", text);
             host = t[1..close];
             if (close + 1 < t.Length)
             {
-                if (t[close + 1] != ':') throw new NetnsException("InvalidIPAddress", Errno.EINVAL, $"Invalid address and port '{text}'.", text);
+                if (t[close + 1] != ':') throw new NetnsException(ErrorIds.InvalidIPAddress, Errno.EINVAL, $"Invalid address and port '{text}'.", text);
                 port = t[(close + 2)..];
             }
         }
@@ -456,7 +456,7 @@ public sealed class LabDefinition
         var addr = IpPrefix.ParseAddress(host, "internal address");
         if (port.Length == 0) return (addr, defaultPort);
         if (!int.TryParse(port, out int p) || p is < 1 or > 65535)
-            throw new NetnsException("InvalidNatArgument", Errno.EINVAL, $"Invalid port '{port}' in '{text}': expected 1 to 65535.", text);
+            throw new NetnsException(ErrorIds.InvalidNatArgument, Errno.EINVAL, $"Invalid port '{port}' in '{text}': expected 1 to 65535.", text);
         return (addr, p);
     }
 
@@ -464,7 +464,7 @@ public sealed class LabDefinition
         a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{a}]:{port}" : $"{a}:{port}";
 
     internal static NetnsException Invalid(string where, string message) =>
-        new("InvalidLabDefinition", Errno.EINVAL, $"Lab definition, {where}: {message}", where);
+        new(ErrorIds.InvalidLabDefinition, Errno.EINVAL, $"Lab definition, {where}: {message}", where);
 
     private static IDictionary<string, object?> Map(object? o, string where, Func<object?, object?> unwrap)
     {

@@ -51,7 +51,7 @@ public static class LabStateFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new NetnsException("NetLabStateFailed", ex is UnauthorizedAccessException ? Errno.EACCES : Errno.EIO,
+            throw new NetnsException(ErrorIds.NetLabStateFailed, ex is UnauthorizedAccessException ? Errno.EACCES : Errno.EIO,
                 $"Cannot write the lab state file {lab.StatePath}: {ex.Message}", lab.StatePath, ex);
         }
     }
@@ -66,7 +66,7 @@ public static class LabStateFile
             try { result.Add(Read(f)); }
             catch (Exception ex) when (ex is IOException or JsonException or InvalidOperationException or KeyNotFoundException)
             {
-                onError?.Invoke(new NetnsException("NetLabStateInvalid", Errno.EINVAL, $"Cannot read lab state file {f}: {ex.Message}", f, ex));
+                onError?.Invoke(new NetnsException(ErrorIds.NetLabStateInvalid, Errno.EINVAL, $"Cannot read lab state file {f}: {ex.Message}", f, ex));
             }
         }
         return result;

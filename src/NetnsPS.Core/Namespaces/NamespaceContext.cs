@@ -64,7 +64,7 @@ public sealed class NamespaceContext : IDisposable
             if (id != Identity)
             {
                 h.Dispose();
-                throw new NetnsException("NamespaceNotFound", Errno.ENOENT,
+                throw new NetnsException(ErrorIds.NamespaceNotFound, Errno.ENOENT,
                     $"{Description} was removed or replaced while this command ran ({Path} is now {id}, was {Identity}).", IsHost ? string.Empty : Name);
             }
             _handle = h;
@@ -119,7 +119,7 @@ public sealed class NamespaceContext : IDisposable
             if (!_asked.Add(other.Identity)) continue;
             int? id;
             try { id = NsIds.Get(Socket, other.Handle); }
-            catch (NetnsException ex) when (ex.ErrorCode is "NamespaceNotFound" or "NamespaceOpenFailed" or "NamespaceStale") { continue; }
+            catch (NetnsException ex) when (ex.ErrorCode is ErrorIds.NamespaceNotFound or ErrorIds.NamespaceOpenFailed or ErrorIds.NamespaceStale) { continue; }
             if (id is int found)
             {
                 _byNsid.TryAdd(found, other);
@@ -181,9 +181,9 @@ public sealed class NamespaceSessions : IDisposable
         {
             NamespaceStore.ValidateName(name);
             try { h = NamespaceHandle.Open(NamespaceStore.PathOf(name), name); }
-            catch (NetnsException ex) when (ex.ErrorCode == "NamespaceNotFound")
+            catch (NetnsException ex) when (ex.ErrorCode == ErrorIds.NamespaceNotFound)
             {
-                throw new NetnsException("NamespaceNotFound", Errno.ENOENT, $"No network namespace named '{name}' ({NamespaceStore.PathOf(name)} does not exist).", name);
+                throw new NetnsException(ErrorIds.NamespaceNotFound, Errno.ENOENT, $"No network namespace named '{name}' ({NamespaceStore.PathOf(name)} does not exist).", name);
             }
         }
         // The host's context is never evicted (its file, /proc/thread-self/ns/net, names whichever thread opens it).

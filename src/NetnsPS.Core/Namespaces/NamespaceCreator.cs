@@ -121,7 +121,7 @@ public sealed class NamespaceCreator : IDisposable
                 if (_cts.IsCancellationRequested)
                 {
                     _done.Add(new CreateResult(index, name, null,
-                        new NetnsException("OperationStopped", Errno.EINTR, $"Creation of '{name}' was stopped.", name)));
+                        new NetnsException(ErrorIds.OperationStopped, Errno.EINTR, $"Creation of '{name}' was stopped.", name)));
                     continue;
                 }
                 var path = NamespaceStore.PathOf(name);
@@ -143,7 +143,7 @@ public sealed class NamespaceCreator : IDisposable
                 {
                     // Never let a worker die silently: the consumer waits for one result per name.
                     _done.Add(new CreateResult(index, name, null,
-                        new NetnsException("NamespaceCreateFailed", Errno.EIO, $"Creating '{name}' failed: {ex.Message}", name, ex)));
+                        new NetnsException(ErrorIds.NamespaceCreateFailed, Errno.EIO, $"Creating '{name}' failed: {ex.Message}", name, ex)));
                 }
                 if (home is null) continue;
                 if (!NamespaceHandle.TryStat("/proc/thread-self/ns/net", out var now, out _) || now != homeId)

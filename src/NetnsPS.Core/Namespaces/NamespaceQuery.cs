@@ -32,7 +32,7 @@ public static class NamespaceQuery
                     nsid = NsIds.Get(socket, h);
                     if (nsid is not null) idsLeft--;
                 }
-                catch (NetnsException ex) when (ex.ErrorCode is "NamespaceNotFound" or "NamespaceStale")
+                catch (NetnsException ex) when (ex.ErrorCode is ErrorIds.NamespaceNotFound or ErrorIds.NamespaceStale)
                 {
                     continue; // removed (or unmounted) while we were looking: it is not there any more
                 }
@@ -78,7 +78,7 @@ public static class NamespaceQuery
                 using var h = NamespaceHandle.Open(e.Path, e.Name);
                 nsid = NsIds.Get(socket, h);
             }
-            catch (NetnsException ex) when (ex.ErrorCode is "NamespaceNotFound" or "NamespaceStale") { continue; }
+            catch (NetnsException ex) when (ex.ErrorCode is ErrorIds.NamespaceNotFound or ErrorIds.NamespaceStale) { continue; }
             result.Add(Build(e.Name, e.Path, e.Identity, nsid, scan.GetValueOrDefault(e.Identity.Inode), host));
         }
         var unnamed = scan.Values.Where(s => !covered.Contains(s.Inode))

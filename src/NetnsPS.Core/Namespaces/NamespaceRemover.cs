@@ -158,7 +158,7 @@ public sealed class NamespaceRemover
     {
         var e = plan.Entry;
         var what = plan.Inside.Count == 0 ? "no process" : RemovalPlan.Describe(plan.Inside, 3);
-        return new NetnsException("NamespaceIsHost", Errno.EPERM,
+        return new NetnsException(ErrorIds.NamespaceIsHost, Errno.EPERM,
             $"Removed the name '{e.Name}' but stopped no process: it refers to {plan.HostReason} (net:[{e.Identity.Inode}]), " +
             $"whose processes -Force never stops ({what} inside). The namespace itself is not affected.", e.Name)
         {

@@ -7,7 +7,18 @@ using NetnsPS.Core.Threading;
 namespace NetnsPS.Core.Namespaces;
 
 /// <summary>An entry of /run/netns: a name, and the namespace mounted on it (or none: stale).</summary>
-public readonly record struct NamespaceEntry(string Name, string Path, NamespaceIdentity Identity, bool IsStale);
+public readonly record struct NamespaceEntry(string Name, string Path, NamespaceIdentity Identity, bool IsStale)
+{
+    /// <summary>The one NamespaceStale error for an entry with no namespace mounted on it.</summary>
+    public NetnsException StaleError() =>
+        new(ErrorIds.NamespaceStale, Errno.EINVAL, $"'{Path}' is a stale entry, not a namespace.", Name);
+
+    /// <summary>Throws <see cref="StaleError"/> when the entry is stale.</summary>
+    public void ThrowIfStale()
+    {
+        if (IsStale) throw StaleError();
+    }
+}
 
 /// <summary>
 /// The named namespaces under /run/netns, created, attached and deleted exactly like iproute2 does
@@ -34,9 +45,9 @@ public static class NamespaceStore
     {
         NamespaceHandle h;
         try { h = NamespaceHandle.Open(path, path); }
-        catch (NetnsException ex) when (ex.ErrorCode == "NamespaceStale")
+        catch (NetnsException ex) when (ex.ErrorCode == ErrorIds.NamespaceStale)
         {
-            throw new NetnsException("NotANetworkNamespace", Errno.EINVAL,
+            throw new NetnsException(ErrorIds.NotANetworkNamespace, Errno.EINVAL,
                 $"'{path}' is not a network namespace file (nsfs); give a name under {RunDir}, or a path such as /proc/PID/ns/net or a bind mount of one.", path, ex);
         }
         using (h) return new NamespaceEntry(path, path, h.Identity, false);
@@ -52,7 +63,7 @@ public static class NamespaceStore
         else if (name.Contains('\0')) why = "it contains a NUL character";
         else if (Encoding.UTF8.GetByteCount(name) > MaxNameBytes) why = $"it is longer than {MaxNameBytes} bytes";
         if (why is not null)
-            throw new NetnsException("InvalidNamespaceName", Errno.EINVAL,
+            throw new NetnsException(ErrorIds.InvalidNamespaceName, Errno.EINVAL,
                 $"Invalid network namespace name '{name}': {why}.", name ?? string.Empty);
     }
 
@@ -63,15 +74,15 @@ public static class NamespaceStore
     public static void EnsureRunDir()
     {
         if (Libc.Mkdir(RunDir, 0x1ED /* 0755 */) != 0 && Sys.LastErrno() != Errno.EEXIST)
-            throw Sys.Error("RunDirectoryFailed", $"Cannot create {RunDir}", RunDir);
+            throw Sys.Error(ErrorIds.RunDirectoryFailed, $"Cannot create {RunDir}", RunDir);
         bool bound = false;
         while (Libc.Mount("", RunDir, "none", Libc.MS_SHARED | Libc.MS_REC, 0) != 0)
         {
             var e = Sys.LastErrno();
             if (e != Errno.EINVAL || bound)
-                throw Sys.Error("RunDirectoryFailed", e, $"Cannot make {RunDir} a shared mount", RunDir);
+                throw Sys.Error(ErrorIds.RunDirectoryFailed, e, $"Cannot make {RunDir} a shared mount", RunDir);
             if (Libc.Mount(RunDir, RunDir, "none", Libc.MS_BIND | Libc.MS_REC, 0) != 0)
-                throw Sys.Error("RunDirectoryFailed", $"Cannot bind {RunDir} onto itself", RunDir);
+                throw Sys.Error(ErrorIds.RunDirectoryFailed, $"Cannot bind {RunDir} onto itself", RunDir);
             bound = true;
         }
     }
@@ -110,7 +121,7 @@ public static class NamespaceStore
         {
             var te = Sys.LastErrno();
             if (te is not (Errno.EOPNOTSUPP or Errno.EISDIR or Errno.EINVAL))
-                throw Sys.Error("NamespaceCreateFailed", te, $"Cannot create {path}", name);
+                throw Sys.Error(ErrorIds.NamespaceCreateFailed, te, $"Cannot create {path}", name);
             int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_CLOEXEC, 0);
             if (fd < 0) throw PlaceholderError(name, path, Sys.LastErrno());
             Libc.Flock(fd, Libc.LOCK_EX);
@@ -135,15 +146,15 @@ public static class NamespaceStore
         {
             if (target >= 0) Libc.Close(target);
             Libc.Close(tmp);
-            throw new NetnsException("NamespaceCreateFailed", Errno.ENOENT,
+            throw new NetnsException(ErrorIds.NamespaceCreateFailed, Errno.ENOENT,
                 $"Cannot create {path}: it was removed while being created.", name);
         }
         return new Placeholder(tmp, target);
     }
 
     private static NetnsException PlaceholderError(string name, string path, Errno e) => e == Errno.EEXIST
-        ? new NetnsException("NamespaceAlreadyExists", e, $"A network namespace named '{name}' already exists ({path}).", name)
-        : Sys.Error("NamespaceCreateFailed", e, $"Cannot create {path}", name);
+        ? new NetnsException(ErrorIds.NamespaceAlreadyExists, e, $"A network namespace named '{name}' already exists ({path}).", name)
+        : Sys.Error(ErrorIds.NamespaceCreateFailed, e, $"Cannot create {path}", name);
 
     private static unsafe bool SameFile(int a, int b)
     {
@@ -175,18 +186,18 @@ public static class NamespaceStore
             var e = Sys.LastErrno();
             failure = e == Errno.ENOSPC
                 ? Limits.NamespaceLimitReached($"unshare(CLONE_NEWNET) for '{name}' failed", name)
-                : Sys.Error("NamespaceCreateFailed", e, $"unshare(CLONE_NEWNET) for '{name}' failed", name);
+                : Sys.Error(ErrorIds.NamespaceCreateFailed, e, $"unshare(CLONE_NEWNET) for '{name}' failed", name);
             RemoveOwnPlaceholder(ph, path);
             throw failure;
         }
         // The new namespace's identity, from this thread (stat-ing the path after the mount would race with a
         // concurrent remover, which may unmount and unlink the name as soon as it is a mount).
         if (!NamespaceHandle.TryStat("/proc/thread-self/ns/net", out var id, out var se))
-            failure = Sys.Error("NamespaceCreateFailed", se, $"stat of the new namespace of '{name}'", name);
+            failure = Sys.Error(ErrorIds.NamespaceCreateFailed, se, $"stat of the new namespace of '{name}'", name);
         // Onto our placeholder by descriptor: if a concurrent remover unlinked it, this fails (ENOENT) instead of
         // landing on a placeholder another creator made meanwhile.
         else if (Libc.Mount("/proc/thread-self/ns/net", ph.Target, "none", Libc.MS_BIND, 0) != 0)
-            failure = Sys.Error("NamespaceCreateFailed", $"Cannot bind the new namespace onto {path}", name);
+            failure = Sys.Error(ErrorIds.NamespaceCreateFailed, $"Cannot bind the new namespace onto {path}", name);
         if (Libc.SetNs(home, Libc.CLONE_NEWNET) != 0)
         {
             var e = Sys.LastErrno();
@@ -224,7 +235,7 @@ public static class NamespaceStore
             // Bind the descriptor we hold, not /proc/PID/ns/net again: the pid could be reused meanwhile.
             if (Libc.Mount($"/proc/self/fd/{ns.Fd}", ph.Target, "none", Libc.MS_BIND, 0) != 0)
             {
-                var ex = Sys.Error("NamespaceAttachFailed", $"Cannot bind the namespace of process {pid} onto {path}", name);
+                var ex = Sys.Error(ErrorIds.NamespaceAttachFailed, $"Cannot bind the namespace of process {pid} onto {path}", name);
                 RemoveOwnPlaceholder(ph, path);
                 throw ex;
             }
@@ -255,7 +266,7 @@ public static class NamespaceStore
                     var e = Sys.LastErrno();
                     if (e == Errno.ENOENT) throw NotFound(name, path);
                     if (e != Errno.EINVAL) // EINVAL: not a mount point: a placeholder being created, or a stale one
-                        throw Sys.Error(e == Errno.EBUSY ? "NamespaceBusy" : "NamespaceRemoveFailed", e, $"Cannot unmount {path}", name);
+                        throw Sys.Error(e == Errno.EBUSY ? ErrorIds.NamespaceBusy : ErrorIds.NamespaceRemoveFailed, e, $"Cannot unmount {path}", name);
                 }
             }
             var step = UnlinkLocked(name, path, unmounted, clock);
@@ -266,14 +277,14 @@ public static class NamespaceStore
                 throw NotFound(name, path);
             }
             if (clock.ElapsedMilliseconds >= 3000)
-                throw new NetnsException("NamespaceBusy", Errno.EBUSY,
+                throw new NetnsException(ErrorIds.NamespaceBusy, Errno.EBUSY,
                     $"Cannot remove {path}: it is still being created (its placeholder stayed locked or new for 3 s).", name);
             Thread.Sleep(step == UnlinkStep.Retry ? 0 : 2);
         }
     }
 
     private static NetnsException NotFound(string name, string path)
-        => new("NamespaceNotFound", Errno.ENOENT, $"No network namespace named '{name}' ({path} does not exist).", name);
+        => new(ErrorIds.NamespaceNotFound, Errno.ENOENT, $"No network namespace named '{name}' ({path} does not exist).", name);
 
     private enum UnlinkStep { Done, Gone, Retry, Wait }
 
@@ -290,7 +301,7 @@ public static class NamespaceStore
         {
             var e = Sys.LastErrno();
             if (e == Errno.ENOENT) return UnlinkStep.Gone;
-            if (e != Errno.ELOOP) throw Sys.Error("NamespaceRemoveFailed", e, $"Cannot open {path}", name);
+            if (e != Errno.ELOOP) throw Sys.Error(ErrorIds.NamespaceRemoveFailed, e, $"Cannot open {path}", name);
             // a symbolic link: never a placeholder of ours; remove it as iproute2 would
             return Unlink(name, path, unmounted);
         }
@@ -298,7 +309,7 @@ public static class NamespaceStore
         {
             byte* mine = stackalloc byte[Libc.StatBufferSize];
             byte* now = stackalloc byte[Libc.StatBufferSize];
-            if (Libc.FStat(fd, mine) != 0) throw Sys.Error("NamespaceRemoveFailed", $"Cannot stat {path}", name);
+            if (Libc.FStat(fd, mine) != 0) throw Sys.Error(ErrorIds.NamespaceRemoveFailed, $"Cannot stat {path}", name);
             var id = Libc.StatIdentity(mine);
             if (id.Item1 == NamespaceHandle.NsfsDevice) return unmounted ? UnlinkStep.Done : UnlinkStep.Retry;
             while (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
@@ -322,9 +333,9 @@ public static class NamespaceStore
         var e = Sys.LastErrno();
         if (e == Errno.ENOENT) return UnlinkStep.Gone;
         if (e == Errno.EBUSY)
-            throw Sys.Error("NamespaceBusy", e,
+            throw Sys.Error(ErrorIds.NamespaceBusy, e,
                 $"Cannot remove {path}: it is still a mount point (another mount of the namespace is stacked on it, or it is mounted in another mount namespace)", name);
-        throw Sys.Error("NamespaceRemoveFailed", e, $"Cannot remove {path}", name);
+        throw Sys.Error(ErrorIds.NamespaceRemoveFailed, e, $"Cannot remove {path}", name);
     }
 
     /// <summary>An unlocked placeholder older than this is stale (left by a crash), not a creation in progress.</summary>
@@ -342,7 +353,7 @@ public static class NamespaceStore
         {
             var e = Sys.LastErrno();
             if (e is Errno.ENOENT or Errno.ENOTDIR) return list;
-            throw Sys.Error("NamespaceListFailed", e, $"Cannot read {RunDir}", RunDir);
+            throw Sys.Error(ErrorIds.NamespaceListFailed, e, $"Cannot read {RunDir}", RunDir);
         }
         try
         {

@@ -24,7 +24,7 @@ public sealed record PortForwardSpec(byte Protocol, IPAddress? External, int Ext
     {
         "TCP" => TCP,
         "UDP" => UDP,
-        _ => throw new NetnsException("InvalidNatArgument", Errno.EINVAL, $"Unknown protocol '{name}': expected TCP or UDP.", name),
+        _ => throw new NetnsException(ErrorIds.InvalidNatArgument, Errno.EINVAL, $"Unknown protocol '{name}': expected TCP or UDP.", name),
     };
 
     public override string ToString() =>
@@ -58,7 +58,7 @@ public static class NatService
     }
 
     private static NetnsException NotSupported(NamespaceContext ctx, Errno errno, string detail, Exception? inner = null) =>
-        new("NfTablesNotSupported", errno,
+        new(ErrorIds.NfTablesNotSupported, errno,
             $"NAT in {ctx.Description} needs nf_tables, which this kernel does not offer (CONFIG_NF_TABLES, CONFIG_NFT_NAT, CONFIG_NFT_MASQ): {detail}",
             ctx.DisplayName, inner);
 
@@ -156,25 +156,25 @@ public static class NatService
         Links.ValidateName(spec.Adapter, "adapter name");
         if (spec.SourcePrefix is { } p) IpPrefix.ValidatePrefixLength(p, spec.SourceLength);
         if (spec.SourcePrefix is { } sp && spec.SnatAddress is { } sa && Af.Of(sp) != Af.Of(sa))
-            throw new NetnsException("NatAddressFamilyMismatch", Errno.EINVAL,
+            throw new NetnsException(ErrorIds.NatAddressFamilyMismatch, Errno.EINVAL,
                 $"NAT '{spec.Name}': the source prefix {IpPrefix.Format(sp, spec.SourceLength)} is {Af.Name(Af.Of(sp))} but the external address {sa} is {Af.Name(Af.Of(sa))}.", sa.ToString());
     }
 
     public static void ValidateName(string name)
     {
         if (name.Length == 0 || name.Any(char.IsControl) || Encoding.UTF8.GetByteCount(name) > MaxNameBytes)
-            throw new NetnsException("InvalidNatArgument", Errno.EINVAL, $"'{name}' is not a usable NAT name (1-{MaxNameBytes} bytes, no control characters).", name);
+            throw new NetnsException(ErrorIds.InvalidNatArgument, Errno.EINVAL, $"'{name}' is not a usable NAT name (1-{MaxNameBytes} bytes, no control characters).", name);
     }
 
     public static void Validate(PortForwardSpec spec)
     {
         foreach (var (port, what) in new[] { (spec.ExternalPort, "external port"), (spec.InternalPort, "internal port") })
             if (port is < 1 or > 65535)
-                throw new NetnsException("InvalidNatArgument", Errno.EINVAL, $"Port forward {spec}: the {what} {port} is outside 1-65535.", port);
+                throw new NetnsException(ErrorIds.InvalidNatArgument, Errno.EINVAL, $"Port forward {spec}: the {what} {port} is outside 1-65535.", port);
         if (spec.Protocol is not (PortForwardSpec.TCP or PortForwardSpec.UDP))
-            throw new NetnsException("InvalidNatArgument", Errno.EINVAL, $"Port forward {spec}: the protocol must be TCP or UDP.", spec.Protocol);
+            throw new NetnsException(ErrorIds.InvalidNatArgument, Errno.EINVAL, $"Port forward {spec}: the protocol must be TCP or UDP.", spec.Protocol);
         if (spec.External is { } e && Af.Of(e) != Af.Of(spec.Internal))
-            throw new NetnsException("NatAddressFamilyMismatch", Errno.EINVAL,
+            throw new NetnsException(ErrorIds.NatAddressFamilyMismatch, Errno.EINVAL,
                 $"Port forward {spec}: the internal address {spec.Internal} is {Af.Name(Af.Of(spec.Internal))} but the external address {e} is {Af.Name(Af.Of(e))}.", spec.Internal.ToString());
     }
 
@@ -184,10 +184,10 @@ public static class NatService
         Validate(spec);
         AdapterService.Require(ctx, spec.Adapter);
         if (ListNat(ctx).Any(n => n.Name == spec.Name))
-            throw new NetnsException("NatAlreadyExists", Errno.EEXIST, $"{ctx.Description} already has a NAT named '{spec.Name}' (Get-NetNamespaceNat).", spec.Name);
+            throw new NetnsException(ErrorIds.NatAlreadyExists, Errno.EEXIST, $"{ctx.Description} already has a NAT named '{spec.Name}' (Get-NetNamespaceNat).", spec.Name);
         Apply(ctx, new[] { spec }, Array.Empty<PortForwardSpec>(), $"add NAT '{spec.Name}'", spec.Name);
         return ListNat(ctx).LastOrDefault(n => n.Name == spec.Name)
-            ?? throw new NetnsException("NatRequestFailed", Errno.EIO, $"NAT '{spec.Name}' was added but is not listed in {ctx.Description}.", spec.Name);
+            ?? throw new NetnsException(ErrorIds.NatRequestFailed, Errno.EIO, $"NAT '{spec.Name}' was added but is not listed in {ctx.Description}.", spec.Name);
     }
 
     /// <summary>Adds a port forward (one transaction: table, chains, prerouting and output rule) and returns it.</summary>
@@ -196,11 +196,11 @@ public static class NatService
         Validate(spec);
         var existing = FindMapping(ListMappings(ctx), spec.Protocol, spec.External, spec.ExternalPort, Af.Of(spec.Internal));
         if (existing is not null)
-            throw new NetnsException("NatStaticMappingAlreadyExists", Errno.EEXIST,
+            throw new NetnsException(ErrorIds.NatStaticMappingAlreadyExists, Errno.EEXIST,
                 $"{ctx.Description} already forwards {existing.Protocol} {existing.ExternalIPAddress ?? "*"}:{existing.ExternalPort} (to {existing.InternalIPAddress}:{existing.InternalPort}, handle {existing.Handle}).", spec.ToString());
         Apply(ctx, Array.Empty<NatSpec>(), new[] { spec }, $"add port forward {spec}", spec.ToString());
         return FindMapping(ListMappings(ctx), spec.Protocol, spec.External, spec.ExternalPort, Af.Of(spec.Internal))
-            ?? throw new NetnsException("NatRequestFailed", Errno.EIO, $"Port forward {spec} was added but is not listed in {ctx.Description}.", spec.ToString());
+            ?? throw new NetnsException(ErrorIds.NatRequestFailed, Errno.EIO, $"Port forward {spec} was added but is not listed in {ctx.Description}.", spec.ToString());
     }
 
     private static NetNamespaceNatStaticMapping? FindMapping(IEnumerable<NetNamespaceNatStaticMapping> all, byte protocol, IPAddress? external, int port, byte family) =>
@@ -262,6 +262,19 @@ public static class NatService
         return true;
     }
 
+    /// <summary>A message of a batch refused.</summary>
+    private static readonly ErrnoMap MessageErrors = new(ErrorIds.NatRequestFailed)
+    {
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+    };
+
+    /// <summary>The batch refused as a whole: no nf_tables in this kernel, or no right to use it.</summary>
+    private static readonly ErrnoMap WholeBatchErrors = new(ErrorIds.NatRequestFailed)
+    {
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+        { ErrorIds.NfTablesNotSupported, Errno.EOPNOTSUPP, Errno.EPROTONOSUPPORT },
+    };
+
     internal static void Commit(NamespaceContext ctx, List<(NetlinkMessageBuilder Message, string Description)> msgs, string what, object? target)
     {
         var socket = Socket(ctx);
@@ -270,14 +283,9 @@ public static class NatService
         var (index, ack) = result.Errors[0];
         bool whole = index == 0 || index == msgs.Count + 1;
         string step = whole ? "the batch as a whole" : $"message {index} of {msgs.Count} ({msgs[index - 1].Description})";
-        var code = ack.Errno switch
-        {
-            Errno.EPERM or Errno.EACCES => "InsufficientPrivilege",
-            Errno.EOPNOTSUPP or Errno.EPROTONOSUPPORT when whole => "NfTablesNotSupported",
-            _ => "NatRequestFailed",
-        };
+        var code = (whole ? WholeBatchErrors : MessageErrors)[ack.Errno];
         var more = result.Errors.Count > 1 ? $" ({result.Errors.Count - 1} more error(s) in the same batch)" : "";
-        var text = code == "NfTablesNotSupported"
+        var text = code == ErrorIds.NfTablesNotSupported
             ? $"NAT in {ctx.Description} needs nf_tables, which this kernel does not offer: {ack.Describe()}"
             : $"Cannot {what} in {ctx.Description}: the kernel refused {step}: {ack.Describe()}{more}. Nothing of the transaction was applied.";
         throw new NetlinkException(code, ack.Errno, text, ack, what, target);

@@ -30,28 +30,34 @@ public static class NeighborService
         IsRouter = n.IsRouter,
     };
 
+    private static readonly ErrnoMap AddErrors = new(ErrorIds.NeighborAddFailed)
+    {
+        { ErrorIds.NeighborAlreadyExists, Errno.EEXIST },
+        { ErrorIds.InvalidNeighborArgument, Errno.EINVAL, Errno.EAFNOSUPPORT },
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+    };
+
+    private static readonly ErrnoMap RemoveErrors = new(ErrorIds.NeighborRemoveFailed)
+    {
+        { ErrorIds.NeighborNotFound, Errno.ENOENT },
+        { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
+    };
+
     public static NetNamespaceNeighbor Add(NamespaceContext ctx, LinkInfo link, IPAddress address, byte[]? lladdr, ushort state, bool replace)
     {
         // On a loopback or point-to-point adapter the kernel keys every IPv4 neighbor as 0.0.0.0: the entry would not be
         // the one asked for (and Remove- could not find it by its address).
         if (Af.Of(address) == Af.INET && (link.Flags & (Ifla.IFF_LOOPBACK | Ifla.IFF_POINTOPOINT)) != 0)
-            throw new NetnsException("InvalidNeighborArgument", Errno.EINVAL,
+            throw new NetnsException(ErrorIds.InvalidNeighborArgument, Errno.EINVAL,
                 $"Cannot add neighbor {address} on '{link.Name}' in {ctx.Description}: '{link.Name}' is a {(link.IsLoopback ? "loopback" : "point-to-point")} adapter, where the kernel keeps one IPv4 neighbor entry for all addresses (0.0.0.0), not one for {address}.",
                 address.ToString());
         try
         {
-            ctx.Socket.Execute(Neighbors.AddRequest(link.Index, address, lladdr, state, replace), $"add neighbor {address}", "NeighborAddFailed", address.ToString());
+            ctx.Socket.Execute(Neighbors.AddRequest(link.Index, address, lladdr, state, replace), $"add neighbor {address}", AddErrors, address.ToString());
         }
         catch (NetlinkException ex)
         {
-            var code = ex.Errno switch
-            {
-                Errno.EEXIST => "NeighborAlreadyExists",
-                Errno.EINVAL or Errno.EAFNOSUPPORT => "InvalidNeighborArgument",
-                Errno.EPERM or Errno.EACCES => "InsufficientPrivilege",
-                _ => "NeighborAddFailed",
-            };
-            throw new NetnsException(code, ex.Errno, $"Cannot add neighbor {address} on '{link.Name}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex);
+            throw new NetnsException(ex.ErrorCode, ex.Errno, $"Cannot add neighbor {address} on '{link.Name}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex);
         }
         var found = Neighbors.Dump(ctx.Socket, Af.Of(address), ctx.DisplayName)
             .FirstOrDefault(n => n.InterfaceIndex == link.Index && n.Address.Equals(address));
@@ -68,17 +74,11 @@ public static class NeighborService
     {
         try
         {
-            ctx.Socket.Execute(Neighbors.DeleteRequest(index, address), $"delete neighbor {address}", "NeighborRemoveFailed", address.ToString());
+            ctx.Socket.Execute(Neighbors.DeleteRequest(index, address), $"delete neighbor {address}", RemoveErrors, address.ToString());
         }
         catch (NetlinkException ex)
         {
-            var code = ex.Errno switch
-            {
-                Errno.ENOENT => "NeighborNotFound",
-                Errno.EPERM or Errno.EACCES => "InsufficientPrivilege",
-                _ => "NeighborRemoveFailed",
-            };
-            throw new NetnsException(code, ex.Errno, $"Cannot remove neighbor {address} on '{ifName}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex);
+            throw new NetnsException(ex.ErrorCode, ex.Errno, $"Cannot remove neighbor {address} on '{ifName}' in {ctx.Description}: {ex.Ack.Describe()}", address.ToString(), ex);
         }
     }
 }

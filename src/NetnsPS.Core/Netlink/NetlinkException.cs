@@ -22,7 +22,7 @@ public sealed class NetlinkException : NetnsException
 /// <summary>A reply that breaks the protocol (truncated, wrong sequence): a bug, here or in the kernel.</summary>
 public sealed class NetlinkProtocolException : NetnsException
 {
-    public NetlinkProtocolException(string message) : base("NetlinkProtocolError", Errno.EIO, message) { }
+    public NetlinkProtocolException(string message) : base(ErrorIds.NetlinkProtocolError, Errno.EIO, message) { }
 }
 
 /// <summary>The parsed NLMSG_ERROR (or NLMSG_DONE) payload.</summary>

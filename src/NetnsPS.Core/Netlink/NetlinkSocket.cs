@@ -18,6 +18,9 @@ public sealed class NetlinkSocket : IDisposable
     public const int NETLINK_NETFILTER = 12;
     private const int MaxDumpRetries = 10;
 
+    /// <summary>The id of a refused request whose caller gave no table.</summary>
+    internal static readonly ErrnoMap DefaultErrors = new(ErrorIds.NetlinkRequestFailed);
+
     private readonly SafeFdHandle _fd;
     private readonly object _lock = new();
     private byte[] _rx = new byte[32 * 1024];
@@ -40,7 +43,7 @@ public sealed class NetlinkSocket : IDisposable
     private static unsafe NetlinkSocket OpenHere(int protocol)
     {
         int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
-        if (fd < 0) throw Sys.Error("NetlinkSocketFailed", protocol == NETLINK_ROUTE ? "socket(AF_NETLINK)" : $"socket(AF_NETLINK, protocol {protocol})");
+        if (fd < 0) throw Sys.Error(ErrorIds.NetlinkSocketFailed, protocol == NETLINK_ROUTE ? "socket(AF_NETLINK)" : $"socket(AF_NETLINK, protocol {protocol})");
         var h = new SafeFdHandle(fd);
         try
         {
@@ -52,9 +55,9 @@ public sealed class NetlinkSocket : IDisposable
             byte* addr = stackalloc byte[12];
             new Span<byte>(addr, 12).Clear();
             *(ushort*)addr = Libc.AF_NETLINK;
-            if (Libc.Bind(h, addr, 12) != 0) throw Sys.Error("NetlinkSocketFailed", "bind(AF_NETLINK)");
+            if (Libc.Bind(h, addr, 12) != 0) throw Sys.Error(ErrorIds.NetlinkSocketFailed, "bind(AF_NETLINK)");
             int len = 12;
-            if (Libc.GetSockName(h, addr, &len) != 0) throw Sys.Error("NetlinkSocketFailed", "getsockname(AF_NETLINK)");
+            if (Libc.GetSockName(h, addr, &len) != 0) throw Sys.Error(ErrorIds.NetlinkSocketFailed, "getsockname(AF_NETLINK)");
             return new NetlinkSocket(h, *(uint*)(addr + 4));
         }
         catch
@@ -66,24 +69,25 @@ public sealed class NetlinkSocket : IDisposable
 
     /// <summary>
     /// Sends one request and collects the replies up to the final ack (requests) or NLMSG_DONE (dumps).
-    /// A dump the kernel marks NLM_F_DUMP_INTR is retried. Kernel errors become <see cref="NetlinkException"/>.
+    /// A dump the kernel marks NLM_F_DUMP_INTR is retried. Kernel errors become <see cref="NetlinkException"/> whose
+    /// ErrorCode is <paramref name="errors"/>' id for the errno (NetlinkRequestFailed without a table).
     /// </summary>
-    public List<NetlinkMessage> Execute(NetlinkMessageBuilder request, string operation, string errorCode = "NetlinkRequestFailed", object? target = null)
+    public List<NetlinkMessage> Execute(NetlinkMessageBuilder request, string operation, ErrnoMap? errors = null, object? target = null)
     {
         lock (_lock)
         {
             for (int attempt = 0; ; attempt++)
             {
-                var replies = ExecuteOnce(request, operation, errorCode, target, out bool interrupted);
+                var replies = ExecuteOnce(request, operation, errors ?? DefaultErrors, target, out bool interrupted);
                 if (!interrupted) return replies;
                 if (attempt >= MaxDumpRetries)
-                    throw new NetnsException("NetlinkDumpInterrupted", Errno.EAGAIN,
+                    throw new NetnsException(ErrorIds.NetlinkDumpInterrupted, Errno.EAGAIN,
                         $"{operation}: the dump was interrupted by concurrent changes {MaxDumpRetries + 1} times.", target);
             }
         }
     }
 
-    private unsafe List<NetlinkMessage> ExecuteOnce(NetlinkMessageBuilder request, string operation, string errorCode, object? target, out bool interrupted)
+    private unsafe List<NetlinkMessage> ExecuteOnce(NetlinkMessageBuilder request, string operation, ErrnoMap errors, object? target, out bool interrupted)
     {
         interrupted = false;
         uint seq = ++_seq;
@@ -95,10 +99,10 @@ public sealed class NetlinkSocket : IDisposable
             nint sent;
             do sent = Libc.Send(_fd, p, bytes.Length, 0);
             while (sent < 0 && Sys.LastErrno() == Errno.EINTR);
-            if (sent < 0) throw Sys.Error("NetlinkSendFailed", $"{operation}: send", target);
+            if (sent < 0) throw Sys.Error(ErrorIds.NetlinkSendFailed, $"{operation}: send", target);
         }
 
-        var collector = new ReplyCollector(seq, PortId, reqFlags, operation, errorCode, target);
+        var collector = new ReplyCollector(seq, PortId, reqFlags, operation, errors, target);
         while (true)
         {
             int n = ReceiveDatagram();
@@ -143,7 +147,7 @@ public sealed class NetlinkSocket : IDisposable
                 nint sent;
                 do sent = Libc.Send(_fd, p, all.Length, 0);
                 while (sent < 0 && Sys.LastErrno() == Errno.EINTR);
-                if (sent < 0) throw Sys.Error("NetlinkSendFailed", $"{operation}: send");
+                if (sent < 0) throw Sys.Error(ErrorIds.NetlinkSendFailed, $"{operation}: send");
             }
             var collector = new BatchCollector(seqs, flags, PortId, operation);
             while (!collector.Complete)
@@ -168,7 +172,7 @@ public sealed class NetlinkSocket : IDisposable
                 while (n < 0 && Sys.LastErrno() == Errno.EINTR);
             }
             if (n < 0 && (extraFlags & Libc.MSG_DONTWAIT) != 0 && Sys.LastErrno() == Errno.EAGAIN) return -1;
-            if (n < 0) throw Sys.Error("NetlinkReceiveFailed", "recv(AF_NETLINK)");
+            if (n < 0) throw Sys.Error(ErrorIds.NetlinkReceiveFailed, "recv(AF_NETLINK)");
             if (n > _rx.Length)
             {
                 _rx = new byte[Math.Max((int)n, _rx.Length * 2)];
@@ -179,7 +183,7 @@ public sealed class NetlinkSocket : IDisposable
                 do n = Libc.Recv(_fd, p, _rx.Length, 0);
                 while (n < 0 && Sys.LastErrno() == Errno.EINTR);
             }
-            if (n < 0) throw Sys.Error("NetlinkReceiveFailed", "recv(AF_NETLINK)");
+            if (n < 0) throw Sys.Error(ErrorIds.NetlinkReceiveFailed, "recv(AF_NETLINK)");
             return (int)n;
         }
     }
@@ -206,12 +210,12 @@ public sealed class ReplyCollector
     private readonly uint _portId;
     private readonly ushort _requestFlags;
     private readonly string _operation;
-    private readonly string _errorCode;
+    private readonly ErrnoMap _errors;
     private readonly object? _target;
 
-    public ReplyCollector(uint seq, uint portId, ushort requestFlags, string operation, string errorCode = "NetlinkRequestFailed", object? target = null)
+    public ReplyCollector(uint seq, uint portId, ushort requestFlags, string operation, ErrnoMap? errors = null, object? target = null)
     {
-        _seq = seq; _portId = portId; _requestFlags = requestFlags; _operation = operation; _errorCode = errorCode; _target = target;
+        _seq = seq; _portId = portId; _requestFlags = requestFlags; _operation = operation; _errors = errors ?? NetlinkSocket.DefaultErrors; _target = target;
     }
 
     public List<NetlinkMessage> Replies { get; } = new();
@@ -239,14 +243,14 @@ public sealed class ReplyCollector
             {
                 var ack = NetlinkAck.Parse(m.Payload, m.Flags);
                 if (ack.Error != 0)
-                    throw new NetlinkException(_errorCode, ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
+                    throw new NetlinkException(_errors[ack.Errno], ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
                 return true; // the ack that ends a request (or, for a dump, the kernel stopping it)
             }
             case Nl.NLMSG_DONE:
             {
                 var ack = NetlinkAck.ParseDone(m.Payload, m.Flags);
                 if (ack.Error != 0)
-                    throw new NetlinkException(_errorCode, ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
+                    throw new NetlinkException(_errors[ack.Errno], ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
                 return true;
             }
             case Nl.NLMSG_OVERRUN:

@@ -9,6 +9,9 @@ namespace NetnsPS.Core.Routing;
 /// <summary>Routes of namespaces (ip route), with kernel errors turned into stable codes.</summary>
 public static class RouteService
 {
+    /// <summary>The main routing table (RT_TABLE_MAIN, 254), where routes go unless -Table says otherwise.</summary>
+    public const uint MainTable = Rta.TABLE_MAIN;
+
     private static string ProtocolName(byte p) => p switch
     {
         0 => "unspec", 1 => "redirect", 2 => "kernel", 3 => "boot", 4 => "static", 16 => "dhcp", 186 => "bgp", 188 => "ospf",
@@ -31,32 +34,42 @@ public static class RouteService
         PreferredSource = r.PreferredSource?.ToString(),
     };
 
+    /// <summary>The routes of both families in <paramref name="table"/>.</summary>
+    public static List<NetNamespaceRoute> ListRoutes(NamespaceContext ctx, uint table) => ListRoutes(ctx, Af.UNSPEC, table);
+
     public static List<NetNamespaceRoute> ListRoutes(NamespaceContext ctx, byte family, uint table)
     {
         var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
         return Routes.Dump(ctx.Socket, family, table, ctx.DisplayName).Select(r => ToObject(ctx, r, names)).ToList();
     }
 
+    private static readonly ErrnoMap AddErrors = new(ErrorIds.RouteAddFailed)
+    {
+        { ErrorIds.RouteAlreadyExists, Errno.EEXIST },
+        { ErrorIds.RouteGatewayUnreachable, Errno.ENETUNREACH, Errno.EHOSTUNREACH },
+        { ErrorIds.AdapterNotFound, Errno.ENODEV },
+        { ErrorIds.InvalidRoute, Errno.EINVAL },
+    };
+
+    private static readonly ErrnoMap RemoveErrors = new(ErrorIds.RouteRemoveFailed)
+    {
+        { ErrorIds.RouteNotFound, Errno.ESRCH, Errno.ENOENT },
+    };
+
     public static NetNamespaceRoute AddRoute(NamespaceContext ctx, IPAddress dst, int len, IPAddress? gateway, LinkInfo? link, uint? metric, uint table)
     {
         var text = $"{IpPrefix.Format(dst, len)}{(gateway is null ? "" : $" via {gateway}")}{(link is null ? "" : $" dev {link.Name}")}";
         if (gateway is null && link is null)
-            throw new NetnsException("InvalidRoute", Errno.EINVAL, $"Route {text} needs -NextHop or -InterfaceAlias.", text);
+            throw new NetnsException(ErrorIds.InvalidRoute, Errno.EINVAL, $"Route {text} needs -NextHop or -InterfaceAlias.", text);
         try
         {
-            ctx.Socket.Execute(Routes.AddRequest(dst, len, gateway, link?.Index, metric, table), $"add route {text}", "RouteAddFailed", text);
+            ctx.Socket.Execute(Routes.AddRequest(dst, len, gateway, link?.Index, metric, table), $"add route {text}", AddErrors, text);
         }
         catch (NetlinkException ex)
         {
-            var code = ex.Errno switch
-            {
-                Errno.EEXIST => "RouteAlreadyExists",
-                Errno.ENETUNREACH or Errno.EHOSTUNREACH => "RouteGatewayUnreachable",
-                Errno.EINVAL when gateway is not null && (ex.Ack.Message?.Contains("gateway", StringComparison.OrdinalIgnoreCase) ?? false) => "RouteGatewayUnreachable",
-                Errno.ENODEV => "AdapterNotFound",
-                Errno.EINVAL => "InvalidRoute",
-                _ => "RouteAddFailed",
-            };
+            // EINVAL is also the kernel's answer to a gateway it cannot reach directly ("Nexthop has invalid gateway").
+            var code = ex.Errno == Errno.EINVAL && gateway is not null && (ex.Ack.Message?.Contains("gateway", StringComparison.OrdinalIgnoreCase) ?? false)
+                ? ErrorIds.RouteGatewayUnreachable : ex.ErrorCode;
             throw new NetnsException(code, ex.Errno, $"Cannot add route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
         }
         var names = Links.Dump(ctx.Socket).ToDictionary(l => l.Index, l => l.Name);
@@ -64,7 +77,7 @@ public static class RouteService
             r.DestinationLength == len && r.Destination.Equals(dst) && (metric is null || r.Metric == metric) &&
             (gateway is null || gateway.Equals(r.Gateway)) && (link is null || r.OutputInterface == link.Index));
         return added is null
-            ? throw new NetnsException("RouteAddFailed", Errno.EIO, $"Route {text} was accepted but is not in table {table}.", text)
+            ? throw new NetnsException(ErrorIds.RouteAddFailed, Errno.EIO, $"Route {text} was accepted but is not in table {table}.", text)
             : ToObject(ctx, added, names);
     }
 
@@ -73,13 +86,13 @@ public static class RouteService
         var text = $"{IpPrefix.Format(dst, len)}{(gateway is null ? "" : $" via {gateway}")}";
         try
         {
-            ctx.Socket.Execute(Routes.DeleteRequest(dst, len, gateway, oif, metric, table), $"delete route {text}", "RouteRemoveFailed", text);
+            ctx.Socket.Execute(Routes.DeleteRequest(dst, len, gateway, oif, metric, table), $"delete route {text}", RemoveErrors, text);
         }
         catch (NetlinkException ex)
         {
-            throw ex.Errno == Errno.ESRCH || ex.Errno == Errno.ENOENT
-                ? new NetnsException("RouteNotFound", Errno.ENOENT, $"No route {text} in table {table} of {ctx.Description}: {ex.Ack.Describe()}", text, ex)
-                : new NetnsException("RouteRemoveFailed", ex.Errno, $"Cannot remove route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
+            throw ex.ErrorCode == ErrorIds.RouteNotFound
+                ? new NetnsException(ex.ErrorCode, Errno.ENOENT, $"No route {text} in table {table} of {ctx.Description}: {ex.Ack.Describe()}", text, ex)
+                : new NetnsException(ex.ErrorCode, ex.Errno, $"Cannot remove route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
         }
     }
 }

@@ -70,9 +70,9 @@ public sealed record LinkShaping
     /// <summary>Checks the combination (InvalidQdiscArgument) before anything is sent; <paramref name="where"/> names the adapter.</summary>
     public void Validate(string where, int? mtu = null)
     {
-        NetnsException Bad(string why) => new("InvalidQdiscArgument", Errno.EINVAL, $"Cannot shape {where}: {why}", where);
+        NetnsException Bad(string why) => new(ErrorIds.InvalidQdiscArgument, Errno.EINVAL, $"Cannot shape {where}: {why}", where);
         if (IsEmpty) throw Bad("give a Rate, or a Delay, Jitter, Loss or Corruption.");
-        if (Rate is 0) throw new NetnsException("InvalidRate", Errno.EINVAL, $"Cannot shape {where}: a rate of 0 would send nothing; give a rate such as 10Mbit.", where);
+        if (Rate is 0) throw new NetnsException(ErrorIds.InvalidRate, Errno.EINVAL, $"Cannot shape {where}: a rate of 0 would send nothing; give a rate such as 10Mbit.", where);
         if (Loss is double lo && !(lo is >= 0 and <= 100)) throw Bad($"Loss {lo} is not a percentage from 0 to 100.");
         if (Corruption is double c && !(c is >= 0 and <= 100)) throw Bad($"Corruption {c} is not a percentage from 0 to 100.");
         if (Delay is TimeSpan d && d < TimeSpan.Zero) throw Bad($"Delay {d} is negative.");
@@ -98,6 +98,9 @@ public sealed record LinkShaping
 /// <summary>Queueing disciplines of adapters in namespaces: list with counters, set a tbf or netem root qdisc, remove it.</summary>
 public static class QdiscService
 {
+    /// <summary>A rate as tc writes it (10Mbit, 1.5mbit, 100kbit) in bytes per second.</summary>
+    public static ulong ParseRate(string text) => TcUnits.ParseRate(text);
+
     public static List<NetNamespaceQdisc> List(NamespaceContext ctx, Func<string, bool>? filter = null)
     {
         var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
@@ -163,10 +166,10 @@ public static class QdiscService
         s.Validate(where, link.Mtu);
         try
         {
-            ctx.Socket.Execute(Request(s, link.Index), $"set qdisc on {link.Name}", "QdiscOperationFailed", link.Name);
+            ctx.Socket.Execute(Request(s, link.Index), $"set qdisc on {link.Name}", ErrorIds.QdiscOperationFailed, link.Name);
         }
         catch (NetlinkException ex) { throw Map(ex, link.Name, s.IsNetem ? "netem" : "tbf", $"shape {where} ({s.Describe()})"); }
-        var q = Root(ctx, link.Index) ?? throw new NetnsException("QdiscOperationFailed", Errno.EIO,
+        var q = Root(ctx, link.Index) ?? throw new NetnsException(ErrorIds.QdiscOperationFailed, Errno.EIO,
             $"The kernel accepted the qdisc for {where} but does not list it.", link.Name);
         return Describe(ctx, q, link.Name);
     }
@@ -176,11 +179,11 @@ public static class QdiscService
     {
         var q = Root(ctx, link.Index);
         if (q is null || q.Handle == 0)
-            throw new NetnsException("QdiscNotFound", Errno.ENOENT,
+            throw new NetnsException(ErrorIds.QdiscNotFound, Errno.ENOENT,
                 $"No qdisc is set on '{link.Name}' in {ctx.Description} (it has the kernel's default{(q is null ? "" : ", " + q.Kind)}).", link.Name);
         try
         {
-            ctx.Socket.Execute(Qdiscs.DeleteRootRequest(link.Index), $"delete qdisc on {link.Name}", "QdiscOperationFailed", link.Name);
+            ctx.Socket.Execute(Qdiscs.DeleteRootRequest(link.Index), $"delete qdisc on {link.Name}", ErrorIds.QdiscOperationFailed, link.Name);
         }
         catch (NetlinkException ex) { throw Map(ex, link.Name, q.Kind, $"remove the {q.Kind} qdisc of '{link.Name}' in {ctx.Description}"); }
     }
@@ -190,7 +193,7 @@ public static class QdiscService
     {
         var q = Root(ctx, index);
         if (q is null || q.Handle == 0) return false;
-        try { ctx.Socket.Execute(Qdiscs.DeleteRootRequest(index), $"delete qdisc on if{index}", "QdiscOperationFailed", index); }
+        try { ctx.Socket.Execute(Qdiscs.DeleteRootRequest(index), $"delete qdisc on if{index}", ErrorIds.QdiscOperationFailed, index); }
         catch (NetlinkException ex) when (ex.Errno is Errno.ENOENT or Errno.ENODEV or Errno.EINVAL) { return false; }
         return true;
     }
@@ -199,17 +202,17 @@ public static class QdiscService
     {
         // A kernel without the qdisc's module answers ENOENT "Specified qdisc kind is unknown." (sch_api.c qdisc_create).
         if (ex.Errno == Errno.ENOENT && (ex.Ack.Message?.Contains("kind is unknown", StringComparison.OrdinalIgnoreCase) ?? true))
-            return new NetnsException("QdiscKindUnsupported", Errno.EOPNOTSUPP,
+            return new NetnsException(ErrorIds.QdiscKindUnsupported, Errno.EOPNOTSUPP,
                 $"Cannot {what}: this kernel has no '{kind}' qdisc ({ex.Ack.Describe()}). {(kind == "netem" ? "Delay, Jitter, Loss and Corruption need sch_netem (CONFIG_NET_SCH_NETEM); a Rate alone uses tbf." : "")}".TrimEnd(),
                 name, ex)
             { Recommendation = kind == "netem" ? "Use a kernel built with CONFIG_NET_SCH_NETEM (or load the sch_netem module), or shape with -Rate alone (tbf)." : null };
         var code = ex.Errno switch
         {
-            Errno.ENODEV => "AdapterNotFound",
-            Errno.EINVAL or Errno.ERANGE or Errno.EOPNOTSUPP => "InvalidQdiscArgument",
-            Errno.EPERM or Errno.EACCES => "InsufficientPrivilege",
-            Errno.ENOENT => "QdiscNotFound",
-            _ => "QdiscOperationFailed",
+            Errno.ENODEV => ErrorIds.AdapterNotFound,
+            Errno.EINVAL or Errno.ERANGE or Errno.EOPNOTSUPP => ErrorIds.InvalidQdiscArgument,
+            Errno.EPERM or Errno.EACCES => ErrorIds.InsufficientPrivilege,
+            Errno.ENOENT => ErrorIds.QdiscNotFound,
+            _ => ErrorIds.QdiscOperationFailed,
         };
         return new NetnsException(code, ex.Errno, $"Cannot {what}: {ex.Ack.Describe()}", name, ex);
     }

@@ -41,11 +41,11 @@ public static class SysctlService
     {
         name = Normalize(name);
         if (!name.StartsWith("net.", StringComparison.Ordinal))
-            throw new NetnsException("InvalidSysctlName", Errno.EINVAL, $"'{name}' is not a net.* sysctl (only the per-namespace net tree is supported).", name);
+            throw new NetnsException(ErrorIds.InvalidSysctlName, Errno.EINVAL, $"'{name}' is not a net.* sysctl (only the per-namespace net tree is supported).", name);
         // Dots separate levels; interface names with dots are written with '/' (as sysctl(8) accepts).
         var parts = name.Split('.');
         if (parts.Any(p => p.Length == 0))
-            throw new NetnsException("InvalidSysctlName", Errno.EINVAL, $"Invalid sysctl name '{name}'.", name);
+            throw new NetnsException(ErrorIds.InvalidSysctlName, Errno.EINVAL, $"Invalid sysctl name '{name}'.", name);
         return "/proc/sys/" + string.Join('/', parts.Select(p => p.Replace('/', '.')));
     }
 
@@ -85,17 +85,17 @@ public static class SysctlService
             catch (IOException ex)
             {
                 Limits.ThrowIfOutOfDescriptors(ex, $"Cannot open {path}", name);
-                throw new NetnsException("SysctlWriteFailed", Errno.EINVAL,
+                throw new NetnsException(ErrorIds.SysctlWriteFailed, Errno.EINVAL,
                     $"Cannot set {name} = '{value}' in {ctx.DisplayName}: {ex.Message}", name, ex);
             }
             catch (UnauthorizedAccessException ex)
             {
-                throw new NetnsException("SysctlWriteFailed", Errno.EACCES, $"Cannot set {name} in {ctx.DisplayName}: {ex.Message}", name, ex);
+                throw new NetnsException(ErrorIds.SysctlWriteFailed, Errno.EACCES, $"Cannot set {name} in {ctx.DisplayName}: {ex.Message}", name, ex);
             }
             return File.ReadAllText(path).TrimEnd('\n');
         });
     }
 
     private static NetnsException NotFound(string name, NamespaceContext ctx)
-        => new("SysctlNotFound", Errno.ENOENT, $"No sysctl '{name}' in {ctx.Description}.", name);
+        => new(ErrorIds.SysctlNotFound, Errno.ENOENT, $"No sysctl '{name}' in {ctx.Description}.", name);
 }

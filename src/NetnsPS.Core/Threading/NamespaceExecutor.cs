@@ -43,7 +43,7 @@ public static class NamespaceExecutor
         var mark = ThreadHygiene.Inside(target.Identity.Inode);
         if (Libc.SetNs(target, Libc.CLONE_NEWNET) != 0)
         {
-            var ex = Sys.Error("NamespaceEnterFailed", $"Cannot enter network namespace '{target.Path}'", target.Path);
+            var ex = Sys.Error(ErrorIds.NamespaceEnterFailed, $"Cannot enter network namespace '{target.Path}'", target.Path);
             mark.Dispose();
             if (owned) original.Dispose();
             throw ex;
@@ -105,7 +105,7 @@ public static class NamespaceExecutor
         {
             if (_original is null) throw new ObjectDisposedException(nameof(Scope));
             if (_entered && Libc.SetNs(target, Libc.CLONE_NEWNET) != 0)
-                throw Sys.Error("NamespaceEnterFailed", $"Cannot enter network namespace '{target.Path}' again", target.Path);
+                throw Sys.Error(ErrorIds.NamespaceEnterFailed, $"Cannot enter network namespace '{target.Path}' again", target.Path);
         }
 
         public void Dispose()

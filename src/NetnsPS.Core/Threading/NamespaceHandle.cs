@@ -41,8 +41,8 @@ public sealed class NamespaceHandle : SafeHandle
         {
             var e = Sys.LastErrno();
             throw e == Errno.ENOENT
-                ? Sys.Error("NamespaceNotFound", e, $"Cannot open network namespace '{path}'", target ?? path)
-                : Sys.Error("NamespaceOpenFailed", e, $"Cannot open network namespace '{path}'", target ?? path);
+                ? Sys.Error(ErrorIds.NamespaceNotFound, e, $"Cannot open network namespace '{path}'", target ?? path)
+                : Sys.Error(ErrorIds.NamespaceOpenFailed, e, $"Cannot open network namespace '{path}'", target ?? path);
         }
         var h = new NamespaceHandle(fd, path);
         if (!verify) return h;
@@ -51,7 +51,7 @@ public sealed class NamespaceHandle : SafeHandle
         {
             var e = type < 0 ? Sys.LastErrno() : Errno.EINVAL;
             h.Dispose();
-            throw new NetnsException("NamespaceStale", e == Errno.None ? Errno.EINVAL : e,
+            throw new NetnsException(ErrorIds.NamespaceStale, e == Errno.None ? Errno.EINVAL : e,
                 $"'{path}' is not a network namespace (a stale entry, or another kind of file)", target ?? path);
         }
         return h;
@@ -66,7 +66,7 @@ public sealed class NamespaceHandle : SafeHandle
         }
         catch (NetnsException ex) when (ex.Errno is Errno.ENOENT or Errno.ESRCH)
         {
-            throw new NetnsException("ProcessNotFound", Errno.ESRCH, $"No process with id {pid}", pid, ex);
+            throw new NetnsException(ErrorIds.ProcessNotFound, Errno.ESRCH, $"No process with id {pid}", pid, ex);
         }
     }
 
@@ -79,7 +79,7 @@ public sealed class NamespaceHandle : SafeHandle
         get
         {
             byte* buf = stackalloc byte[Libc.StatBufferSize];
-            if (Libc.FStat(this, buf) != 0) throw Sys.Error("NamespaceStatFailed", $"fstat '{Path}'");
+            if (Libc.FStat(this, buf) != 0) throw Sys.Error(ErrorIds.NamespaceStatFailed, $"fstat '{Path}'");
             var (dev, ino) = Libc.StatIdentity(buf);
             return new NamespaceIdentity(dev, ino);
         }
@@ -105,7 +105,7 @@ public sealed class NamespaceHandle : SafeHandle
     public static NamespaceIdentity CurrentThreadIdentity()
     {
         if (!TryStat("/proc/thread-self/ns/net", out var id, out var e))
-            throw Sys.Error("NamespaceStatFailed", e, "stat /proc/thread-self/ns/net");
+            throw Sys.Error(ErrorIds.NamespaceStatFailed, e, "stat /proc/thread-self/ns/net");
         return id;
     }
 
@@ -119,7 +119,7 @@ public sealed class NamespaceHandle : SafeHandle
             if (_nsfsDevice == 0)
             {
                 if (!TryStat("/proc/self/ns/net", out var id, out var e))
-                    throw Sys.Error("NamespaceStatFailed", e, "stat /proc/self/ns/net");
+                    throw Sys.Error(ErrorIds.NamespaceStatFailed, e, "stat /proc/self/ns/net");
                 _nsfsDevice = id.Device;
             }
             return _nsfsDevice;

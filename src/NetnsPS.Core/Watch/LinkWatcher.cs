@@ -53,7 +53,7 @@ public sealed unsafe class LinkWatcher : IDisposable
     private static SafeFdHandle OpenHere(string target)
     {
         int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, NetlinkSocket.NETLINK_ROUTE);
-        if (fd < 0) throw Sys.Error("WatchFailed", "socket(AF_NETLINK)", target);
+        if (fd < 0) throw Sys.Error(ErrorIds.WatchFailed, "socket(AF_NETLINK)", target);
         var h = new SafeFdHandle(fd);
         try
         {
@@ -63,7 +63,7 @@ public sealed unsafe class LinkWatcher : IDisposable
             new Span<byte>(addr, 12).Clear();
             *(ushort*)addr = Libc.AF_NETLINK;
             *(uint*)(addr + 8) = RTMGRP_LINK;
-            if (Libc.Bind(h, addr, 12) != 0) throw Sys.Error("WatchFailed", "bind(AF_NETLINK, RTMGRP_LINK)", target);
+            if (Libc.Bind(h, addr, 12) != 0) throw Sys.Error(ErrorIds.WatchFailed, "bind(AF_NETLINK, RTMGRP_LINK)", target);
             return h;
         }
         catch
@@ -86,7 +86,7 @@ public sealed unsafe class LinkWatcher : IDisposable
         if (r < 0)
         {
             if (Sys.LastErrno() == Errno.EINTR) return result;
-            throw Sys.Error("WatchFailed", "poll(AF_NETLINK)");
+            throw Sys.Error(ErrorIds.WatchFailed, "poll(AF_NETLINK)");
         }
         if (r == 0) return result;
         for (int i = 0; i < count; i++)
@@ -119,7 +119,7 @@ public sealed unsafe class LinkWatcher : IDisposable
                 if (e is Errno.EAGAIN or Errno.EINTR) return 0;
                 // ENOBUFS: the kernel dropped messages (a burst outran the buffer); the snapshot may be stale, go on.
                 if (e == Errno.ENOBUFS) return 0;
-                throw Sys.Error("WatchFailed", e, "recv(AF_NETLINK)", w.Context.DisplayName);
+                throw Sys.Error(ErrorIds.WatchFailed, e, "recv(AF_NETLINK)", w.Context.DisplayName);
             }
             if (n > _rx.Length) { _rx = new byte[(int)n]; continue; }
             fixed (byte* p = _rx) n = Libc.Recv(w.Fd, p, _rx.Length, Libc.MSG_DONTWAIT);
@@ -127,7 +127,7 @@ public sealed unsafe class LinkWatcher : IDisposable
             {
                 var e = Sys.LastErrno();
                 if (e is Errno.EAGAIN or Errno.EINTR or Errno.ENOBUFS) return 0;
-                throw Sys.Error("WatchFailed", e, "recv(AF_NETLINK)", w.Context.DisplayName);
+                throw Sys.Error(ErrorIds.WatchFailed, e, "recv(AF_NETLINK)", w.Context.DisplayName);
             }
             return (int)n;
         }

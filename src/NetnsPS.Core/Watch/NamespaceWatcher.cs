@@ -17,12 +17,12 @@ public sealed unsafe class NamespaceWatcher : IDisposable
     public NamespaceWatcher(string dir = NamespaceStore.RunDir)
     {
         if (Libc.Mkdir(dir, 0x1ED) != 0 && Sys.LastErrno() != Errno.EEXIST)
-            throw Sys.Error("RunDirectoryFailed", $"Cannot create {dir}", dir);
+            throw Sys.Error(ErrorIds.RunDirectoryFailed, $"Cannot create {dir}", dir);
         _fd = Libc.InotifyInit1(Libc.IN_CLOEXEC | Libc.IN_NONBLOCK);
-        if (_fd < 0) throw Sys.Error("WatchFailed", "inotify_init1", dir);
+        if (_fd < 0) throw Sys.Error(ErrorIds.WatchFailed, "inotify_init1", dir);
         if (Libc.InotifyAddWatch(_fd, dir, Libc.IN_CREATE | Libc.IN_DELETE | Libc.IN_MOVED_FROM | Libc.IN_MOVED_TO) < 0)
         {
-            var ex = Sys.Error("WatchFailed", $"inotify_add_watch {dir}", dir);
+            var ex = Sys.Error(ErrorIds.WatchFailed, $"inotify_add_watch {dir}", dir);
             Libc.Close(_fd);
             throw ex;
         }
@@ -37,7 +37,7 @@ public sealed unsafe class NamespaceWatcher : IDisposable
         if (r < 0)
         {
             if (Sys.LastErrno() == Errno.EINTR) return result;
-            throw Sys.Error("WatchFailed", "poll(inotify)");
+            throw Sys.Error(ErrorIds.WatchFailed, "poll(inotify)");
         }
         if (r == 0) return result;
         nint n;
@@ -46,7 +46,7 @@ public sealed unsafe class NamespaceWatcher : IDisposable
         {
             var e = Sys.LastErrno();
             if (e is Errno.EAGAIN or Errno.EINTR) return result;
-            throw Sys.Error("WatchFailed", e, "read(inotify)");
+            throw Sys.Error(ErrorIds.WatchFailed, e, "read(inotify)");
         }
         var now = DateTime.Now;
         int off = 0;

@@ -44,7 +44,7 @@ public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter SkipDuplicateAddressDetection { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding an address");
+    protected override void BeginProcessing() => RequireNetAdmin("Adding an address");
 
     protected override void ProcessRecord()
     {
@@ -67,9 +67,9 @@ public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
         if (slash >= 0)
         {
             if (!int.TryParse(text[(slash + 1)..], out len))
-                throw new NetnsException("InvalidPrefixLength", Errno.EINVAL, $"Invalid prefix length in '{text}'.", text);
+                throw new NetnsException(ErrorIds.InvalidPrefixLength, Errno.EINVAL, $"Invalid prefix length in '{text}'.", text);
             if (prefixLength is int p && p != len)
-                throw new NetnsException("InvalidPrefixLength", Errno.EINVAL, $"'{text}' and -PrefixLength {p} disagree.", text);
+                throw new NetnsException(ErrorIds.InvalidPrefixLength, Errno.EINVAL, $"'{text}' and -PrefixLength {p} disagree.", text);
         }
         else len = prefixLength ?? Af.Bits(Af.Of(address));
         IpPrefix.ValidatePrefixLength(address, len);
@@ -97,7 +97,7 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     public string? InterfaceAlias { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing an address");
+    protected override void BeginProcessing() => RequireNetAdmin("Removing an address");
 
     protected override void ProcessRecord()
     {
@@ -113,7 +113,7 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
                             (string.IsNullOrEmpty(InterfaceAlias) || a.InterfaceAlias == InterfaceAlias))
                 .ToList();
             if (candidates.Count == 0)
-                throw new NetnsException("AddressNotFound", Errno.ENOENT,
+                throw new NetnsException(ErrorIds.AddressNotFound, Errno.ENOENT,
                     $"Address {IPAddress}{(string.IsNullOrEmpty(InterfaceAlias) ? "" : $" on '{InterfaceAlias}'")} not found in {ctx.DisplayName}.", IPAddress);
             foreach (var a in candidates)
             {

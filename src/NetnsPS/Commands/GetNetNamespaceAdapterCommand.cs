@@ -45,7 +45,7 @@ public sealed class GetNetNamespaceAdapterCommand : NamespaceQueryCmdlet
     {
         if (!All) { base.ProcessRecord(); return; }
         if (Namespace.Length > 0)
-            ThrowNetnsError(new NetnsException("AllWithNamespace", Errno.EINVAL, "-All reads every namespace: do not give -Namespace (or pipe namespaces) with it.", Namespace[0]));
+            ThrowNetnsError(new NetnsException(ErrorIds.AllWithNamespace, Errno.EINVAL, "-All reads every namespace: do not give -Namespace (or pipe namespaces) with it.", Namespace[0]));
         if (_allDone) return;
         _allDone = true;
         List<NamespaceContext> all;
@@ -55,7 +55,7 @@ public sealed class GetNetNamespaceAdapterCommand : NamespaceQueryCmdlet
         {
             try { Query(ctx); }
             // listed, then gone before its turn (each namespace is opened only when its turn comes)
-            catch (NetnsException ex) when (!ctx.IsHost && ex.ErrorCode is "NamespaceNotFound" or "NamespaceOpenFailed" or "NamespaceStale") { }
+            catch (NetnsException ex) when (!ctx.IsHost && ex.ErrorCode is ErrorIds.NamespaceNotFound or ErrorIds.NamespaceOpenFailed or ErrorIds.NamespaceStale) { }
             catch (NetnsException ex) { WriteNetnsError(ex, ctx.DisplayName); }
         }
     }
@@ -80,7 +80,7 @@ public sealed class GetNetNamespaceAdapterCommand : NamespaceQueryCmdlet
             if (!Literal && WildcardPattern.ContainsWildcardCharacters(n)) continue;
             var exact = Literal ? n : WildcardPattern.Unescape(n);
             if (_found.Add(exact))
-                WriteNetnsError(new NetnsException("AdapterNotFound", Errno.ENODEV, $"No adapter named '{exact}' in the namespaces searched.", exact));
+                WriteNetnsError(new NetnsException(ErrorIds.AdapterNotFound, Errno.ENODEV, $"No adapter named '{exact}' in the namespaces searched.", exact));
         }
         base.EndProcessing();
     }

@@ -68,7 +68,7 @@ public sealed class GetNetNamespaceCommand : NetnsCmdlet
                 if (NamespaceHandle.TryStat($"/proc/{pid}/ns/net", out var id, out _)) inodes.Add(id.Inode);
                 else if (inodes.Count == 0)
                 {
-                    WriteNetnsError(new NetnsException("ProcessNotFound", Errno.ESRCH, $"No process with id {pid}.", pid), pid);
+                    WriteNetnsError(new NetnsException(ErrorIds.ProcessNotFound, Errno.ESRCH, $"No process with id {pid}.", pid), pid);
                     continue;
                 }
                 var matches = all.FindAll(e => !e.IsStale && inodes.Contains(e.Identity.Inode));

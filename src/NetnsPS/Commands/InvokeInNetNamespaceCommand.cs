@@ -102,7 +102,7 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
         {
             if (ns.IsStale)
             {
-                WriteNetnsError(new NetnsException("NamespaceStale", Errno.EINVAL, $"'{ns.Path}' is a stale entry, not a namespace.", ns.Name));
+                WriteNetnsError(ns.StaleError());
                 continue;
             }
             try
@@ -249,9 +249,9 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
         finally { _running = null; } // on any other way out (the pipeline stopped), Dispose kills and reaps the program
         if (code != 0 && UseErrorActionPreference())
             WriteError(new ErrorRecord(
-                new NetnsException("ProgramExitedWithNonZeroCode", Errno.None,
+                new NetnsException(ErrorIds.ProgramExitedWithNonZeroCode, Errno.None,
                     $"Program \"{Path.GetFileName(FilePath)}\" ended with non-zero exit code: {code} (0x{code:X2}) in network namespace '{ns.Name}'.", p.Path),
-                "ProgramExitedWithNonZeroCode", ErrorCategory.NotSpecified, p.Path));
+                ErrorIds.ProgramExitedWithNonZeroCode, ErrorCategory.NotSpecified, p.Path));
     }
 
     /// <summary>
@@ -270,7 +270,7 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
             Host.UI.WriteErrorLine(line);
             return;
         }
-        WriteError(new ErrorRecord(new RemoteException(line), "NativeCommandError", ErrorCategory.NotSpecified, line));
+        WriteError(new ErrorRecord(new RemoteException(line), ErrorIds.NativeCommandError, ErrorCategory.NotSpecified, line));
     }
 
     private ActionPreference? _errorAction;

@@ -66,10 +66,10 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
 
     protected override void BeginProcessing()
     {
-        RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Moving an adapter");
+        RequireNetAdmin("Moving an adapter");
         int targets = (MyInvocation.BoundParameters.ContainsKey(nameof(Namespace)) ? 1 : 0) + (ProcessId is null ? 0 : 1) + (HostNamespace ? 1 : 0);
         if (targets != 1)
-            ThrowNetnsError(new NetnsException("AmbiguousTarget", Errno.EINVAL,
+            ThrowNetnsError(new NetnsException(ErrorIds.AmbiguousTarget, Errno.EINVAL,
                 "Name exactly one target: -Namespace, -ProcessId or -HostNamespace.", null));
     }
 
@@ -80,7 +80,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
         {
             if (ProcessId is null) to = GetContext(HostNamespace ? "" : Namespace);
             else if (!Directory.Exists($"/proc/{ProcessId}"))
-                throw new NetnsException("ProcessNotFound", Errno.ESRCH, $"No process with id {ProcessId}.", ProcessId);
+                throw new NetnsException(ErrorIds.ProcessNotFound, Errno.ESRCH, $"No process with id {ProcessId}.", ProcessId);
         }
         catch (NetnsException ex) { ThrowNetnsError(ex); }
         // The process's namespace, opened only to check the target name first and to move back a half-done move.
@@ -100,7 +100,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
             foreach (var l in links) work.Add((from, l.Name));
         }
         if (NewName is not null && work.Count > 1)
-            ThrowNetnsError(new NetnsException("AmbiguousNewName", Errno.EINVAL, "-NewName needs exactly one adapter.", NewName));
+            ThrowNetnsError(new NetnsException(ErrorIds.AmbiguousNewName, Errno.EINVAL, "-NewName needs exactly one adapter.", NewName));
 
         foreach (var (from, name) in work)
         {

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
-using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Nat;
 using NetnsPS.Core.Netlink.Rtnl;
@@ -26,7 +25,7 @@ public sealed class GetNetNamespaceNatCommand : NamespaceQueryCmdlet
             if (filter is null || filter(n.Name)) WriteObject(n);
         foreach (var literal in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
             if (!all.Any(n => n.Name == literal))
-                WriteNetnsError(new NetnsException("NatNotFound", Errno.ENOENT, $"{ctx.Description} has no NAT named '{literal}'.", literal));
+                WriteNetnsError(new NetnsException(ErrorIds.NatNotFound, Errno.ENOENT, $"{ctx.Description} has no NAT named '{literal}'.", literal));
     }
 }
 
@@ -61,7 +60,7 @@ public sealed class NewNetNamespaceNatCommand : NamespaceTargetCmdlet
     [ValidateNotNullOrEmpty]
     public string? ExternalIPAddress { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a NAT");
+    protected override void BeginProcessing() => RequireNetAdmin("Adding a NAT");
 
     protected override void ProcessRecord()
     {
@@ -72,7 +71,7 @@ public sealed class NewNetNamespaceNatCommand : NamespaceTargetCmdlet
             if (InternalIPInterfaceAddressPrefix is not null)
             {
                 if (!InternalIPInterfaceAddressPrefix.Contains('/'))
-                    throw new NetnsException("InvalidPrefixLength", Errno.EINVAL, $"'{InternalIPInterfaceAddressPrefix}' has no prefix length (for example 10.0.1.0/24).", InternalIPInterfaceAddressPrefix);
+                    throw new NetnsException(ErrorIds.InvalidPrefixLength, Errno.EINVAL, $"'{InternalIPInterfaceAddressPrefix}' has no prefix length (for example 10.0.1.0/24).", InternalIPInterfaceAddressPrefix);
                 (prefix, length) = IpPrefix.ParsePrefix(InternalIPInterfaceAddressPrefix);
             }
             var snat = ExternalIPAddress is null ? null : IpPrefix.ParseAddress(ExternalIPAddress, "external address");
@@ -99,7 +98,7 @@ public sealed class RemoveNetNamespaceNatCommand : NamespaceTargetCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a NAT");
+    protected override void BeginProcessing() => RequireNetAdmin("Removing a NAT");
 
     protected override void ProcessRecord()
     {
@@ -118,7 +117,7 @@ public sealed class RemoveNetNamespaceNatCommand : NamespaceTargetCmdlet
                 var filter = NameFilter(new[] { n })!;
                 var matches = all.Where(x => filter(x.Name)).ToList();
                 if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))
-                    throw new NetnsException("NatNotFound", Errno.ENOENT, $"{ctx.Description} has no NAT named '{n}'.", n);
+                    throw new NetnsException(ErrorIds.NatNotFound, Errno.ENOENT, $"{ctx.Description} has no NAT named '{n}'.", n);
                 foreach (var m in matches)
                 {
                     if (!ShouldProcess($"{ctx.DisplayName} (nf_tables table inet {NatService.TableName})", $"Remove NAT '{m.Name}' (rule handle {m.Handle})")) continue;
@@ -181,7 +180,7 @@ public sealed class AddNetNamespaceNatStaticMappingCommand : NamespaceTargetCmdl
     [ValidateRange(1, 65535)]
     public int InternalPort { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a port forward");
+    protected override void BeginProcessing() => RequireNetAdmin("Adding a port forward");
 
     protected override void ProcessRecord()
     {
@@ -218,7 +217,7 @@ public sealed class RemoveNetNamespaceNatStaticMappingCommand : NamespaceTargetC
     [ValidateRange(0, 65535)]
     public int ExternalPort { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a port forward");
+    protected override void BeginProcessing() => RequireNetAdmin("Removing a port forward");
 
     protected override void ProcessRecord()
     {
@@ -226,13 +225,13 @@ public sealed class RemoveNetNamespaceNatStaticMappingCommand : NamespaceTargetC
         try
         {
             if (StaticMappingID == 0 && (Protocol is null || ExternalPort == 0))
-                throw new NetnsException("InvalidNatArgument", Errno.EINVAL, "Name the port forward: -StaticMappingID, or -Protocol and -ExternalPort (or pipe Get-NetNamespaceNatStaticMapping).", target);
+                throw new NetnsException(ErrorIds.InvalidNatArgument, Errno.EINVAL, "Name the port forward: -StaticMappingID, or -Protocol and -ExternalPort (or pipe Get-NetNamespaceNatStaticMapping).", target);
             var ctx = GetContext(Namespace);
             var matches = NatService.ListMappings(ctx).Where(m => StaticMappingID != 0
                 ? m.Handle == StaticMappingID
                 : m.Protocol.Equals(Protocol, StringComparison.OrdinalIgnoreCase) && m.ExternalPort == ExternalPort).ToList();
             if (matches.Count == 0)
-                throw new NetnsException("NatStaticMappingNotFound", Errno.ENOENT,
+                throw new NetnsException(ErrorIds.NatStaticMappingNotFound, Errno.ENOENT,
                     $"{ctx.Description} has no port forward {(StaticMappingID != 0 ? $"with id {StaticMappingID}" : $"for {Protocol!.ToUpperInvariant()} port {ExternalPort}")}.", target);
             foreach (var m in matches)
             {

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
-using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.NeighborTable;
 using NetnsPS.Core.Netlink.Rtnl;
@@ -57,17 +56,17 @@ public sealed class NewNetNamespaceNeighborCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a neighbor");
+    protected override void BeginProcessing() => RequireNetAdmin("Adding a neighbor");
 
     protected override void ProcessRecord()
     {
         try
         {
             var address = IpPrefix.ParseAddress(IPAddress);
-            var mac = Links.ParseMac(LinkLayerAddress);
+            var mac = AdapterService.ParseMac(LinkLayerAddress);
             var ctx = GetContext(Namespace);
             var link = AdapterService.Require(ctx, InterfaceAlias);
-            if (!ShouldProcess(ctx.Target(InterfaceAlias), $"Add neighbor {address} lladdr {Links.FormatMac(mac)} ({State})")) return;
+            if (!ShouldProcess(ctx.Target(InterfaceAlias), $"Add neighbor {address} lladdr {AdapterService.FormatMac(mac)} ({State})")) return;
             WriteObject(NeighborService.Add(ctx, link, address, mac, Nda.ParseState(State), Force));
         }
         catch (NetnsException ex) { WriteNetnsError(ex, IPAddress); }
@@ -89,7 +88,7 @@ public sealed class RemoveNetNamespaceNeighborCommand : NamespaceTargetCmdlet
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     public string? InterfaceAlias { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a neighbor");
+    protected override void BeginProcessing() => RequireNetAdmin("Removing a neighbor");
 
     protected override void ProcessRecord()
     {
@@ -103,7 +102,7 @@ public sealed class RemoveNetNamespaceNeighborCommand : NamespaceTargetCmdlet
                 .Where(n => n.IPAddress == address.ToString() && (string.IsNullOrEmpty(InterfaceAlias) || n.InterfaceAlias == InterfaceAlias))
                 .ToList();
             if (candidates.Count == 0)
-                throw new NetnsException("NeighborNotFound", Errno.ENOENT,
+                throw new NetnsException(ErrorIds.NeighborNotFound, Errno.ENOENT,
                     $"No neighbor entry for {address}{(string.IsNullOrEmpty(InterfaceAlias) ? "" : $" on '{InterfaceAlias}'")} in {ctx.DisplayName}.", IPAddress);
             foreach (var n in candidates)
             {

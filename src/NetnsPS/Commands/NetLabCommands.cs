@@ -74,22 +74,22 @@ public sealed class NewNetLabCommand : NetnsCmdlet
         if (input is not string path) return input;
         var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
         if (!File.Exists(full))
-            throw new NetnsException("LabDefinitionNotFound", Errno.ENOENT, $"Lab definition file '{full}' does not exist.", path);
+            throw new NetnsException(ErrorIds.LabDefinitionNotFound, Errno.ENOENT, $"Lab definition file '{full}' does not exist.", path);
         var ext = Path.GetExtension(full).ToLowerInvariant();
         if (ext == ".json") return LabDefinition.FromJson(File.ReadAllText(full), full);
         if (ext != ".psd1")
-            throw new NetnsException("InvalidLabDefinition", Errno.EINVAL, $"Lab definition file '{full}' must be a .psd1 or .json file.", path);
+            throw new NetnsException(ErrorIds.InvalidLabDefinition, Errno.EINVAL, $"Lab definition file '{full}' must be a .psd1 or .json file.", path);
         // As Import-PowerShellDataFile: parse, then evaluate only the safe (constant) hashtable.
         var ast = Parser.ParseFile(full, out _, out var errors);
         if (errors.Length > 0)
-            throw new NetnsException("InvalidLabDefinition", Errno.EINVAL,
+            throw new NetnsException(ErrorIds.InvalidLabDefinition, Errno.EINVAL,
                 $"Lab definition file '{full}' has a syntax error at line {errors[0].Extent.StartLineNumber}: {errors[0].Message}", path);
         var table = ast.Find(a => a is HashtableAst, false) as HashtableAst
-            ?? throw new NetnsException("InvalidLabDefinition", Errno.EINVAL, $"Lab definition file '{full}' holds no hashtable.", path);
+            ?? throw new NetnsException(ErrorIds.InvalidLabDefinition, Errno.EINVAL, $"Lab definition file '{full}' holds no hashtable.", path);
         try { return table.SafeGetValue(); }
         catch (InvalidOperationException ex)
         {
-            throw new NetnsException("InvalidLabDefinition", Errno.EINVAL, $"Lab definition file '{full}' may hold constant data only: {ex.Message}", path, ex);
+            throw new NetnsException(ErrorIds.InvalidLabDefinition, Errno.EINVAL, $"Lab definition file '{full}' may hold constant data only: {ex.Message}", path, ex);
         }
     }
 }
@@ -190,7 +190,7 @@ public sealed class RemoveNetLabCommand : NetnsCmdlet
                 continue;
             var problems = LabBuilder.Remove(lab, Force, WriteWarning);
             foreach (var p in problems)
-                WriteNetnsError(new NetnsException("NetLabRemoveFailed", Errno.EBUSY, $"Lab '{lab.Name}': cannot remove {p}", lab.Name), lab);
+                WriteNetnsError(new NetnsException(ErrorIds.NetLabRemoveFailed, Errno.EBUSY, $"Lab '{lab.Name}': cannot remove {p}", lab.Name), lab);
         }
     }
 }
@@ -217,7 +217,7 @@ internal static class NetLabSelection
             }
             var matched = labs.Where(l => isMatch(key(l))).ToList();
             if (matched.Count == 0 && (literal || !WildcardPattern.ContainsWildcardCharacters(p)))
-                cmdlet.WriteError(NetnsCmdlet.ToErrorRecord(new NetnsException("NetLabNotFound", Errno.ENOENT,
+                cmdlet.WriteError(NetnsCmdlet.ToErrorRecord(new NetnsException(ErrorIds.NetLabNotFound, Errno.ENOENT,
                     $"No lab with {(names is not null ? "name" : "prefix")} '{p}' (labs present: {(labs.Count == 0 ? "none" : string.Join(", ", labs.Select(l => $"{l.Name} ({l.Prefix})")))}).", p)));
             foreach (var l in matched)
                 if (seen.Add(l.Prefix)) yield return l;

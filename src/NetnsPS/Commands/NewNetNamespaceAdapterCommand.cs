@@ -2,8 +2,6 @@ using System.Management.Automation;
 using System.Net;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
-using NetnsPS.Core.Interop;
-using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;
 
@@ -109,7 +107,7 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     private static readonly string[] s_kindParameters =
         s_allowed.Values.SelectMany(v => v).Distinct().ToArray();
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Creating an adapter");
+    protected override void BeginProcessing() => RequireNetAdmin("Creating an adapter");
 
     protected override void ProcessRecord()
     {
@@ -132,17 +130,9 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
                 Kind = Kind,
                 Name = Name,
                 Mtu = Mtu,
-                MacAddress = MacAddress is null ? null : Links.ParseMac(MacAddress),
+                MacAddress = MacAddress is null ? null : AdapterService.ParseMac(MacAddress),
                 Parent = Parent,
-                MacvlanMode = MacvlanMode?.ToLowerInvariant() switch
-                {
-                    null => null,
-                    "private" => Ifla.MACVLAN_MODE_PRIVATE,
-                    "vepa" => Ifla.MACVLAN_MODE_VEPA,
-                    "bridge" => Ifla.MACVLAN_MODE_BRIDGE,
-                    "passthru" => Ifla.MACVLAN_MODE_PASSTHRU,
-                    _ => Ifla.MACVLAN_MODE_SOURCE,
-                },
+                MacvlanMode = MacvlanMode is null ? null : Enum.Parse<global::NetnsPS.MacvlanMode>(MacvlanMode, ignoreCase: true),
                 Vni = VxlanId is int v ? (uint)v : null,
                 Local = VxlanLocal,
                 Remote = VxlanRemote,
@@ -170,7 +160,7 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         // The kernel expands a '%d' in a new name (br%d -> br0): the adapter would exist under a name nobody asked for.
         foreach (var n in new[] { Name, PeerName })
             if (n is not null && n.Contains('%'))
-                throw new NetnsException("InvalidAdapterName", Errno.EINVAL, $"Invalid adapter name '{n}': '%' is not accepted (the kernel would pick a name of its own).", n);
+                throw new NetnsException(ErrorIds.InvalidAdapterName, Errno.EINVAL, $"Invalid adapter name '{n}': '%' is not accepted (the kernel would pick a name of its own).", n);
         if (Kind == AdapterKind.Veth && PeerName is null) throw Invalid("A veth pair needs -PeerName.");
         if (Kind == AdapterKind.Macvlan && Parent is null) throw Invalid("A macvlan adapter needs -Parent.");
         if (ParentNamespace is not null && Parent is null) throw Invalid("-ParentNamespace needs -Parent (the adapter in that namespace to build on).");
@@ -178,5 +168,5 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     }
 
     private NetnsException Invalid(string message)
-        => new("InvalidAdapterParameter", Errno.EINVAL, $"Cannot create {Kind} adapter '{Name}': {message}", Name);
+        => new(ErrorIds.InvalidAdapterParameter, Errno.EINVAL, $"Cannot create {Kind} adapter '{Name}': {message}", Name);
 }

@@ -3,7 +3,6 @@ using System.Management.Automation.Runspaces;
 using System.Reflection;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Exec;
-using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Threading;
 
@@ -55,32 +54,23 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
         var instanceType = instance.GetType();
         var factory = typeof(RunspaceFactory).GetMethod("CreateOutOfProcessRunspace", BindingFlags.Public | BindingFlags.Static,
             new[] { typeof(TypeTable), instanceType })
-            ?? throw new NetnsException("SessionStartFailed", Errno.EOPNOTSUPP, "RunspaceFactory.CreateOutOfProcessRunspace is not available.", null);
+            ?? throw new NetnsException(ErrorIds.SessionStartFailed, Errno.EOPNOTSUPP, "RunspaceFactory.CreateOutOfProcessRunspace is not available.", null);
         return (Runspace)factory.Invoke(null, new[] { TypeTable.LoadDefaultTypeFiles(), instance })!;
     }
 
     internal static PSSession Open(NamespaceEntry ns, string? name, PSCmdlet cmdlet)
     {
-        if (ns.IsStale) throw new NetnsException("NamespaceStale", Errno.EINVAL, $"'{ns.Path}' is a stale entry, not a namespace.", ns.Name);
+        ns.ThrowIfStale();
         using var handle = NamespaceHandle.Open(ns.Path, ns.Name);
         var instanceType = typeof(PSObject).Assembly.GetType("System.Management.Automation.Runspaces.PowerShellProcessInstance", throwOnError: true)!;
         var instance = Activator.CreateInstance(instanceType)!;
         var start = instanceType.GetMethod("Start", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, Type.EmptyTypes)
-            ?? throw new NetnsException("SessionStartFailed", Errno.EOPNOTSUPP, "PowerShellProcessInstance.Start is not available.", ns.Name);
-        Exception? failure = null;
+            ?? throw new NetnsException(ErrorIds.SessionStartFailed, Errno.EOPNOTSUPP, "PowerShellProcessInstance.Start is not available.", ns.Name);
         // Only the fork happens on the prepared thread (namespace + private mount namespace), which then ends; the
         // session's own threads (pipe readers, waits) are created later from this thread, in the caller's namespace.
-        var t = new Thread(() =>
-        {
-            try
-            {
-                NetnsExec.Prepare(ns.Name, handle);
-                start.Invoke(instance, null);
-            }
-            catch (Exception ex) { failure = ex is TargetInvocationException { InnerException: not null } tie ? tie.InnerException! : ex; }
-        }) { IsBackground = true, Name = $"NetnsPS session {ns.Name}" };
-        Limits.StartThread(t, $"a session in network namespace '{ns.Name}'", ns.Name);
-        t.Join();
+        var failure = NetnsExec.RunOnPreparedThread(ns.Name, handle, () => start.Invoke(instance, null),
+            $"NetnsPS session {ns.Name}", $"a session in network namespace '{ns.Name}'");
+        if (failure is TargetInvocationException { InnerException: not null } tie) failure = tie.InnerException;
         if (failure is NetnsException ne) throw ne;
         Runspace? runspace = null;
         try
@@ -99,11 +89,11 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
         catch (Exception ex) when (ex is not NetnsException)
         {
             runspace?.Dispose();
-            throw new NetnsException("SessionStartFailed", Errno.EIO, $"Cannot start a PowerShell session in '{ns.Name}': {ex.Message}", ns.Name, ex);
+            throw new NetnsException(ErrorIds.SessionStartFailed, Errno.EIO, $"Cannot start a PowerShell session in '{ns.Name}': {ex.Message}", ns.Name, ex);
         }
         var create = typeof(PSSession).GetMethod("Create", BindingFlags.Public | BindingFlags.Static,
             new[] { typeof(Runspace), typeof(string), typeof(PSCmdlet) })
-            ?? throw new NetnsException("SessionStartFailed", Errno.EOPNOTSUPP, "PSSession.Create is not available in this PowerShell (7.x needed).", ns.Name);
+            ?? throw new NetnsException(ErrorIds.SessionStartFailed, Errno.EOPNOTSUPP, "PSSession.Create is not available in this PowerShell (7.x needed).", ns.Name);
         var session = (PSSession)create.Invoke(null, new object[] { runspace!, "NetNamespace", cmdlet })!;
         typeof(PSSession).GetProperty("Name")?.SetValue(session, name ?? $"netns:{ns.Name}");
         return session;

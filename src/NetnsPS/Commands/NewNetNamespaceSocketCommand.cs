@@ -38,7 +38,7 @@ public sealed class NewNetNamespaceSocketCommand : NetnsCmdlet
             if (!ShouldProcess(ns.Name, "Create a socket inside the namespace")) continue;
             try
             {
-                if (ns.IsStale) throw new NetnsException("NamespaceStale", Errno.EINVAL, $"'{ns.Path}' is a stale entry, not a namespace.", ns.Name);
+                ns.ThrowIfStale();
                 using var handle = NamespaceHandle.Open(ns.Path, ns.Name);
                 // Created on the shared namespace thread inside the namespace, which is restored afterwards.
                 var socket = SharedNamespaceThread.InvokeIn(handle, () => new Socket(AddressFamily, SocketType, ProtocolType));
@@ -49,7 +49,7 @@ public sealed class NewNetNamespaceSocketCommand : NetnsCmdlet
             catch (NetnsException ex) { WriteNetnsError(ex, ns.Name); }
             catch (SocketException ex)
             {
-                WriteError(new ErrorRecord(ex, "SocketCreateFailed", ErrorCategory.InvalidArgument, ns.Name));
+                WriteError(new ErrorRecord(ex, ErrorIds.SocketCreateFailed, ErrorCategory.InvalidArgument, ns.Name));
             }
         }
     }

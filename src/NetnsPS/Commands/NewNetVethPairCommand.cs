@@ -28,7 +28,7 @@ public sealed class NewNetVethPairCommand : NamespaceTargetCmdlet
     [ValidateRange(1, int.MaxValue)] // the kernel enforces veth's 68..65535 with its own message
     public int? Mtu { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Creating a veth pair");
+    protected override void BeginProcessing() => RequireNetAdmin("Creating a veth pair");
 
     protected override void ProcessRecord()
     {

@@ -1,9 +1,6 @@
 using System.Management.Automation;
 using NetnsPS.Core.Errors;
-using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
-using NetnsPS.Core.Netlink.Rtnl;
-using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Commands;
 
@@ -25,37 +22,10 @@ public sealed class GetNetNamespaceIdCommand : NamespaceQueryCmdlet
         if (TargetNamespace.Length > 0)
         {
             foreach (var t in ResolveContexts(TargetNamespace, defaultToHost: false))
-            {
-                int? id = NsIds.Get(from.Socket, t.Handle);
-                WriteObject(new NetNamespaceId { SeenFrom = from.Name, Id = id, Namespace = t.Name, Inode = t.Identity.Inode });
-            }
+                WriteObject(NamespaceIdService.Get(from, t));
             return;
         }
-        var table = NsIds.Dump(from.Socket, target: from.DisplayName);
-        var found = new Dictionary<int, NamespaceContext>();
-        if (table.Count > 0)
-        {
-            // Who has which id: ask about the host and the named namespaces, then the unnamed ones, until all are known.
-            var asked = new HashSet<NamespaceIdentity>();
-            foreach (var unnamed in new[] { false, true })
-            {
-                if (found.Count == table.Count) break;
-                foreach (var c in Sessions.AllKnown(unnamed))
-                {
-                    if (!asked.Add(c.Identity)) continue;
-                    int? id;
-                    try { id = NsIds.Get(from.Socket, c.Handle); }
-                    catch (NetnsException ex) when (!c.IsHost && ex.ErrorCode is "NamespaceNotFound" or "NamespaceOpenFailed" or "NamespaceStale") { continue; } // gone meanwhile
-                    if (id is int i) found.TryAdd(i, c);
-                    if (found.Count == table.Count) break;
-                }
-            }
-        }
-        foreach (var e in table)
-        {
-            found.TryGetValue(e.Nsid, out var c);
-            WriteObject(new NetNamespaceId { SeenFrom = from.Name, Id = e.Nsid, Namespace = c?.Name, Inode = c?.Identity.Inode });
-        }
+        foreach (var id in NamespaceIdService.Table(Sessions, from)) WriteObject(id);
     }
 }
 
@@ -85,7 +55,7 @@ public sealed class SetNetNamespaceIdCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Setting a namespace id");
+    protected override void BeginProcessing() => RequireNetAdmin("Setting a namespace id");
 
     protected override void ProcessRecord()
     {
@@ -100,9 +70,9 @@ public sealed class SetNetNamespaceIdCommand : NamespaceTargetCmdlet
         if (!ShouldProcess($"{target.Description}, in the ids of {from.Description}", $"Set namespace id {what}")) return;
         try
         {
-            int id = NsIds.Assign(from.Socket, target.Handle, Auto ? null : Id, $"'{target.DisplayName}'", from.Description, out bool changed);
-            if (!changed) WriteVerbose($"'{target.DisplayName}' already has id {id} in {from.Description}.");
-            if (PassThru) WriteObject(new NetNamespaceId { SeenFrom = from.Name, Id = id, Namespace = target.Name, Inode = target.Identity.Inode });
+            var id = NamespaceIdService.Set(from, target, Auto ? null : Id, out bool changed);
+            if (!changed) WriteVerbose($"'{target.DisplayName}' already has id {id.Id} in {from.Description}.");
+            if (PassThru) WriteObject(id);
         }
         catch (NetnsException ex) { WriteNetnsError(ex, Name); }
     }

@@ -3,7 +3,6 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
-using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Shaping;
 
@@ -99,7 +98,7 @@ public sealed class SetNetNamespaceQdiscCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Setting a qdisc");
+    protected override void BeginProcessing() => RequireNetAdmin("Setting a qdisc");
 
     protected override void ProcessRecord()
     {
@@ -137,7 +136,7 @@ public sealed class RemoveNetNamespaceQdiscCommand : NamespaceTargetCmdlet
     [ValidateNotNullOrEmpty]
     public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
 
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a qdisc");
+    protected override void BeginProcessing() => RequireNetAdmin("Removing a qdisc");
 
     protected override void ProcessRecord()
     {
@@ -170,6 +169,6 @@ public sealed class RateCompleter : IArgumentCompleter
         var word = Completion.Unquote(wordToComplete);
         foreach (var r in s_rates)
             if (r.StartsWith(word, StringComparison.OrdinalIgnoreCase))
-                yield return new CompletionResult(r, r, CompletionResultType.ParameterValue, $"{r} ({Core.Netlink.Rtnl.TcUnits.ParseRate(r) * 8:N0} bit/s)");
+                yield return new CompletionResult(r, r, CompletionResultType.ParameterValue, $"{r} ({QdiscService.ParseRate(r) * 8:N0} bit/s)");
     }
 }

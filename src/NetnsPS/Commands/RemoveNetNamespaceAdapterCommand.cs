@@ -2,7 +2,6 @@ using System.Management.Automation;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
-using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;
 
@@ -37,7 +36,7 @@ public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing an adapter");
+    protected override void BeginProcessing() => RequireNetAdmin("Removing an adapter");
 
     protected override void ProcessRecord()
     {
@@ -61,7 +60,7 @@ public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
                 var what = link.Kind == "veth" ? "Remove veth adapter (its peer is removed too)" : "Remove adapter";
                 if (!ShouldProcess(ctx.Target(link.Name), what)) continue;
                 if (ctx.IsHost && link.Kind is null && !Force &&
-                    !ShouldContinue($"'{link.Name}' is a {Links.DescribeKind(link)} adapter of the host. Remove it?", "Remove-NetNamespaceAdapter", ref _yesToAll, ref _noToAll))
+                    !ShouldContinue($"'{link.Name}' is a {AdapterService.KindText(link)} adapter of the host. Remove it?", "Remove-NetNamespaceAdapter", ref _yesToAll, ref _noToAll))
                     continue;
                 try
                 {
@@ -74,12 +73,12 @@ public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         }
     }
 
-    private void RememberPeer(NamespaceContext ctx, LinkInfo link)
+    private void RememberPeer(NamespaceContext ctx, Core.Netlink.Rtnl.LinkInfo link)
     {
         if (link.Kind != "veth" || link.LinkIndex is not int peerIndex || peerIndex <= 0) return;
         var peerCtx = Sessions.ResolvePeerNamespace(ctx, link);
         if (peerCtx is null) return;
-        var peer = Links.TryGet(peerCtx.Socket, peerIndex);
+        var peer = AdapterService.Find(peerCtx, peerIndex);
         if (peer is not null) _goneWithPeer.Add($"{peerCtx.Identity.Inode}/{peer.Name}");
     }
 

@@ -30,7 +30,7 @@ public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
 
     /// <summary>Routing table id (254 = main, 255 = local); 0 for every table.</summary>
     [Parameter]
-    public uint Table { get; set; } = Rta.TABLE_MAIN;
+    public uint Table { get; set; } = RouteService.MainTable;
 
     protected override void Query(NamespaceContext ctx)
     {
@@ -48,7 +48,7 @@ public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
 [OutputType(typeof(NetNamespaceRoute))]
 public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
 {
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Adding a route");
+    protected override void BeginProcessing() => RequireNetAdmin("Adding a route");
 
     protected override void ProcessRecord()
     {
@@ -67,7 +67,7 @@ public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
 [OutputType(typeof(void))]
 public sealed class RemoveNetNamespaceRouteCommand : RouteCmdletBase
 {
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Removing a route");
+    protected override void BeginProcessing() => RequireNetAdmin("Removing a route");
 
     protected override void ProcessRecord()
     {
@@ -104,7 +104,7 @@ public abstract class RouteCmdletBase : NamespaceTargetCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1u, uint.MaxValue)]
-    public uint Table { get; set; } = Rta.TABLE_MAIN;
+    public uint Table { get; set; } = RouteService.MainTable;
 
     /// <summary>Namespace, destination, gateway (null for none or 0.0.0.0/::) and adapter of the route asked for.</summary>
     protected (NamespaceContext Ctx, System.Net.IPAddress Dst, int Len, System.Net.IPAddress? Gw, LinkInfo? Link) ResolveRoute()

@@ -1,9 +1,7 @@
 using System.Management.Automation;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
-using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
-using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;
 
@@ -64,33 +62,27 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         // -Master and -NoMaster exclude each other: checked here, not by parameter sets (those name -Name / -LiteralName).
         if (Master is not null && NoMaster)
             ThrowTerminatingError(new ErrorRecord(new ParameterBindingException("-Master and -NoMaster cannot be used together: give one of them."),
-                "AmbiguousParameterSet", ErrorCategory.InvalidArgument, Master));
-        RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Changing an adapter");
+                ErrorIds.AmbiguousParameterSet, ErrorCategory.InvalidArgument, Master));
+        RequireNetAdmin("Changing an adapter");
     }
 
     protected override void ProcessRecord()
     {
         NamespaceContext ctx;
         byte[]? mac = null;
-        LinkInfo? master = null;
+        int? masterIndex = NoMaster ? 0 : null;
         try
         {
             ctx = GetContext(Namespace);
-            if (MacAddress is not null) mac = Links.ParseMac(MacAddress);
-            if (Master is not null)
-            {
-                Links.ValidateName(Master, "master name");
-                master = Links.TryGet(ctx.Socket, Master) ?? throw new NetnsException("MasterNotFound", Errno.ENODEV,
-                    $"No adapter named '{Master}' in {ctx.DisplayName} to be the master (a bridge must be in its ports' namespace).", Master);
-            }
+            if (MacAddress is not null) mac = AdapterService.ParseMac(MacAddress);
+            if (Master is not null) masterIndex = AdapterService.RequireMaster(ctx, Master).Index;
         }
         catch (NetnsException ex) { WriteNetnsError(ex, Namespace ?? MacAddress ?? Master); return; }
-        int? masterIndex = master?.Index ?? (NoMaster ? 0 : null);
 
         var targets = ParameterSetName == LiteralNameSet ? ResolveLinks(ctx, LiteralName, literal: true) : ResolveLinks(ctx, Name);
         if (NewName is not null && targets.Count > 1)
         {
-            WriteNetnsError(new NetnsException("AmbiguousNewName", Errno.EINVAL, "-NewName needs exactly one adapter.", NewName));
+            WriteNetnsError(new NetnsException(ErrorIds.AmbiguousNewName, Errno.EINVAL, "-NewName needs exactly one adapter.", NewName));
             return;
         }
         bool? up = State is null ? null : State.Equals("Up", StringComparison.OrdinalIgnoreCase);
@@ -100,8 +92,8 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
             if (up is bool u) changes.Add(u ? "up" : "down");
             if (NewName is not null) changes.Add($"name {NewName}");
             if (Mtu is int m) changes.Add($"mtu {m}");
-            if (mac is not null) changes.Add($"address {Links.FormatMac(mac)}");
-            if (master is not null) changes.Add($"master {master.Name}");
+            if (mac is not null) changes.Add($"address {AdapterService.FormatMac(mac)}");
+            if (Master is not null) changes.Add($"master {Master}");
             if (NoMaster) changes.Add("nomaster");
             if (changes.Count == 0 && !PassThru) { WriteVerbose($"Nothing to change on {link.Name}."); continue; }
             if (changes.Count > 0 && !ShouldProcess(ctx.Target(link.Name), "Set " + string.Join(", ", changes))) continue;

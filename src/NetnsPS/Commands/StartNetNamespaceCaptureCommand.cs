@@ -22,7 +22,6 @@ public sealed class StartNetNamespaceCaptureCommand : NetnsSessionCmdlet
 {
     private const string LiveSet = "Live";
     private const string ScriptBlockSet = "ScriptBlock";
-    private const int CAP_NET_RAW = 13;
 
     /// <summary>The namespace ('' for the host).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -86,7 +85,7 @@ public sealed class StartNetNamespaceCaptureCommand : NetnsSessionCmdlet
 
     private volatile bool _stop;
 
-    protected override void BeginProcessing() => RequireCapability(CAP_NET_RAW, "CAP_NET_RAW", "Capturing packets");
+    protected override void BeginProcessing() => RequireNetRaw("Capturing packets");
 
     protected override void ProcessRecord()
     {
@@ -113,7 +112,7 @@ public sealed class StartNetNamespaceCaptureCommand : NetnsSessionCmdlet
         catch (NetnsException ex) { ThrowNetnsError(ex, InterfaceAlias); return; }
         if (!link.IsUp)
         {
-            ThrowNetnsError(new NetnsException("CaptureAdapterDown", Errno.ENETDOWN,
+            ThrowNetnsError(new NetnsException(ErrorIds.CaptureAdapterDown, Errno.ENETDOWN,
                 $"Adapter '{link.Name}' in {ctx.Description} is down: bring it up first (Set-NetNamespaceAdapter -State Up).", link.Name));
             return;
         }
@@ -134,7 +133,7 @@ public sealed class StartNetNamespaceCaptureCommand : NetnsSessionCmdlet
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
                 {
                     ThrowTerminatingError(new ErrorRecord(new IOException($"Cannot write the capture file '{file}': {ex.Message}", ex),
-                        "CaptureFileNotWritable", ErrorCategory.WriteError, file));
+                        ErrorIds.CaptureFileNotWritable, ErrorCategory.WriteError, file));
                     return;
                 }
             }
@@ -151,7 +150,7 @@ public sealed class StartNetNamespaceCaptureCommand : NetnsSessionCmdlet
                 if (ScriptBlock is not null) CaptureAround(socket, Handle);
                 else CaptureLive(socket, Handle);
             }
-            catch (NetnsException ex) when (ex.ErrorCode == "CaptureAdapterGone")
+            catch (NetnsException ex) when (ex.ErrorCode == ErrorIds.CaptureAdapterGone)
             {
                 WriteWarning($"Adapter '{link.Name}' in {ctx.Description} went down or was removed: the capture ended after {seen} packet(s)" +
                     (file is null ? "." : $", all written to '{file}'."));

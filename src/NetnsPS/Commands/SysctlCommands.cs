@@ -74,7 +74,7 @@ public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => RequireCapability(Core.Interop.Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", "Setting a sysctl");
+    protected override void BeginProcessing() => RequireNetAdmin("Setting a sysctl");
 
     protected override void ProcessRecord()
     {
@@ -82,7 +82,7 @@ public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
         if (HostNamespace || Namespace.Any(string.IsNullOrEmpty)) names.Add("");
         if (names.Count == 0)
         {
-            WriteNetnsError(new NetnsException("NamespaceRequired", Errno.EINVAL,
+            WriteNetnsError(new NetnsException(ErrorIds.NamespaceRequired, Errno.EINVAL,
                 $"Say where to set {Name}: -Namespace NAME, or -HostNamespace for the host's own value.", Name));
             return;
         }

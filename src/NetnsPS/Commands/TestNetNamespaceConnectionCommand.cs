@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Net;
 using NetnsPS.Core.Diagnostics;
 using NetnsPS.Core.Errors;
+using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
 using NetnsPS.Core.Threading;
 
@@ -64,16 +65,7 @@ public sealed class TestNetNamespaceConnectionCommand : NetnsCmdlet
             if (string.IsNullOrEmpty(Namespace)) { handle = NamespaceHandle.OpenCurrentThread(); display = ""; }
             else
             {
-                var found = ResolveNamespaces(new[] { Namespace });
-                if (found.Count == 0) return; // the error is written
-                if (found.Count > 1)
-                {
-                    ThrowNetnsError(new NetnsException("AmbiguousNamespace", Errno.EINVAL,
-                        $"'{Namespace}' matches {found.Count} namespaces; name one.", Namespace));
-                    return;
-                }
-                var e = found[0];
-                if (e.IsStale) { WriteNetnsError(new NetnsException("NamespaceStale", Errno.EINVAL, $"'{e.Path}' is a stale entry, not a namespace.", e.Name)); return; }
+                if (ResolveOneNamespace(Namespace) is not NamespaceEntry e) return; // the error is written
                 handle = NamespaceHandle.Open(e.Path, e.Name);
                 display = e.Name;
             }
@@ -108,7 +100,7 @@ public sealed class TestNetNamespaceConnectionCommand : NetnsCmdlet
                 catch (NetnsException ex) { WriteNetnsError(ex, t); continue; }
                 catch (System.Net.Sockets.SocketException ex)
                 {
-                    WriteError(new ErrorRecord(ex, "SocketCreateFailed", ErrorCategory.InvalidOperation, t));
+                    WriteError(new ErrorRecord(ex, ErrorIds.SocketCreateFailed, ErrorCategory.InvalidOperation, t));
                     continue;
                 }
                 if (Quiet) WriteObject(any);

@@ -1,4 +1,5 @@
 using System.Text;
+using NetnsPS.Core.Errors;
 
 namespace NetnsPS.Core.Netlink.Nft;
 
@@ -212,11 +213,11 @@ public static class NftMessages
     }
 
     public static List<NftTable> ListTables(NetlinkSocket s, byte family = NfProto.UNSPEC) =>
-        s.Execute(DumpTables(family), "list nf_tables tables", "NftRequestFailed").Select(ParseTable).OfType<NftTable>().ToList();
+        s.Execute(DumpTables(family), "list nf_tables tables", ErrorIds.NftRequestFailed).Select(ParseTable).OfType<NftTable>().ToList();
 
     public static List<NftChain> ListChains(NetlinkSocket s, byte family, string? table) =>
-        s.Execute(DumpChains(family, table), "list nf_tables chains", "NftRequestFailed").Select(ParseChain).OfType<NftChain>().ToList();
+        s.Execute(DumpChains(family, table), "list nf_tables chains", ErrorIds.NftRequestFailed).Select(ParseChain).OfType<NftChain>().ToList();
 
     public static List<NftRule> ListRules(NetlinkSocket s, byte family, string? table) =>
-        s.Execute(DumpRules(family, table), "list nf_tables rules", "NftRequestFailed").Select(ParseRule).OfType<NftRule>().ToList();
+        s.Execute(DumpRules(family, table), "list nf_tables rules", ErrorIds.NftRequestFailed).Select(ParseRule).OfType<NftRule>().ToList();
 }

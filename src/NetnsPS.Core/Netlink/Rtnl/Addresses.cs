@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using NetnsPS.Core.Errors;
 
 namespace NetnsPS.Core.Netlink.Rtnl;
 
@@ -97,7 +98,7 @@ public static class Addresses
     public static List<AddressInfo> Dump(NetlinkSocket socket, byte family = Af.UNSPEC, int index = 0, object? target = null)
     {
         var list = new List<AddressInfo>();
-        foreach (var m in socket.Execute(DumpRequest(family, index), "RTM_GETADDR dump", "AddressQueryFailed", target))
+        foreach (var m in socket.Execute(DumpRequest(family, index), "RTM_GETADDR dump", ErrorIds.AddressQueryFailed, target))
             if (m.Type == Rtm.NEWADDR) list.Add(Parse(m.Payload));
         return list;
     }

@@ -27,7 +27,7 @@ public static class IpPrefix
     {
         if (!IPAddress.TryParse(text.Trim(), out var a) || a.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6) ||
             (a.AddressFamily == AddressFamily.InterNetwork && text.Count(c => c == '.') != 3))
-            throw new NetnsException("InvalidIPAddress", Errno.EINVAL, $"Invalid {what} '{text}'.", text);
+            throw new NetnsException(ErrorIds.InvalidIPAddress, Errno.EINVAL, $"Invalid {what} '{text}'.", text);
         return a;
     }
 
@@ -35,7 +35,7 @@ public static class IpPrefix
     {
         int max = Af.Bits(Af.Of(a));
         if (prefix < 0 || prefix > max)
-            throw new NetnsException("InvalidPrefixLength", Errno.EINVAL,
+            throw new NetnsException(ErrorIds.InvalidPrefixLength, Errno.EINVAL,
                 $"Invalid prefix length {prefix} for {Af.Name(Af.Of(a))} address {a}: expected 0 to {max}.", prefix);
     }
 
@@ -53,10 +53,10 @@ public static class IpPrefix
         var addr = ParseAddress(slash < 0 ? t : t[..slash], "destination prefix");
         int len = Af.Bits(Af.Of(addr));
         if (slash >= 0 && !int.TryParse(t[(slash + 1)..], out len))
-            throw new NetnsException("InvalidPrefixLength", Errno.EINVAL, $"Invalid prefix length in '{text}'.", text);
+            throw new NetnsException(ErrorIds.InvalidPrefixLength, Errno.EINVAL, $"Invalid prefix length in '{text}'.", text);
         ValidatePrefixLength(addr, len);
         if (network && !Mask(addr, len).Equals(addr))
-            throw new NetnsException("InvalidDestinationPrefix", Errno.EINVAL,
+            throw new NetnsException(ErrorIds.InvalidDestinationPrefix, Errno.EINVAL,
                 $"Invalid prefix for given prefix length: '{text}' has host bits set (the network is {Format(Mask(addr, len), len)}).", text);
         return (addr, len);
     }

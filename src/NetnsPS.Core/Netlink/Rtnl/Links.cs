@@ -42,7 +42,7 @@ public static class Links
     {
         if (string.IsNullOrEmpty(name) || System.Text.Encoding.UTF8.GetByteCount(name) > 15 || name is "." or ".." ||
             name.IndexOfAny(new[] { '/', ':', ' ', '\t', '\n', '\0' }) >= 0)
-            throw new NetnsException("InvalidAdapterName", Errno.EINVAL,
+            throw new NetnsException(ErrorIds.InvalidAdapterName, Errno.EINVAL,
                 $"Invalid {what} '{name}': 1 to 15 bytes, no '/', ':', whitespace, not '.' or '..'.", name);
     }
 
@@ -210,7 +210,7 @@ public static class Links
     public static List<LinkInfo> Dump(NetlinkSocket socket, object? target = null)
     {
         var list = new List<LinkInfo>();
-        foreach (var m in socket.Execute(DumpRequest(), "RTM_GETLINK dump", "AdapterQueryFailed", target))
+        foreach (var m in socket.Execute(DumpRequest(), "RTM_GETLINK dump", ErrorIds.AdapterQueryFailed, target))
             if (m.Type == Rtm.NEWLINK) list.Add(Parse(m.Payload));
         return list;
     }
@@ -220,7 +220,7 @@ public static class Links
     {
         try
         {
-            foreach (var m in socket.Execute(GetRequest(name), $"RTM_GETLINK {name}", "AdapterQueryFailed", name))
+            foreach (var m in socket.Execute(GetRequest(name), $"RTM_GETLINK {name}", ErrorIds.AdapterQueryFailed, name))
                 if (m.Type == Rtm.NEWLINK) return Parse(m.Payload);
         }
         catch (NetlinkException ex) when (ex.Errno == Errno.ENODEV) { }
@@ -231,7 +231,7 @@ public static class Links
     {
         try
         {
-            foreach (var m in socket.Execute(GetRequest(index), $"RTM_GETLINK {index}", "AdapterQueryFailed", index))
+            foreach (var m in socket.Execute(GetRequest(index), $"RTM_GETLINK {index}", ErrorIds.AdapterQueryFailed, index))
                 if (m.Type == Rtm.NEWLINK) return Parse(m.Payload);
         }
         catch (NetlinkException ex) when (ex.Errno == Errno.ENODEV) { }
@@ -246,7 +246,7 @@ public static class Links
     {
         var hex = text.Replace(":", "").Replace("-", "").Replace(".", "");
         if (hex.Length != 12 || !hex.All(Uri.IsHexDigit))
-            throw new NetnsException("InvalidMacAddress", Errno.EINVAL, $"Invalid MAC address '{text}': expected six hex bytes like 02:00:00:00:00:01.", text);
+            throw new NetnsException(ErrorIds.InvalidMacAddress, Errno.EINVAL, $"Invalid MAC address '{text}': expected six hex bytes like 02:00:00:00:00:01.", text);
         return Convert.FromHexString(hex);
     }
 

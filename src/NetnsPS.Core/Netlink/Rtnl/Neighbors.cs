@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using NetnsPS.Core.Errors;
 
 namespace NetnsPS.Core.Netlink.Rtnl;
 
@@ -112,7 +113,7 @@ public static class Neighbors
     public static List<NeighborInfo> Dump(NetlinkSocket socket, byte family = Af.UNSPEC, object? target = null)
     {
         var list = new List<NeighborInfo>();
-        foreach (var m in socket.Execute(DumpRequest(family), "RTM_GETNEIGH dump", "NeighborQueryFailed", target))
+        foreach (var m in socket.Execute(DumpRequest(family), "RTM_GETNEIGH dump", ErrorIds.NeighborQueryFailed, target))
             if (m.Type == RTM_NEWNEIGH && Parse(m.Payload) is NeighborInfo n) list.Add(n);
         return list;
     }

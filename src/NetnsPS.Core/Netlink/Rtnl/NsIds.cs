@@ -31,7 +31,7 @@ public static class NsIds
     /// <summary>The nsid of <paramref name="ns"/> as seen from the socket's namespace; null when none is assigned.</summary>
     public static int? Get(NetlinkSocket socket, NamespaceHandle ns)
     {
-        var replies = socket.Execute(GetRequest(ns.Fd), $"RTM_GETNSID {ns.Path}", "NsidQueryFailed", ns.Path);
+        var replies = socket.Execute(GetRequest(ns.Fd), $"RTM_GETNSID {ns.Path}", ErrorIds.NsidQueryFailed, ns.Path);
         foreach (var m in replies)
             if (m.Type == Rtm.NEWNSID) return ParseNsid(m.Payload);
         return null;
@@ -46,7 +46,7 @@ public static class NsIds
         var b = new NetlinkMessageBuilder(Rtm.GETNSID, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP);
         b.AddHeader(4);
         int n = 0;
-        foreach (var m in socket.Execute(b, "RTM_GETNSID dump", "NsidQueryFailed"))
+        foreach (var m in socket.Execute(b, "RTM_GETNSID dump", ErrorIds.NsidQueryFailed))
             if (m.Type == Rtm.NEWNSID && ParseNsid(m.Payload) is not null) n++;
         return n;
     }
@@ -62,7 +62,7 @@ public static class NsIds
     }
 
     public static void Set(NetlinkSocket socket, NamespaceHandle ns, int nsid)
-        => socket.Execute(SetRequest(ns.Fd, nsid), $"RTM_NEWNSID {ns.Path} {nsid}", "NsidSetFailed", ns.Path);
+        => socket.Execute(SetRequest(ns.Fd, nsid), $"RTM_NEWNSID {ns.Path} {nsid}", ErrorIds.NsidSetFailed, ns.Path);
 
     /// <summary>An entry of the nsid table: the id, and with a target nsid the id the same namespace has in the socket's namespace.</summary>
     public readonly record struct Entry(int Nsid, int? CurrentNsid);
@@ -94,7 +94,7 @@ public static class NsIds
     public static List<Entry> Dump(NetlinkSocket socket, int? targetNsid = null, object? target = null)
     {
         var result = new List<Entry>();
-        foreach (var m in socket.Execute(DumpRequest(targetNsid), "RTM_GETNSID dump", "NsidQueryFailed", target))
+        foreach (var m in socket.Execute(DumpRequest(targetNsid), "RTM_GETNSID dump", ErrorIds.NsidQueryFailed, target))
             if (m.Type == Rtm.NEWNSID && ParseEntry(m.Payload) is Entry e) result.Add(e);
         result.Sort((a, b) => a.Nsid.CompareTo(b.Nsid));
         return result;
@@ -111,21 +111,21 @@ public static class NsIds
         if (Get(socket, ns) is int existing)
         {
             if (nsid is null || nsid == existing) return existing;
-            throw new NetnsException("NamespaceIdAlreadySet", Errno.EEXIST,
+            throw new NetnsException(ErrorIds.NamespaceIdAlreadySet, Errno.EEXIST,
                 $"Network namespace {display} already has id {existing} in {seenFrom}; an id cannot be changed while both namespaces exist.", display);
         }
         try { Set(socket, ns, nsid ?? NSID_AUTO); }
         catch (NetlinkException ex) when (ex.Errno == Errno.EEXIST)
         {
             if (Get(socket, ns) is int now && nsid != now)
-                throw new NetnsException("NamespaceIdAlreadySet", Errno.EEXIST,
+                throw new NetnsException(ErrorIds.NamespaceIdAlreadySet, Errno.EEXIST,
                     $"Network namespace {display} already has id {now} in {seenFrom} (given meanwhile): {ex.Message}", display, ex);
             if (Get(socket, ns) is int same) return same;
-            throw new NetnsException("NamespaceIdInUse", Errno.EEXIST,
+            throw new NetnsException(ErrorIds.NamespaceIdInUse, Errno.EEXIST,
                 $"Id {nsid} is already used by another network namespace in {seenFrom}: {ex.Message}", display, ex);
         }
         changed = true;
-        return Get(socket, ns) ?? throw new NetnsException("NsidSetFailed", Errno.EIO,
+        return Get(socket, ns) ?? throw new NetnsException(ErrorIds.NsidSetFailed, Errno.EIO,
             $"RTM_NEWNSID for {display} was acknowledged but the namespace has no id in {seenFrom}.", display);
     }
 

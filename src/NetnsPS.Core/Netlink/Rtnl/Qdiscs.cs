@@ -89,22 +89,22 @@ public static class TcUnits
     public static ulong ParseRate(string text, string what = "Rate")
     {
         if (!SplitNumber(text ?? string.Empty, out double bits, out var suffix) || double.IsNaN(bits))
-            throw new NetnsException("InvalidRate", Errno.EINVAL,
+            throw new NetnsException(ErrorIds.InvalidRate, Errno.EINVAL,
                 $"{what} '{text}' is not a rate: give a number with a unit such as 10Mbit, 1.5mbit, 100kbit, 1Gbit or 125000Bps (a bare number is bits per second).", text);
         if (suffix.Length > 0)
         {
             var s = Array.FindIndex(RateSuffixes, r => string.Equals(r.Name, suffix, StringComparison.OrdinalIgnoreCase));
             if (s < 0)
-                throw new NetnsException("InvalidRate", Errno.EINVAL,
+                throw new NetnsException(ErrorIds.InvalidRate, Errno.EINVAL,
                     $"{what} '{text}' has an unknown unit '{suffix}': use bit, kbit, mbit, gbit, tbit (1000-based), kibit, mibit, gibit (1024-based) or Bps, KBps, MBps, GBps (bytes).", text);
             bits *= RateSuffixes[s].Scale;
         }
         double bytes = bits / 8;
         if (!(bytes >= 1))
-            throw new NetnsException("InvalidRate", Errno.EINVAL,
+            throw new NetnsException(ErrorIds.InvalidRate, Errno.EINVAL,
                 $"{what} '{text}' is {(bits <= 0 ? "not above zero" : "below 8 bit/s")}: a shaped adapter needs a rate of at least 8bit (1 byte per second).", text);
         if (bytes >= ulong.MaxValue)
-            throw new NetnsException("InvalidRate", Errno.ERANGE, $"{what} '{text}' is too large.", text);
+            throw new NetnsException(ErrorIds.InvalidRate, Errno.ERANGE, $"{what} '{text}' is too large.", text);
         return (ulong)bytes;
     }
 
@@ -112,7 +112,7 @@ public static class TcUnits
     public static uint ParseSize(string text, string what)
     {
         if (!SplitNumber(text ?? string.Empty, out double sz, out var suffix))
-            throw new NetnsException("InvalidQdiscArgument", Errno.EINVAL, $"{what} '{text}' is not a size: give bytes, or a number with a unit such as 32kbit, 10kb, 1mb or 1500b.", text);
+            throw new NetnsException(ErrorIds.InvalidQdiscArgument, Errno.EINVAL, $"{what} '{text}' is not a size: give bytes, or a number with a unit such as 32kbit, 10kb, 1mb or 1500b.", text);
         double scale = suffix.ToLowerInvariant() switch
         {
             "" or "b" => 1,
@@ -125,10 +125,10 @@ public static class TcUnits
             _ => -1,
         };
         if (scale < 0)
-            throw new NetnsException("InvalidQdiscArgument", Errno.EINVAL, $"{what} '{text}' has an unknown unit '{suffix}': use b, kb, mb, gb (1024-based bytes) or kbit, mbit, gbit.", text);
+            throw new NetnsException(ErrorIds.InvalidQdiscArgument, Errno.EINVAL, $"{what} '{text}' has an unknown unit '{suffix}': use b, kb, mb, gb (1024-based bytes) or kbit, mbit, gbit.", text);
         sz *= scale;
         if (!(sz >= 1) || sz > uint.MaxValue || sz != Math.Floor(sz))
-            throw new NetnsException("InvalidQdiscArgument", Errno.EINVAL, $"{what} '{text}' must be a whole number of bytes from 1 to {uint.MaxValue}.", text);
+            throw new NetnsException(ErrorIds.InvalidQdiscArgument, Errno.EINVAL, $"{what} '{text}' must be a whole number of bytes from 1 to {uint.MaxValue}.", text);
         return (uint)sz;
     }
 
@@ -136,7 +136,7 @@ public static class TcUnits
     public static TimeSpan ParseTime(string text, string what)
     {
         if (!SplitNumber(text ?? string.Empty, out double t, out var suffix))
-            throw new NetnsException("InvalidQdiscArgument", Errno.EINVAL, $"{what} '{text}' is not a time: give a number with a unit such as 100ms, 1.5s or 250us.", text);
+            throw new NetnsException(ErrorIds.InvalidQdiscArgument, Errno.EINVAL, $"{what} '{text}' is not a time: give a number with a unit such as 100ms, 1.5s or 250us.", text);
         double scale = suffix.ToLowerInvariant() switch
         {
             "s" or "sec" or "secs" => 1e6,
@@ -145,10 +145,10 @@ public static class TcUnits
             _ => -1,
         };
         if (scale < 0 || double.IsNaN(t))
-            throw new NetnsException("InvalidQdiscArgument", Errno.EINVAL, $"{what} '{text}' has an unknown unit '{suffix}': use s, ms or us.", text);
+            throw new NetnsException(ErrorIds.InvalidQdiscArgument, Errno.EINVAL, $"{what} '{text}' has an unknown unit '{suffix}': use s, ms or us.", text);
         t *= scale;
         if (t < 0 || t > uint.MaxValue)
-            throw new NetnsException("InvalidQdiscArgument", Errno.EINVAL, $"{what} '{text}' must be from 0 to {uint.MaxValue} µs.", text);
+            throw new NetnsException(ErrorIds.InvalidQdiscArgument, Errno.EINVAL, $"{what} '{text}' must be from 0 to {uint.MaxValue} µs.", text);
         return TimeSpan.FromTicks((long)(t * 10));
     }
 
@@ -161,11 +161,11 @@ public static class TcUnits
         var t = (text ?? string.Empty).Trim();
         if (t.Contains(':') && TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out var span))
         {
-            if (span < TimeSpan.Zero) throw new NetnsException("InvalidQdiscArgument", Errno.EINVAL, $"{what} '{text}' is negative.", text);
+            if (span < TimeSpan.Zero) throw new NetnsException(ErrorIds.InvalidQdiscArgument, Errno.EINVAL, $"{what} '{text}' is negative.", text);
             return span;
         }
         if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            throw new NetnsException("InvalidQdiscArgument", Errno.EINVAL, $"{what} '{text}' has no unit: write it as tc does, such as {t}ms, {t}s or {t}us.", text);
+            throw new NetnsException(ErrorIds.InvalidQdiscArgument, Errno.EINVAL, $"{what} '{text}' has no unit: write it as tc does, such as {t}ms, {t}s or {t}us.", text);
         return ParseTime(t, what);
     }
 
@@ -429,7 +429,7 @@ public static class Qdiscs
     public static List<QdiscInfo> Dump(NetlinkSocket socket, object? target = null)
     {
         var list = new List<QdiscInfo>();
-        foreach (var m in socket.Execute(DumpRequest(), "RTM_GETQDISC dump", "QdiscQueryFailed", target))
+        foreach (var m in socket.Execute(DumpRequest(), "RTM_GETQDISC dump", ErrorIds.QdiscQueryFailed, target))
             if (m.Type == Tca.RTM_NEWQDISC) list.Add(Parse(m.Payload));
         return list;
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using NetnsPS.Core.Errors;
 
 namespace NetnsPS.Core.Netlink.Rtnl;
 
@@ -125,7 +126,7 @@ public static class Routes
     public static List<RouteInfo> Dump(NetlinkSocket socket, byte family, uint table, object? target = null)
     {
         var list = new List<RouteInfo>();
-        foreach (var m in socket.Execute(DumpRequest(family, table), "RTM_GETROUTE dump", "RouteQueryFailed", target))
+        foreach (var m in socket.Execute(DumpRequest(family, table), "RTM_GETROUTE dump", ErrorIds.RouteQueryFailed, target))
             if (m.Type == Rtm.NEWROUTE)
             {
                 var r = Parse(m.Payload);

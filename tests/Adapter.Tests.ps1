@@ -2,8 +2,8 @@
 # Fixtures are built with ip (not with the module) in namespaces of our own; the only host object is one veth end
 # named $HostPrefix*, removed in AfterAll.
 BeforeAll {
-    . $PSScriptRoot/netlink-common.ps1
-    Assert-NetlinkNoLeftovers
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
     $script:A, $script:B, $script:C, $script:D, $script:E = New-TestNamespace a, b, c, d, e
     $script:HostEnd = "${HostPrefix}h"
 
@@ -68,8 +68,8 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-NetlinkTestLeftovers
-    Assert-NetlinkNoLeftovers
+    Remove-TestLeftovers
+    Assert-NoLeftovers
 }
 
 Describe 'Netlink: Get-NetNamespaceAdapter' {

@@ -2,8 +2,8 @@
 # overlay carrying TCP between two namespaces over a veth underlay, a persistent tap that outlives the process that
 # made it, and stable ErrorIds (nothing half-made) for bad inputs.
 BeforeAll {
-    . $PSScriptRoot/l2-common.ps1
-    Assert-NetlinkNoLeftovers
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
     $script:A, $script:B = New-TestNamespace a, b
     $script:Cmd = 'NetnsPS.Commands.NewNetNamespaceAdapterCommand'
     # The underlay: ua (A, 10.64.0.1) <-> ub (B, 10.64.0.2)
@@ -15,7 +15,7 @@ BeforeAll {
 
     function Get-World { "A=$((Get-OLinkNames $A | Sort-Object) -join ',');B=$((Get-OLinkNames $B | Sort-Object) -join ',')" }
 }
-AfterAll { Remove-NetlinkTestLeftovers }
+AfterAll { Remove-TestLeftovers }
 
 Describe 'Macvlan' {
     It 'creates a macvlan on a veth parent with the mode ip reports' {

@@ -1,7 +1,7 @@
 # New-, Get- and Remove-NetNamespaceAddress against `ip -j -n NS addr`.
 BeforeAll {
-    . $PSScriptRoot/netlink-common.ps1
-    Assert-NetlinkNoLeftovers
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
     $script:A, $script:B = New-TestNamespace a, b
     Invoke-Ip $A link add e0 type veth peer name e1 netns $B
     Invoke-Ip $A link add e2 type veth peer name e3
@@ -51,8 +51,8 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-NetlinkTestLeftovers
-    Assert-NetlinkNoLeftovers
+    Remove-TestLeftovers
+    Assert-NoLeftovers
 }
 
 Describe 'Netlink: New-NetNamespaceAddress' {

@@ -1,8 +1,8 @@
 # Bridges and their ports: New-NetNamespaceAdapter -Kind Bridge, Set-NetNamespaceAdapter -Master/-NoMaster, adapter
 # details (master, txqueuelen, operstate, carrier, link-netnsid, statistics), checked with `ip -j -d` and real TCP.
 BeforeAll {
-    . $PSScriptRoot/l2-common.ps1
-    Assert-NetlinkNoLeftovers
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
     $script:Hub, $script:P1, $script:P2, $script:P3 = New-TestNamespace hub, p1, p2, p3
     $script:Bridge = New-NetNamespaceAdapter -Namespace $Hub -Name br0 -Kind Bridge -ErrorAction Stop
     $i = 0
@@ -15,7 +15,7 @@ BeforeAll {
     $script:Ports = Set-NetNamespaceAdapter -Namespace $Hub -Name port1, port2, port3 -Master br0 -State Up -PassThru -ErrorAction Stop
     Set-NetNamespaceAdapter -Namespace $Hub -Name br0 -State Up -ErrorAction Stop
 }
-AfterAll { Remove-NetlinkTestLeftovers }
+AfterAll { Remove-TestLeftovers }
 
 Describe 'New-NetNamespaceAdapter -Kind Bridge' {
     It 'creates a bridge that ip sees with its kind' {

@@ -2,8 +2,8 @@
 # (veth pairs, lo up, addresses, default routes, forwarding in the router), checked with ip and /proc/sys, and with
 # real TCP connections whose sockets live inside the namespaces (perl started with ip netns exec).
 BeforeAll {
-    . $PSScriptRoot/netlink-common.ps1
-    Assert-NetlinkNoLeftovers
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
     $script:C, $script:R, $script:S = New-TestNamespace cli, rtr, srv
 
     # wiring: C:c0 <-> R:r0 (10.81.1.0/24, fd00:81:1::/64), R:r1 <-> S:s0 (10.81.2.0/24, fd00:81:2::/64)
@@ -26,42 +26,11 @@ BeforeAll {
     New-NetNamespaceRoute -Namespace $C -DestinationPrefix ::/0 -NextHop fd00:81:1::1 -ErrorAction Stop | Out-Null
     New-NetNamespaceRoute -Namespace $S -DestinationPrefix ::/0 -NextHop fd00:81:2::1 -ErrorAction Stop | Out-Null
     Wait-Until { @('c0', 'r0', 'r1', 's0' | Where-Object { $n = @{ c0 = $C; r0 = $R; r1 = $R; s0 = $S }[$_]; (Get-OLink $n $_).operstate -eq 'UP' }).Count -eq 4 } -What 'carrier on the veths'
-
-    $script:Listeners = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
-
-    function Start-Listener([string] $Address, [int] $Port, [string] $Text) {
-        # A one-shot TCP server inside S (perl, started by ip netns exec), returned once it listens (/proc/net/tcp* in S).
-        $v6 = $Address.Contains(':')
-        $module = if ($v6) { 'IO::Socket::IP' } else { 'IO::Socket::INET' }
-        $code = 'alarm 15; $s = ' + $module + '->new(LocalAddr => "' + $Address + '", LocalPort => ' + $Port +
-            ', Listen => 1, ReuseAddr => 1) or die "listen: $!\n"; $c = $s->accept or die; print $c "' + $Text + '\n"; close $c'
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
-        foreach ($x in 'netns', 'exec', $S, 'perl', "-M$module", '-e', $code) { $psi.ArgumentList.Add($x) }
-        $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
-        $p = [System.Diagnostics.Process]::Start($psi)
-        $Listeners.Add($p)
-        $file = if ($v6) { '/proc/net/tcp6' } else { '/proc/net/tcp' }
-        $pattern = ':{0:X4} 0+:0000 0A' -f $Port
-        Wait-Until { $p.HasExited -or ((ip netns exec $S cat $file) -match $pattern) } -What "listener on port $Port"
-        if ($p.HasExited) { throw "listener exited: $($p.StandardError.ReadToEnd())" }
-        $p
-    }
-
-    function Invoke-Client([string] $Address, [int] $Port) {
-        # Connects from inside C; returns @{ Code; Out } (Out = what the server sent, or the error).
-        $v6 = $Address.Contains(':')
-        $module = if ($v6) { 'IO::Socket::IP' } else { 'IO::Socket::INET' }
-        $code = 'alarm 5; $c = ' + $module + '->new(PeerAddr => "' + $Address + '", PeerPort => ' + $Port +
-            ', Timeout => 2) or die "connect: $@ $!\n"; print scalar <$c>'
-        $out = ip netns exec $C perl "-M$module" -e $code 2>&1
-        @{ Code = $LASTEXITCODE; Out = "$out".Trim() }
-    }
 }
 
 AfterAll {
-    foreach ($p in $Listeners) { Stop-TestProcess $p }
-    Remove-NetlinkTestLeftovers
-    Assert-NetlinkNoLeftovers
+    Remove-TestLeftovers
+    Assert-NoLeftovers
     @(Get-IpNetnsNames | Where-Object { $_ -like "$NsPrefix*" }) | Should -BeNullOrEmpty
 }
 
@@ -103,12 +72,12 @@ Describe 'Netlink: A routed lab: client -- router -- server' {
 
     It 'does not connect while the router does not forward (the default)' {
         Get-OSysctl $R net.ipv4.ip_forward | Should -BeExactly '0'
-        $l = Start-Listener 10.81.2.2 18091 'hello from srv'
-        $r = Invoke-Client 10.81.2.2 18091
-        $r.Code | Should -Not -Be 0
-        $r.Out | Should -Not -Match 'hello from srv'
-        $l.HasExited | Should -BeFalse -Because 'nothing reached the listener'
-        Stop-TestProcess $l
+        $l = Start-SocketListener $S 10.81.2.2 18091 -Reply 'hello from srv'
+        $r = Invoke-SocketClient $C 10.81.2.2 18091
+        $r.ExitCode | Should -Not -Be 0
+        $r.Output | Should -Not -Match 'hello from srv'
+        Test-SocketListenerWaiting $l | Should -BeTrue -Because 'nothing reached the listener'
+        Stop-SocketListener $l
     }
 
     It 'connects over TCP from the client namespace to the server namespace once forwarding is on in the router' {
@@ -116,32 +85,31 @@ Describe 'Netlink: A routed lab: client -- router -- server' {
         Get-OSysctl $R net.ipv4.ip_forward | Should -BeExactly '1'
         Get-OSysctl $C net.ipv4.ip_forward | Should -BeExactly '0'
         Get-OSysctl $S net.ipv4.ip_forward | Should -BeExactly '0'
-        $l = Start-Listener 10.81.2.2 18092 'hello from srv'
-        $r = Invoke-Client 10.81.2.2 18092
-        $r.Out | Should -BeExactly 'hello from srv'
-        $r.Code | Should -Be 0
-        $l.WaitForExit(5000) | Should -BeTrue
-        $l.ExitCode | Should -Be 0
+        $l = Start-SocketListener $S 10.81.2.2 18092 -Reply 'hello from srv'
+        $r = Invoke-SocketClient $C 10.81.2.2 18092
+        $r.Output | Should -BeExactly 'hello from srv'
+        $r.ExitCode | Should -Be 0
+        Receive-SocketListener $l | Should -BeExactly '10.81.1.2' -Because 'the router forwards, it does not translate'
     }
 
     It 'connects over IPv6 once IPv6 forwarding is on in the router' {
         Set-NetNamespaceSysctl -Namespace $R -Name net.ipv6.conf.all.forwarding -Value 1 -ErrorAction Stop
         Get-OSysctl $R net.ipv6.conf.all.forwarding | Should -BeExactly '1'
-        $l = Start-Listener fd00:81:2::2 18093 'hello over v6'
-        $r = Invoke-Client fd00:81:2::2 18093
-        $r.Out | Should -BeExactly 'hello over v6'
-        $l.WaitForExit(5000) | Should -BeTrue
+        $l = Start-SocketListener $S fd00:81:2::2 18093 -Reply 'hello over v6'
+        $r = Invoke-SocketClient $C fd00:81:2::2 18093
+        $r.Output | Should -BeExactly 'hello over v6'
+        Receive-SocketListener $l | Should -BeExactly 'fd00:81:1::2'
     }
 
     It 'stops connecting when forwarding is turned off again' {
         Set-NetNamespaceSysctl -Namespace $R -Name net.ipv4.ip_forward -Value 0 -ErrorAction Stop
         Get-OSysctl $R net.ipv4.ip_forward | Should -BeExactly '0'
-        $l = Start-Listener 10.81.2.2 18094 'hello from srv'
-        $r = Invoke-Client 10.81.2.2 18094
-        $r.Code | Should -Not -Be 0
-        $r.Out | Should -Not -Match 'hello from srv'
-        $l.HasExited | Should -BeFalse
-        Stop-TestProcess $l
+        $l = Start-SocketListener $S 10.81.2.2 18094 -Reply 'hello from srv'
+        $r = Invoke-SocketClient $C 10.81.2.2 18094
+        $r.ExitCode | Should -Not -Be 0
+        $r.Output | Should -Not -Match 'hello from srv'
+        Test-SocketListenerWaiting $l | Should -BeTrue
+        Stop-SocketListener $l
     }
 
     It 'tears down: removing the namespaces removes the veths with them' {

@@ -1,10 +1,10 @@
 # Move-NetAdapterToNamespace against `ip -j -d -n NS link`. Adapters that visit the host are ifbs/veths of ours
 # named $HostPrefix*, moved away again or deleted in finally / AfterAll.
 BeforeAll {
-    . $PSScriptRoot/netlink-common.ps1
-    Assert-NetlinkNoLeftovers
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
     $script:S, $script:T, $script:P = New-TestNamespace src, dst, pid
-    $script:Sleeper = Start-SleepInNamespace $P 120
+    $script:Sleeper = Start-InNamespace $P 120
 
     function Get-Where([string] $Name) {
         # 'S'/'T'/'P'/'H' for every place ip finds the adapter, with its index: e.g. "S:5"
@@ -21,8 +21,8 @@ BeforeAll {
 
 AfterAll {
     Stop-TestProcess $Sleeper
-    Remove-NetlinkTestLeftovers
-    Assert-NetlinkNoLeftovers
+    Remove-TestLeftovers
+    Assert-NoLeftovers
 }
 
 Describe 'Netlink: Move-NetAdapterToNamespace' {

@@ -1,7 +1,7 @@
 # Get-/New-/Remove-NetNamespaceNeighbor against `ip -j neigh`: entries learnt from traffic (ARP and NDP) and static ones.
 BeforeAll {
-    . $PSScriptRoot/l2-common.ps1
-    Assert-NetlinkNoLeftovers
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
     $script:A, $script:B = New-TestNamespace a, b
     New-NetVethPair -Namespace $A -Name na0 -PeerName nb0 -PeerNamespace $B -ErrorAction Stop | Out-Null
     Set-NetNamespaceAdapter -Namespace $A -Name na0, lo -State Up -ErrorAction Stop
@@ -14,14 +14,14 @@ BeforeAll {
     $script:New = 'NetnsPS.Commands.NewNetNamespaceNeighborCommand'
     $script:Remove = 'NetnsPS.Commands.RemoveNetNamespaceNeighborCommand'
 }
-AfterAll { Remove-NetlinkTestLeftovers }
+AfterAll { Remove-TestLeftovers }
 
 Describe 'Neighbours learnt from traffic' {
     BeforeAll {
         Wait-Until -What 'the link to come up' -Condition { (Get-OLink $A na0).operstate -eq 'UP' }
         # No ping here: a UDP datagram from A to B makes A resolve B (ARP, NDP); wait until ip shows the answers.
         foreach ($dst in '10.66.0.2', 'fd00:66::2') {
-            ip netns exec $A perl -MIO::Socket::IP -e "`$s=IO::Socket::IP->new(PeerHost=>'$dst',PeerPort=>9,Proto=>'udp') or die; `$s->send('x')" 2>&1 | Out-Null
+            Invoke-SocketClient $A $dst 9 udp | Out-Null
             Wait-Until -What "a neighbour entry for $dst" -Condition { (Get-ONeigh $A na0 | Where-Object dst -eq $dst).lladdr }
         }
     }

@@ -18,16 +18,6 @@ BeforeAll {
         Get-ChildItem /run/netnsps/labs -Filter "$([uri]::EscapeDataString($P)).json" -ErrorAction SilentlyContinue | ForEach-Object { $found.Add($_.FullName) }
         $found.ToArray()
     }
-
-    function Start-PeerPrinter([string] $Namespace, [string] $Address, [int] $Port, [string] $OutFile) {
-        # A perl listener inside $Namespace that writes the address of whoever connects (what the outside sees).
-        $listen = "`$s=IO::Socket::INET->new(LocalAddr=>'$Address',LocalPort=>$Port,Listen=>1,ReuseAddr=>1) or die; alarm 8; `$c=`$s->accept; print `$c->peerhost, qq(\n); close `$c"
-        $p = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $Namespace, 'perl', '-MIO::Socket::INET', '-e', "`"$listen`"" -RedirectStandardOutput $OutFile -PassThru
-        $script:StartedProcesses.Add($p)
-        $deadline = [DateTime]::UtcNow.AddSeconds(5)
-        while (-not ((ip netns exec $Namespace cat /proc/net/tcp) -match (':{0:X4} 00000000:0000 0A' -f $Port)) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-        $p
-    }
 }
 AfterAll {
     Get-ChildItem /run/netnsps/labs -Filter "$([uri]::EscapeDataString($Prefix))*" -ErrorAction SilentlyContinue | Remove-Item -Force
@@ -118,21 +108,17 @@ Describe 'New-NetLab with the seed 004 example' {
     }
 
     It 'lets the client reach the outside over TCP, seen there from the router address (NAT)' {
-        $out = "/tmp/${Prefix}peer1.txt"
-        $p = Start-PeerPrinter $Outside 198.51.100.2 18301 $out
+        $l = Start-SocketListener $Outside 198.51.100.2 18301
         $r = Test-NetNamespaceConnection -Namespace $Client -Target 198.51.100.2 -Port 18301
-        $p.WaitForExit(8000) | Should -BeTrue
         $r.Status | Should -Be 'Success'
         $r.Source | Should -Be '10.0.1.2'
-        (Get-Content $out) | Should -Be '198.51.100.1'
+        Receive-SocketListener $l | Should -Be '198.51.100.1'
     }
 
     It 'NAT is what hides the client: a perl client from the client namespace is seen as the router too' {
-        $out = "/tmp/${Prefix}peer2.txt"
-        $p = Start-PeerPrinter $Outside 198.51.100.2 18302 $out
-        ip netns exec $Client perl -MIO::Socket::INET -e "IO::Socket::INET->new(PeerAddr=>'198.51.100.2',PeerPort=>18302,Timeout=>3) or die" 2>&1 | Should -BeNullOrEmpty
-        $p.WaitForExit(8000) | Should -BeTrue
-        (Get-Content $out) | Should -Be '198.51.100.1'
+        $l = Start-SocketListener $Outside 198.51.100.2 18302
+        (Invoke-SocketClient $Client 198.51.100.2 18302).ExitCode | Should -Be 0
+        Receive-SocketListener $l | Should -Be '198.51.100.1'
     }
 
     It 'reports a refused port, an unanswered address and -Quiet as Booleans' {
@@ -374,14 +360,9 @@ Describe 'New-NetLab bridges' {
 
     It 'carries traffic between the hosts through the bridge (perl TCP inside the namespaces, ICMP)' {
         # h1 -> h2 over TCP with perl on both sides (no module code); h2 sees h1's own address: plain L2, no NAT.
-        $out = "/tmp/${Prefix}bpeer.txt"
-        $listener = Start-PeerPrinter "${P}h2" 10.9.5.2 18311 $out
-        try {
-            ip netns exec "${P}h1" perl -MIO::Socket::INET -e "IO::Socket::INET->new(PeerAddr=>'10.9.5.2',PeerPort=>18311,Timeout=>3) or die" 2>&1 | Should -BeNullOrEmpty
-            $listener.WaitForExit(8000) | Should -BeTrue
-        }
-        finally { if (-not $listener.HasExited) { $listener.Kill(); $listener.WaitForExit(2000) | Out-Null } }
-        (Get-Content $out) | Should -Be '10.9.5.1'
+        $l = Start-SocketListener "${P}h2" 10.9.5.2 18311
+        (Invoke-SocketClient "${P}h1" 10.9.5.2 18311).ExitCode | Should -Be 0
+        Receive-SocketListener $l | Should -Be '10.9.5.1'
         (Test-NetNamespaceConnection -Namespace "${P}h2" -Target 10.9.5.3, 10.9.5.254).Status | Should -Be @('Success', 'Success')
         # the bridge learned the hosts' MACs on their ports (bridge fdb, independent of the module)
         $mac1 = (Get-IpLink "${P}h1" 'eth0').address

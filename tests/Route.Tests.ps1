@@ -1,7 +1,7 @@
 # New-, Get- and Remove-NetNamespaceRoute against `ip -j -n NS -4|-6 route show table T`.
 BeforeAll {
-    . $PSScriptRoot/netlink-common.ps1
-    Assert-NetlinkNoLeftovers
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
     $script:R, $script:Q = New-TestNamespace r, q
     Invoke-Ip $R link add e0 type veth peer name e1 netns $Q
     Invoke-Ip $R link add d0 type ifb
@@ -37,8 +37,8 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-NetlinkTestLeftovers
-    Assert-NetlinkNoLeftovers
+    Remove-TestLeftovers
+    Assert-NoLeftovers
 }
 
 Describe 'Netlink: New-NetNamespaceRoute' {

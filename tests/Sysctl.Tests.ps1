@@ -1,8 +1,8 @@
 # Get- and Set-NetNamespaceSysctl against /proc/sys read inside the namespace with `ip netns exec NS cat`.
 # The host's sysctls are only read (before and after), never written.
 BeforeAll {
-    . $PSScriptRoot/netlink-common.ps1
-    Assert-NetlinkNoLeftovers
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
     $script:S1, $script:S2 = New-TestNamespace s1, s2
     Invoke-Ip $S1 link add sx0 type ifb
     Invoke-Ip $S1 link add d.0 type ifb          # a dot in the name: sysctl spells it d/0
@@ -21,8 +21,8 @@ BeforeAll {
 AfterAll {
     try { Get-HostValues | Should -BeExactly $HostBefore -Because 'the host sysctls are never touched' }
     finally {
-        Remove-NetlinkTestLeftovers
-        Assert-NetlinkNoLeftovers
+        Remove-TestLeftovers
+        Assert-NoLeftovers
     }
 }
 

@@ -1,7 +1,7 @@
 # New-NetVethPair against `ip -j -d -n NS link`: both ends made directly where they belong, nothing half-made on errors.
 BeforeAll {
-    . $PSScriptRoot/netlink-common.ps1
-    Assert-NetlinkNoLeftovers
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
     $script:A, $script:B = New-TestNamespace a, b
 
     function Get-World {
@@ -30,8 +30,8 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-NetlinkTestLeftovers
-    Assert-NetlinkNoLeftovers
+    Remove-TestLeftovers
+    Assert-NoLeftovers
 }
 
 Describe 'Netlink: New-NetVethPair' {

@@ -372,6 +372,15 @@ Describe 'Netlink: Set-NetNamespaceAdapter' {
         Get-Snapshot ifb8 | Should -BeExactly $before
     }
 
+    It 'gives InvalidAdapterArgument for a multicast MAC the kernel refuses (EADDRNOTAVAIL), and changes nothing' {
+        ip -n $C link set x1 address 01:00:5e:00:00:01 2>$null
+        $LASTEXITCODE | Should -Not -Be 0
+        $before = Get-Snapshot x1
+        Get-ErrorId { Set-NetNamespaceAdapter -Namespace $C -Name x1 -MacAddress 01:00:5e:00:00:01 -ErrorAction Stop } |
+            Should -BeExactly 'InvalidAdapterArgument,NetnsPS.Commands.SetNetNamespaceAdapterCommand'
+        Get-Snapshot x1 | Should -BeExactly $before
+    }
+
     It 'gives InvalidMacAddress for <Mac> and changes nothing' -ForEach @(
         @{ Mac = '02:11:22:33:44' }
         @{ Mac = '02:11:22:33:44:55:66' }

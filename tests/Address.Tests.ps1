@@ -181,6 +181,7 @@ Describe 'Netlink: Get-NetNamespaceAddress' {
         @{ Case = '-IPAddress fd00:*'; Params = @{ IPAddress = 'fd00:*' }; Filter = { $_.local -like 'fd00:*' } }
         @{ Case = 'literal -IPAddress 10.67.1.1'; Params = @{ IPAddress = '10.67.1.1' }; Filter = { $_.local -eq '10.67.1.1' } }
         @{ Case = '-IPAddress 192.0.2.* (none)'; Params = @{ IPAddress = '192.0.2.*' }; Filter = { $false } }
+        @{ Case = '-IPAddress fd00:* -AddressFamily IPv6 -InterfaceAlias e3'; Params = @{ IPAddress = 'fd00:*'; AddressFamily = 'IPv6'; InterfaceAlias = 'e3' }; Filter = { $_.local -like 'fd00:*' -and $_.family -eq 'inet6' -and $_.ifname -eq 'e3' } }
     ) {
         $o = Get-NetNamespaceAddress -Namespace $A @Params -ErrorAction Stop
         $expected = @(Get-OAddr $A | Where-Object $Filter | ForEach-Object {

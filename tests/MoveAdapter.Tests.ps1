@@ -233,12 +233,13 @@ Describe 'Netlink: Move-NetAdapterToNamespace' {
         @{ Case = 'no target'; Target = 'none' }
         @{ Case = '-Namespace and -HostNamespace'; Target = 'ns+host' }
         @{ Case = '-Namespace and -ProcessId'; Target = 'ns+pid' }
+        @{ Case = '-HostNamespace and -ProcessId'; Target = 'host+pid' }
     ) {
         $before = Get-Where x0
         $p = @{ Name = 'x0'; SourceNamespace = $S }
         if ($Target -like 'ns*') { $p.Namespace = $T }
-        if ($Target -like '*host') { $p.HostNamespace = $true }
-        if ($Target -like '*pid') { $p.ProcessId = $Sleeper.Id }
+        if ($Target -match 'host') { $p.HostNamespace = $true }
+        if ($Target -match 'pid') { $p.ProcessId = $Sleeper.Id }
         Get-ErrorId { Move-NetAdapterToNamespace @p -ErrorAction Stop } |
             Should -BeExactly 'AmbiguousTarget,NetnsPS.Commands.MoveNetAdapterToNamespaceCommand'
         Get-Where x0 | Should -BeExactly $before

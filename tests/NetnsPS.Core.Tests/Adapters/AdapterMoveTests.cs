@@ -4,7 +4,7 @@ using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Adapters;
 
 /// <summary>
 /// A move with a rename whose new name is taken: the kernel moves the link under its old name and then refuses the

@@ -3,7 +3,7 @@ using System.Management.Automation.Runspaces;
 using NetnsPS.Commands;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Cmdlets;
 
 /// <summary>The cmdlets hosted in-process with Microsoft.PowerShell.SDK: objects, error records, pipeline binding.</summary>
 public sealed class HostedCmdletTests : IClassFixture<NamespaceFixture>, IDisposable

@@ -1,7 +1,7 @@
 using NetnsPS.Core.Discovery;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Discovery;
 
 public sealed class NamespaceScanTests
 {

@@ -5,7 +5,7 @@ using NetnsPS.Core.Labs;
 using NetnsPS.Core.Netlink.Rtnl;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Labs;
 
 /// <summary>The Bridges key of lab definitions: parsing, validation messages, ToData round trips (no kernel involved).</summary>
 public sealed class LabDefinitionBridgeTests

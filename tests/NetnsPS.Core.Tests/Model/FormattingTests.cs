@@ -3,7 +3,7 @@ using NetnsPS.Core.Netlink.Rtnl;
 using NetnsPS.Core.Watch;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Model;
 
 /// <summary>How objects read: flag enums against the kernel's bit values, adapter-event Changes, the lab definition summary.</summary>
 public sealed class FormattingTests

@@ -5,7 +5,7 @@ using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Threading;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Namespaces;
 
 public sealed class StoreTests : IClassFixture<NamespaceFixture>
 {

@@ -7,7 +7,7 @@ using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Nft;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Nat;
 
 /// <summary>nf_tables transactions against the kernel, each in a fresh namespace; `nft -j` as the oracle where it is installed.</summary>
 public sealed class NatCoreTests : IClassFixture<NamespaceFixture>

@@ -5,7 +5,7 @@ using NetnsPS.Core.Netlink.Rtnl;
 using NetnsPS.Core.Threading;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Netlink;
 
 public sealed class NetlinkTests : IClassFixture<NamespaceFixture>
 {

@@ -7,7 +7,11 @@ using NetnsPS.Core.Netlink.Rtnl;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Netlink;
+
+// The test namespaces NetnsPS.Core.Tests.Netlink and .Nat would hide the product's.
+using Nat = NetnsPS.Core.Nat;
+using Netlink = NetnsPS.Core.Netlink;
 
 /// <summary>
 /// Fuzzing of the receive side: random datagrams and mutations of the recorded kernel replies (Captures/*.hex,

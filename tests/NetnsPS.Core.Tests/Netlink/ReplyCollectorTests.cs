@@ -2,7 +2,7 @@ using NetnsPS.Core.Errors;
 using NetnsPS.Core.Netlink;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Netlink;
 
 /// <summary>The receive-side protocol, fed synthetic kernel messages (no socket).</summary>
 public sealed class ReplyCollectorTests

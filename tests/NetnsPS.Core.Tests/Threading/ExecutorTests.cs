@@ -4,7 +4,7 @@ using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Threading;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Threading;
 
 public sealed class ExecutorTests : IClassFixture<NamespaceFixture>
 {

@@ -1,7 +1,7 @@
 using NetnsPS.Core.Threading;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Threading;
 
 public sealed class ThreadCountTests
 {

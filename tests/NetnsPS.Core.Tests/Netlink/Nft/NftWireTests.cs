@@ -3,7 +3,10 @@ using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Nft;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Netlink.Nft;
+
+// The test namespace NetnsPS.Core.Tests.Netlink.Nft would hide the Nft constants class.
+using Nft = NetnsPS.Core.Netlink.Nft.Nft;
 
 /// <summary>
 /// nf_tables messages byte for byte against what nft(8) sends, both ways through the parser. The captures are the

@@ -3,7 +3,7 @@ using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Rtnl;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Netlink.Rtnl;
 
 /// <summary>
 /// Parsers against real kernel replies recorded once (Captures/record.ps1: a veth cap0 with MAC 02:00:00:00:00:01,

@@ -4,7 +4,7 @@ using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Rtnl;
 using Xunit;
 
-namespace NetnsPS.Core.Tests;
+namespace NetnsPS.Core.Tests.Netlink.Rtnl;
 
 /// <summary>Encoding of the new link kinds and parsing of kind data, IFLA_STATS64 and neighbour entries.</summary>
 public sealed class L2ParseTests

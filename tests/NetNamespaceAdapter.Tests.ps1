@@ -363,22 +363,16 @@ Describe 'Netlink: Set-NetNamespaceAdapter' {
         (Get-NetNamespaceAdapter -Namespace $C -Name x1).MacAddress | Should -BeExactly $Expected
     }
 
-    It 'gives AdapterOperationNotSupported for a MAC on an ifb (no set_mac_address), as ip gets EOPNOTSUPP' {
-        ip -n $C link set ifb8 address 02:00:00:00:00:99 2>$null
+    It 'gives <Id> for a MAC <Case>, as ip gets <Errno>, and changes nothing' -ForEach @(
+        @{ Case = 'on an ifb (no set_mac_address)'; Name = 'ifb8'; Mac = '02:00:00:00:00:99'; Errno = 'EOPNOTSUPP'; Id = 'AdapterOperationNotSupported' }
+        @{ Case = 'that is multicast'; Name = 'x1'; Mac = '01:00:5e:00:00:01'; Errno = 'EADDRNOTAVAIL'; Id = 'InvalidAdapterArgument' }
+    ) {
+        ip -n $C link set $Name address $Mac 2>$null
         $LASTEXITCODE | Should -Not -Be 0
-        $before = Get-Snapshot ifb8
-        Get-ErrorId { Set-NetNamespaceAdapter -Namespace $C -Name ifb8 -MacAddress 02:00:00:00:00:99 -ErrorAction Stop } |
-            Should -BeExactly 'AdapterOperationNotSupported,NetnsPS.Commands.SetNetNamespaceAdapterCommand'
-        Get-Snapshot ifb8 | Should -BeExactly $before
-    }
-
-    It 'gives InvalidAdapterArgument for a multicast MAC the kernel refuses (EADDRNOTAVAIL), and changes nothing' {
-        ip -n $C link set x1 address 01:00:5e:00:00:01 2>$null
-        $LASTEXITCODE | Should -Not -Be 0
-        $before = Get-Snapshot x1
-        Get-ErrorId { Set-NetNamespaceAdapter -Namespace $C -Name x1 -MacAddress 01:00:5e:00:00:01 -ErrorAction Stop } |
-            Should -BeExactly 'InvalidAdapterArgument,NetnsPS.Commands.SetNetNamespaceAdapterCommand'
-        Get-Snapshot x1 | Should -BeExactly $before
+        $before = Get-Snapshot $Name
+        Get-ErrorId { Set-NetNamespaceAdapter -Namespace $C -Name $Name -MacAddress $Mac -ErrorAction Stop } |
+            Should -BeExactly "$Id,NetnsPS.Commands.SetNetNamespaceAdapterCommand"
+        Get-Snapshot $Name | Should -BeExactly $before
     }
 
     It 'gives InvalidMacAddress for <Mac> and changes nothing' -ForEach @(

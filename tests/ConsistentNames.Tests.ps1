@@ -2,8 +2,8 @@
 # adapter they make, the old short names still work as aliases, and each Get- cmdlet's objects piped into the
 # Remove-/Set- cmdlet of the same noun bind by property name and act on exactly those objects. The oracle is ip -j.
 BeforeAll {
-    . $PSScriptRoot/netlink-common.ps1
-    Assert-NetlinkNoLeftovers
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
     $script:A, $script:B = New-TestNamespace a, b
     New-NetNamespaceAdapter -Namespace $A -Name ua -Kind Veth -PeerName ub -PeerNamespace $B -ErrorAction Stop | Out-Null
     Set-NetNamespaceAdapter -Namespace $A -Name ua, lo -State Up -ErrorAction Stop
@@ -11,7 +11,7 @@ BeforeAll {
     New-NetNamespaceAddress -Namespace $A -InterfaceAlias ua -IPAddress 10.66.0.1/24 -ErrorAction Stop | Out-Null
     New-NetNamespaceAddress -Namespace $B -InterfaceAlias ub -IPAddress 10.66.0.2/24 -ErrorAction Stop | Out-Null
 }
-AfterAll { Remove-NetlinkTestLeftovers }
+AfterAll { Remove-TestLeftovers }
 
 Describe 'New-NetNamespaceAdapter kind parameters named as the adapter properties' {
     It 'has -<Name> with the alias -<Alias>, the property the adapter shows' -TestCases @(
@@ -30,7 +30,7 @@ Describe 'New-NetNamespaceAdapter kind parameters named as the adapter propertie
 
     It 'creates a vxlan from the property names, and each property reads back what was asked (ip -j -d link)' {
         $o = New-NetNamespaceAdapter -Namespace $A -Name vxn0 -Kind Vxlan -VxlanId 4711 -VxlanLocal 10.66.0.1 -VxlanRemote 10.66.0.2 -VxlanPort 4799 -Parent ua -ErrorAction Stop
-        $d = (Get-OLink $A vxn0).linkinfo.info_data
+        $d = (Get-IpLink $A vxn0).linkinfo.info_data
         $d.id | Should -Be 4711
         $d.local | Should -BeExactly '10.66.0.1'
         $d.remote | Should -BeExactly '10.66.0.2'
@@ -43,7 +43,7 @@ Describe 'New-NetNamespaceAdapter kind parameters named as the adapter propertie
 
     It 'still takes the short names -Vni -Local -Remote -Port of earlier versions' {
         $o = New-NetNamespaceAdapter -Namespace $B -Name vxn0 -Kind Vxlan -Vni 4711 -Local 10.66.0.2 -Remote 10.66.0.1 -Port 4799 -Parent ub -ErrorAction Stop
-        $d = (Get-OLink $B vxn0).linkinfo.info_data
+        $d = (Get-IpLink $B vxn0).linkinfo.info_data
         $d.id | Should -Be 4711
         $d.local | Should -BeExactly '10.66.0.2'
         $d.remote | Should -BeExactly '10.66.0.1'
@@ -53,7 +53,7 @@ Describe 'New-NetNamespaceAdapter kind parameters named as the adapter propertie
 
     It 'makes a multicast vxlan with -VxlanGroup, shown in VxlanRemote as ip shows it under group' {
         $o = New-NetNamespaceAdapter -Namespace $A -Name vxn1 -Kind Vxlan -VxlanId 4712 -VxlanGroup 239.1.1.66 -Parent ua -ErrorAction Stop
-        (Get-OLink $A vxn1).linkinfo.info_data.group | Should -BeExactly '239.1.1.66'
+        (Get-IpLink $A vxn1).linkinfo.info_data.group | Should -BeExactly '239.1.1.66'
         $o.VxlanRemote | Should -BeExactly '239.1.1.66'
     }
 
@@ -70,7 +70,7 @@ Describe 'New-NetNamespaceAdapter kind parameters named as the adapter propertie
         New-NetNamespaceAdapter -Namespace $A -Name brn9 -Kind Bridge -Vni 5 -ErrorAction SilentlyContinue -ErrorVariable e
         $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidAdapterParameter,*'
         $e[0].Exception.Message | Should -Match '-VxlanId does not apply'
-        Get-OLink $A brn9 | Should -BeNullOrEmpty
+        Get-IpLink $A brn9 | Should -BeNullOrEmpty
     }
 }
 
@@ -109,7 +109,7 @@ Describe 'Enum-valued properties: typed, printed and compared as the strings wer
     It 'matches ip -j link: State from the UP flag and OperationalStatus from operstate' {
         Set-NetNamespaceAdapter -Namespace $A -Name lo -State Up
         foreach ($o in Get-NetNamespaceAdapter -Namespace $A) {
-            $i = Get-OLink $A $o.Name
+            $i = Get-IpLink $A $o.Name
             $o.State -eq $(if ($i.flags -contains 'UP') { 'up' } else { 'down' }) | Should -BeTrue -Because $o.Name
             $o.OperationalStatus.ToString().ToUpperInvariant() | Should -BeExactly ($i.operstate -replace '_', '') -Because $o.Name
         }
@@ -130,10 +130,10 @@ Describe 'Objects piped into the next cmdlet bind by property name' {
     It 'Get-NetNamespaceAdapter | Set-NetNamespaceAdapter changes exactly those adapters' {
         New-NetNamespaceAdapter -Namespace $A -Name pipa -Kind Veth -PeerName pipb -ErrorAction Stop | Out-Null
         Get-NetNamespaceAdapter -Namespace $A -Name pipa, pipb | Set-NetNamespaceAdapter -Mtu 1400 -State Up -ErrorAction Stop
-        (Get-OLink $A pipa).mtu | Should -Be 1400
-        (Get-OLink $A pipb).mtu | Should -Be 1400
-        (Get-OLink $A ua).mtu | Should -Be 1500
-        (Get-OLink $A pipa).flags | Should -Contain 'UP'
+        (Get-IpLink $A pipa).mtu | Should -Be 1400
+        (Get-IpLink $A pipb).mtu | Should -Be 1400
+        (Get-IpLink $A ua).mtu | Should -Be 1500
+        (Get-IpLink $A pipa).flags | Should -Contain 'UP'
     }
 
     It 'Get-NetNamespaceAddress | Remove-NetNamespaceAddress removes exactly those addresses' {
@@ -149,10 +149,10 @@ Describe 'Objects piped into the next cmdlet bind by property name' {
         Invoke-Ip $A route add 10.68.0.0/16 via 10.66.0.2 metric 44 | Out-Null
         Invoke-Ip $A route add 10.69.0.0/16 dev pipa table 77 | Out-Null
         Get-NetNamespaceRoute -Namespace $A -DestinationPrefix 10.68.0.0/16 | Where-Object RouteMetric -eq 33 | Remove-NetNamespaceRoute -Confirm:$false -ErrorAction Stop
-        @(Get-ORoute $A | Where-Object dst -eq '10.68.0.0/16').metric | Should -Be @(44)
+        @(Get-IpRoute $A | Where-Object dst -eq '10.68.0.0/16').metric | Should -Be @(44)
         Get-NetNamespaceRoute -Namespace $A -Table 77 | Remove-NetNamespaceRoute -Confirm:$false -ErrorAction Stop
-        Get-ORoute $A -Table 77 | Should -BeNullOrEmpty
-        @(Get-ORoute $A | Where-Object dst -eq '10.68.0.0/16').Count | Should -Be 1
+        Get-IpRoute $A -Table 77 | Should -BeNullOrEmpty
+        @(Get-IpRoute $A | Where-Object dst -eq '10.68.0.0/16').Count | Should -Be 1
     }
 
     It 'Get-NetNamespaceNat | Remove-NetNamespaceNat and Get-NetNamespaceNatStaticMapping | Remove-NetNamespaceNatStaticMapping remove exactly those' {

@@ -1,8 +1,8 @@
 # -Namespace by path: a namespace bind-mounted at a temporary path outside /run/netns (made with `unshare --net=FILE`,
 # the independent tool) and /proc/PID/ns/net are usable wherever a namespace is taken; other files are refused.
 BeforeAll {
-    . $PSScriptRoot/l2-common.ps1
-    Assert-NetlinkNoLeftovers
+    . $PSScriptRoot/common.ps1
+    Assert-NoLeftovers
     $script:Path = "/tmp/$($script:NsPrefix)bound"
     New-Item -ItemType File -Path $Path -Force | Out-Null
     unshare --net=$Path true
@@ -21,7 +21,7 @@ BeforeAll {
 AfterAll {
     umount $Path 2>$null
     Remove-Item $Path, $Plain -Force -ErrorAction SilentlyContinue
-    Remove-NetlinkTestLeftovers
+    Remove-TestLeftovers
 }
 
 Describe 'A namespace bind-mounted at a temporary path' {
@@ -55,7 +55,7 @@ Describe 'A namespace bind-mounted at a temporary path' {
     It 'accepts /proc/PID/ns/net of a process in a namespace' {
         $ns = New-TestNamespace procns
         New-NetNamespaceAdapter -Namespace $ns -Name procbr0 -Kind Bridge -ErrorAction Stop | Out-Null
-        $p = Start-SleepInNamespace -Namespace $ns
+        $p = Start-InNamespace -Namespace $ns
         try {
             $names = (Get-NetNamespaceAdapter -Namespace "/proc/$($p.Id)/ns/net" -ErrorAction Stop).Name
             $names | Should -Contain 'procbr0'

@@ -18,20 +18,125 @@ BeforeAll {
         Get-ChildItem /run/netnsps/labs -Filter "$([uri]::EscapeDataString($P)).json" -ErrorAction SilentlyContinue | ForEach-Object { $found.Add($_.FullName) }
         $found.ToArray()
     }
-
-    function Start-PeerPrinter([string] $Namespace, [string] $Address, [int] $Port, [string] $OutFile) {
-        # A perl listener inside $Namespace that writes the address of whoever connects (what the outside sees).
-        $listen = "`$s=IO::Socket::INET->new(LocalAddr=>'$Address',LocalPort=>$Port,Listen=>1,ReuseAddr=>1) or die; alarm 8; `$c=`$s->accept; print `$c->peerhost, qq(\n); close `$c"
-        $p = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $Namespace, 'perl', '-MIO::Socket::INET', '-e', "`"$listen`"" -RedirectStandardOutput $OutFile -PassThru
-        $script:StartedProcesses.Add($p)
-        $deadline = [DateTime]::UtcNow.AddSeconds(5)
-        while (-not ((ip netns exec $Namespace cat /proc/net/tcp) -match (':{0:X4} 00000000:0000 0A' -f $Port)) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-        $p
-    }
 }
 AfterAll {
     Get-ChildItem /run/netnsps/labs -Filter "$([uri]::EscapeDataString($Prefix))*" -ErrorAction SilentlyContinue | Remove-Item -Force
     Remove-TestLeftovers
+    Assert-NoLeftovers
+}
+
+# The seed scenario by hand: client -- router -- server built with the cmdlets New-NetLab runs (veth pairs, lo up,
+# addresses, default routes, forwarding in the router), checked with ip, /proc/sys and TCP between the namespaces.
+Describe 'A routed lab by hand: client -- router -- server' {
+    BeforeAll {
+        $script:C, $script:R, $script:S = New-TestNamespace cli, rtr, srv
+
+        # wiring: C:c0 <-> R:r0 (10.81.1.0/24, fd00:81:1::/64), R:r1 <-> S:s0 (10.81.2.0/24, fd00:81:2::/64)
+        New-NetVethPair -Name c0 -PeerName r0 -Namespace $C -PeerNamespace $R -ErrorAction Stop | Out-Null
+        New-NetVethPair -Name s0 -PeerName r1 -Namespace $S -PeerNamespace $R -ErrorAction Stop | Out-Null
+        Get-NetNamespaceAdapter -Namespace $C, $R, $S | Set-NetNamespaceAdapter -State Up -ErrorAction Stop
+        $addresses = @(
+            @{ Namespace = $C; InterfaceAlias = 'c0'; IPAddress = '10.81.1.2/24' }
+            @{ Namespace = $R; InterfaceAlias = 'r0'; IPAddress = '10.81.1.1/24' }
+            @{ Namespace = $R; InterfaceAlias = 'r1'; IPAddress = '10.81.2.1/24' }
+            @{ Namespace = $S; InterfaceAlias = 's0'; IPAddress = '10.81.2.2/24' }
+            @{ Namespace = $C; InterfaceAlias = 'c0'; IPAddress = 'fd00:81:1::2/64' }
+            @{ Namespace = $R; InterfaceAlias = 'r0'; IPAddress = 'fd00:81:1::1/64' }
+            @{ Namespace = $R; InterfaceAlias = 'r1'; IPAddress = 'fd00:81:2::1/64' }
+            @{ Namespace = $S; InterfaceAlias = 's0'; IPAddress = 'fd00:81:2::2/64' }
+        )
+        foreach ($a in $addresses) { New-NetNamespaceAddress @a -SkipDuplicateAddressDetection -ErrorAction Stop | Out-Null }
+        New-NetNamespaceRoute -Namespace $C -DestinationPrefix default -NextHop 10.81.1.1 -ErrorAction Stop | Out-Null
+        New-NetNamespaceRoute -Namespace $S -DestinationPrefix default -NextHop 10.81.2.1 -ErrorAction Stop | Out-Null
+        New-NetNamespaceRoute -Namespace $C -DestinationPrefix ::/0 -NextHop fd00:81:1::1 -ErrorAction Stop | Out-Null
+        New-NetNamespaceRoute -Namespace $S -DestinationPrefix ::/0 -NextHop fd00:81:2::1 -ErrorAction Stop | Out-Null
+        Wait-Until { @('c0', 'r0', 'r1', 's0' | Where-Object { $n = @{ c0 = $C; r0 = $R; r1 = $R; s0 = $S }[$_]; (Get-OLink $n $_).operstate -eq 'UP' }).Count -eq 4 } -What 'carrier on the veths'
+    }
+
+    It 'is wired as ip sees it: veth ends across namespaces, all up' {
+        foreach ($pair in @(@($C, 'c0', $R, 'r0'), @($R, 'r0', $C, 'c0'), @($R, 'r1', $S, 's0'), @($S, 's0', $R, 'r1'))) {
+            $l = Get-OLink $pair[0] $pair[1]
+            $l.linkinfo.info_kind | Should -BeExactly 'veth'
+            $l.flags | Should -Contain 'UP'
+            $l.operstate | Should -BeExactly 'UP'
+            $l.link_index | Should -Be (Get-OLink $pair[2] $pair[3]).ifindex
+            $l.link_netnsid | Should -Not -BeNullOrEmpty -Because 'the peer is in another namespace'
+            $o = Get-NetNamespaceAdapter -Namespace $pair[0] -Name $pair[1]
+            $o.PeerNamespace | Should -BeExactly $pair[2]
+            $o.PeerName | Should -BeExactly $pair[3]
+        }
+        foreach ($n in $C, $R, $S) {
+            (Get-OLink $n lo).flags | Should -Contain 'UP'
+            (Get-OLinkNames $n | Sort-Object) -join ',' | Should -BeExactly $(switch ($n) { $C { 'c0,lo' } $R { 'lo,r0,r1' } $S { 'lo,s0' } })
+        }
+    }
+
+    It 'has the addresses ip shows' {
+        ((Get-OAddr $C c0 '-4').local) | Should -BeExactly '10.81.1.2'
+        ((Get-OAddr $R r0 '-4').local) | Should -BeExactly '10.81.1.1'
+        ((Get-OAddr $R r1 '-4').local) | Should -BeExactly '10.81.2.1'
+        ((Get-OAddr $S s0 '-4').local) | Should -BeExactly '10.81.2.2'
+        ((Get-OAddr $S s0 '-6' | Where-Object scope -eq 'global').local) | Should -BeExactly 'fd00:81:2::2'
+        (Get-OAddr $C lo '-4').local | Should -BeExactly '127.0.0.1'
+    }
+
+    It 'has default routes via the router in client and server, as ip shows' {
+        (Get-ORoute $C | Where-Object dst -eq 'default').gateway | Should -BeExactly '10.81.1.1'
+        (Get-ORoute $S | Where-Object dst -eq 'default').gateway | Should -BeExactly '10.81.2.1'
+        (Get-ORoute $C '-6' | Where-Object dst -eq 'default').gateway | Should -BeExactly 'fd00:81:1::1'
+        (Get-ORoute $S '-6' | Where-Object dst -eq 'default').gateway | Should -BeExactly 'fd00:81:2::1'
+        Get-ORoute $R | Where-Object dst -eq 'default' | Should -BeNullOrEmpty -Because 'the router only has its two connected networks'
+        (Get-NetNamespaceRoute -Namespace $C -DestinationPrefix default -AddressFamily IPv4).NextHop | Should -BeExactly '10.81.1.1'
+    }
+
+    It 'does not connect while the router does not forward (the default)' {
+        Get-OSysctl $R net.ipv4.ip_forward | Should -BeExactly '0'
+        $l = Start-SocketListener $S 10.81.2.2 18091 -Reply 'hello from srv'
+        $r = Invoke-SocketClient $C 10.81.2.2 18091
+        $r.ExitCode | Should -Not -Be 0
+        $r.Output | Should -Not -Match 'hello from srv'
+        Test-SocketListenerWaiting $l | Should -BeTrue -Because 'nothing reached the listener'
+        Stop-SocketListener $l
+    }
+
+    It 'connects over TCP from the client namespace to the server namespace once forwarding is on in the router' {
+        Set-NetNamespaceSysctl -Namespace $R -Name net.ipv4.ip_forward -Value 1 -ErrorAction Stop
+        Get-OSysctl $R net.ipv4.ip_forward | Should -BeExactly '1'
+        Get-OSysctl $C net.ipv4.ip_forward | Should -BeExactly '0'
+        Get-OSysctl $S net.ipv4.ip_forward | Should -BeExactly '0'
+        $l = Start-SocketListener $S 10.81.2.2 18092 -Reply 'hello from srv'
+        $r = Invoke-SocketClient $C 10.81.2.2 18092
+        $r.Output | Should -BeExactly 'hello from srv'
+        $r.ExitCode | Should -Be 0
+        Receive-SocketListener $l | Should -BeExactly '10.81.1.2' -Because 'the router forwards, it does not translate'
+    }
+
+    It 'connects over IPv6 once IPv6 forwarding is on in the router' {
+        Set-NetNamespaceSysctl -Namespace $R -Name net.ipv6.conf.all.forwarding -Value 1 -ErrorAction Stop
+        Get-OSysctl $R net.ipv6.conf.all.forwarding | Should -BeExactly '1'
+        $l = Start-SocketListener $S fd00:81:2::2 18093 -Reply 'hello over v6'
+        $r = Invoke-SocketClient $C fd00:81:2::2 18093
+        $r.Output | Should -BeExactly 'hello over v6'
+        Receive-SocketListener $l | Should -BeExactly 'fd00:81:1::2'
+    }
+
+    It 'stops connecting when forwarding is turned off again' {
+        Set-NetNamespaceSysctl -Namespace $R -Name net.ipv4.ip_forward -Value 0 -ErrorAction Stop
+        Get-OSysctl $R net.ipv4.ip_forward | Should -BeExactly '0'
+        $l = Start-SocketListener $S 10.81.2.2 18094 -Reply 'hello from srv'
+        $r = Invoke-SocketClient $C 10.81.2.2 18094
+        $r.ExitCode | Should -Not -Be 0
+        $r.Output | Should -Not -Match 'hello from srv'
+        Test-SocketListenerWaiting $l | Should -BeTrue
+        Stop-SocketListener $l
+    }
+
+    It 'tears down: removing the namespaces removes the veths with them' {
+        Remove-NetNamespace -Name $C, $R, $S -Force -ErrorAction Stop -WarningAction SilentlyContinue
+        foreach ($n in $C, $R, $S) { Get-IpNetnsNames | Should -Not -Contain $n }
+        Get-OLink '' c0 | Should -BeNullOrEmpty
+        Get-OLink '' r0 | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'New-NetLab with the seed 004 example' {
@@ -118,21 +223,17 @@ Describe 'New-NetLab with the seed 004 example' {
     }
 
     It 'lets the client reach the outside over TCP, seen there from the router address (NAT)' {
-        $out = "/tmp/${Prefix}peer1.txt"
-        $p = Start-PeerPrinter $Outside 198.51.100.2 18301 $out
+        $l = Start-SocketListener $Outside 198.51.100.2 18301
         $r = Test-NetNamespaceConnection -Namespace $Client -Target 198.51.100.2 -Port 18301
-        $p.WaitForExit(8000) | Should -BeTrue
         $r.Status | Should -Be 'Success'
         $r.Source | Should -Be '10.0.1.2'
-        (Get-Content $out) | Should -Be '198.51.100.1'
+        Receive-SocketListener $l | Should -Be '198.51.100.1'
     }
 
     It 'NAT is what hides the client: a perl client from the client namespace is seen as the router too' {
-        $out = "/tmp/${Prefix}peer2.txt"
-        $p = Start-PeerPrinter $Outside 198.51.100.2 18302 $out
-        ip netns exec $Client perl -MIO::Socket::INET -e "IO::Socket::INET->new(PeerAddr=>'198.51.100.2',PeerPort=>18302,Timeout=>3) or die" 2>&1 | Should -BeNullOrEmpty
-        $p.WaitForExit(8000) | Should -BeTrue
-        (Get-Content $out) | Should -Be '198.51.100.1'
+        $l = Start-SocketListener $Outside 198.51.100.2 18302
+        (Invoke-SocketClient $Client 198.51.100.2 18302).ExitCode | Should -Be 0
+        Receive-SocketListener $l | Should -Be '198.51.100.1'
     }
 
     It 'reports a refused port, an unanswered address and -Quiet as Booleans' {
@@ -374,14 +475,9 @@ Describe 'New-NetLab bridges' {
 
     It 'carries traffic between the hosts through the bridge (perl TCP inside the namespaces, ICMP)' {
         # h1 -> h2 over TCP with perl on both sides (no module code); h2 sees h1's own address: plain L2, no NAT.
-        $out = "/tmp/${Prefix}bpeer.txt"
-        $listener = Start-PeerPrinter "${P}h2" 10.9.5.2 18311 $out
-        try {
-            ip netns exec "${P}h1" perl -MIO::Socket::INET -e "IO::Socket::INET->new(PeerAddr=>'10.9.5.2',PeerPort=>18311,Timeout=>3) or die" 2>&1 | Should -BeNullOrEmpty
-            $listener.WaitForExit(8000) | Should -BeTrue
-        }
-        finally { if (-not $listener.HasExited) { $listener.Kill(); $listener.WaitForExit(2000) | Out-Null } }
-        (Get-Content $out) | Should -Be '10.9.5.1'
+        $l = Start-SocketListener "${P}h2" 10.9.5.2 18311
+        (Invoke-SocketClient "${P}h1" 10.9.5.2 18311).ExitCode | Should -Be 0
+        Receive-SocketListener $l | Should -Be '10.9.5.1'
         (Test-NetNamespaceConnection -Namespace "${P}h2" -Target 10.9.5.3, 10.9.5.254).Status | Should -Be @('Success', 'Success')
         # the bridge learned the hosts' MACs on their ports (bridge fdb, independent of the module)
         $mac1 = (Get-IpLink "${P}h1" 'eth0').address

@@ -24,42 +24,16 @@ BeforeAll {
     $script:Client = "${P}client"; $script:Router = "${P}router"; $script:Outside = "${P}outside"
     $script:PortBase = 18400 + (Get-Random -Maximum 500)
 
-    function Start-Peer([string] $Namespace, [string] $Address, [int] $Port, [string] $Proto = 'tcp') {
-        # A perl server inside $Namespace that prints the address of the first peer (TCP accept or UDP datagram).
-        $out = "/tmp/${Prefix}peer-$Port-$Proto.txt"
-        Remove-Item $out -ErrorAction SilentlyContinue
-        $code = if ($Proto -eq 'tcp') {
-            "`$s=IO::Socket::IP->new(LocalHost=>'$Address',LocalPort=>$Port,Listen=>1,ReuseAddr=>1) or die; alarm 8; `$c=`$s->accept; print `$c->peerhost, qq(\n); close `$c"
-        } else {
-            "`$s=IO::Socket::IP->new(LocalHost=>'$Address',LocalPort=>$Port,Proto=>'udp') or die; alarm 8; `$s->recv(`$b,100); print `$s->peerhost, qq(\n)"
-        }
-        $p = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $Namespace, 'perl', '-MIO::Socket::IP', '-e', "`"$code`"" -RedirectStandardOutput $out -PassThru
-        $script:StartedProcesses.Add($p)
-        $table = if ($Address.Contains(':')) { 'tcp6' } else { 'tcp' }; $state = ' 0A '
-        if ($Proto -eq 'udp') { $table = if ($Address.Contains(':')) { 'udp6' } else { 'udp' }; $state = ' 07 ' }
-        Wait-Until { (ip netns exec $Namespace cat /proc/net/$table) -match (':{0:X4} 0+:0000{1}' -f $Port, $state) } -What "perl $Proto listener on $Port"
-        [pscustomobject]@{ Process = $p; Out = $out }
-    }
-    function Invoke-Client([string] $Namespace, [string] $Address, [int] $Port, [string] $Proto = 'tcp') {
-        $code = if ($Proto -eq 'tcp') { "IO::Socket::IP->new(PeerHost=>'$Address',PeerPort=>$Port,Timeout=>3) or die qq(connect: `$@)" }
-                else { "IO::Socket::IP->new(PeerHost=>'$Address',PeerPort=>$Port,Proto=>'udp') or die; `$_->send('hi') for IO::Socket::IP->new(PeerHost=>'$Address',PeerPort=>$Port,Proto=>'udp')" }
-        ip netns exec $Namespace perl -MIO::Socket::IP -e $code 2>&1
-    }
-    function Get-Seen($Peer) {
-        if (-not $Peer.Process.WaitForExit(8000)) { $Peer.Process.Kill() }
-        (Get-Content $Peer.Out -ErrorAction SilentlyContinue | Select-Object -First 1)
-    }
     function Get-NftRules([string] $Namespace) { @((ip netns exec $Namespace $Nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule } | ForEach-Object rule) }
 }
 AfterAll {
     if ($Lab) { $Lab | Remove-NetLab -Confirm:$false }
-    Get-ChildItem /tmp -Filter "${Prefix}peer-*" -ErrorAction SilentlyContinue | Remove-Item -Force
     Remove-TestLeftovers
 }
 
 Describe 'Source NAT' {
     It 'without NAT the outside cannot answer the client (no route back): the oracle can fail' {
-        Invoke-Client $Client 198.51.100.2 ($PortBase + 1) | Should -Match 'connect'
+        (Invoke-SocketClient $Client 198.51.100.2 ($PortBase + 1)).Output | Should -Match 'connect'
     }
 
     It 'masquerade: the outside sees the router''s address, never the client''s, and the counters grow' {
@@ -67,9 +41,9 @@ Describe 'Source NAT' {
         $n.Kind | Should -Be 'Masquerade'
         $n.PSObject.TypeNames[0] | Should -Be 'NetnsPS.NetNamespaceNat'
         $n.Packets | Should -Be 0
-        $peer = Start-Peer $Outside 198.51.100.2 ($PortBase + 2)
-        Invoke-Client $Client 198.51.100.2 ($PortBase + 2) | Should -BeNullOrEmpty
-        Get-Seen $peer | Should -Be '198.51.100.1'
+        $peer = Start-SocketListener $Outside 198.51.100.2 ($PortBase + 2)
+        (Invoke-SocketClient $Client 198.51.100.2 ($PortBase + 2)).Output | Should -BeNullOrEmpty
+        Receive-SocketListener $peer | Should -Be '198.51.100.1'
         $after = Get-NetNamespaceNat -Namespace $Router -Name out
         $after.Packets | Should -BeGreaterThan 0
         $after.Bytes | Should -BeGreaterThan 0
@@ -84,18 +58,18 @@ Describe 'Source NAT' {
     }
 
     It 'IPv6 masquerade: the outside sees fd00:2::1' {
-        $peer = Start-Peer $Outside 'fd00:2::2' ($PortBase + 3)
-        Invoke-Client $Client 'fd00:2::2' ($PortBase + 3) | Should -BeNullOrEmpty
-        Get-Seen $peer | Should -Be 'fd00:2::1'
+        $peer = Start-SocketListener $Outside 'fd00:2::2' ($PortBase + 3)
+        (Invoke-SocketClient $Client 'fd00:2::2' ($PortBase + 3)).Output | Should -BeNullOrEmpty
+        Receive-SocketListener $peer | Should -Be 'fd00:2::1'
     }
 
     It 'SNAT to a fixed address: the outside sees that address' {
         Remove-NetNamespaceNat -Namespace $Router -Name out
         ip -n $Router addr add 198.51.100.9/24 dev wan0
         New-NetNamespaceNat -Namespace $Router -Name fixed -InterfaceAlias wan0 -InternalIPInterfaceAddressPrefix 10.0.1.0/24 -ExternalIPAddress 198.51.100.9 | Out-Null
-        $peer = Start-Peer $Outside 198.51.100.2 ($PortBase + 4)
-        Invoke-Client $Client 198.51.100.2 ($PortBase + 4) | Should -BeNullOrEmpty
-        Get-Seen $peer | Should -Be '198.51.100.9'
+        $peer = Start-SocketListener $Outside 198.51.100.2 ($PortBase + 4)
+        (Invoke-SocketClient $Client 198.51.100.2 ($PortBase + 4)).Output | Should -BeNullOrEmpty
+        Receive-SocketListener $peer | Should -Be '198.51.100.9'
         $n = Get-NetNamespaceNat -Namespace $Router
         $n.Kind | Should -Be 'Snat'
         $n.InternalIPInterfaceAddressPrefix | Should -Be '10.0.1.0/24'
@@ -116,25 +90,25 @@ Describe 'Port forwards' {
         $m = Add-NetNamespaceNatStaticMapping -Namespace $Router -Protocol TCP -ExternalPort ($PortBase + 10) -InternalIPAddress 10.0.1.2 -InternalPort ($PortBase + 11)
         $m.PSObject.TypeNames[0] | Should -Be 'NetnsPS.NetNamespaceNatStaticMapping'
         $m.OutputHandle | Should -Not -Be 0
-        $peer = Start-Peer $Client 10.0.1.2 ($PortBase + 11)
-        Invoke-Client $Outside 198.51.100.1 ($PortBase + 10) | Should -BeNullOrEmpty
-        Get-Seen $peer | Should -Be '198.51.100.2'
+        $peer = Start-SocketListener $Client 10.0.1.2 ($PortBase + 11)
+        (Invoke-SocketClient $Outside 198.51.100.1 ($PortBase + 10)).Output | Should -BeNullOrEmpty
+        Receive-SocketListener $peer | Should -Be '198.51.100.2'
         (Get-NetNamespaceNatStaticMapping -Namespace $Router -Protocol TCP).Packets | Should -BeGreaterThan 0
     }
 
     It 'TCP: a connection made inside the router to its own address is forwarded too (output chain)' {
         $before = (Get-NetNamespaceNatStaticMapping -Namespace $Router -Protocol TCP).Packets
-        $peer = Start-Peer $Client 10.0.1.2 ($PortBase + 11)
-        Invoke-Client $Router 198.51.100.1 ($PortBase + 10) | Should -BeNullOrEmpty
-        Get-Seen $peer | Should -Be '198.51.100.1'
+        $peer = Start-SocketListener $Client 10.0.1.2 ($PortBase + 11)
+        (Invoke-SocketClient $Router 198.51.100.1 ($PortBase + 10)).Output | Should -BeNullOrEmpty
+        Receive-SocketListener $peer | Should -Be '198.51.100.1'
         (Get-NetNamespaceNatStaticMapping -Namespace $Router -Protocol TCP).Packets | Should -BeGreaterThan $before
     }
 
     It 'UDP: a datagram to router:5353 reaches client:53 from the caller''s address' {
         Add-NetNamespaceNatStaticMapping -Namespace $Router -Protocol UDP -ExternalIPAddress 198.51.100.1 -ExternalPort ($PortBase + 20) -InternalIPAddress 10.0.1.2 -InternalPort ($PortBase + 21) | Out-Null
-        $peer = Start-Peer $Client 10.0.1.2 ($PortBase + 21) udp
-        Invoke-Client $Outside 198.51.100.1 ($PortBase + 20) udp | Should -BeNullOrEmpty
-        Get-Seen $peer | Should -Be '198.51.100.2'
+        $peer = Start-SocketListener $Client 10.0.1.2 ($PortBase + 21) udp
+        (Invoke-SocketClient $Outside 198.51.100.1 ($PortBase + 20) udp).Output | Should -BeNullOrEmpty
+        Receive-SocketListener $peer | Should -Be '198.51.100.2'
     }
 
     It 'nft sees both rules of each forward (oracle)' {
@@ -150,8 +124,8 @@ Describe 'Port forwards' {
     It 'removes forwards from the pipeline, and the table goes with the last one' {
         Get-NetNamespaceNatStaticMapping -Namespace $Router | Remove-NetNamespaceNatStaticMapping
         Get-NetNamespaceNatStaticMapping -Namespace $Router | Should -BeNullOrEmpty
-        $peer = Start-Peer $Client 10.0.1.2 ($PortBase + 11)
-        Invoke-Client $Outside 198.51.100.1 ($PortBase + 10) | Should -Match 'connect' -Because 'nothing forwards port 8080 any more'
+        $peer = Start-SocketListener $Client 10.0.1.2 ($PortBase + 11)
+        (Invoke-SocketClient $Outside 198.51.100.1 ($PortBase + 10)).Output | Should -Match 'connect' -Because 'nothing forwards port 8080 any more'
         $peer.Process.Kill()
         if ($HasNft) { ip netns exec $Router $Nft list tables | Should -BeNullOrEmpty }
     }
@@ -188,9 +162,9 @@ Describe 'Labs' {
             $lab.PortForwards | Should -Be "${p}r: TCP *:$($PortBase + 30) -> 10.0.7.2:$($PortBase + 31)"
             (Get-NetLab -Prefix $p).PortForwards | Should -Be $lab.PortForwards
             (Get-NetLab -Prefix $p | Format-List | Out-String) | Should -Match 'PortForwards'
-            $peer = Start-Peer "${p}srv" 10.0.7.2 ($PortBase + 31)
-            Invoke-Client "${p}out" 203.0.113.1 ($PortBase + 30) | Should -BeNullOrEmpty
-            Get-Seen $peer | Should -Be '203.0.113.2'
+            $peer = Start-SocketListener "${p}srv" 10.0.7.2 ($PortBase + 31)
+            (Invoke-SocketClient "${p}out" 203.0.113.1 ($PortBase + 30)).Output | Should -BeNullOrEmpty
+            Receive-SocketListener $peer | Should -Be '203.0.113.2'
             (Get-NetNamespaceNat -Namespace "${p}r").InterfaceAlias | Should -Be 'wan0'
         }
         finally { $lab | Remove-NetLab -Confirm:$false }

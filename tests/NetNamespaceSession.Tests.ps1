@@ -32,10 +32,8 @@ Describe 'New-NetNamespaceSession' {
     }
 
     It 'keeps thread-pool and async work inside the namespace: a TCP call from a task reaches a listener in the peer namespace' {
-        $listen = "`$s=IO::Socket::INET->new(LocalAddr=>'10.71.0.2',LocalPort=>18091,Listen=>1,ReuseAddr=>1) or die; alarm 8; `$c=`$s->accept; print `$c qq(pong\n); close `$c"
-        $srv = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $B, 'perl', '-MIO::Socket::INET', '-e', "`"$listen`"" -PassThru
+        $srv = Start-SocketListener $B 10.71.0.2 18091 -Reply pong
         try {
-            Start-Sleep -Milliseconds 300
             $reply = Invoke-Command -Session $s {
                 # the connect completes on the thread pool; the whole process (every thread) is in the namespace
                 $c = [System.Net.Sockets.TcpClient]::new()
@@ -50,7 +48,7 @@ Describe 'New-NetNamespaceSession' {
             foreach ($t in $threads) { (Get-Item "$($t.FullName)/ns/net").LinkTarget | Should -Be "net:[$inoA]" }
             $reply | Should -Be 'pong'
         }
-        finally { if (-not $srv.HasExited) { $srv.Kill() } }
+        finally { Stop-SocketListener $srv }
     }
 
     It 'ends the process when the session is removed, and leaves no thread of ours inside' {

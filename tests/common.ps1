@@ -1,63 +1,59 @@
-# Shared by every Pester file: imports the built module, gives a unique prefix, and offers independent oracles.
+# The one helper library of the Pester files (dot-source it in BeforeAll): imports the built module, names what a file
+# run makes with one unique tag, starts and stops test processes, cleans up, waits, runs child pwsh. The oracles the
+# tests assert with (ip -j, /proc, sockets) are in Oracles.ps1, dot-sourced here.
+# Everything a file run makes is named with its tag:
+#   namespaces, /tmp files         $Prefix<suffix>       ("nnpt1a2b3c-<suffix>"; $NsPrefix is the same)
+#   adapters in the host           $HostPrefix<suffix>   ("nh1a2b3c<suffix>", at most 15 bytes) - the only host objects
+#                                                        tests touch, and only ones they made.
 Import-Module $env:NETNSPS_MODULE_PATH -Force
 
 # Unique per file run, so parallel or leftover runs never collide with ours.
-$script:Prefix = "nnpt$([guid]::NewGuid().ToString('N').Substring(0, 6))-"
+$script:Tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
+$script:Prefix = "nnpt$script:Tag-"
+$script:NsPrefix = $script:Prefix
+$script:HostPrefix = "nh$script:Tag"
 # The background processes this file started (Process objects, so a reused pid is never mistaken for ours).
 $script:StartedProcesses = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
 
-function Get-IpNetns {
-    # `ip -j netns list` -> objects with name and (optional) id
-    $json = ip -j netns list 2>$null
-    if (-not $json) { return @() }
-    @($json | ConvertFrom-Json)
+. $PSScriptRoot/Oracles.ps1
+
+function Get-NsName([string] $Suffix) { "$script:Prefix$Suffix" }
+
+function New-TestNamespace {
+    # Creates our namespaces with the module and checks with ip that they exist; returns their names.
+    param([Parameter(Mandatory)] [string[]] $Suffix)
+    $names = $Suffix | ForEach-Object { Get-NsName $_ }
+    New-NetNamespace -Name $names -ErrorAction Stop | Out-Null
+    $listed = Get-IpNetnsNames
+    foreach ($n in $names) { if ($listed -notcontains $n) { throw "namespace $n was not created" } }
+    $names
 }
 
-function Get-IpListId([string] $Namespace) {
-    # `ip -j netns list-id` as seen from a namespace ('' = the host): objects with nsid and (for named ones) name
+function Invoke-Ip {
+    # ip [-n NS] ARGS, throwing on failure (fixtures are built with the independent tool).
+    param([string] $Namespace, [Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
     $nsArgs = if ($Namespace) { @('-n', $Namespace) } else { @() }
-    $json = ip @nsArgs -j netns list-id 2>$null
-    if (-not $json) { return @() }
-    @($json | ConvertFrom-Json)
+    $out = & ip @nsArgs @Arguments 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "ip $($nsArgs + $Arguments -join ' ') failed: $out" }
+    $out
 }
 
-function Get-IpNetnsNames { @(Get-IpNetns | ForEach-Object name) }
-
-function Get-NftOracle {
-    <#
-        The nft program the tests read rulesets with (an oracle only: the module never starts nft).
-        $env:NETNSPS_TEST_NFT first (CI keeps nft outside every place the module could find it and points here),
-        then nft on PATH; $null when there is none, and the tests that need it skip with that reason.
-    #>
-    if ($env:NETNSPS_TEST_NFT -and (Test-Path $env:NETNSPS_TEST_NFT)) { return $env:NETNSPS_TEST_NFT }
-    $c = Get-Command nft -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    if ($c) { $c.Source } else { $null }
-}
-
-$script:NoNftReason = 'nft is not installed (Debian package nftables; ./build.ps1 -Task Test installs it when root): it is the ruleset oracle'
-
-function Get-FileInode([string] $Path) { [uint64](stat -L -c %i $Path) }
-
-function Test-NsfsMount([string] $Path) {
-    [bool](Get-Content /proc/self/mountinfo | Where-Object { $f = $_ -split ' '; $f[4] -eq $Path -and ($f -contains 'nsfs') })
-}
-
-function Get-ProcNetInode([int] $ProcessId) {
-    $t = (Get-Item "/proc/$ProcessId/ns/net" -ErrorAction Stop).LinkTarget
-    [uint64]($t -replace '^net:\[(\d+)\]$', '$1')
-}
-
-function Start-InNamespace([string] $Name, [int] $Seconds = 60) {
-    # A sleep inside a named namespace, started by the independent tool.
+function Start-InNamespace {
+    # A sleep inside a named namespace, started by the independent tool; returned once the process is inside.
+    param([Parameter(Mandatory)] [Alias('Namespace')] [string] $Name, [int] $Seconds = 60)
     $p = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $Name, 'sleep', "$Seconds" -PassThru
     $script:StartedProcesses.Add($p)
-    $deadline = [DateTime]::UtcNow.AddSeconds(5)
     $target = Get-FileInode "/run/netns/$Name"
-    while ([DateTime]::UtcNow -lt $deadline) {
-        try { if ((Get-ProcNetInode $p.Id) -eq $target) { return $p } } catch { }
-        Start-Sleep -Milliseconds 10
+    Wait-Until -What "a sleep to enter $Name" -Condition {
+        if ($p.HasExited) { throw "ip netns exec $Name sleep exited with $($p.ExitCode)" }
+        try { (Get-ProcNetInode $p.Id) -eq $target } catch { $false }
     }
-    throw "process did not enter $Name"
+    $p
+}
+
+function Stop-TestProcess($Process) {
+    if ($Process -and -not $Process.HasExited) { try { $Process.Kill($true) } catch { } }
+    if ($Process) { $Process.WaitForExit(5000) | Out-Null }
 }
 
 function Start-InNewNamespace([int] $Seconds = 60) {
@@ -65,16 +61,22 @@ function Start-InNewNamespace([int] $Seconds = 60) {
     $p = Start-Process -FilePath unshare -ArgumentList '--net', 'sleep', "$Seconds" -PassThru
     $script:StartedProcesses.Add($p)
     $hostIno = Get-ProcNetInode $PID
-    $deadline = [DateTime]::UtcNow.AddSeconds(5)
-    while ([DateTime]::UtcNow -lt $deadline) {
-        try { if ((Get-ProcNetInode $p.Id) -ne $hostIno) { return $p } } catch { }
-        Start-Sleep -Milliseconds 10
+    Wait-Until -What 'the unshare child to get its own namespace' -Condition {
+        try { (Get-ProcNetInode $p.Id) -ne $hostIno } catch { $false }
     }
-    throw 'unshare child did not get its own namespace'
+    $p
+}
+
+function Get-OurHostLinks { @(Get-OLinkNames '' | Where-Object { $_.StartsWith($script:HostPrefix, [StringComparison]::Ordinal) }) }
+
+function Remove-OurHostLink([string] $Name) {
+    if (-not $Name.StartsWith($script:HostPrefix, [StringComparison]::Ordinal)) { throw "refusing to delete host adapter '$Name' (not ours)" }
+    ip link delete dev $Name 2>$null
 }
 
 function Remove-TestLeftovers {
-    # Everything with our prefix, removed with the independent tool; the processes we started, by id.
+    # Everything with our tag, removed with the independent tool: the processes we started (by id), what still runs in
+    # our namespaces, the namespaces (entry and mount), /tmp and /etc/netns files, host adapters named with the tag.
     foreach ($p in $script:StartedProcesses) {
         if (-not $p.HasExited) { try { $p.Kill($true); $p.WaitForExit(3000) | Out-Null } catch { } }
     }
@@ -83,93 +85,22 @@ function Remove-TestLeftovers {
     Get-ChildItem /run/netns -Filter "$script:Prefix*" -ErrorAction SilentlyContinue | ForEach-Object {
         ip netns pids $_.Name 2>$null | ForEach-Object { kill -9 $_ 2>$null }
         ip netns delete $_.Name 2>$null
-        if (Test-Path -LiteralPath $_.FullName) { Remove-Item -LiteralPath $_.FullName -Force }
+        if (Test-Path -LiteralPath $_.FullName) { umount $_.FullName 2>$null; Remove-Item -LiteralPath $_.FullName -Force }
     }
     Get-ChildItem /etc/netns -Filter "$script:Prefix*" -ErrorAction SilentlyContinue | Remove-Item -Recurse -Force
-    ip -o link show | ForEach-Object { ($_ -split ': ')[1] -replace '@.*' } | Where-Object { $_ -like "$script:Prefix*" } |
+    ip -o link show | ForEach-Object { ($_ -split ': ')[1] -replace '@.*' } |
+        Where-Object { $_.StartsWith($script:Prefix, [StringComparison]::Ordinal) -or $_.StartsWith($script:HostPrefix, [StringComparison]::Ordinal) } |
         ForEach-Object { ip link delete $_ 2>$null }
 }
 
 function Assert-NoLeftovers {
-    $left = @(Get-ChildItem /run/netns -Filter "$script:Prefix*" -ErrorAction SilentlyContinue)
-    if ($left) { throw "entries with prefix $script:Prefix exist already: $($left.Name -join ', ')" }
-    $mounts = @(Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } | Where-Object { $_.StartsWith("/run/netns/$script:Prefix", [StringComparison]::Ordinal) })
-    if ($mounts) { throw "mounts with prefix $script:Prefix exist already: $($mounts -join ', ')" }
+    # Nothing with our tag: no /run/netns entry, nsfs mount, `ip netns list` name or host adapter (before and after).
+    $left = @(Get-ChildItem /run/netns -Filter "$script:Prefix*" -ErrorAction SilentlyContinue).Name
+    $left += @(Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } | Where-Object { $_.StartsWith("/run/netns/$script:Prefix", [StringComparison]::Ordinal) })
+    $left += @(Get-IpNetnsNames | Where-Object { $_.StartsWith($script:Prefix, [StringComparison]::Ordinal) })
+    $left += Get-OurHostLinks
+    if ($left) { throw "left over with prefix $script:Prefix / $script:HostPrefix`: $(($left | Sort-Object -Unique) -join ', ')" }
 }
-
-function Get-IpLink([string] $Namespace, [string] $Name) {
-    # `ip -j -d link` of one namespace ('' = host), optionally one device
-    $nsArgs = if ($Namespace) { @('-n', $Namespace) } else { @() }
-    $devArgs = if ($Name) { @('show', 'dev', $Name) } else { @() }
-    $json = ip @nsArgs -j -d link @devArgs 2>$null
-    if (-not $json) { return @() }
-    @($json | ConvertFrom-Json)
-}
-
-function Get-IpAddr([string] $Namespace) {
-    @(ip -n $Namespace -j addr | ConvertFrom-Json)
-}
-
-function Get-IpRoute([string] $Namespace, [string] $Family = '-4', [string] $Table = 'main') {
-    $json = ip -n $Namespace $Family -j route show table $Table
-    if (-not $json) { return @() }
-    @($json | ConvertFrom-Json)
-}
-
-function Get-TasksInNamespace([uint64] $Inode) {
-    # Threads of this process that are in the namespace with this inode (there must never be any afterwards), except
-    # the .NET runtime's tiered-compilation worker: code that runs inside (a scriptblock, a launcher) can make the
-    # runtime start it, it then inherits the namespace, and it ends by itself after 4 s without JIT work, which in a
-    # busy test process can take long. Nothing of ours is named like it (Test-RuntimeThread).
-    @(Get-ChildItem /proc/self/task -Directory | Where-Object {
-        try { (Get-Item "$($_.FullName)/ns/net" -ErrorAction Stop).LinkTarget -eq "net:[$Inode]" -and -not (Test-RuntimeThread $_.FullName) } catch { $false }
-    })
-}
-
-function Test-RuntimeThread([string] $TaskDir) {
-    # The tiered-compilation worker of the .NET runtime (/proc/self/task/TID/comm is ".NET Tiered Com").
-    try { (Get-Content "$TaskDir/comm" -Raw -ErrorAction Stop).TrimEnd() -like '.NET Tiered*' } catch { $false }
-}
-
-# ---- more independent oracles (lifecycle tests) ------------------------------------------------------------------
-
-function Get-LsInode {
-    # name -> inode from `ls -i /run/netns`, names with our prefix only.
-    $map = @{}
-    foreach ($line in @(ls -1i /run/netns 2>$null)) {
-        if ($line -match '^\s*(\d+)\s+(.+)$' -and $Matches[2].StartsWith($script:Prefix, [StringComparison]::Ordinal)) {
-            $map[$Matches[2]] = [uint64]$Matches[1]
-        }
-    }
-    $map
-}
-
-function Get-NsfsMountPoint {
-    # Mount points of nsfs mounts in /proc/self/mountinfo (fstype is the first field after ' - '; octal escapes decoded).
-    foreach ($line in [System.IO.File]::ReadAllLines('/proc/self/mountinfo')) {
-        $halves = $line -split ' - ', 2
-        if (($halves[1] -split ' ')[0] -ne 'nsfs') { continue }
-        [regex]::Replace(($halves[0] -split ' ')[4], '\\([0-7]{3})', { param($m) [string][char][Convert]::ToInt32($m.Groups[1].Value, 8) })
-    }
-}
-
-function Get-MountCount([string] $Path) {
-    # How many mounts (any type) are stacked on $Path in this mount namespace.
-    @([System.IO.File]::ReadAllLines('/proc/self/mountinfo') | Where-Object { ($_ -split ' ')[4] -ceq $Path }).Count
-}
-
-function Get-PrefixState {
-    # What exists with our prefix: /run/netns entries, nsfs mounts, `ip netns list` names (sorted, one string each).
-    [pscustomobject]@{
-        Entries = (@(Get-ChildItem /run/netns -Force -ErrorAction SilentlyContinue | Where-Object { $_.Name.StartsWith($script:Prefix, [StringComparison]::Ordinal) }).Name | Sort-Object) -join ','
-        Mounts  = (@(Get-NsfsMountPoint | Where-Object { $_.StartsWith("/run/netns/$script:Prefix", [StringComparison]::Ordinal) }) | Sort-Object) -join ','
-        Listed  = (@(Get-IpNetnsNames | Where-Object { $_.StartsWith($script:Prefix, [StringComparison]::Ordinal) }) | Sort-Object) -join ','
-    }
-}
-
-function Get-IpNetnsPids([string] $Name) { @(ip netns pids $Name 2>$null | Where-Object { $_ } | ForEach-Object { [int]$_ }) }
-
-function Get-IpNetnsIdentify([int] $ProcessId) { @(ip netns identify $ProcessId 2>$null | Where-Object { $_ }) }
 
 function Get-UnusedPid {
     # A pid below pid_max that no process has right now.
@@ -186,12 +117,25 @@ function Get-UnusedNsid {
     $id
 }
 
-function Wait-Until([scriptblock] $Condition, [int] $TimeoutMs = 5000, [string] $What = 'a condition') {
+function Wait-Until {
+    # Polls a condition (a process entering a namespace, an operstate settling after linkwatch) until it holds, for up
+    # to -Seconds (or -TimeoutMs); throws naming -What when it does not.
+    param([Parameter(Mandatory, Position = 0)] [scriptblock] $Condition, [double] $Seconds = 5, [int] $TimeoutMs = 0,
+        [string] $What = 'a condition')
+    $limit = if ($TimeoutMs -gt 0) { $TimeoutMs } else { $Seconds * 1000 }
     $sw = [System.Diagnostics.Stopwatch]::StartNew()
     while (-not (& $Condition)) {
-        if ($sw.ElapsedMilliseconds -gt $TimeoutMs) { throw "timed out after $TimeoutMs ms waiting for $What" }
+        if ($sw.ElapsedMilliseconds -gt $limit) { throw "timed out after $limit ms waiting for $What" }
         Start-Sleep -Milliseconds 10
     }
+}
+
+function Get-ErrorIds($ErrorRecords) { @($ErrorRecords | ForEach-Object FullyQualifiedErrorId) }
+
+function Get-ErrorId {
+    # FullyQualifiedErrorId of the first error the script block throws (use -ErrorAction Stop inside), $null when none.
+    param([Parameter(Mandatory)] [scriptblock] $Script)
+    try { $null = & $Script; $null } catch { $_.FullyQualifiedErrorId }
 }
 
 function Start-ThreadInNamespace([string] $Name, [int] $Seconds = 60) {

@@ -209,9 +209,44 @@ function Assert-NoPlaceholder([object] $Block) {
     if ($Block.Text -match '\{\{.*?\}\}') { Stop-Doc $Block.Line "PlatyPS placeholder left in: $($Matches[0])" }
 }
 
+function ConvertFrom-Inline([string] $Text, [object] $Line) {
+    <#
+        Plain text of a paragraph's inline markdown, as Get-Help shows it: `code` (any run of backticks, one space of
+        padding dropped) becomes its content, taken literally; **bold** and __bold__ their content; [text](uri) becomes
+        "text (uri)" (just the uri when both are the same); \` \* \_ \[ \] \\ their character. A backtick or ** left
+        unmatched throws: nothing of the markup reaches the help.
+    #>
+    $out = [System.Text.StringBuilder]::new()
+    $i = 0
+    foreach ($m in [regex]::Matches($Text, '(?<!\\)(`+)(.+?)(?<!`)\1(?!`)')) {
+        $null = $out.Append((ConvertFrom-InlineText $Text.Substring($i, $m.Index - $i) $Line))
+        $code = $m.Groups[2].Value
+        if ($code.Length -ge 2 -and $code.StartsWith(' ') -and $code.EndsWith(' ') -and $code.Trim()) { $code = $code.Substring(1, $code.Length - 2) }
+        $null = $out.Append($code)
+        $i = $m.Index + $m.Length
+    }
+    $null = $out.Append((ConvertFrom-InlineText $Text.Substring($i) $Line))
+    $out.ToString()
+}
+
+function ConvertFrom-InlineText([string] $Text, [object] $Line) {
+    # The part of a paragraph outside code spans: links, bold, escapes.
+    if ($Text -match '(?<!\\)`') { Stop-Doc $Line "unmatched `` (inline code is not closed): $Text" }
+    $t = [regex]::Replace($Text, '(?<!\\)\[([^\]]+)\]\(([^)\s]+)\)', {
+            param($m) if ($m.Groups[1].Value -eq $m.Groups[2].Value) { $m.Groups[2].Value } else { "$($m.Groups[1].Value) ($($m.Groups[2].Value))" } })
+    $t = [regex]::Replace($t, '(?<![\\*])\*\*(?=\S)(.+?)(?<=\S)\*\*', '$1')
+    $t = [regex]::Replace($t, '(?<![\\\w])__(?=\S)(.+?)(?<=\S)__(?!\w)', '$1')
+    if ($t -match '(?<!\\)\*\*') { Stop-Doc $Line "unmatched ** (bold is not closed): $Text" }
+    [regex]::Replace($t, '\\([`*_\[\]\\])', '$1')
+}
+
 function Get-Paras([object[]] $Blocks) {
-    # maml:para texts for blocks (text as is; code blocks keep their lines).
-    foreach ($b in $Blocks) { Assert-NoPlaceholder $b; $b.Text }
+    # maml:para texts for blocks: paragraphs and list items as plain text (inline markup rendered), code blocks
+    # with their lines as they are.
+    foreach ($b in $Blocks) {
+        Assert-NoPlaceholder $b
+        if ($b.Kind -in 'Text', 'Item') { ConvertFrom-Inline $b.Text $b.Line } else { $b.Text }
+    }
 }
 
 function Get-SectionText([object] $Section, [string] $What, [switch] $Required) {
@@ -694,9 +729,10 @@ function ConvertTo-AboutText([System.IO.FileInfo] $File) {
             }
             elseif ($b.Kind -eq 'Item' -and $b.Text -match '^([-*+]|\d+[.)])(\s+)(.*)$') {
                 $bullet = $Matches[1] + ' '
-                foreach ($wl in Get-WrappedLines $Matches[3] ('    ' + $bullet) ('    ' + (' ' * $bullet.Length))) { $out.Add($wl) }
+                $item = ConvertFrom-Inline $Matches[3] $b.Line
+                foreach ($wl in Get-WrappedLines $item ('    ' + $bullet) ('    ' + (' ' * $bullet.Length))) { $out.Add($wl) }
             }
-            else { foreach ($wl in Get-WrappedLines $b.Text '    ' '    ') { $out.Add($wl) } }
+            else { foreach ($wl in Get-WrappedLines (ConvertFrom-Inline $b.Text $b.Line) '    ' '    ') { $out.Add($wl) } }
             $out.Add('')
         }
         $segment.Clear()

@@ -1,0 +1,301 @@
+using NetnsPS.Core.Discovery;
+using NetnsPS.Core.Errors;
+using NetnsPS.Core.Interop;
+using NetnsPS.Core.Namespaces;
+using NetnsPS.Core.Threading;
+using Xunit;
+
+namespace NetnsPS.Core.Tests.Namespaces;
+
+public sealed class StoreTests : IClassFixture<NamespaceFixture>
+{
+    private readonly NamespaceFixture _fx;
+    public StoreTests(NamespaceFixture fx) => _fx = fx;
+
+    [Fact]
+    public void CreateIsVisibleToIpAndIsAnNsfsMountWithTheReportedInode()
+    {
+        var name = _fx.Name("create");
+        var e = NamespaceStore.Create(name);
+        Assert.Contains(name, NamespaceFixture.IpNetnsList());
+        Assert.Equal(NamespaceFixture.StatInode(e.Path), e.Identity.Inode);
+        Assert.True(NamespaceFixture.IsNsfsMount(e.Path));
+        Assert.NotEqual(NamespaceHandle.CurrentThreadIdentity(), e.Identity);
+        NamespaceStore.Delete(name);
+        Assert.DoesNotContain(name, NamespaceFixture.IpNetnsList());
+        Assert.False(File.Exists(e.Path));
+        Assert.False(NamespaceFixture.IsNsfsMount(e.Path));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("a/b")]
+    [InlineData("x\0y")]
+    public void InvalidNamesAreRefusedWithEinval(string name)
+    {
+        var ex = Assert.Throws<NetnsException>(() => NamespaceStore.Create(name));
+        Assert.Equal("InvalidNamespaceName", ex.ErrorCode);
+        Assert.Equal(Errno.EINVAL, ex.Errno);
+    }
+
+    [Fact]
+    public void NameLengthLimitIs255Bytes()
+    {
+        var ok = _fx.Prefix + new string('a', 255 - _fx.Prefix.Length);
+        var e = NamespaceStore.Create(ok);
+        Assert.Contains(ok, NamespaceFixture.IpNetnsList());
+        NamespaceStore.Delete(ok);
+        var tooLong = ok + "b";
+        Assert.Equal("InvalidNamespaceName", Assert.Throws<NetnsException>(() => NamespaceStore.Create(tooLong)).ErrorCode);
+        // multi-byte: 128 two-byte characters = 256 bytes
+        Assert.Equal("InvalidNamespaceName", Assert.Throws<NetnsException>(() => NamespaceStore.Create(new string('é', 128))).ErrorCode);
+    }
+
+    [Fact]
+    public void APlaceholderAppearsLockedUnderItsNameAndASecondCreatorGetsEexist()
+    {
+        var name = _fx.Name("ph");
+        var path = NamespaceStore.PathOf(name);
+        NamespaceStore.EnsureRunDir();
+        var ph = NamespaceStore.CreatePlaceholder(name, path);
+        try
+        {
+            Assert.True(File.Exists(path));
+            Assert.True(NamespaceHandle.TryStat(ph.Target, out var mine, out _)); // our descriptor, this process's /proc/self
+            Assert.Equal(NamespaceFixture.StatInode(path), mine.Inode);            // the name, by stat(1)
+            // Locked from the moment it has a name (O_TMPFILE, flock, then linkat): a remover sees a creation in progress.
+            int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            Assert.True(fd >= 0);
+            try
+            {
+                Assert.NotEqual(0, Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB));
+                Assert.Equal(Errno.EAGAIN, (Errno)System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+            }
+            finally { Libc.Close(fd); }
+            var ex = Assert.Throws<NetnsException>(() => NamespaceStore.CreatePlaceholder(name, path));
+            Assert.Equal("NamespaceAlreadyExists", ex.ErrorCode);
+            Assert.Equal(Errno.EEXIST, ex.Errno);
+        }
+        finally
+        {
+            ph.Dispose();
+            File.Delete(path);
+        }
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void ExistingNameFailsAndLeavesTheOriginalUntouched()
+    {
+        var name = _fx.Name("dup");
+        var e = NamespaceStore.Create(name);
+        var ex = Assert.Throws<NetnsException>(() => NamespaceStore.Create(name));
+        Assert.Equal("NamespaceAlreadyExists", ex.ErrorCode);
+        Assert.Equal(Errno.EEXIST, ex.Errno);
+        Assert.Equal(e.Identity.Inode, NamespaceFixture.StatInode(e.Path));
+        NamespaceStore.Delete(name);
+    }
+
+    [Fact]
+    public void ConcurrentCreatorsOfOneNameExactlyOneWins()
+    {
+        var name = _fx.Name("race");
+        int wins = 0, exists = 0;
+        using var start = new ManualResetEventSlim();
+        var threads = Enumerable.Range(0, 16).Select(_ => new Thread(() =>
+        {
+            start.Wait();
+            try
+            {
+                using var home = NamespaceHandle.OpenCurrentThread();
+                NamespaceStore.CreateOnDedicatedThread(name, NamespaceStore.PathOf(name), home);
+                Interlocked.Increment(ref wins);
+            }
+            catch (NetnsException ex) when (ex.ErrorCode == "NamespaceAlreadyExists") { Interlocked.Increment(ref exists); }
+        })).ToList();
+        NamespaceStore.EnsureRunDir();
+        threads.ForEach(t => t.Start());
+        start.Set();
+        threads.ForEach(t => t.Join());
+        Assert.Equal(1, wins);
+        Assert.Equal(15, exists);
+        Assert.True(NamespaceFixture.IsNsfsMount(NamespaceStore.PathOf(name)));
+        // exactly one mount at the path
+        Assert.Equal(1, File.ReadLines("/proc/self/mountinfo").Count(l => l.Split(' ')[4] == NamespaceStore.PathOf(name)));
+        NamespaceStore.Delete(name);
+    }
+
+    [Fact]
+    public void CreatorsNeverFailWhileRemoversHammerTheSameName()
+    {
+        // Regression (issue 22, bug 4): a remover that found no mount at the name (umount2: EINVAL) unlinked whatever
+        // was there, even a placeholder a creator had just linked and still held locked; the creator's mount then
+        // failed with NamespaceCreateFailed (ENOENT). Creators on two threads, removers on four, one name, ~4 s: only
+        // NamespaceAlreadyExists and NamespaceNotFound may happen, and the name ends mounted once or absent.
+        var name = _fx.Name("hammer");
+        var path = NamespaceStore.PathOf(name);
+        NamespaceStore.EnsureRunDir();
+        var unexpected = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        int created = 0, removed = 0;
+        var end = Environment.TickCount64 + 4000;
+        var threads = new List<Thread>();
+        for (int i = 0; i < 2; i++)
+            threads.Add(new Thread(() =>
+            {
+                using var home = NamespaceHandle.OpenCurrentThread();
+                while (Environment.TickCount64 < end)
+                {
+                    try { NamespaceStore.CreateOnDedicatedThread(name, path, home); Interlocked.Increment(ref created); }
+                    catch (NetnsException ex) when (ex.ErrorCode == "NamespaceAlreadyExists") { }
+                    catch (NetnsException ex) { unexpected.Enqueue($"create: {ex.ErrorCode}: {ex.Message}"); }
+                }
+            }));
+        for (int i = 0; i < 4; i++)
+            threads.Add(new Thread(() =>
+            {
+                while (Environment.TickCount64 < end)
+                {
+                    try { NamespaceStore.Delete(name); Interlocked.Increment(ref removed); }
+                    catch (NetnsException ex) when (ex.ErrorCode == "NamespaceNotFound") { }
+                    catch (NetnsException ex) { unexpected.Enqueue($"delete: {ex.ErrorCode}: {ex.Message}"); }
+                }
+            }));
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        try
+        {
+            Assert.True(created > 20 && removed > 20, $"the race ran: {created} created, {removed} removed");
+            Assert.Empty(unexpected.Take(5));
+            if (File.Exists(path))
+            {
+                Assert.True(NamespaceFixture.IsNsfsMount(path), "what is left at the name is a namespace, not a stale placeholder");
+                Assert.Equal(1, File.ReadLines("/proc/self/mountinfo").Count(l => l.Split(' ')[4] == path));
+            }
+        }
+        finally
+        {
+            try { NamespaceStore.Delete(name); } catch (NetnsException) { }
+        }
+    }
+
+    [Fact]
+    public void BulkCreatorReturnsResultsInOrderAndReportsErrorsPerName()
+    {
+        var names = Enumerable.Range(0, 40).Select(i => _fx.Name("bulk" + i)).ToList();
+        names.Insert(10, "bad/name");
+        names.Insert(20, names[5]); // duplicate
+        using var creator = new NamespaceCreator(4);
+        foreach (var n in names) creator.Submit(n);
+        creator.Complete();
+        var results = creator.TakeResults(wait: true).ToList();
+        Assert.Equal(names, results.Select(r => r.Name));
+        Assert.Equal("InvalidNamespaceName", results[10].Error!.ErrorCode);
+        Assert.Equal("NamespaceAlreadyExists", results[20].Error!.ErrorCode);
+        var listed = NamespaceFixture.IpNetnsList();
+        foreach (var r in results.Where(r => r.Entry is not null))
+        {
+            Assert.Contains(r.Name, listed);
+            Assert.Equal(NamespaceFixture.StatInode(r.Entry!.Value.Path), r.Entry!.Value.Identity.Inode);
+        }
+        Assert.Equal(40, results.Count(r => r.Entry is not null));
+        Assert.Equal(40, results.Where(r => r.Entry is not null).Select(r => r.Entry!.Value.Identity.Inode).Distinct().Count());
+        foreach (var r in results.Where(r => r.Entry is not null)) NamespaceStore.Delete(r.Name);
+    }
+
+    [Fact]
+    public void AttachNamesTheNamespaceOfAProcess()
+    {
+        var name = _fx.Name("attach");
+        using var p = System.Diagnostics.Process.Start("unshare", new[] { "-n", "sleep", "30" })!;
+        try
+        {
+            // wait until the child has its own namespace
+            ulong ino = 0;
+            for (int i = 0; i < 200 && (ino == 0 || ino == NamespaceHandle.CurrentThreadIdentity().Inode); i++)
+            {
+                Thread.Sleep(10);
+                ProcNs.TryReadNetInode($"/proc/{p.Id}/ns/net", out ino);
+            }
+            var e = NamespaceStore.Attach(name, p.Id);
+            Assert.Equal(ino, e.Identity.Inode);
+            Assert.Equal(name, NamespaceFixture.Ip("netns", "identify", p.Id.ToString()).Trim());
+            Assert.Contains(p.Id, ProcScanner.ProcessesIn(ino));
+            NamespaceStore.Delete(name);
+        }
+        finally { p.Kill(); p.WaitForExit(); }
+    }
+
+    [Fact]
+    public void AttachToMissingProcessLeavesNothing()
+    {
+        var name = _fx.Name("nopid");
+        var ex = Assert.Throws<NetnsException>(() => NamespaceStore.Attach(name, int.MaxValue - 1));
+        Assert.Equal("ProcessNotFound", ex.ErrorCode);
+        Assert.False(File.Exists(NamespaceStore.PathOf(name)));
+    }
+
+    [Fact]
+    public void StaleEntryIsListedAsStaleAndRemovable()
+    {
+        var name = _fx.Name("stale");
+        var path = NamespaceStore.PathOf(name);
+        NamespaceStore.EnsureRunDir();
+        File.WriteAllBytes(path, Array.Empty<byte>());
+        var e = NamespaceStore.List().Single(x => x.Name == name);
+        Assert.True(e.IsStale);
+        Assert.Equal("NamespaceStale", Assert.Throws<NetnsException>(() => NamespaceHandle.Open(path)).ErrorCode);
+        NamespaceStore.Delete(name);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void DeleteMissingIsNotFound()
+    {
+        var ex = Assert.Throws<NetnsException>(() => NamespaceStore.Delete(_fx.Name("missing")));
+        Assert.Equal("NamespaceNotFound", ex.ErrorCode);
+        Assert.Equal(Errno.ENOENT, ex.Errno);
+    }
+
+    [Fact]
+    public void RunDirIsASharedMount()
+    {
+        NamespaceStore.EnsureRunDir();
+        var line = File.ReadLines("/proc/self/mountinfo").First(l => l.Split(' ')[4] == NamespaceStore.RunDir);
+        Assert.Contains("shared:", line);
+    }
+
+    [Fact]
+    public void ProcScanFindsProcessesByThreadAndMatchesIpNetnsPids()
+    {
+        var name = _fx.Name("pids");
+        var e = NamespaceStore.Create(name);
+        using var p = System.Diagnostics.Process.Start("ip", new[] { "netns", "exec", name, "sleep", "30" })!;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (!ProcScanner.ProcessesIn(e.Identity.Inode).Contains(p.Id) && DateTime.UtcNow < deadline) Thread.Sleep(10);
+            var ours = ProcScanner.ProcessesIn(e.Identity.Inode).ToHashSet();
+            var ip = NamespaceFixture.Ip("netns", "pids", name).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToHashSet();
+            Assert.Equal(ip, ours);
+            Assert.Contains(p.Id, ours);
+            Assert.Equal(ours, ProcScanner.ScanByInode()[e.Identity.Inode].ToHashSet());
+        }
+        finally { p.Kill(); p.WaitForExit(); }
+        NamespaceStore.Delete(name);
+    }
+
+    [Theory]
+    [InlineData("net:[4026531840]", true, 4026531840UL)]
+    [InlineData("net:[]", false, 0UL)]
+    [InlineData("mnt:[4026531840]", false, 0UL)]
+    [InlineData("net:[12a]", false, 0UL)]
+    [InlineData("net:[99999999999999999999999]", false, 0UL)]
+    public void ParsesNsLinkText(string text, bool ok, ulong expected)
+    {
+        bool parsed = ProcNs.TryParseLink(System.Text.Encoding.ASCII.GetBytes(text), out ulong ino);
+        Assert.Equal(ok, parsed);
+        Assert.Equal(expected, ino);
+    }
+}

@@ -165,8 +165,8 @@ Describe 'Objects piped into the next cmdlet bind by property name' {
         Get-NetNamespaceNatStaticMapping -Namespace $A -ExternalPort 8081 | Remove-NetNamespaceNatStaticMapping -Confirm:$false -ErrorAction Stop
         (Get-NetNamespaceNatStaticMapping -Namespace $A).ExternalPort | Should -Be @(8082)
         # the oracle: the kernel's ruleset as nft prints it, when nft is installed
-        if (Get-Command nft -ErrorAction SilentlyContinue) {
-            $rules = ip netns exec $A nft list table inet netnsps
+        if ($nft = Get-NftOracle) {
+            $rules = ip netns exec $A $nft list table inet netnsps
             ($rules -match 'oifname "pipa"') | Should -BeNullOrEmpty
             ($rules -match 'oifname "ua"') | Should -Not -BeNullOrEmpty
             ($rules -match 'dport 8081') | Should -BeNullOrEmpty

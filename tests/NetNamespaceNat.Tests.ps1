@@ -186,11 +186,11 @@ Describe 'Labs' {
             $script:StartedProcesses.Add($sleeper)
             $want = (stat -L -c %i "/run/netns/${p}r")
             Wait-Until { (stat -L -c %i "/proc/$($sleeper.Id)/ns/net" 2>$null) -eq $want -and (Get-Content "/proc/$($sleeper.Id)/comm" -ErrorAction SilentlyContinue) -eq 'sleep' } -What 'sleep inside the router'
-            (nsenter --net=/proc/$($sleeper.Id)/ns/net nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule } | Should -HaveCount 3
+            (nsenter --net=/proc/$($sleeper.Id)/ns/net $Nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.rule } | Should -HaveCount 3
             $lab | Remove-NetLab -Confirm:$false -WarningAction SilentlyContinue
             Get-ChildItem /run/netns -Filter "$p*" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $sleeper.HasExited | Should -BeFalse -Because 'Remove-NetLab without -Force stops nobody'
-            (nsenter --net=/proc/$($sleeper.Id)/ns/net nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.table } | Should -BeNullOrEmpty
+            (nsenter --net=/proc/$($sleeper.Id)/ns/net $Nft -j list ruleset | ConvertFrom-Json).nftables | Where-Object { $_.table } | Should -BeNullOrEmpty
         }
         finally {
             if ($sleeper -and -not $sleeper.HasExited) { $sleeper.Kill() }

@@ -12,16 +12,19 @@ function Get-OQdisc {
 }
 
 function Measure-TcpThroughput {
-    # Sends from $ClientNamespace to $ServerAddress:$Port in $ServerNamespace for $Seconds (send buffer capped at 256 KiB so
-    # the tail after the sender stops is short); returns bits per second as the receiver saw them.
-    param([string] $ServerNamespace, [string] $ServerAddress, [string] $ClientNamespace, [int] $Port = 5201, [double] $Seconds = 2.5)
+    # Sends from $ClientNamespace to $ServerAddress:$Port in $ServerNamespace for $Seconds, or -Bytes bytes when given
+    # (a transfer sized to a shaped rate: the sender's buffer drains at that rate after the last write); send buffer
+    # capped at 256 KiB so the tail after the sender stops is short. Returns bits per second (TCP payload) as the
+    # receiver saw them.
+    param([string] $ServerNamespace, [string] $ServerAddress, [string] $ClientNamespace, [int] $Port = 5201, [double] $Seconds = 2.5,
+        [long] $Bytes = 0)
     $out = [IO.Path]::GetTempFileName()
     $listen = "use Time::HiRes qw(time); `$s=IO::Socket::INET->new(LocalAddr=>'$ServerAddress',LocalPort=>$Port,Listen=>1,ReuseAddr=>1) or die; alarm 30; `$c=`$s->accept; `$f=sysread(`$c,`$b,1<<20); `$t0=time; `$n=0; while((`$r=sysread(`$c,`$b,1<<20))>0){`$n+=`$r} printf qq(%d %.6f\n), `$n, time-`$t0"
     $srv = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $ServerNamespace, 'perl', '-MIO::Socket::INET', '-e', "`"$listen`"" -RedirectStandardOutput $out -PassThru
     try {
         $deadline = [DateTime]::UtcNow.AddSeconds(5)
         while (-not ((ip netns exec $ServerNamespace cat /proc/net/tcp) -match (':{0:X4} 00000000:0000 0A' -f $Port)) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-        $send = "use Socket; use Time::HiRes qw(time); `$c=IO::Socket::INET->new(PeerAddr=>'$ServerAddress',PeerPort=>$Port,Timeout=>3) or die qq(connect: `$!\n); setsockopt(`$c,SOL_SOCKET,SO_SNDBUF,262144); `$b='x' x 65536; `$e=time+$Seconds; while(time<`$e){ defined(syswrite(`$c,`$b)) or die qq(send: `$!\n) } close `$c"
+        $send = "use Socket; use Time::HiRes qw(time); `$c=IO::Socket::INET->new(PeerAddr=>'$ServerAddress',PeerPort=>$Port,Timeout=>3) or die qq(connect: `$!\n); setsockopt(`$c,SOL_SOCKET,SO_SNDBUF,262144); `$b='x' x 65536; `$e=time+$Seconds; `$left=$Bytes; while($Bytes ? `$left>0 : time<`$e){ `$w=syswrite(`$c,`$b,$Bytes && `$left<65536 ? `$left : 65536); defined(`$w) or die qq(send: `$!\n); `$left-=`$w } close `$c"
         ip netns exec $ClientNamespace perl -MIO::Socket::INET -e $send 2>&1 | Out-Null
         if (-not $srv.WaitForExit(30000)) { throw 'the receiver did not finish' }
         $fields = (Get-Content $out -Raw).Trim() -split ' '

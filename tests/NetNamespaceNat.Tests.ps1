@@ -198,3 +198,26 @@ Describe 'Labs' {
         }
     }
 }
+
+Describe 'NAT names with wildcard characters' {
+    It '-LiteralName acts on exactly that NAT: ''o?t'' as a pattern also matches ''oxt'', which stays' {
+        New-NetNamespaceNat -Namespace $Router -Name 'o?t' -InterfaceAlias wan0 | Out-Null
+        New-NetNamespaceNat -Namespace $Router -Name 'oxt' -InterfaceAlias lan0 | Out-Null
+        try {
+            @(Get-NetNamespaceNat -Namespace $Router -Name 'o?t').Count | Should -Be 2 -Because 'as a pattern it matches both'
+            @(Get-NetNamespaceNat -Namespace $Router -LiteralName 'o?t').Name | Should -Be @('o?t')
+            @(Get-NetNamespaceNat -Namespace $Router -Name 'o`?t').Name | Should -Be @('o?t') -Because 'an escaped -Name is that name'
+            Get-NetNamespaceNat -Namespace $Router -LiteralName 'o*t' -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $e[0].FullyQualifiedErrorId | Should -BeExactly 'NatNotFound,NetnsPS.Commands.GetNetNamespaceNatCommand'
+            Remove-NetNamespaceNat -Namespace $Router -LiteralName 'o?t'
+            # the kernel's view: only the rule on lan0 (oxt) is left
+            if ($HasNft) {
+                $rules = Get-NftRules $Router
+                $rules | Should -HaveCount 1
+                ($rules | ConvertTo-Json -Depth 20 -Compress) | Should -Match '"lan0"'
+            }
+            @(Get-NetNamespaceNat -Namespace $Router).Name | Should -Be @('oxt')
+        }
+        finally { Get-NetNamespaceNat -Namespace $Router | Remove-NetNamespaceNat -ErrorAction SilentlyContinue }
+    }
+}

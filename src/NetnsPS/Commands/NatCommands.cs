@@ -8,24 +8,31 @@ using NetnsPS.Core.Netlink.Rtnl;
 namespace NetnsPS.Commands;
 
 /// <summary>Get-NetNamespaceNat: the masquerade and SNAT rules of the namespace's netnsps nf_tables table (Windows: Get-NetNat).</summary>
-[Cmdlet(VerbsCommon.Get, "NetNamespaceNat")]
+[Cmdlet(VerbsCommon.Get, "NetNamespaceNat", DefaultParameterSetName = "Name")]
 [OutputType(typeof(NetNamespaceNat))]
 public sealed class GetNetNamespaceNatCommand : NamespaceQueryCmdlet
 {
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ParameterSetName = "Name")]
     [SupportsWildcards]
     [ValidateNotNull]
     public string[] Name { get; set; } = Array.Empty<string>();
 
+    /// <summary>Names taken exactly as typed: no character is a wildcard.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralName")]
+    [ValidateNotNull]
+    public string[] LiteralName { get; set; } = Array.Empty<string>();
+
     protected override void Query(NamespaceContext ctx)
     {
-        var filter = NameFilter(Name);
+        bool literal = ParameterSetName == "LiteralName";
+        var names = literal ? LiteralName : Name;
+        var filter = NameFilter(names, literal);
         var all = NatService.ListNat(ctx);
         foreach (var n in all)
             if (filter is null || filter(n.Name)) WriteObject(n);
-        foreach (var literal in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
-            if (!all.Any(n => n.Name == literal))
-                WriteNetnsError(new NetnsException(ErrorIds.NatNotFound, Errno.ENOENT, $"{ctx.Description} has no NAT named '{literal}'.", literal));
+        foreach (var exact in names.Where(n => literal || !WildcardPattern.ContainsWildcardCharacters(n)).Select(n => literal ? n : WildcardPattern.Unescape(n)))
+            if (!all.Any(n => n.Name == exact))
+                WriteNetnsError(new NetnsException(ErrorIds.NatNotFound, Errno.ENOENT, $"{ctx.Description} has no NAT named '{exact}'.", exact));
     }
 }
 
@@ -89,14 +96,19 @@ public sealed class NewNetNamespaceNatCommand : NamespaceTargetCmdlet
 }
 
 /// <summary>Remove-NetNamespaceNat: nft delete rule inet netnsps postrouting handle H (the table goes with its last rule).</summary>
-[Cmdlet(VerbsCommon.Remove, "NetNamespaceNat", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Remove, "NetNamespaceNat", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
 [OutputType(typeof(void))]
 public sealed class RemoveNetNamespaceNatCommand : NamespaceTargetCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Names taken exactly as typed: no character is a wildcard.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralName { get; set; } = Array.Empty<string>();
 
     protected override void BeginProcessing() => RequireNetAdmin("Removing a NAT");
 
@@ -110,14 +122,16 @@ public sealed class RemoveNetNamespaceNatCommand : NamespaceTargetCmdlet
             all = NatService.ListNat(ctx);
         }
         catch (NetnsException ex) { WriteNetnsError(ex, Namespace); return; }
-        foreach (var n in Name)
+        bool literal = ParameterSetName == "LiteralName";
+        foreach (var n in literal ? LiteralName : Name)
         {
             try
             {
-                var filter = NameFilter(new[] { n })!;
+                var filter = NameFilter(new[] { n }, literal)!;
                 var matches = all.Where(x => filter(x.Name)).ToList();
-                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))
-                    throw new NetnsException(ErrorIds.NatNotFound, Errno.ENOENT, $"{ctx.Description} has no NAT named '{n}'.", n);
+                var exact = literal ? n : WildcardPattern.Unescape(n);
+                if (matches.Count == 0 && (literal || !WildcardPattern.ContainsWildcardCharacters(n)))
+                    throw new NetnsException(ErrorIds.NatNotFound, Errno.ENOENT, $"{ctx.Description} has no NAT named '{exact}'.", exact);
                 foreach (var m in matches)
                 {
                     if (!ShouldProcess($"{ctx.DisplayName} (nf_tables table inet {NatService.TableName})", $"Remove NAT '{m.Name}' (rule handle {m.Handle})")) continue;

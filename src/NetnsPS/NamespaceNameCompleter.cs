@@ -107,6 +107,14 @@ internal static class Completion
         return v switch { NetNamespace n => n.IsNamed ? n.Name : n.Path, string s => s, SwitchParameter sw => sw.IsPresent ? "" : null, bool b => b ? "" : null, _ => null };
     }
 
+    /// <summary>What <paramref name="read"/> lists in the namespace the command line names (see <see cref="NamespaceOf"/>),
+    /// read through a session of its own that is closed before the list is returned.</summary>
+    internal static List<T> ReadIn<T>(IDictionary bound, Func<NamespaceContext, IEnumerable<T>> read, params string[] keys)
+    {
+        using var sessions = new NamespaceSessions();
+        return read(sessions.Get(NamespaceOf(bound, keys))).ToList();
+    }
+
     /// <summary>The namespace the command line names: -SourceNamespace (Move), -Namespace, -HostNamespace, else the host.
     /// Escaped wildcard characters stand for themselves, as they do when the command runs.</summary>
     internal static string NamespaceOf(IDictionary bound, params string[] keys)
@@ -117,25 +125,42 @@ internal static class Completion
     }
 }
 
-/// <summary>Completes names of /run/netns entries, escaped for wildcard parameters and quoted when needed.</summary>
-public sealed class NamespaceNameCompleter : IArgumentCompleter
+/// <summary>
+/// Base of the completers: what <see cref="Complete"/> yields is collected as it comes, and a failure on the way (a
+/// namespace gone, no permission, an unreadable lab file) ends the list there; completion never shows an error.
+/// </summary>
+public abstract class SafeCompleter : IArgumentCompleter
 {
-    internal static string Quote(string value) => Completion.Quote(value);
-
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var results = new List<CompletionResult>();
         try
         {
-            var match = Completion.Matcher(wordToComplete, commandName, parameterName);
-            foreach (var e in NamespaceStore.List())
-                if (match(e.Name))
-                    results.Add(new CompletionResult(Completion.Insert(e.Name, commandName, parameterName), e.Name,
-                        CompletionResultType.ParameterValue, e.IsStale ? e.Name + " (stale)" : e.Path));
+            foreach (var r in Complete(commandName, parameterName, wordToComplete, fakeBoundParameters)) results.Add(r);
         }
         catch (Exception) { }
         return results;
+    }
+
+    /// <summary>The completions, lazily; exceptions are the base's to swallow.</summary>
+    protected abstract IEnumerable<CompletionResult> Complete(string commandName, string parameterName, string wordToComplete,
+        IDictionary fakeBoundParameters);
+}
+
+/// <summary>Completes names of /run/netns entries, escaped for wildcard parameters and quoted when needed.</summary>
+public sealed class NamespaceNameCompleter : SafeCompleter
+{
+    internal static string Quote(string value) => Completion.Quote(value);
+
+    protected override IEnumerable<CompletionResult> Complete(string commandName, string parameterName, string wordToComplete,
+        IDictionary fakeBoundParameters)
+    {
+        var match = Completion.Matcher(wordToComplete, commandName, parameterName);
+        foreach (var e in NamespaceStore.List())
+            if (match(e.Name))
+                yield return new CompletionResult(Completion.Insert(e.Name, commandName, parameterName), e.Name,
+                    CompletionResultType.ParameterValue, e.IsStale ? e.Name + " (stale)" : e.Path);
     }
 }
 
@@ -143,24 +168,16 @@ public sealed class NamespaceNameCompleter : IArgumentCompleter
 /// Completes adapter names inside the namespace given on the same command line (-Namespace, or -SourceNamespace
 /// for Move-NetAdapterToNamespace; the host when none is given).
 /// </summary>
-public sealed class AdapterNameCompleter : IArgumentCompleter
+public sealed class AdapterNameCompleter : SafeCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
+    protected override IEnumerable<CompletionResult> Complete(string commandName, string parameterName, string wordToComplete,
+        IDictionary fakeBoundParameters)
     {
-        var results = new List<CompletionResult>();
-        try
-        {
-            var match = Completion.Matcher(wordToComplete, commandName, parameterName);
-            var ns = Completion.NamespaceOf(fakeBoundParameters, "SourceNamespace", "Namespace");
-            using var sessions = new NamespaceSessions();
-            foreach (var l in AdapterService.AllLinks(sessions.Get(ns)).OrderBy(l => l.Index))
-                if (match(l.Name))
-                    results.Add(new CompletionResult(Completion.Insert(l.Name, commandName, parameterName), l.Name, CompletionResultType.ParameterValue,
-                        $"{l.Name} ({AdapterService.KindText(l)}, index {l.Index})"));
-        }
-        catch (Exception) { }
-        return results;
+        var match = Completion.Matcher(wordToComplete, commandName, parameterName);
+        foreach (var l in Completion.ReadIn(fakeBoundParameters, AdapterService.AllLinks, "SourceNamespace", "Namespace").OrderBy(l => l.Index))
+            if (match(l.Name))
+                yield return new CompletionResult(Completion.Insert(l.Name, commandName, parameterName), l.Name, CompletionResultType.ParameterValue,
+                    $"{l.Name} ({AdapterService.KindText(l)}, index {l.Index})");
     }
 }
 
@@ -169,28 +186,20 @@ public sealed class AdapterNameCompleter : IArgumentCompleter
 /// (-Namespace, -HostNamespace, else the host), read by a thread inside it. A word typed in the path form
 /// (net/ipv4/...) completes in the path form.
 /// </summary>
-public sealed class SysctlNameCompleter : IArgumentCompleter
+public sealed class SysctlNameCompleter : SafeCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
+    protected override IEnumerable<CompletionResult> Complete(string commandName, string parameterName, string wordToComplete,
+        IDictionary fakeBoundParameters)
     {
-        var results = new List<CompletionResult>();
-        try
-        {
-            var typed = Completion.Unquote(wordToComplete);
-            bool pathForm = typed.IndexOfAny(new[] { '.', '/' }) is int i && i >= 0 && typed[i] == '/';
-            var match = Completion.Matcher(pathForm ? SysctlService.Normalize(typed) : typed, commandName, parameterName);
-            var ns = Completion.NamespaceOf(fakeBoundParameters, "Namespace", "HostNamespace");
-            using var sessions = new NamespaceSessions();
-            foreach (var name in SysctlService.ListNames(sessions.Get(ns)))
-                if (match(name))
-                {
-                    var shown = pathForm ? SysctlService.SwapSeparators(name) : name;
-                    results.Add(new CompletionResult(Completion.Insert(shown, commandName, parameterName), shown, CompletionResultType.ParameterValue, shown));
-                }
-        }
-        catch (Exception) { }
-        return results;
+        var typed = Completion.Unquote(wordToComplete);
+        bool pathForm = typed.IndexOfAny(new[] { '.', '/' }) is int i && i >= 0 && typed[i] == '/';
+        var match = Completion.Matcher(pathForm ? SysctlService.Normalize(typed) : typed, commandName, parameterName);
+        foreach (var name in Completion.ReadIn(fakeBoundParameters, SysctlService.ListNames, "Namespace", "HostNamespace"))
+            if (match(name))
+            {
+                var shown = pathForm ? SysctlService.SwapSeparators(name) : name;
+                yield return new CompletionResult(Completion.Insert(shown, commandName, parameterName), shown, CompletionResultType.ParameterValue, shown);
+            }
     }
 }
 
@@ -198,28 +207,20 @@ public sealed class SysctlNameCompleter : IArgumentCompleter
 /// Completes the addresses of the namespace on the command line (Remove-NetNamespaceAddress -IPAddress), only those on
 /// -InterfaceAlias when it is given, inserted as ADDRESS/PREFIXLENGTH.
 /// </summary>
-public sealed class AddressCompleter : IArgumentCompleter
+public sealed class AddressCompleter : SafeCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
+    protected override IEnumerable<CompletionResult> Complete(string commandName, string parameterName, string wordToComplete,
+        IDictionary fakeBoundParameters)
     {
-        var results = new List<CompletionResult>();
-        try
+        var word = Completion.Unquote(wordToComplete);
+        var ifName = Completion.Bound(fakeBoundParameters, "InterfaceAlias");
+        foreach (var a in Completion.ReadIn(fakeBoundParameters, ctx => AddressService.ListAddresses(ctx), "Namespace"))
         {
-            var word = Completion.Unquote(wordToComplete);
-            var ifName = Completion.Bound(fakeBoundParameters, "InterfaceAlias");
-            var ns = Completion.NamespaceOf(fakeBoundParameters, "Namespace");
-            using var sessions = new NamespaceSessions();
-            foreach (var a in AddressService.ListAddresses(sessions.Get(ns)))
-            {
-                if (!string.IsNullOrEmpty(ifName) && a.InterfaceAlias != ifName) continue;
-                var text = $"{a.IPAddress}/{a.PrefixLength}";
-                if (!text.StartsWith(word, StringComparison.OrdinalIgnoreCase)) continue;
-                results.Add(new CompletionResult(Completion.Quote(text), text, CompletionResultType.ParameterValue, $"{text} on {a.InterfaceAlias}"));
-            }
+            if (!string.IsNullOrEmpty(ifName) && a.InterfaceAlias != ifName) continue;
+            var text = $"{a.IPAddress}/{a.PrefixLength}";
+            if (!text.StartsWith(word, StringComparison.OrdinalIgnoreCase)) continue;
+            yield return new CompletionResult(Completion.Quote(text), text, CompletionResultType.ParameterValue, $"{text} on {a.InterfaceAlias}");
         }
-        catch (Exception) { }
-        return results;
     }
 }
 
@@ -227,54 +228,40 @@ public sealed class AddressCompleter : IArgumentCompleter
 /// Completes route destinations of the namespace on the command line (Remove-NetNamespaceRoute -DestinationPrefix):
 /// the routes of -Table (main when not given), only those through -InterfaceAlias when it is given.
 /// </summary>
-public sealed class RouteCompleter : IArgumentCompleter
+public sealed class RouteCompleter : SafeCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
+    protected override IEnumerable<CompletionResult> Complete(string commandName, string parameterName, string wordToComplete,
+        IDictionary fakeBoundParameters)
     {
-        var results = new List<CompletionResult>();
-        try
+        var word = Completion.Unquote(wordToComplete);
+        var ifName = Completion.Bound(fakeBoundParameters, "InterfaceAlias");
+        uint table = RouteService.MainTable;
+        if (fakeBoundParameters is not null && fakeBoundParameters.Contains("Table") &&
+            uint.TryParse(Convert.ToString(fakeBoundParameters["Table"] is PSObject p ? p.BaseObject : fakeBoundParameters["Table"],
+                System.Globalization.CultureInfo.InvariantCulture), out var t) && t > 0)
+            table = t;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var r in Completion.ReadIn(fakeBoundParameters, ctx => RouteService.ListRoutes(ctx, table), "Namespace"))
         {
-            var word = Completion.Unquote(wordToComplete);
-            var ifName = Completion.Bound(fakeBoundParameters, "InterfaceAlias");
-            uint table = RouteService.MainTable;
-            if (fakeBoundParameters is not null && fakeBoundParameters.Contains("Table") &&
-                uint.TryParse(Convert.ToString(fakeBoundParameters["Table"] is PSObject p ? p.BaseObject : fakeBoundParameters["Table"],
-                    System.Globalization.CultureInfo.InvariantCulture), out var t) && t > 0)
-                table = t;
-            var ns = Completion.NamespaceOf(fakeBoundParameters, "Namespace");
-            using var sessions = new NamespaceSessions();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var r in RouteService.ListRoutes(sessions.Get(ns), table))
-            {
-                if (!string.IsNullOrEmpty(ifName) && r.InterfaceAlias != ifName) continue;
-                if (!r.DestinationPrefix.StartsWith(word, StringComparison.OrdinalIgnoreCase) || !seen.Add(r.DestinationPrefix)) continue;
-                var via = string.IsNullOrEmpty(r.NextHop) || r.NextHop is "0.0.0.0" or "::" ? "" : $" via {r.NextHop}";
-                results.Add(new CompletionResult(Completion.Quote(r.DestinationPrefix), r.DestinationPrefix, CompletionResultType.ParameterValue,
-                    $"{r.DestinationPrefix}{via}{(r.InterfaceAlias is null ? "" : $" dev {r.InterfaceAlias}")}"));
-            }
+            if (!string.IsNullOrEmpty(ifName) && r.InterfaceAlias != ifName) continue;
+            if (!r.DestinationPrefix.StartsWith(word, StringComparison.OrdinalIgnoreCase) || !seen.Add(r.DestinationPrefix)) continue;
+            var via = string.IsNullOrEmpty(r.NextHop) ? "" : $" via {r.NextHop}"; // a route without a gateway has none (NextHop null)
+            yield return new CompletionResult(Completion.Quote(r.DestinationPrefix), r.DestinationPrefix, CompletionResultType.ParameterValue,
+                $"{r.DestinationPrefix}{via}{(r.InterfaceAlias is null ? "" : $" dev {r.InterfaceAlias}")}");
         }
-        catch (Exception) { }
-        return results;
     }
 }
 
 /// <summary>Completes lab names (-Name) or prefixes (-Prefix) of the labs present.</summary>
-public sealed class NetLabCompleter : IArgumentCompleter
+public sealed class NetLabCompleter : SafeCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
+    protected override IEnumerable<CompletionResult> Complete(string commandName, string parameterName, string wordToComplete,
+        IDictionary fakeBoundParameters)
     {
-        var results = new List<CompletionResult>();
-        try
-        {
-            var match = Completion.Matcher(wordToComplete, commandName, parameterName);
-            bool byPrefix = parameterName.Equals("Prefix", StringComparison.OrdinalIgnoreCase);
-            foreach (var value in Core.Labs.LabBuilder.List().Select(l => byPrefix ? l.Prefix : l.Name).Distinct(StringComparer.Ordinal))
-                if (match(value))
-                    results.Add(new CompletionResult(Completion.Insert(value, commandName, parameterName), value, CompletionResultType.ParameterValue, value));
-        }
-        catch (Exception) { }
-        return results;
+        var match = Completion.Matcher(wordToComplete, commandName, parameterName);
+        bool byPrefix = parameterName.Equals("Prefix", StringComparison.OrdinalIgnoreCase);
+        foreach (var value in Core.Labs.LabBuilder.List().Select(l => byPrefix ? l.Prefix : l.Name).Distinct(StringComparer.Ordinal))
+            if (match(value))
+                yield return new CompletionResult(Completion.Insert(value, commandName, parameterName), value, CompletionResultType.ParameterValue, value);
     }
 }

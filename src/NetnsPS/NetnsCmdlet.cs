@@ -65,6 +65,26 @@ public abstract class NetnsCmdlet : PSCmdlet
             $"{what} needs {capabilityName}: run PowerShell as root (for example with sudo).", capabilityName));
     }
 
+    /// <summary>
+    /// Waits of at most 100 ms each, so that Ctrl+C (<paramref name="stopped"/>) acts within that, until
+    /// <paramref name="seconds"/> have passed (never, when null): the last one is cut to what is left.
+    /// </summary>
+    protected static IEnumerable<int> TimeSlices(double? seconds, Func<bool> stopped)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (!stopped())
+        {
+            int slice = 100;
+            if (seconds is double s)
+            {
+                double left = s * 1000 - sw.Elapsed.TotalMilliseconds;
+                if (left <= 0) yield break;
+                slice = (int)Math.Min(slice, Math.Ceiling(left));
+            }
+            yield return slice;
+        }
+    }
+
     protected void RequireSysAdmin(string what) => RequireCapability(Privileges.CAP_SYS_ADMIN, "CAP_SYS_ADMIN", what);
 
     protected void RequireNetAdmin(string what) => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", what);

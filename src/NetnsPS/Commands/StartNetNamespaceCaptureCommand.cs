@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Management.Automation;
 using System.Net;
 using NetnsPS.Core.Capture;
@@ -170,17 +169,9 @@ public sealed class StartNetNamespaceCaptureCommand : NetnsSessionCmdlet
     /// <summary>Reads in slices of at most 100 ms (so Ctrl+C and -Duration act within that) until -Count, -Duration or a stop.</summary>
     private void CaptureLive(PacketCaptureSocket socket, Action<CapturedFrame> handle)
     {
-        var sw = Stopwatch.StartNew();
         long n = 0;
-        while (!_stop)
+        foreach (int slice in TimeSlices(Duration, () => _stop))
         {
-            int slice = 100;
-            if (Duration is double d)
-            {
-                double left = d * 1000 - sw.Elapsed.TotalMilliseconds;
-                if (left <= 0) return;
-                slice = (int)Math.Min(slice, Math.Ceiling(left));
-            }
             if (socket.Receive(slice) is not CapturedFrame f) continue;
             handle(f);
             if (Count is int c && ++n >= c) return;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Watch;
@@ -87,17 +86,9 @@ public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
     /// </summary>
     private void Pump<T>(Func<int, List<T>> read, Func<T, bool> keep)
     {
-        var sw = Stopwatch.StartNew();
         int seen = 0;
-        while (!_stop)
+        foreach (int slice in TimeSlices(Timeout, () => _stop))
         {
-            int slice = 100;
-            if (Timeout is double t)
-            {
-                double left = t * 1000 - sw.Elapsed.TotalMilliseconds;
-                if (left <= 0) return;
-                slice = (int)Math.Min(slice, Math.Ceiling(left));
-            }
             List<T> events;
             try { events = read(slice); }
             catch (NetnsException ex) { ThrowNetnsError(ex); return; }

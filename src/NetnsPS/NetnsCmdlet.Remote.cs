@@ -260,18 +260,13 @@ foreach ($p in $Batches[$global:NetnsPSRemoteKey]) {
 
     /// <summary>
     /// Invoke-Command over <paramref name="sessions"/> in this runspace (a nested pipeline on this thread): with
-    /// <paramref name="forward"/> each object is written as it arrives and null is yielded; without, they are returned.
+    /// <paramref name="forward"/> each object is written as it arrives; without, they are returned.
     /// Errors, warnings, verbose and information records are written as they come, errors tagged with PSComputerName.
     /// </summary>
     private IEnumerable<PSObject> RunRemote(PSSession[] sessions, ScriptBlock script, object[] arguments, bool forward)
     {
-        using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        ps.AddCommand("Microsoft.PowerShell.Core\\Invoke-Command")
-            .AddParameter("Session", sessions)
-            .AddParameter("ScriptBlock", script)
-            .AddParameter("ArgumentList", arguments)
-            // Every host's errors come through (the caller's $ErrorActionPreference applies when they are written here).
-            .AddParameter("ErrorAction", ActionPreference.Continue);
+        // Every host's errors come through (the caller's $ErrorActionPreference applies when they are written here).
+        using var ps = NewInvokeCommand(sessions, script, arguments, ActionPreference.Continue);
         if (ThrottleLimit > 0 && MyInvocation.BoundParameters.ContainsKey("ThrottleLimit")) ps.AddParameter("ThrottleLimit", ThrottleLimit);
         // Records may be added on the pipeline thread (then written at once: Watch-NetNamespace streams) or on a
         // remoting thread (then queued and written from this thread: WriteObject/WriteError refuse other threads).
@@ -308,6 +303,18 @@ foreach ($p in $Batches[$global:NetnsPSRemoteKey]) {
         finally { _remoteCall = null; }
         Drain();
         return forward ? Array.Empty<PSObject>() : collected;
+    }
+
+    /// <summary>Invoke-Command -Session -ScriptBlock -ArgumentList -ErrorAction as a nested pipeline of this runspace.</summary>
+    internal static PowerShell NewInvokeCommand(PSSession[] sessions, ScriptBlock script, object[] arguments, ActionPreference errorAction)
+    {
+        var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        ps.AddCommand("Microsoft.PowerShell.Core\\Invoke-Command")
+            .AddParameter("Session", sessions)
+            .AddParameter("ScriptBlock", script)
+            .AddParameter("ArgumentList", arguments)
+            .AddParameter("ErrorAction", errorAction);
+        return ps;
     }
 
     /// <summary>Writes an error that happened on a host, with PSComputerName on the record (as objects have).</summary>

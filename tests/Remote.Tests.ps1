@@ -113,6 +113,18 @@ Describe 'Cmdlets with -Session on two hosts' -Skip:([bool]$NoHosts) {
         { New-NetNamespaceSession -Namespace r1 -Session $S -ErrorAction Stop } | Should -Throw -ErrorId 'RemoteNotSupported,NetnsPS.Commands.NewNetNamespaceSessionCommand'
     }
 
+    It 'Watch-NetNamespace -Session streams the host''s events as they happen' {
+        $p = Start-Process sh -ArgumentList '-c', "`"sleep 1; nsenter -t $($H1.Pid) -m -n ip netns add watched 2>/dev/null`"" -PassThru
+        $script:StartedProcesses.Add($p)
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $e = @(Watch-NetNamespace -Session $S[0] -Count 1 -Timeout 30 -ErrorAction Stop)
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 20
+        $e | Should -HaveCount 1
+        $e[0].Name | Should -BeExactly 'watched'
+        $e[0].PSComputerName | Should -Be $H1.Address
+        Get-SimulatedHostNetns $H1 | Should -Contain 'watched'
+    }
+
     It '-ThrottleLimit 1 still reaches every host' {
         @(Get-NetNamespace -Name r1 -Session $S -ThrottleLimit 1 -ErrorAction Stop) | Should -HaveCount 2
     }

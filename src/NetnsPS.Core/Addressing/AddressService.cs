@@ -9,10 +9,10 @@ namespace NetnsPS.Core.Addressing;
 /// <summary>Addresses of namespaces (ip addr), with kernel errors turned into stable codes.</summary>
 public static class AddressService
 {
-    public static List<NetNamespaceAddress> ListAddresses(NamespaceContext ctx, byte family = Af.UNSPEC, int index = 0)
+    public static List<NetNamespaceAddress> ListAddresses(NamespaceContext ctx, NetAddressFamily family = NetAddressFamily.Any, int index = 0)
     {
         var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
-        return Addresses.Dump(ctx.Socket, family, index, ctx.DisplayName)
+        return Addresses.Dump(ctx.Socket, (byte)family, index, ctx.DisplayName)
             .Select(a => ToObject(ctx, a, names.TryGetValue(a.InterfaceIndex, out var n) ? n : a.InterfaceIndex.ToString()))
             .ToList();
     }

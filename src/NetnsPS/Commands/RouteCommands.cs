@@ -2,7 +2,6 @@ using System.Management.Automation;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
-using NetnsPS.Core.Netlink.Rtnl;
 using NetnsPS.Core.Routing;
 
 namespace NetnsPS.Commands;
@@ -36,7 +35,7 @@ public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
     {
         var ifFilter = NameFilter(InterfaceAlias);
         var dstFilter = NameFilter(DestinationPrefix.Select(d => d.Equals("default", StringComparison.OrdinalIgnoreCase) ? "*/0" : d).ToArray());
-        foreach (var r in RouteService.ListRoutes(ctx, Af.Parse(AddressFamily), Table))
+        foreach (var r in RouteService.ListRoutes(ctx, IpPrefix.ParseFamily(AddressFamily), Table))
             if ((ifFilter is null || (r.InterfaceAlias is not null && ifFilter(r.InterfaceAlias))) &&
                 (dstFilter is null || dstFilter(r.DestinationPrefix)))
                 WriteObject(r);
@@ -107,12 +106,9 @@ public abstract class RouteCmdletBase : NamespaceTargetCmdlet
     public uint Table { get; set; } = RouteService.MainTable;
 
     /// <summary>Namespace, destination, gateway (null for none or 0.0.0.0/::) and adapter of the route asked for.</summary>
-    protected (NamespaceContext Ctx, System.Net.IPAddress Dst, int Len, System.Net.IPAddress? Gw, LinkInfo? Link) ResolveRoute()
+    protected (NamespaceContext Ctx, System.Net.IPAddress Dst, int Len, System.Net.IPAddress? Gw, Core.Netlink.Rtnl.LinkInfo? Link) ResolveRoute()
     {
-        var gw = string.IsNullOrEmpty(NextHop) ? null : IpPrefix.ParseAddress(NextHop, "next hop");
-        byte family = gw is not null ? Af.Of(gw) : DestinationPrefix.Contains(':') ? Af.INET6 : Af.INET;
-        var (dst, len) = IpPrefix.ParsePrefix(DestinationPrefix, family);
-        if (gw is not null && (gw.Equals(System.Net.IPAddress.Any) || gw.Equals(System.Net.IPAddress.IPv6Any))) gw = null;
+        var (dst, len, gw) = RouteService.ParseRoute(DestinationPrefix, NextHop);
         var ctx = GetContext(Namespace);
         var link = string.IsNullOrEmpty(InterfaceAlias) ? null : AdapterService.Require(ctx, InterfaceAlias);
         return (ctx, dst, len, gw, link);

@@ -14,7 +14,7 @@ public sealed class GetNetNamespaceAddressCommand : InterfaceAddressQueryCmdlet
     protected override void Query(NamespaceContext ctx)
     {
         var filter = EntryFilter();
-        foreach (var a in AddressService.ListAddresses(ctx, IpPrefix.ParseFamily(AddressFamily)))
+        foreach (var a in AddressService.ListAddresses(ctx, Family))
             if (filter(a.InterfaceAlias, a.IPAddress)) WriteObject(a);
     }
 }

@@ -19,7 +19,7 @@ public sealed class GetNetNamespaceNeighborCommand : InterfaceAddressQueryCmdlet
     protected override void Query(NamespaceContext ctx)
     {
         var filter = EntryFilter();
-        foreach (var n in NeighborService.List(ctx, IpPrefix.ParseFamily(AddressFamily)))
+        foreach (var n in NeighborService.List(ctx, Family))
         {
             if (State.Length > 0 ? !State.Contains(n.State, StringComparer.OrdinalIgnoreCase) : n.State is "NoArp" or "None") continue;
             if (filter(n.InterfaceAlias, n.IPAddress)) WriteObject(n);

@@ -9,23 +9,12 @@ namespace NetnsPS.Commands;
 /// <summary>Get-NetNamespaceRoute: ip -n NS route show [table T].</summary>
 [Cmdlet(VerbsCommon.Get, "NetNamespaceRoute")]
 [OutputType(typeof(NetNamespaceRoute))]
-public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
+public sealed class GetNetNamespaceRouteCommand : IPQueryCmdlet
 {
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNull]
     public string[] DestinationPrefix { get; set; } = Array.Empty<string>();
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("ifAlias")]
-    [ArgumentCompleter(typeof(AdapterNameCompleter))]
-    [SupportsWildcards]
-    [ValidateNotNull]
-    public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
-
-    [Parameter]
-    [ValidateSet("IPv4", "IPv6", IgnoreCase = true)]
-    public string? AddressFamily { get; set; }
 
     /// <summary>Routing table id (254 = main, 255 = local); 0 for every table.</summary>
     [Parameter]
@@ -35,7 +24,7 @@ public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
     {
         var ifFilter = NameFilter(InterfaceAlias);
         var dstFilter = NameFilter(DestinationPrefix.Select(d => d.Equals("default", StringComparison.OrdinalIgnoreCase) ? "*/0" : d).ToArray());
-        foreach (var r in RouteService.ListRoutes(ctx, IpPrefix.ParseFamily(AddressFamily), Table))
+        foreach (var r in RouteService.ListRoutes(ctx, Family, Table))
             if ((ifFilter is null || (r.InterfaceAlias is not null && ifFilter(r.InterfaceAlias))) &&
                 (dstFilter is null || dstFilter(r.DestinationPrefix)))
                 WriteObject(r);

@@ -11,7 +11,7 @@ public static class AddressService
 {
     public static List<NetNamespaceAddress> ListAddresses(NamespaceContext ctx, NetAddressFamily family = NetAddressFamily.Any, int index = 0)
     {
-        var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
+        var names = Links.Names(ctx.Socket, ctx.DisplayName);
         return Addresses.Dump(ctx.Socket, (byte)family, index, ctx.DisplayName)
             .Select(a => ToObject(ctx, a, names.TryGetValue(a.InterfaceIndex, out var n) ? n : a.InterfaceIndex.ToString()))
             .ToList();

@@ -12,7 +12,7 @@ public static class NeighborService
 
     public static List<NetNamespaceNeighbor> List(NamespaceContext ctx, NetAddressFamily family = NetAddressFamily.Any)
     {
-        var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
+        var names = Links.Names(ctx.Socket, ctx.DisplayName);
         return Neighbors.Dump(ctx.Socket, (byte)family, ctx.DisplayName)
             .Select(n => Describe(ctx, n, names.TryGetValue(n.InterfaceIndex, out var s) ? s : $"if{n.InterfaceIndex}"))
             .ToList();

@@ -39,7 +39,7 @@ public static class RouteService
 
     public static List<NetNamespaceRoute> ListRoutes(NamespaceContext ctx, NetAddressFamily family, uint table)
     {
-        var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
+        var names = Links.Names(ctx.Socket, ctx.DisplayName);
         return Routes.Dump(ctx.Socket, (byte)family, table, ctx.DisplayName).Select(r => ToObject(ctx, r, names)).ToList();
     }
 
@@ -85,7 +85,7 @@ public static class RouteService
                 ? ErrorIds.RouteGatewayUnreachable : ex.ErrorCode;
             throw new NetnsException(code, ex.Errno, $"Cannot add route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
         }
-        var names = Links.Dump(ctx.Socket).ToDictionary(l => l.Index, l => l.Name);
+        var names = Links.Names(ctx.Socket);
         var added = Routes.Dump(ctx.Socket, Af.Of(dst), table).FirstOrDefault(r =>
             r.DestinationLength == len && r.Destination.Equals(dst) && (metric is null || r.Metric == metric) &&
             (gateway is null || gateway.Equals(r.Gateway)) && (link is null || r.OutputInterface == link.Index));

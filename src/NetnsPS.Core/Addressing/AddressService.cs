@@ -62,6 +62,21 @@ public static class AddressService
         return ToObject(ctx, added, link.Name);
     }
 
+    /// <summary>
+    /// The entries of <paramref name="address"/> (with <paramref name="prefixLength"/>, on <paramref name="adapter"/>,
+    /// when given): what Remove-NetNamespaceAddress removes. None is AddressNotFound naming <paramref name="input"/>.
+    /// </summary>
+    public static List<NetNamespaceAddress> FindAddresses(NamespaceContext ctx, IPAddress address, int? prefixLength, string? adapter, string input)
+    {
+        var found = ListAddresses(ctx, IpPrefix.Family(address))
+            .Where(a => a.IPAddress == address.ToString() && (prefixLength is null || a.PrefixLength == prefixLength) &&
+                        (string.IsNullOrEmpty(adapter) || a.InterfaceAlias == adapter))
+            .ToList();
+        return found.Count > 0 ? found
+            : throw new NetnsException(ErrorIds.AddressNotFound, Errno.ENOENT,
+                $"Address {input}{(string.IsNullOrEmpty(adapter) ? "" : $" on '{adapter}'")} not found in {ctx.DisplayName}.", input);
+    }
+
     public static void RemoveAddress(NamespaceContext ctx, int index, string ifName, IPAddress address, int prefixLength)
     {
         try

@@ -72,6 +72,20 @@ public static class NeighborService
             };
     }
 
+    /// <summary>
+    /// The entries for <paramref name="address"/> (on <paramref name="adapter"/>, when given): what
+    /// Remove-NetNamespaceNeighbor removes. None is NeighborNotFound naming <paramref name="input"/>.
+    /// </summary>
+    public static List<NetNamespaceNeighbor> Find(NamespaceContext ctx, IPAddress address, string? adapter, string input)
+    {
+        var found = List(ctx, IpPrefix.Family(address))
+            .Where(n => n.IPAddress == address.ToString() && (string.IsNullOrEmpty(adapter) || n.InterfaceAlias == adapter))
+            .ToList();
+        return found.Count > 0 ? found
+            : throw new NetnsException(ErrorIds.NeighborNotFound, Errno.ENOENT,
+                $"No neighbor entry for {address}{(string.IsNullOrEmpty(adapter) ? "" : $" on '{adapter}'")} in {ctx.DisplayName}.", input);
+    }
+
     public static void Remove(NamespaceContext ctx, int index, string ifName, IPAddress address)
     {
         try

@@ -90,14 +90,7 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
             int? len = PrefixLength;
             if (slash >= 0) len = IpPrefix.ParseAddressAndPrefix(IPAddress, PrefixLength).Item2;
             var ctx = GetContext(Namespace);
-            var candidates = AddressService.ListAddresses(ctx, IpPrefix.Family(address))
-                .Where(a => a.IPAddress == address.ToString() && (len is null || a.PrefixLength == len) &&
-                            (string.IsNullOrEmpty(InterfaceAlias) || a.InterfaceAlias == InterfaceAlias))
-                .ToList();
-            if (candidates.Count == 0)
-                throw new NetnsException(ErrorIds.AddressNotFound, Errno.ENOENT,
-                    $"Address {IPAddress}{(string.IsNullOrEmpty(InterfaceAlias) ? "" : $" on '{InterfaceAlias}'")} not found in {ctx.DisplayName}.", IPAddress);
-            foreach (var a in candidates)
+            foreach (var a in AddressService.FindAddresses(ctx, address, len, InterfaceAlias, IPAddress))
             {
                 if (!ShouldProcess(ctx.Target(a.InterfaceAlias), $"Remove address {a.IPAddress}/{a.PrefixLength}")) continue;
                 AddressService.RemoveAddress(ctx, a.InterfaceIndex, a.InterfaceAlias, address, a.PrefixLength);

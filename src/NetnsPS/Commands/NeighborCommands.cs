@@ -97,13 +97,7 @@ public sealed class RemoveNetNamespaceNeighborCommand : NamespaceTargetCmdlet
             var ctx = GetContext(Namespace);
             // A named adapter must exist: an unknown one is AdapterNotFound, not "no entry on it".
             if (!string.IsNullOrEmpty(InterfaceAlias)) AdapterService.Require(ctx, InterfaceAlias);
-            var candidates = NeighborService.List(ctx, IpPrefix.Family(address))
-                .Where(n => n.IPAddress == address.ToString() && (string.IsNullOrEmpty(InterfaceAlias) || n.InterfaceAlias == InterfaceAlias))
-                .ToList();
-            if (candidates.Count == 0)
-                throw new NetnsException(ErrorIds.NeighborNotFound, Errno.ENOENT,
-                    $"No neighbor entry for {address}{(string.IsNullOrEmpty(InterfaceAlias) ? "" : $" on '{InterfaceAlias}'")} in {ctx.DisplayName}.", IPAddress);
-            foreach (var n in candidates)
+            foreach (var n in NeighborService.Find(ctx, address, InterfaceAlias, IPAddress))
             {
                 if (!ShouldProcess(ctx.Target(n.InterfaceAlias), $"Remove neighbor {n.IPAddress}")) continue;
                 NeighborService.Remove(ctx, n.InterfaceIndex, n.InterfaceAlias, address);

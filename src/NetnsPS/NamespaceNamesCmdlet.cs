@@ -29,7 +29,7 @@ public abstract class NamespaceNamesCmdlet : NetnsCmdlet
     [ValidateNotNull]
     public NetNamespace[] InputObject { get; set; } = Array.Empty<NetNamespace>();
 
-    /// <summary>The names of this record by parameter set, in input order (another parameter set: every namespace).</summary>
+    /// <summary>The names of this record by parameter set, in input order (another set, e.g. -All: every namespace).</summary>
     protected IEnumerable<ResolvedName> ResolveNames() => ParameterSetName switch
     {
         NameSet => ResolveEach(Name),

@@ -174,7 +174,10 @@ public abstract class IPQueryCmdlet : NamespaceQueryCmdlet
     protected NetAddressFamily Family => IpPrefix.ParseFamily(AddressFamily);
 }
 
-/// <summary>Base of the Get- cmdlets that list per-adapter IP entries (addresses, neighbours): -IPAddress (wildcards) too, with one filter over both names.</summary>
+/// <summary>
+/// Base of the Get- cmdlets that list per-adapter IP entries (addresses, neighbours): -IPAddress (wildcards) too, with
+/// one filter over both names.
+/// </summary>
 public abstract class InterfaceAddressQueryCmdlet : IPQueryCmdlet
 {
     [Parameter(Position = 0)]

@@ -9,7 +9,7 @@ namespace NetnsPS.Core.Tests;
 /// compiler: it sees the usings and the names below, not a type reached through `var` from a service's return value
 /// (the link records AdapterService hands out are Core.Netlink.Rtnl.LinkInfo, which the cmdlets may name and pass
 /// back, nothing else of Core.Netlink), nor reflection. No file is excepted: address text is parsed by
-/// <see cref="IpPrefix"/> (Model), the capability check is <see cref="Namespaces.Capabilities"/>.
+/// IpPrefix (Model/), the capability check is Namespaces/Capabilities.
 /// </summary>
 public class CmdletLayeringTests
 {

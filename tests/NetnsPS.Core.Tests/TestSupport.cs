@@ -7,12 +7,12 @@ using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS.Core.Tests;
 
-/// <summary>Base of the test classes that make namespaces: one <see cref="NamespaceFixture"/> per class, as <see cref="Fx"/>.</summary>
+/// <summary>Base of the test classes that make namespaces: one <see cref="NamespaceFixture"/> per class (Fx).</summary>
 public abstract class NamespaceTests : Xunit.IClassFixture<NamespaceFixture>
 {
     protected NamespaceTests(NamespaceFixture fx) => Fx = fx;
 
-    /// <summary>Unique names (<see cref="NamespaceFixture.Name"/>) and the cleanup of this class's namespaces.</summary>
+    /// <summary>Unique names and the cleanup of this class's namespaces.</summary>
     protected NamespaceFixture Fx { get; }
 }
 

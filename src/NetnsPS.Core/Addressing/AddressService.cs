@@ -9,7 +9,8 @@ namespace NetnsPS.Core.Addressing;
 /// <summary>Addresses of namespaces (ip addr), with kernel errors turned into stable codes.</summary>
 public static class AddressService
 {
-    public static List<NetNamespaceAddress> ListAddresses(NamespaceContext ctx, NetAddressFamily family = NetAddressFamily.Any, int index = 0)
+    public static List<NetNamespaceAddress> ListAddresses(NamespaceContext ctx, NetAddressFamily family = NetAddressFamily.Any,
+        int index = 0)
     {
         var names = Links.Names(ctx.Socket, ctx.DisplayName);
         return Addresses.Dump(ctx.Socket, (byte)family, index, ctx.DisplayName)
@@ -66,7 +67,8 @@ public static class AddressService
     /// The entries of <paramref name="address"/> (with <paramref name="prefixLength"/>, on <paramref name="adapter"/>,
     /// when given): what Remove-NetNamespaceAddress removes. None is AddressNotFound naming <paramref name="input"/>.
     /// </summary>
-    public static List<NetNamespaceAddress> FindAddresses(NamespaceContext ctx, IPAddress address, int? prefixLength, string? adapter, string input)
+    public static List<NetNamespaceAddress> FindAddresses(NamespaceContext ctx, IPAddress address, int? prefixLength,
+        string? adapter, string input)
     {
         var found = ListAddresses(ctx, IpPrefix.Family(address))
             .Where(a => a.IPAddress == address.ToString() && (prefixLength is null || a.PrefixLength == prefixLength) &&

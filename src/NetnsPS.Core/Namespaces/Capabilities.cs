@@ -26,7 +26,9 @@ public static class Capabilities
         _ => $"capability {(int)capability}",
     };
 
-    /// <summary>InsufficientPrivilege (EPERM, target = the capability's name) when the process lacks <paramref name="capability"/>.</summary>
+    /// <summary>
+    /// InsufficientPrivilege (EPERM, target = the capability's name) when the process lacks <paramref name="capability"/>.
+    /// </summary>
     public static void Require(Capability capability, string what)
     {
         if (Privileges.Has((int)capability)) return;

@@ -43,8 +43,12 @@ public static class NeighborService
         { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
     };
 
-    /// <summary>Adds (or with <paramref name="replace"/> replaces) an entry in <paramref name="stateName"/> (Permanent, Reachable, Stale, NoArp...).</summary>
-    public static NetNamespaceNeighbor Add(NamespaceContext ctx, LinkInfo link, IPAddress address, byte[]? lladdr, string stateName, bool replace)
+    /// <summary>
+    /// Adds (or with <paramref name="replace"/> replaces) an entry in state <paramref name="stateName"/> (Permanent,
+    /// Reachable, Stale, NoArp...).
+    /// </summary>
+    public static NetNamespaceNeighbor Add(NamespaceContext ctx, LinkInfo link, IPAddress address, byte[]? lladdr,
+        string stateName, bool replace)
     {
         var state = Nda.ParseState(stateName);
         // On a loopback or point-to-point adapter the kernel keys every IPv4 neighbor as 0.0.0.0: the entry would not be
@@ -76,7 +80,8 @@ public static class NeighborService
     /// The entries for <paramref name="address"/> (on <paramref name="adapter"/>, when given): what
     /// Remove-NetNamespaceNeighbor removes. None is NeighborNotFound naming <paramref name="input"/>.
     /// </summary>
-    public static List<NetNamespaceNeighbor> Find(NamespaceContext ctx, IPAddress address, string? adapter, string input)
+    public static List<NetNamespaceNeighbor> Find(NamespaceContext ctx, IPAddress address, string? adapter,
+        string input)
     {
         var found = List(ctx, IpPrefix.Family(address))
             .Where(n => n.IPAddress == address.ToString() && (string.IsNullOrEmpty(adapter) || n.InterfaceAlias == adapter))

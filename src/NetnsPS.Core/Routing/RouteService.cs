@@ -50,7 +50,8 @@ public static class RouteService
     public static (IPAddress Dst, int Len, IPAddress? Gateway) ParseRoute(string destinationPrefix, string? nextHop)
     {
         var gw = string.IsNullOrEmpty(nextHop) ? null : IpPrefix.ParseAddress(nextHop, "next hop");
-        var family = gw is not null ? IpPrefix.Family(gw) : destinationPrefix.Contains(':') ? NetAddressFamily.IPv6 : NetAddressFamily.IPv4;
+        var family = gw is not null ? IpPrefix.Family(gw)
+            : destinationPrefix.Contains(':') ? NetAddressFamily.IPv6 : NetAddressFamily.IPv4;
         var (dst, len) = IpPrefix.ParsePrefix(destinationPrefix, family);
         if (gw is not null && (gw.Equals(IPAddress.Any) || gw.Equals(IPAddress.IPv6Any))) gw = null;
         return (dst, len, gw);

@@ -3,7 +3,9 @@ using System.Net.Sockets;
 
 namespace NetnsPS.Core.Netlink.Rtnl;
 
-/// <summary>Address families as netlink spells them (their names, "IPv4" and "IPv6", are <see cref="NetAddressFamily"/>).</summary>
+/// <summary>
+/// Address families as netlink spells them (their names, "IPv4" and "IPv6", are <see cref="NetAddressFamily"/>).
+/// </summary>
 public static class Af
 {
     public const byte UNSPEC = 0, INET = 2, INET6 = 10;

@@ -215,7 +215,7 @@ public static class Links
         return list;
     }
 
-    /// <summary>Index → name of every link: what addresses, routes, neighbours and qdiscs name their adapter by.</summary>
+    /// <summary>Index → name of every link (addresses, routes, neighbours and qdiscs name adapters by it).</summary>
     public static Dictionary<int, string> Names(NetlinkSocket socket, object? target = null)
         => Dump(socket, target).ToDictionary(l => l.Index, l => l.Name);
 

@@ -3,7 +3,6 @@ using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Nat;
-using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;
 

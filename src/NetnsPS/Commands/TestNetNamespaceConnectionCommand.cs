@@ -3,7 +3,6 @@ using System.Net;
 using NetnsPS.Core.Diagnostics;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
-using NetnsPS.Core.Netlink.Rtnl;
 using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Commands;

@@ -215,6 +215,10 @@ public static class Links
         return list;
     }
 
+    /// <summary>Index → name of every link (addresses, routes, neighbours and qdiscs name adapters by it).</summary>
+    public static Dictionary<int, string> Names(NetlinkSocket socket, object? target = null)
+        => Dump(socket, target).ToDictionary(l => l.Index, l => l.Name);
+
     /// <summary>The link named <paramref name="name"/>, or null when the namespace has none (ENODEV).</summary>
     public static LinkInfo? TryGet(NetlinkSocket socket, string name)
     {

@@ -219,7 +219,8 @@ Describe 'Watch-NetNamespace at scale' {
         $script:StartWhenWatching = @'
 function Start-WhenWatching([string] $Command) {
     $f = "/tmp/$p$([guid]::NewGuid().ToString('N').Substring(0, 6)).sh"
-    Set-Content $f ('ino=$(printf %x $(stat -c %i /run/netns)); until grep -qs "ino:$ino sdev:.* mask:3c0" /proc/$1/fdinfo/*; do sleep 0.02; done; rm -f $0; ' + $Command)
+    # (gives up after 60 s, so that it never outlives a child whose watcher failed)
+    Set-Content $f ('rm -f $0; ino=$(printf %x $(stat -c %i /run/netns)); n=0; until grep -qs "ino:$ino sdev:.* mask:3c0" /proc/$1/fdinfo/*; do n=$((n+1)); [ $n -lt 3000 ] || exit 1; sleep 0.02; done; ' + $Command)
     Start-Process sh -ArgumentList $f, $PID -PassThru
 }
 '@
@@ -323,7 +324,8 @@ for ($i = 0; $i -lt $lines.Count; $i += 200) { Set-Content ("/tmp/${p}veth.{0:d4
 Set-Content "/tmp/${p}veth.sh" "for f in /tmp/${p}veth.*.batch; do ip -n ${p}1 -b `$f || exit 1; done"
 $stop = "/tmp/${p}probe.stop"
 # until the watcher writes its first event (then it has subscribed and read every namespace): MTU changes in the hub
-Set-Content "/tmp/${p}probe.sh" "i=0; until [ -e $stop ]; do i=`$((i+1)); ip -n ${p}1 link set lo mtu `$((1300+i%500)); sleep 0.1; done"
+# (for at most 2 minutes, so that it never outlives the child)
+Set-Content "/tmp/${p}probe.sh" "i=0; until [ -e $stop ] || [ `$i -gt 1200 ]; do i=`$((i+1)); ip -n ${p}1 link set lo mtu `$((1300+i%500)); sleep 0.1; done"
 $probe = Start-Process sh -ArgumentList "/tmp/${p}probe.sh" -PassThru
 $fd0 = [IO.Directory]::GetFiles('/proc/self/fd').Length
 $fdMax = 0
@@ -344,6 +346,7 @@ try {
     $r.ok = $true
 }
 catch { $r.ok = $false; $r.id = $_.FullyQualifiedErrorId; $r.msg = "$_" }
+finally { New-Item $stop -Force | Out-Null }
 $r.ms = $sw.ElapsedMilliseconds
 $null = $probe.WaitForExit(5000)
 if ($script:ipb) { $null = $script:ipb.WaitForExit(60000); $r.ipExit = $script:ipb.ExitCode }

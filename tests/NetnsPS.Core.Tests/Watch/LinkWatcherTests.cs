@@ -53,6 +53,40 @@ public sealed class LinkWatcherTests : IClassFixture<NamespaceFixture>
     }
 
     [Fact]
+    public void AWatchedNamespaceThatEndsIsNoLongerWatchedEvenWhenItsNsidIsGivenAgain()
+    {
+        var a = NamespaceStore.Create(_fx.Name("we")).Name;
+        var c = _fx.Name("wf");
+        try
+        {
+            using var sessions = new NamespaceSessions();
+            var ctx = sessions.Get(a);
+            using var w = new LinkWatcher(sessions, new[] { ctx });
+            int id = NetlinkListenerTests.IpNsid(a)!.Value;
+            // a ends: its name goes, and the last descriptor on it closes (the kernel then releases its nsid: RTM_DELNSID)
+            NamespaceStore.Delete(a);
+            ctx.Close();
+            var until = DateTime.UtcNow.AddSeconds(10);
+            while (NamespaceFixture.Ip("netns", "list-id").Contains($"nsid {id} ") && DateTime.UtcNow < until) w.Read(50);
+            Assert.DoesNotContain($"nsid {id} ", NamespaceFixture.Ip("netns", "list-id"));
+            Assert.Empty(w.Read(200));
+            // the id may now go to another namespace: its changes are not a's
+            NamespaceStore.Create(c);
+            NamespaceFixture.Ip("netns", "set", c, id.ToString());
+            NamespaceFixture.Ip("-n", c, "link", "set", "lo", "mtu", "1300");
+            Assert.Equal(id, NetlinkListenerTests.IpNsid(c));
+            var got = new List<WatchItem<NetNamespaceAdapterEvent>>();
+            until = DateTime.UtcNow.AddMilliseconds(700);
+            while (DateTime.UtcNow < until) got.AddRange(w.Read(100));
+            Assert.Empty(got.Select(Show));
+        }
+        finally
+        {
+            if (File.Exists(Path.Combine(NamespaceStore.RunDir, c))) NamespaceStore.Delete(c);
+        }
+    }
+
+    [Fact]
     public void AnOverrunRereadsTheLinksAndReportsTheDifferenceOnce()
     {
         var a = NamespaceStore.Create(_fx.Name("wo")).Name;

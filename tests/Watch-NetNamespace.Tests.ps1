@@ -179,6 +179,27 @@ ip -n $nsA -j link show $g > /tmp/$($Prefix)wl3.json
         $events[0].Kind | Should -Be 'veth'
     }
 
+    It 'watches the host and a namespace through one listener: each event names the namespace it happened in' {
+        # One end of a veth in the host (ours: $HostPrefix), the other in $nsA; the host's notifications carry no nsid,
+        # $nsA's carry the id the watcher gave it.
+        $h = "${HostPrefix}w"; $e = "${Prefix}hw"
+        $script = "/tmp/$($Prefix)wl4.sh"
+        Set-Content -Path $script -Value "sleep 1; ip link add $h type veth peer name $e netns $nsA; sleep 0.3; ip link del $h"
+        $p = Start-Process -FilePath bash -ArgumentList $script -PassThru
+        $script:StartedProcesses.Add($p)
+        try {
+            $events = @(Watch-NetNamespace -Adapter -Namespace '', $nsA -Timeout 4 | Where-Object Name -in $h, $e)
+            $p.WaitForExit(5000) | Should -BeTrue
+            $p.ExitCode | Should -Be 0
+            $seen = @($events | ForEach-Object { "$($_.Namespace)|$($_.EventType)|$($_.Name)" } | Select-Object -Unique)
+            # in order per namespace (the two namespaces' events may interleave either way)
+            $seen | Should -HaveCount 4
+            $seen[0..1] | Sort-Object | Should -Be (@("$nsA|Added|$e", "|Added|$h") | Sort-Object)
+            $seen[2..3] | Sort-Object | Should -Be (@("$nsA|Removed|$e", "|Removed|$h") | Sort-Object)
+        }
+        finally { Remove-OurHostLink $h }
+    }
+
     It 'ends after -Timeout with no events when nothing changes' {
         $sw = [Diagnostics.Stopwatch]::StartNew()
         @(Watch-NetNamespace -Adapter -Namespace $nsB -Timeout 0.5) | Should -HaveCount 0

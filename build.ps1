@@ -20,7 +20,8 @@
                 -BenchName runs some of them and replaces only their rows of the table
         Soak    the long reliability run: parser fuzzing (-SoakFuzzCount inputs), -SoakEnterCycles enter/restore and
                 -SoakCreateCycles create/delete cycles, crash recovery (-SoakCrashCount), -SoakSeconds of 4-process
-                concurrency; figures in output/soak/soak.txt (Test runs the same tests in their short form)
+                concurrency, Watch-NetNamespace at scale (-SoakWatchCount namespaces added and deleted, reported in
+                order); figures in output/soak/soak.txt (Test runs the same tests in their short form)
         Package output/package/NetnsPS.<version>.nupkg (Compress-PSResource), installable with Install-PSResource;
                 refused when CHANGELOG.md has no section for the module's version
         (Build writes that section into the built manifest's PSData.ReleaseNotes.)
@@ -57,6 +58,9 @@ param(
 
     # Soak: seconds of 4 processes creating and deleting overlapping names (Test: 5).
     [int] $SoakSeconds = 30,
+
+    # Soak: namespaces added and deleted (interleaved, by ip -b) that Watch-NetNamespace must report in order (Test: 2000).
+    [int] $SoakWatchCount = 10000,
 
     # Rounds per benchmark (0: each script's default, 3 or more); CI's short form uses 1.
     [int] $BenchRounds = 0,
@@ -356,13 +360,14 @@ function Invoke-Soak {
         NETNSPS_FUZZ_COUNT = $SoakFuzzCount; NETNSPS_FUZZ_REPORT = $report
         NETNSPS_SOAK_ENTER = $SoakEnterCycles; NETNSPS_SOAK_CREATE = $SoakCreateCycles
         NETNSPS_SOAK_CRASH = $SoakCrashCount; NETNSPS_SOAK_SECONDS = $SoakSeconds; NETNSPS_SOAK_REPORT = $report
+        NETNSPS_SOAK_WATCH = $SoakWatchCount
     }
     foreach ($k in $vars.Keys) { [Environment]::SetEnvironmentVariable($k, [string]$vars[$k]) }
     try {
         & dotnet test (Join-Path $Root 'tests/NetnsPS.Core.Tests/NetnsPS.Core.Tests.csproj') -c $Configuration --nologo `
             --filter 'FullyQualifiedName~ParserFuzzTests' | Out-Host
         $unit = [pscustomobject]@{ Suite = 'fuzz'; Passed = [int]($LASTEXITCODE -eq 0); Failed = [int]($LASTEXITCODE -ne 0) }
-        $script:TestName = @('Reliability*')
+        $script:TestName = @('Reliability*', 'Watch-NetNamespace at scale*')
         $pester = Invoke-PesterTask
     }
     finally { foreach ($k in $vars.Keys) { [Environment]::SetEnvironmentVariable($k, $null) } }

@@ -15,10 +15,15 @@ public static class Links
         return h;
     }
 
-    public static NetlinkMessageBuilder DumpRequest()
+    /// <summary>
+    /// Dump request; <paramref name="targetNsid"/> asks for the links of the namespace with that nsid in the socket's
+    /// namespace instead (IFLA_TARGET_NETNSID, strict checking), without a socket inside it.
+    /// </summary>
+    public static NetlinkMessageBuilder DumpRequest(int? targetNsid = null)
     {
         var b = new NetlinkMessageBuilder(Rtm.GETLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP);
         IfInfo(b);
+        if (targetNsid is int t) b.AddS32(Ifla.TARGET_NETNSID, t);
         return b; // with IFLA_STATS64 (the counters are a few hundred bytes per link)
     }
 
@@ -207,10 +212,10 @@ public static class Links
         _ => mode.Value.ToString(),
     };
 
-    public static List<LinkInfo> Dump(NetlinkSocket socket, object? target = null)
+    public static List<LinkInfo> Dump(NetlinkSocket socket, object? target = null, int? targetNsid = null)
     {
         var list = new List<LinkInfo>();
-        foreach (var m in socket.Execute(DumpRequest(), "RTM_GETLINK dump", ErrorIds.AdapterQueryFailed, target))
+        foreach (var m in socket.Execute(DumpRequest(targetNsid), "RTM_GETLINK dump", ErrorIds.AdapterQueryFailed, target))
             if (m.Type == Rtm.NEWLINK) list.Add(Parse(m.Payload));
         return list;
     }

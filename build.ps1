@@ -173,11 +173,46 @@ $TestPrograms = @(
     @{ Program = 'stat'; Package = 'coreutils'; Required = $true }
     @{ Program = 'nft'; Package = 'nftables'; Required = $false }     # ruleset oracle ($env:NETNSPS_TEST_NFT counts)
     @{ Program = 'python3'; Package = 'python3'; Required = $true }   # the capture tests' pcap reader, thread tests
+    @{ Program = 'sshd'; Package = 'openssh-server'; Required = $false } # simulated remote hosts (tests/RemoteHosts.ps1), never started as a service
+    @{ Program = 'ssh-keygen'; Package = 'openssh-client'; Required = $false }
 )
 
 function Test-Program([string] $Name) {
     if ($Name -eq 'nft' -and $env:NETNSPS_TEST_NFT -and (Test-Path $env:NETNSPS_TEST_NFT)) { return $true }
+    if ($Name -eq 'sshd') { return Test-Path /usr/sbin/sshd }   # not in a non-root PATH
     [bool](Get-Command $Name -CommandType Application -ErrorAction SilentlyContinue)
+}
+
+function Invoke-AptNoService([scriptblock] $Install, [string[]] $Disable = @()) {
+    # apt-get install that starts and enables no service: the machine's sshd stays off (the tests run their own sshd
+    # with their own config). A policy-rc.d that denies every start (exit 101) while apt-get runs (an existing one is
+    # set aside and put back), then the units named in -Disable are disabled again; afterwards no sshd may run in this
+    # machine's own network namespace.
+    $policy = '/usr/sbin/policy-rc.d'
+    $saved = "$policy.netnsps-saved"
+    if (Test-Path $policy) { Move-Item -LiteralPath $policy -Destination $saved -Force }
+    try {
+        Set-Content -LiteralPath $policy -Value "#!/bin/sh`n# NetnsPS build.ps1: no service starts during the test prerequisites' apt-get install`nexit 101"
+        & chmod 0755 $policy
+        & $Install
+    }
+    finally {
+        Remove-Item -LiteralPath $policy -Force -ErrorAction SilentlyContinue
+        if (Test-Path $saved) { Move-Item -LiteralPath $saved -Destination $policy -Force }
+    }
+    foreach ($unit in $Disable) {
+        # What the package's postinst enabled (systemd links, SysV rc links): off again.
+        $env:DPKG_MAINTSCRIPT_PACKAGE = 'openssh-server'
+        try { & deb-systemd-helper disable "$unit.service" "$unit.socket" 2>$null | Out-Null } catch { }
+        finally { Remove-Item Env:DPKG_MAINTSCRIPT_PACKAGE }
+        if (Get-Command update-rc.d -ErrorAction SilentlyContinue) { & update-rc.d $unit disable 2>$null | Out-Null }
+    }
+    if ($Disable -contains 'ssh') {
+        $ours = (Get-Item /proc/self/ns/net).LinkTarget
+        $running = @(Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | Where-Object {
+                try { (Get-Content "$($_.FullName)/comm" -ErrorAction Stop) -eq 'sshd' -and (Get-Item "$($_.FullName)/ns/net" -ErrorAction Stop).LinkTarget -eq $ours } catch { $false } })
+        if ($running) { throw "an sshd runs in this machine's namespace after apt-get install openssh-server (pids $($running.Name -join ', ')): the tests start their own sshd only" }
+    }
 }
 
 function Install-TestPrerequisite {
@@ -190,7 +225,7 @@ function Install-TestPrerequisite {
         Write-Host "Installing what the tests use: apt-get install $($install -join ' ') (missing: $(($missing | Where-Object Package -in $install).Program -join ', '))"
         $env:DEBIAN_FRONTEND = 'noninteractive'
         & apt-get update -qq | Out-Host
-        & apt-get install -y -qq --no-install-recommends @install | Out-Host
+        Invoke-AptNoService { & apt-get install -y -qq --no-install-recommends @install | Out-Host } -Disable $(if ($install -contains 'openssh-server') { 'ssh' })
         $missing = @($TestPrograms | Where-Object { -not (Test-Program $_.Program) })
     }
     foreach ($m in $missing | Where-Object { -not $_.Required }) {

@@ -51,7 +51,7 @@ public static class LabBuilder
                     hostAdapters.Add(full);
                 }
         // A tunnel's device lives in the host's namespace until it is moved: listed, so Remove-NetLab finds one left there.
-        hostAdapters.AddRange(def.Tunnels.Select(t => t.Device));
+        hostAdapters.AddRange(def.Tunnels.Where(t => t.UnderlayNamespace.Length == 0).Select(t => t.Device));
         foreach (var n in nsNames)
             if (NamespaceStore.Find(n) is not null)
                 throw new NetnsException(ErrorIds.NamespaceAlreadyExists, Errno.EEXIST,

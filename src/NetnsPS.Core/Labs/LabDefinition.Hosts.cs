@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Net;
 using NetnsPS.Core.Errors;
+using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Core.Labs;
@@ -19,6 +20,8 @@ public sealed record LabHost(string Name)
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
     /// <summary>The address other hosts send this host's vxlan traffic to: Underlay, else HostName when it is an address.</summary>
     public IPAddress? Underlay { get; init; }
+    /// <summary>The network namespace (a name in the host's /run/netns) that holds the underlay address, when it is not the host's own.</summary>
+    public string? UnderlayNamespace { get; init; }
 
     /// <summary>Connection data as a definition writes it (Span.Hosts of a part, so Remove-NetLab can reach every host).</summary>
     public Dictionary<string, object?> ToData()
@@ -30,6 +33,7 @@ public sealed record LabHost(string Name)
         if (Port is not null) d["Port"] = Port;
         if (Options.Count > 0) d["Options"] = Options.ToDictionary(o => o.Key, o => (object?)o.Value);
         if (Underlay is not null) d["Underlay"] = Underlay.ToString();
+        if (UnderlayNamespace is not null) d["UnderlayNamespace"] = UnderlayNamespace;
         return d;
     }
 }
@@ -43,6 +47,9 @@ public sealed record LabHost(string Name)
 public sealed record LabTunnel(string Namespace, string Adapter, IReadOnlyList<(IPAddress Address, int Length)> Addresses, string? Bridge,
     uint Vni, IPAddress Local, IPAddress Remote, int Port, int? Mtu)
 {
+    /// <summary>Where the device is made (the namespace holding <see cref="Local"/>): "" for the host's own namespace.</summary>
+    public string UnderlayNamespace { get; init; } = "";
+
     /// <summary>The name the device has in the host namespace before it is moved (unique per host: the VNI is).</summary>
     public string Device => DeviceName(Vni);
 
@@ -65,6 +72,9 @@ public sealed partial class LabDefinition
     /// <summary>The local machine's underlay address (Underlay = '192.0.2.100'), for links between it and a host.</summary>
     public IPAddress? Underlay { get; private init; }
 
+    /// <summary>The namespace holding the local machine's underlay address, when it is not the machine's own (UnderlayNamespace = 'ul').</summary>
+    public string? UnderlayNamespace { get; private init; }
+
     public int VxlanPort { get; private init; } = DefaultVxlanPort;
 
     /// <summary>Vxlan ends (a part of a spanning lab, or a link to a peer outside the lab).</summary>
@@ -76,7 +86,7 @@ public sealed partial class LabDefinition
     /// <summary>True when a namespace is placed on a host other than the local machine.</summary>
     public bool IsSpanning => Namespaces.Any(n => n.Host.Length > 0);
 
-    private static readonly string[] HostKeys = { "HostName", "UserName", "KeyFilePath", "Port", "Options", "Underlay" };
+    private static readonly string[] HostKeys = { "HostName", "UserName", "KeyFilePath", "Port", "Options", "Underlay", "UnderlayNamespace" };
 
     internal static NetnsException InvalidHost(string where, string message) =>
         new(ErrorIds.InvalidLabHost, Errno.EINVAL, $"Lab definition, {where}: {message}", where);
@@ -130,6 +140,7 @@ public sealed partial class LabDefinition
             hosts[name] = new LabHost(name)
             {
                 HostName = hostName, UserName = Text("UserName"), KeyFilePath = Text("KeyFilePath"), Port = port, Options = options, Underlay = underlay,
+                UnderlayNamespace = UnderlayNamespaceOf(Text("UnderlayNamespace"), $"{hw}.UnderlayNamespace"),
             };
         }
         return hosts;
@@ -160,7 +171,7 @@ public sealed partial class LabDefinition
         {
             var where = $"Tunnels[{i++}]";
             var m = Map(item, where, unwrap);
-            CheckKeys(m, where, new[] { "Namespace", "Bridge", "Vni", "Local", "Remote", "Port", "Mtu" }, InterfaceAliasKey, IPAddressKey);
+            CheckKeys(m, where, new[] { "Namespace", "Bridge", "Vni", "Local", "Remote", "Port", "Mtu", "UnderlayNamespace" }, InterfaceAliasKey, IPAddressKey);
             var ns = Str(m, "Namespace", where, unwrap) ?? "";
             if (!nsNames.Contains(ns))
                 throw Invalid($"{where}.Namespace", $"'{ns}' is not one of the lab's namespaces ({string.Join(", ", nsNames)}).");
@@ -188,9 +199,20 @@ public sealed partial class LabDefinition
             int? mtu = m.TryGetValue("Mtu", out var mt) && unwrap(mt) is { } mo ? Number(() => System.Convert.ToInt32(mo), $"{where}.Mtu", mo, "a number") : null;
             if (tunnels.Any(t => t.Vni == vni && t.Port == port))
                 throw Invalid($"{where}.Vni", $"VNI {vni} on UDP port {port} is used by two tunnels (the kernel keeps one device per VNI and port).");
-            tunnels.Add(new LabTunnel(ns, ad, addrs, br, vni, local, remote, port, mtu));
+            tunnels.Add(new LabTunnel(ns, ad, addrs, br, vni, local, remote, port, mtu)
+            {
+                UnderlayNamespace = UnderlayNamespaceOf(Str(m, "UnderlayNamespace", where, unwrap), $"{where}.UnderlayNamespace") ?? "",
+            });
         }
         return tunnels;
+    }
+
+    private static string? UnderlayNamespaceOf(string? name, string where)
+    {
+        if (string.IsNullOrEmpty(name)) return null;
+        try { NamespaceStore.ValidateName(name); }
+        catch (NetnsException ex) { throw InvalidHost(where, ex.Message); }
+        return name;
     }
 
     private static int VxlanPortOf(IDictionary<string, object?> root, Func<object?, object?> unwrap)
@@ -220,6 +242,7 @@ public sealed partial class LabDefinition
         {
             Name = def.Name, Namespaces = def.Namespaces, Links = def.Links, Bridges = def.Bridges, Tunnels = def.Tunnels, Hosts = def.Hosts,
             Underlay = underlay, VxlanPort = VxlanPortOf(root, unwrap), Span = span,
+            UnderlayNamespace = UnderlayNamespaceOf(Str(root, "UnderlayNamespace", "definition", unwrap), "UnderlayNamespace"),
         };
     }
 
@@ -231,6 +254,7 @@ public sealed partial class LabDefinition
                 if (n.Host.Length > 0) d["Host"] = n.Host;
         if (Hosts.Count > 0) data["Hosts"] = Hosts.ToDictionary(h => h.Key, h => (object?)h.Value.ToData());
         if (Underlay is not null) data["Underlay"] = Underlay.ToString();
+        if (UnderlayNamespace is not null) data["UnderlayNamespace"] = UnderlayNamespace;
         if (VxlanPort != DefaultVxlanPort) data["VxlanPort"] = VxlanPort;
         if (Tunnels.Count > 0)
             data["Tunnels"] = Tunnels.Select(t =>
@@ -242,6 +266,7 @@ public sealed partial class LabDefinition
                     ["Vni"] = t.Vni, ["Local"] = t.Local.ToString(), ["Remote"] = t.Remote.ToString(), ["Port"] = t.Port, ["Mtu"] = t.Mtu,
                 };
                 if (t.Bridge is not null) d["Bridge"] = t.Bridge;
+                if (t.UnderlayNamespace.Length > 0) d["UnderlayNamespace"] = t.UnderlayNamespace;
                 return d;
             }).ToList();
         if (Span is not null)
@@ -251,6 +276,14 @@ public sealed partial class LabDefinition
                 ["Hosts"] = Span.Hosts.ToDictionary(h => h.Key, h => (object?)h.Value.ToData()),
             };
     }
+
+    /// <summary>A copy with <paramref name="hosts"/> in place of the entries of the same names (completed from their sessions).</summary>
+    public LabDefinition WithHosts(IReadOnlyDictionary<string, LabHost> hosts) => new()
+    {
+        Name = Name, Namespaces = Namespaces, Links = Links, Bridges = Bridges, Tunnels = Tunnels, Underlay = Underlay,
+        UnderlayNamespace = UnderlayNamespace, VxlanPort = VxlanPort, Span = Span,
+        Hosts = Hosts.ToDictionary(h => h.Key, h => hosts.TryGetValue(h.Key, out var given) ? given : h.Value, StringComparer.Ordinal),
+    };
 
     /// <summary>A copy of this definition with other parts (what the planner makes of one host's share).</summary>
     internal static LabDefinition Part(string name, IReadOnlyList<LabNamespace> namespaces, IReadOnlyList<LabBridge> bridges,

@@ -197,7 +197,7 @@ public sealed partial class LabDefinition
     {
         unwrap ??= o => o;
         var root = Map(unwrap(data), "definition", unwrap);
-        CheckKeys(root, "definition", "Name", "Namespaces", "Bridges", "Links", "Hosts", "Underlay", "VxlanPort", "Tunnels", "Span");
+        CheckKeys(root, "definition", "Name", "Namespaces", "Bridges", "Links", "Hosts", "Underlay", "UnderlayNamespace", "VxlanPort", "Tunnels", "Span");
         var name = Str(root, "Name", "definition", unwrap) ?? "lab";
         if (name.Length == 0 || name.Contains('/') || name.Any(char.IsWhiteSpace))
             throw Invalid("Name", $"'{name}' is not a usable lab name (no '/', no spaces).");

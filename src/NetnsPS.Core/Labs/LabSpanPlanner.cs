@@ -97,7 +97,10 @@ public static class LabSpanPlanner
 
         int? SegmentMtu(LabEndpoint e) => e.Bridge is not null && segmentMtu.TryGetValue(Root((e.Namespace, e.Bridge)), out var m) ? m : null;
         LabTunnel Tunnel(LabEndpoint e, string host, string peer, uint vni, int mtu) =>
-            new(e.Namespace, e.Adapter, e.Addresses, e.Bridge, vni, facts[host].Underlay, facts[peer].Underlay, def.VxlanPort, SegmentMtu(e) ?? mtu);
+            new(e.Namespace, e.Adapter, e.Addresses, e.Bridge, vni, facts[host].Underlay, facts[peer].Underlay, def.VxlanPort, SegmentMtu(e) ?? mtu)
+            {
+                UnderlayNamespace = (host.Length == 0 ? def.UnderlayNamespace : def.Hosts[host].UnderlayNamespace) ?? "",
+            };
 
         var stitches = cross.Select(c => new LabSpanPlan.Stitch(c.HostA, Tunnel(c.Link.A, c.HostA, c.HostB, c.Vni, c.Mtu),
             c.HostB, Tunnel(c.Link.B, c.HostB, c.HostA, c.Vni, c.Mtu))).ToList();

@@ -24,7 +24,7 @@ internal static class LabTunnels
 
     private static void Stitch(NamespaceSessions sessions, LabTunnel t, string ns)
     {
-        var host = sessions.Get("");
+        var host = sessions.Get(t.UnderlayNamespace);
         var ctx = sessions.Get(ns);
         AdapterFactory.Create(sessions, host, new AdapterSpec
         {

@@ -2,8 +2,10 @@ using System.Collections;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Labs;
+using NetnsPS.Labs;
 
 namespace NetnsPS.Commands;
 
@@ -27,6 +29,11 @@ public sealed class NewNetLabCommand : NetnsCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
+    /// <summary>Sessions to the hosts a spanning lab's Hosts name (matched by session name, or by HostName); others are opened from Hosts.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public PSSession[] Session { get; set; } = Array.Empty<PSSession>();
+
     protected override void BeginProcessing() => RequireSysAdmin("Building a lab");
 
     protected override void ProcessRecord()
@@ -38,7 +45,16 @@ public sealed class NewNetLabCommand : NetnsCmdlet
         var prefix = Prefix ?? name + "-";
         if (Name is not null) def = LabDefinition.Parse(WithName(def.ToData(), Name), Unwrap);
         var what = $"{def.Namespaces.Count} namespace(s) {string.Join(", ", def.Namespaces.Select(n => prefix + n.Name))}, {def.Links.Count} link(s){(def.Bridges.Count > 0 ? $", {def.Bridges.Count} bridge(s)" : "")}";
+        if (def.IsSpanning)
+            what += $" on the local machine and host(s) {string.Join(", ", def.Namespaces.Select(n => n.Host).Where(h => h.Length > 0).Distinct())}";
         if (!ShouldProcess($"lab '{name}' (prefix '{prefix}')", $"Build {what}")) return;
+        if (def.IsSpanning)
+        {
+            using var span = new SpanningLab(this, WriteVerbose);
+            try { WriteObject(span.Build(def, prefix, Session, ModuleVersion)); }
+            catch (NetnsException ex) { ThrowNetnsError(ex, name); }
+            return;
+        }
         var progress = new ProgressRecord(3, $"Building lab '{name}'", "Starting");
         try
         {
@@ -188,6 +204,15 @@ public sealed class RemoveNetLabCommand : NetnsCmdlet
             if (!ShouldProcess($"lab '{lab.Name}' (prefix '{lab.Prefix}')",
                     $"Remove {lab.Namespaces.Length} namespace(s){(lab.HostAdapters.Length > 0 ? $" and host adapter(s) {string.Join(", ", lab.HostAdapters)}" : "")}"))
                 continue;
+            if (lab.Hosts.Length > 0 && lab.Host.Length == 0)
+            {
+                // The local part of a lab spanning hosts: the parts on the other hosts first; the local record stays until they are gone.
+                using var span = new SpanningLab(this, WriteVerbose);
+                var remote = span.RemoveRemoteParts(lab, ModuleVersion);
+                foreach (var p in remote)
+                    WriteNetnsError(new NetnsException(ErrorIds.NetLabRemoveFailed, Errno.EHOSTUNREACH, $"Lab '{lab.Name}': cannot remove the part on {p}", lab.Name), lab);
+                if (remote.Count > 0) continue;
+            }
             var problems = LabBuilder.Remove(lab, Force, WriteWarning);
             foreach (var p in problems)
                 WriteNetnsError(new NetnsException(ErrorIds.NetLabRemoveFailed, Errno.EBUSY, $"Lab '{lab.Name}': cannot remove {p}", lab.Name), lab);

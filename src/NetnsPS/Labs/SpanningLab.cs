@@ -117,13 +117,10 @@ Get-NetLab -Prefix $Prefix -ErrorAction SilentlyContinue | Remove-NetLab -Force 
         foreach (var (name, host) in part.Span!.Hosts)
         {
             if (host.HostName is null) { problems.Add($"host '{name}': no HostName to reach it; remove its part there (Remove-NetLab -Prefix '{lab.Prefix}')"); continue; }
-            try
-            {
-                _sessions[name] = Open(host);
-                jobs[name] = StartJob(name, RemoveScript, version.ToString(), lab.Prefix);
-            }
-            catch (NetnsException ex) { problems.Add($"host '{name}': {ex.Message}"); }
         }
+        problems.AddRange(Open(part.Span.Hosts.Values.Where(h => h.HostName is not null)));
+        foreach (var name in part.Span.Hosts.Keys.Where(_sessions.ContainsKey))
+            jobs[name] = StartJob(name, RemoveScript, version.ToString(), lab.Prefix);
         foreach (var (h, job) in jobs)
             problems.AddRange(Receive(job).Errors.Select(e => $"host '{h}': {e.Exception?.Message ?? e.ToString()}"));
         return problems;
@@ -133,23 +130,22 @@ Get-NetLab -Prefix $Prefix -ErrorAction SilentlyContinue | Remove-NetLab -Force 
     {
         var resolved = new Dictionary<string, LabHost>(StringComparer.Ordinal);
         var failures = new List<string>();
+        var toOpen = new List<LabHost>();
         foreach (var h in hosts)
         {
             var host = def.Hosts[h];
             var session = given.FirstOrDefault(s => s.Name == h) ?? given.FirstOrDefault(s => host.HostName is not null && SameHost(s.ComputerName, host.HostName))
                 ?? (host.HostName is null ? given.FirstOrDefault(s => s.ComputerName == h) : null);
-            try
-            {
-                if (session is null && host.HostName is null)
-                    throw new NetnsException(ErrorIds.LabHostUnavailable, Errno.ENOENT,
-                        $"host '{h}' has no HostName and no -Session is named '{h}' or connects to it.", h);
-                session ??= Open(host);
-                if (session.Runspace.RunspaceStateInfo.State != RunspaceState.Opened)
-                    throw new NetnsException(ErrorIds.LabHostUnavailable, Errno.EHOSTUNREACH, $"host '{h}': session {session.Name} is {session.Runspace.RunspaceStateInfo.State}.", h);
-                _sessions[h] = session;
-                resolved[h] = FromSession(host, session);
-            }
-            catch (NetnsException ex) { failures.Add(ex.Message); }
+            if (session is not null) _sessions[h] = session;
+            else if (host.HostName is null) failures.Add($"host '{h}' has no HostName and no -Session is named '{h}' or connects to it.");
+            else toOpen.Add(host);
+        }
+        failures.AddRange(Open(toOpen));
+        foreach (var h in hosts.Where(_sessions.ContainsKey))
+        {
+            var state = _sessions[h].Runspace.RunspaceStateInfo.State;
+            if (state != RunspaceState.Opened) failures.Add($"host '{h}': session {_sessions[h].Name} is {state}.");
+            else resolved[h] = FromSession(def.Hosts[h], _sessions[h]);
         }
         if (failures.Count > 0)
             throw new NetnsException(ErrorIds.LabHostUnavailable, Errno.EHOSTUNREACH,
@@ -170,23 +166,37 @@ Get-NetLab -Prefix $Prefix -ErrorAction SilentlyContinue | Remove-NetLab -Force 
         return host with { HostName = hostName, UserName = host.UserName ?? Prop("UserName"), KeyFilePath = host.KeyFilePath ?? Prop("KeyFilePath"), Port = port, Underlay = underlay };
     }
 
-    private PSSession Open(LabHost host)
+    /// <summary>
+    /// Opens sessions to <paramref name="hosts"/> into <see cref="_sessions"/>: one New-PSSession per set of hosts with the
+    /// same user, key, port and options (it opens its hosts at once). Returns why a host could not be reached.
+    /// </summary>
+    private List<string> Open(IEnumerable<LabHost> hosts)
     {
-        var args = new Hashtable { ["HostName"] = host.HostName, ["ErrorAction"] = "Stop" };
-        if (host.UserName is not null) args["UserName"] = host.UserName;
-        if (host.KeyFilePath is not null) args["KeyFilePath"] = host.KeyFilePath;
-        if (host.Port is int port) args["Port"] = port;
-        if (host.Options.Count > 0) args["Options"] = new Hashtable(host.Options.ToDictionary(o => o.Key, o => (object)o.Value));
-        try
+        var failures = new List<string>();
+        foreach (var group in hosts.GroupBy(h => $"{h.UserName}|{h.KeyFilePath}|{h.Port}|{string.Join(";", h.Options.OrderBy(o => o.Key).Select(o => $"{o.Key}={o.Value}"))}"))
         {
-            var s = Invoke("param($a) New-PSSession @a", args).Select(o => o.BaseObject).OfType<PSSession>().Single();
-            _opened.Add(s);
-            return s;
+            var list = group.ToList();
+            var first = list[0];
+            var names = list.Select(h => $"netlab-{Guid.NewGuid():N}"[..20]).ToArray();
+            var args = new Hashtable { ["HostName"] = list.Select(h => h.HostName).ToArray(), ["Name"] = names, ["ErrorAction"] = "SilentlyContinue" };
+            if (first.UserName is not null) args["UserName"] = first.UserName;
+            if (first.KeyFilePath is not null) args["KeyFilePath"] = first.KeyFilePath;
+            if (first.Port is int port) args["Port"] = port;
+            if (first.Options.Count > 0) args["Options"] = new Hashtable(first.Options.ToDictionary(o => o.Key, o => (object)o.Value));
+            var result = Invoke(@"param($a)
+$e = $null
+$s = New-PSSession @a -ErrorVariable e
+[pscustomobject]@{ Sessions = @($s); Errors = @($e | ForEach-Object { ""$_"" }) }", args).Single();
+            var opened = ((IEnumerable)result.Properties["Sessions"].Value).Cast<object>().Select(o => PSObject.AsPSObject(o).BaseObject).OfType<PSSession>().ToList();
+            _opened.AddRange(opened);
+            var errors = ((IEnumerable)result.Properties["Errors"].Value).Cast<object>().Select(o => o.ToString()).ToList();
+            for (int k = 0; k < list.Count; k++)
+            {
+                if (opened.FirstOrDefault(s => s.Name == names[k]) is PSSession s) _sessions[list[k].Name] = s;
+                else failures.Add($"host '{list[k].Name}' ({list[k].HostName}): cannot open a session{(errors.Count == 0 ? "." : $": {string.Join(" ", errors)}")}");
+            }
         }
-        catch (Exception ex) when (ex is RuntimeException or InvalidOperationException)
-        {
-            throw new NetnsException(ErrorIds.LabHostUnavailable, Errno.EHOSTUNREACH, $"host '{host.Name}' ({host.HostName}): cannot open a session: {ex.Message}", host.Name, ex);
-        }
+        return failures;
     }
 
     private Dictionary<string, LabHostFacts> Preflight(LabDefinition def, Dictionary<string, LabHost> hosts, string prefix, Version version)

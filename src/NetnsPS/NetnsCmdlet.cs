@@ -10,7 +10,7 @@ namespace NetnsPS.Commands;
 /// stable error code, category from errno, target = the name or object that failed), resolves namespace
 /// names with wildcards, and checks privileges with one clear message.
 /// </summary>
-public abstract class NetnsCmdlet : PSCmdlet
+public abstract partial class NetnsCmdlet : PSCmdlet
 {
     public static ErrorCategory CategoryOf(Errno errno) => errno switch
     {

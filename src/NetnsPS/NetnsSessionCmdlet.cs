@@ -113,7 +113,7 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
         return s => literals.Contains(s) || patterns.Any(p => p.IsMatch(s));
     }
 
-    protected override void EndProcessing() => Dispose();
+    protected override void EndProcessingLocal() => Dispose();
 
     public void Dispose()
     {
@@ -143,7 +143,7 @@ public abstract class NamespaceQueryCmdlet : NetnsSessionCmdlet
     /// <summary>Reads one namespace and writes its objects.</summary>
     protected abstract void Query(NamespaceContext ctx);
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         foreach (var ctx in ResolveContexts(NamespaceNames))
         {

@@ -44,9 +44,9 @@ public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter SkipDuplicateAddressDetection { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Adding an address");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Adding an address");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {
@@ -97,9 +97,9 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     public string? InterfaceAlias { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Removing an address");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Removing an address");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {

@@ -32,7 +32,7 @@ public sealed class GetNetNamespaceProcessCommand : NetnsCmdlet
     [ValidateNotNull]
     public NetNamespace[] InputObject { get; set; } = Array.Empty<NetNamespace>();
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         List<ResolvedName> resolved;
         try

@@ -56,9 +56,9 @@ public sealed class NewNetNamespaceNeighborCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Adding a neighbor");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Adding a neighbor");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {
@@ -88,9 +88,9 @@ public sealed class RemoveNetNamespaceNeighborCommand : NamespaceTargetCmdlet
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     public string? InterfaceAlias { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Removing a neighbor");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Removing a neighbor");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {

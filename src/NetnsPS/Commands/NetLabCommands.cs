@@ -29,14 +29,24 @@ public sealed class NewNetLabCommand : NetnsCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
-    /// <summary>Sessions to the hosts a spanning lab's Hosts name (matched by session name, or by HostName); others are opened from Hosts.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public PSSession[] Session { get; set; } = Array.Empty<PSSession>();
+    protected override void BeginProcessingLocal() => RequireSysAdmin("Building a lab");
 
-    protected override void BeginProcessing() => RequireSysAdmin("Building a lab");
+    /// <summary>
+    /// -Session runs New-NetLab on those hosts, as with every cmdlet, unless the definition (given as a parameter, not
+    /// piped) names Hosts: then the sessions are the lab's hosts (matched by session name or HostName) and the lab is built
+    /// from here over all of them.
+    /// </summary>
+    protected override bool RunsOnSessions => Session is not null && !_spanning.Value;
 
-    protected override void ProcessRecord()
+    private Lazy<bool> _spanning => _spanningValue ??= new Lazy<bool>(() =>
+    {
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Definition))) return false;
+        try { return LabDefinition.Parse(ReadDefinition(Definition), Unwrap).IsSpanning; }
+        catch (NetnsException) { return false; }
+    });
+    private Lazy<bool>? _spanningValue;
+
+    protected override void ProcessRecordLocal()
     {
         LabDefinition def;
         try { def = LabDefinition.Parse(ReadDefinition(Definition), Unwrap); }
@@ -51,7 +61,7 @@ public sealed class NewNetLabCommand : NetnsCmdlet
         if (def.IsSpanning)
         {
             using var span = new SpanningLab(this, WriteVerbose);
-            try { WriteObject(span.Build(def, prefix, Session, ModuleVersion)); }
+            try { WriteObject(span.Build(def, prefix, Session ?? Array.Empty<PSSession>(), ModuleVersion)); }
             catch (NetnsException ex) { ThrowNetnsError(ex, name); }
             return;
         }
@@ -133,7 +143,7 @@ public sealed class GetNetLabCommand : NetnsCmdlet
     [ArgumentCompleter(typeof(NetLabCompleter))]
     public string[] Prefix { get; set; } = Array.Empty<string>();
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         var labs = LabBuilder.List(ex => WriteNetnsError(ex));
         var selected = ParameterSetName switch
@@ -178,9 +188,9 @@ public sealed class RemoveNetLabCommand : NetnsCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing() => RequireSysAdmin("Removing a lab");
+    protected override void BeginProcessingLocal() => RequireSysAdmin("Removing a lab");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         IEnumerable<NetLab> targets;
         if (ParameterSetName == "InputObject")

@@ -17,6 +17,9 @@ namespace NetnsPS.Commands;
 [OutputType(typeof(PSSession))]
 public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
 {
+    protected override string? RemoteUnsupportedReason =>
+        "the session it opens is a process on the host, which cannot be handed back over a session: run Invoke-InNetNamespace -Session, or Enter-PSSession to the host and call it there.";
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NetNs", "ns")]
     [NamespaceTransformation]
@@ -29,13 +32,13 @@ public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
-    protected override void BeginProcessing()
+    protected override void BeginProcessingLocal()
     {
         RequireSysAdmin("Starting a session in a network namespace");
         ThreadHygiene.WarmUp();
     }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         foreach (var ns in InInputOrder(Namespace))
         {

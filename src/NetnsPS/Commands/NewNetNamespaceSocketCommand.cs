@@ -13,6 +13,9 @@ namespace NetnsPS.Commands;
 [OutputType(typeof(Socket))]
 public sealed class NewNetNamespaceSocketCommand : NetnsCmdlet
 {
+    protected override string? RemoteUnsupportedReason =>
+        "a socket is a handle of the process that made it and cannot be handed back over a session: make and use it on the host (Invoke-Command).";
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NetNs", "ns")]
     [NamespaceTransformation]
@@ -29,9 +32,9 @@ public sealed class NewNetNamespaceSocketCommand : NetnsCmdlet
     [Parameter]
     public ProtocolType ProtocolType { get; set; } = ProtocolType.Tcp;
 
-    protected override void BeginProcessing() => RequireSysAdmin("Creating a socket in a network namespace");
+    protected override void BeginProcessingLocal() => RequireSysAdmin("Creating a socket in a network namespace");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         foreach (var ns in InInputOrder(Namespace))
         {

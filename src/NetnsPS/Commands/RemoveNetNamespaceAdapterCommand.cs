@@ -36,9 +36,9 @@ public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Removing an adapter");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Removing an adapter");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         NamespaceContext ctx;
         try { ctx = GetContext(Namespace); }

@@ -44,9 +44,9 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing() => RequireSysAdmin("Removing a network namespace");
+    protected override void BeginProcessingLocal() => RequireSysAdmin("Removing a network namespace");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         // Each name's error is written in input order, after the names before it are removed (pending: errors by the
         // number of targets that come before them).

@@ -48,9 +48,9 @@ public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
 [OutputType(typeof(NetNamespaceRoute))]
 public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
 {
-    protected override void BeginProcessing() => RequireNetAdmin("Adding a route");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Adding a route");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {
@@ -67,9 +67,9 @@ public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
 [OutputType(typeof(void))]
 public sealed class RemoveNetNamespaceRouteCommand : RouteCmdletBase
 {
-    protected override void BeginProcessing() => RequireNetAdmin("Removing a route");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Removing a route");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {

@@ -57,7 +57,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing()
+    protected override void BeginProcessingLocal()
     {
         // -Master and -NoMaster exclude each other: checked here, not by parameter sets (those name -Name / -LiteralName).
         if (Master is not null && NoMaster)
@@ -66,7 +66,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         RequireNetAdmin("Changing an adapter");
     }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         NamespaceContext ctx;
         byte[]? mac = null;

@@ -54,9 +54,9 @@ public sealed class TestNetNamespaceConnectionCommand : NetnsCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
-    protected override void BeginProcessing() => RequireSysAdmin("Testing a connection from a network namespace");
+    protected override void BeginProcessingLocal() => RequireSysAdmin("Testing a connection from a network namespace");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         NamespaceHandle handle;
         string display;

@@ -50,7 +50,7 @@ public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
 
     private volatile bool _stop;
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         if (Adapter) WatchAdapters();
         else WatchNamespaces();
@@ -101,5 +101,5 @@ public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
         }
     }
 
-    protected override void StopProcessing() => _stop = true;
+    protected override void StopProcessingLocal() => _stop = true;
 }

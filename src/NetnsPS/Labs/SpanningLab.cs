@@ -32,13 +32,16 @@ internal sealed class SpanningLab : IDisposable
         _verbose = verbose;
     }
 
+    // The module check -Session uses (NetnsCmdlet.RemoteModuleCheck, passed as text), then the host's own checks.
     private const string PreflightScript = @"
-param($Version, $Prefix, $Namespaces, $Underlay, $UnderlayNamespace, $Peers, $Port)
-$m = Import-Module NetnsPS -RequiredVersion $Version -PassThru -ErrorAction SilentlyContinue
-if (-not $m) {
-    $there = @(Get-Module -ListAvailable NetnsPS | ForEach-Object { $_.Version.ToString() })
-    $why = if ($there.Count) { ""NetnsPS $($there -join ', ') is installed, not $Version (Install-NetnsPSRemote puts this version there)"" }
-           else { ""NetnsPS is not installed (Install-NetnsPSRemote puts it there)"" }
+param($Check, $Version, $Prefix, $Namespaces, $Underlay, $UnderlayNamespace, $Peers, $Port)
+$m = & ([scriptblock]::Create($Check)) $Version
+if ($m.Status -ne 'Ok') {
+    $why = switch ($m.Status) {
+        'Missing' { ""NetnsPS is not installed (Install-NetnsPSRemote -Session <session> copies this version, $Version, there)"" }
+        'Loaded' { ""the session has NetnsPS $($m.Found) loaded, this one is $Version (Install-NetnsPSRemote, then a new session)"" }
+        default { ""NetnsPS $($m.Found) is installed, not $Version (Install-NetnsPSRemote -Session <session> copies this version there)"" }
+    }
     return [pscustomobject]@{ Problems = @($why); UnderlayMtu = 0; UsedVnis = @() }
 }
 [NetnsPS.Core.Labs.LabPreflight]::Check($Prefix, [string[]]@($Namespaces), $Underlay, $UnderlayNamespace, [string[]]@($Peers), $Port, 3)
@@ -221,7 +224,7 @@ $s = New-PSSession @a -ErrorVariable e
         foreach (var h in ends.Keys.Where(h => peers[h].Count > 0 && ends[h].Underlay is null))
             problems.Add($"{Who(h)}: no underlay address ({(h.Length == 0 ? "Underlay = '...' in the definition" : "its Underlay key, or an address as HostName")})");
 
-        var jobs = hosts.Keys.ToDictionary(h => h, h => StartJob(h, PreflightScript, version.ToString(), prefix, Names(h),
+        var jobs = hosts.Keys.ToDictionary(h => h, h => StartJob(h, PreflightScript, Commands.NetnsCmdlet.RemoteModuleCheck, version.ToString(), prefix, Names(h),
             ends[h].Underlay?.ToString() ?? "", ends[h].UnderlayNs ?? "", PeerList(h), def.VxlanPort));
         var results = new Dictionary<string, (string[] Problems, int Mtu, uint[] Vnis)>(StringComparer.Ordinal);
         var localResult = LabPreflight.Check(prefix, Names(""), ends[""].Underlay?.ToString() ?? "", ends[""].UnderlayNs ?? "", PeerList(""), def.VxlanPort);

@@ -250,3 +250,22 @@ Start-Sleep 600
         }
     }
 }
+
+Describe 'The two-host example, with the hosts given as sessions' -Skip:([bool]$Skip) {
+    It 'runs examples/TwoHost.Tests.ps1 against the two simulated hosts, and leaves nothing behind' {
+        # The example opens sessions named h1 and h2 and passes them with New-NetLab -Session (its Hosts have no HostName).
+        $pester = (Get-Module Pester).Path
+        $r = Invoke-ChildPwsh -Script @"
+Import-Module '$pester'
+`$c = New-PesterContainer -Path '$PSScriptRoot/../examples/TwoHost.Tests.ps1' -Data @{ Host1 = '$($H1.Address)'; Host2 = '$($H2.Address)'
+    KeyFilePath = '$($Under.KeyFilePath)'; Options = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } }
+`$run = Invoke-Pester -Container `$c -PassThru -Output None
+'JSON:' + (@{ Passed = `$run.PassedCount; Failed = `$run.FailedCount; Errors = @(`$run.Failed | ForEach-Object { "`$(`$_.ExpandedName): `$(`$_.ErrorRecord)" }) + @(`$run.Containers.ErrorRecord | ForEach-Object { "`$_" }) } | ConvertTo-Json -Compress)
+"@
+        $r.Json.Errors | Should -BeNullOrEmpty
+        $r.Json.Failed | Should -Be 0
+        $r.Json.Passed | Should -Be 4
+        foreach ($h in $H1, $H2) { Get-SimulatedHostNetns $h | Where-Object { $_ -like 'th*' } | Should -BeNullOrEmpty }
+        Get-ChildItem /run/netnsps/labs -Filter 'th*' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}

@@ -166,7 +166,14 @@ Get-NetLab -Prefix $Prefix -ErrorAction SilentlyContinue | Remove-NetLab -Force 
         var hostName = host.HostName ?? Prop("ComputerName") ?? s.ComputerName;
         int? port = host.Port ?? (int.TryParse(Prop("Port"), out var p) && p > 0 ? p : null);
         var underlay = host.Underlay ?? (IPAddress.TryParse(hostName.Trim('[', ']'), out var a) ? a : null);
-        return host with { HostName = hostName, UserName = host.UserName ?? Prop("UserName"), KeyFilePath = host.KeyFilePath ?? Prop("KeyFilePath"), Port = port, Underlay = underlay };
+        var options = host.Options;
+        if (options.Count == 0 && ci.Properties["Options"]?.Value is IDictionary o)
+            options = o.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString() ?? "", e => e.Value?.ToString() ?? "", StringComparer.OrdinalIgnoreCase);
+        return host with
+        {
+            HostName = hostName, UserName = host.UserName ?? Prop("UserName"), KeyFilePath = host.KeyFilePath ?? Prop("KeyFilePath"), Port = port,
+            Options = options, Underlay = underlay,
+        };
     }
 
     /// <summary>

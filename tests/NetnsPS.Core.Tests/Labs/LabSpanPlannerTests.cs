@@ -2,30 +2,13 @@ using System.Net;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Labs;
 using Xunit;
+using static NetnsPS.Core.Tests.Labs.LabData;
 
 namespace NetnsPS.Core.Tests.Labs;
 
 /// <summary>Labs spanning hosts: the Hosts and Tunnels sections, and the central plan (VNIs, MTUs, per-host parts). No kernel involved.</summary>
 public sealed class LabSpanPlannerTests
 {
-    private static Dictionary<string, object?> Map(params (string Key, object? Value)[] pairs)
-        => pairs.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
-
-    private static Dictionary<string, object?> End(string ns, string adapter, string? bridge = null, string? address = null)
-    {
-        var m = Map(("Namespace", ns), ("Adapter", adapter));
-        if (bridge is not null) m["Bridge"] = bridge;
-        if (address is not null) m["Address"] = address;
-        return m;
-    }
-
-    private static Dictionary<string, object?> Link(Dictionary<string, object?> a, Dictionary<string, object?> b, int? mtu = null)
-    {
-        var m = Map(("Endpoints", new List<object?> { a, b }));
-        if (mtu is not null) m["Mtu"] = mtu;
-        return m;
-    }
-
     private static Dictionary<string, object?> Ns(string name, string? host) =>
         host is null ? Map(("Name", name)) : Map(("Name", name), ("Host", host));
 
@@ -253,6 +236,30 @@ public sealed class LabSpanPlannerTests
         ((List<object?>)data["Links"]!)[0] = l;
         var ex = Assert.Throws<NetnsException>(() => LabSpanPlanner.Plan(LabDefinition.Parse(data), Facts()));
         Assert.Contains("shaping", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("Vni", 0, "is not a VNI")]
+    [InlineData("Remote", "2001:db8::2", "different address families")]
+    [InlineData("Bridge", "br9", "no bridge 'br9'")]
+    [InlineData("Port", 70000, "is not a port")]
+    public void BadTunnelsAreInvalidLabDefinition(string key, object value, string message)
+    {
+        var tunnel = Map(("Namespace", "a"), ("Adapter", "vx0"), ("Vni", 5000), ("Local", "192.0.2.1"), ("Remote", "192.0.2.2"));
+        tunnel[key] = value;
+        var data = Map(("Namespaces", new List<object?> { "a" }), ("Tunnels", new List<object?> { tunnel }));
+        var ex = Assert.Throws<NetnsException>(() => LabDefinition.Parse(data));
+        Assert.Equal(ErrorIds.InvalidLabDefinition, ex.ErrorCode);
+        Assert.Contains("Tunnels[0]", ex.Message);
+        Assert.Contains(message, ex.Message);
+    }
+
+    [Fact]
+    public void TwoTunnelsWithOneVniAndPortAreRefused()
+    {
+        Dictionary<string, object?> T(string adapter) => Map(("Namespace", "a"), ("Adapter", adapter), ("Vni", 5000), ("Local", "192.0.2.1"), ("Remote", "192.0.2.2"));
+        var data = Map(("Namespaces", new List<object?> { "a" }), ("Tunnels", new List<object?> { T("vx0"), T("vx1") }));
+        Assert.Contains("VNI 5000 on UDP port 4789", Assert.Throws<NetnsException>(() => LabDefinition.Parse(data)).Message);
     }
 
     private sealed class TunnelComparer : IEqualityComparer<LabTunnel>

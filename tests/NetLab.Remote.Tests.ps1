@@ -22,9 +22,10 @@ BeforeAll {
     $env:PATH = "$($Under.SshFolder):$env:PATH"
     $script:Ssh = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' }
 
-    function New-HostTable([switch] $IPv6) {
+    function New-HostTable([switch] $IPv6, [switch] $Sessions) {
         $t = @{}
         foreach ($h in $H1, $H2) {
+            if ($Sessions) { $t[$h.Name] = @{}; continue }   # New-NetLab -Session: matched by session name
             $t[$h.Name] = @{ HostName = $(if ($IPv6) { "[$($h.Address6)]" } else { $h.Address }); UserName = 'root'
                 KeyFilePath = $Under.KeyFilePath; Options = $Ssh }
             if ($IPv6) { $t[$h.Name].Underlay = $h.Address6 }
@@ -54,7 +55,7 @@ BeforeAll {
     }
 
     # a (here) -- b (h1) -- c (h2), and a bridge br0 in sw (h1) with ports from d (h2) and e (here).
-    function New-SpanDefinition([string] $Name, [switch] $IPv6, [switch] $Bridge, [string] $BadGateway) {
+    function New-SpanDefinition([string] $Name, [switch] $IPv6, [switch] $Bridge, [string] $BadGateway, [switch] $Sessions) {
         $ns = @(@{ Name = 'a' }, @{ Name = 'b'; Host = 'h1' }, @{ Name = 'c'; Host = 'h2' })
         $links = @(
             @{ Endpoints = @{ Namespace = 'a'; Adapter = 'eth0'; Address = '10.91.1.1/24' }, @{ Namespace = 'b'; Adapter = 'eth0'; Address = '10.91.1.2/24' } }
@@ -68,7 +69,7 @@ BeforeAll {
             $links += @{ Endpoints = @{ Namespace = 'e'; Adapter = 'eth0'; Address = '10.91.3.3/24' }, @{ Namespace = 'sw'; Adapter = 'p2'; Bridge = 'br0' } }
         }
         if ($BadGateway) { $ns[2].Routes = @(@{ Destination = '10.99.0.0/16'; Gateway = $BadGateway }) }
-        @{ Name = $Name; Hosts = (New-HostTable -IPv6:$IPv6); Underlay = $(if ($IPv6) { '2001:db8::fe' } else { '192.0.2.254' })
+        @{ Name = $Name; Hosts = (New-HostTable -IPv6:$IPv6 -Sessions:$Sessions); Underlay = $(if ($IPv6) { '2001:db8::fe' } else { '192.0.2.254' })
             UnderlayNamespace = $Under.Namespace; Namespaces = $ns; Bridges = $bridges; Links = $links }
     }
 }
@@ -84,9 +85,14 @@ AfterAll {
 Describe 'A lab over two hosts and this machine' -Skip:([bool]$Skip) {
     BeforeAll {
         $script:P = "$($Prefix)s4-"
-        $script:Lab = New-NetLab (New-SpanDefinition span4 -Bridge) -Prefix $P -ErrorAction Stop
+        # The hosts given as sessions (named h1 and h2, like the definition's Hosts, which say nothing else).
+        $script:S = New-SimulatedSession $H1, $H2
+        $script:Lab = New-NetLab (New-SpanDefinition span4 -Bridge -Sessions) -Session $S -Prefix $P -ErrorAction Stop
     }
-    AfterAll { Remove-NetLab -Prefix $P -Force -ErrorAction SilentlyContinue }
+    AfterAll {
+        Remove-NetLab -Prefix $P -Force -ErrorAction SilentlyContinue
+        $S | Remove-PSSession
+    }
 
     It 'carries TCP across each vxlan link (IPv4 underlay)' {
         Test-TcpBetween -ServerNamespace "${P}b" -ServerAddress 10.91.1.2 -ServerHost $H1 -ClientNamespace "${P}a" -Port 7101 | Should -Be 'hello over 7101'
@@ -127,18 +133,17 @@ Describe 'A lab over two hosts and this machine' -Skip:([bool]$Skip) {
         $here.Hosts | Sort-Object | Should -Be @('h1', 'h2')
         $here.Host | Should -Be ''
         $here.Namespaces | Sort-Object | Should -Be @("${P}a", "${P}e")
-        $s = New-SimulatedSession $H1, $H2
-        try {
-            $parts = Invoke-Command -Session $s { param($p) Get-NetLab -Prefix $p } -ArgumentList $P
-            ($parts | Sort-Object PSComputerName).PSComputerName | Should -Be @('192.0.2.1', '192.0.2.2')
-            ($parts | Where-Object PSComputerName -eq '192.0.2.1').Namespaces | Sort-Object | Should -Be @("${P}b", "${P}sw")
-            ($parts | Where-Object PSComputerName -eq '192.0.2.2').Host | Should -Be 'h2'
-        }
-        finally { $s | Remove-PSSession }
+        $parts = Get-NetLab -Session $S -Prefix $P -ErrorAction Stop
+        ($parts | Sort-Object PSComputerName).PSComputerName | Should -Be @('192.0.2.1', '192.0.2.2')
+        ($parts | Where-Object PSComputerName -eq '192.0.2.1').Namespaces | Sort-Object | Should -Be @("${P}b", "${P}sw")
+        ($parts | Where-Object PSComputerName -eq '192.0.2.2').Host | Should -Be 'h2'
+        # The record here can reach the hosts without the sessions: their entries were completed from them.
+        $here.Definition.Data.Span.Hosts.h1.HostName | Should -Be '192.0.2.1'
+        $here.Definition.Data.Span.Hosts.h1.Options.StrictHostKeyChecking | Should -Be 'no'
         Get-SimulatedHostNetns $H2 | Where-Object { $_.StartsWith($P) } | Sort-Object | Should -Be @("${P}c", "${P}d")
     }
 
-    It 'Remove-NetLab here removes every part on every host, and again is a no-op' {
+    It 'Remove-NetLab here removes every part on every host (new sessions from the record), and again is a no-op' {
         Remove-NetLab -Prefix $P -Force -ErrorAction Stop
         Get-LabTraces $P | Should -BeNullOrEmpty
         { Get-NetLab -Prefix $P -ErrorAction Stop } | Should -Throw -ErrorId 'NetLabNotFound,NetnsPS.Commands.GetNetLabCommand'
@@ -255,17 +260,19 @@ Describe 'The two-host example, with the hosts given as sessions' -Skip:([bool]$
     It 'runs examples/TwoHost.Tests.ps1 against the two simulated hosts, and leaves nothing behind' {
         # The example opens sessions named h1 and h2 and passes them with New-NetLab -Session (its Hosts have no HostName).
         $pester = (Get-Module Pester).Path
+        $before = @(Get-ChildItem /run/netnsps/labs -Filter 'th*' -ErrorAction SilentlyContinue).Name
         $r = Invoke-ChildPwsh -Script @"
 Import-Module '$pester'
 `$c = New-PesterContainer -Path '$PSScriptRoot/../examples/TwoHost.Tests.ps1' -Data @{ Host1 = '$($H1.Address)'; Host2 = '$($H2.Address)'
     KeyFilePath = '$($Under.KeyFilePath)'; Options = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } }
-`$run = Invoke-Pester -Container `$c -PassThru -Output None
-'JSON:' + (@{ Passed = `$run.PassedCount; Failed = `$run.FailedCount; Errors = @(`$run.Failed | ForEach-Object { "`$(`$_.ExpandedName): `$(`$_.ErrorRecord)" }) + @(`$run.Containers.ErrorRecord | ForEach-Object { "`$_" }) } | ConvertTo-Json -Compress)
+`$run = Invoke-Pester -Container `$c -PassThru -Output Normal
+'JSON:' + (@{ Passed = `$run.PassedCount; Failed = `$run.FailedCount; Errors = @(`$run.Failed | ForEach-Object { "`$(`$_.ExpandedName): `$(`$_.ErrorRecord)" }) + @(`$run.Containers.ErrorRecord | Where-Object { `$_ } | ForEach-Object { "`$_" }) } | ConvertTo-Json -Compress)
 "@
         $r.Json.Errors | Should -BeNullOrEmpty
         $r.Json.Failed | Should -Be 0
         $r.Json.Passed | Should -Be 4
         foreach ($h in $H1, $H2) { Get-SimulatedHostNetns $h | Where-Object { $_ -like 'th*' } | Should -BeNullOrEmpty }
-        Get-ChildItem /run/netnsps/labs -Filter 'th*' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-ChildItem /run/netnsps/labs -Filter 'th*' -ErrorAction SilentlyContinue | Where-Object Name -notin $before |
+            Should -BeNullOrEmpty -Because ($r.Output -join "`n")
     }
 }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Net;
+using System.Reflection;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Labs;
 
@@ -167,7 +168,9 @@ Get-NetLab -Prefix $Prefix -ErrorAction SilentlyContinue | Remove-NetLab -Force 
         int? port = host.Port ?? (int.TryParse(Prop("Port"), out var p) && p > 0 ? p : null);
         var underlay = host.Underlay ?? (IPAddress.TryParse(hostName.Trim('[', ']'), out var a) ? a : null);
         var options = host.Options;
-        if (options.Count == 0 && ci.Properties["Options"]?.Value is IDictionary o)
+        // SSHConnectionInfo keeps New-PSSession -Options in a non-public property.
+        var raw = s.Runspace.ConnectionInfo;
+        if (options.Count == 0 && raw.GetType().GetProperty("Options", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)?.GetValue(raw) is IDictionary o)
             options = o.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString() ?? "", e => e.Value?.ToString() ?? "", StringComparer.OrdinalIgnoreCase);
         return host with
         {

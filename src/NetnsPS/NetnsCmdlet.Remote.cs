@@ -176,8 +176,7 @@ foreach ($p in $Batches[$global:NetnsPSRemoteKey]) {
         }
     }
 
-    private string LocalModuleVersion =>
-        (MyInvocation.MyCommand.Module?.Version ?? typeof(NetnsCmdlet).Assembly.GetName().Version ?? new Version(0, 0)).ToString();
+    private string LocalModuleVersion => ModuleVersion.ToString();
 
     private void RemoteProcess()
     {

@@ -61,7 +61,7 @@ param(
     # Rounds per benchmark (0: each script's default, 3 or more); CI's short form uses 1.
     [int] $BenchRounds = 0,
 
-    # Benchmarks to run (default: all): Lifecycle, Query, Adapter, Exec, Lab, RemoteLab, NatLab, Capture, Shaping, NatForward, Visibility, Import
+    # Benchmarks to run (default: all): Lifecycle, Query, Adapter, Exec, Lab, RemoteLab, NatLab, Capture, Shaping, NatForward, Visibility, Remote, Import
     # (a list, or one comma-separated string as `pwsh -File` passes it); the table keeps the other rows as they were.
     [string[]] $BenchName = @(),
 
@@ -324,6 +324,7 @@ function Invoke-Bench {
         , @('Shaping', @('shaping'), "& '$Root/bench/Invoke-ShapingBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchCount -lt 1000) { '-Seconds 1' }) $rounds")
         , @('NatForward', @('nat-forwards'), "& '$Root/bench/Invoke-NatForwardBenchmark.ps1' -ModulePath '$module' -Count $([math]::Max(10, [int]($BenchCount / 10))) -OutputDir '$out' $rounds")
         , @('Visibility', @('visibility'), "& '$Root/bench/Invoke-VisibilityBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $vis $rounds")
+        , @('Remote', @('remote'), "& '$Root/bench/Invoke-RemoteBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchCount -lt 1000) { '-Count 5' }) $rounds")
         , @('Import', @('import'), "& '$Root/bench/Invoke-ImportBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchRounds -gt 0) { "-Rounds $([math]::Max(3, $BenchRounds))" })")
     )
     $known = @($benches | ForEach-Object { $_[0] })

@@ -212,9 +212,11 @@ function Install-SimulatedHostModule {
 }
 
 function Invoke-OnSimulatedHost {
-    # A native command run in the host's network and mount namespaces (an oracle: `ip -j netns list` lists ITS names).
-    param([Parameter(Mandatory, Position = 0)] [object] $SimulatedHost, [Parameter(ValueFromRemainingArguments)] [string[]] $Command)
-    & nsenter -t $SimulatedHost.Pid -m -n -- @Command
+    # A native command run in the host's network and mount namespaces (an oracle: `ip -j netns list` lists ITS names):
+    # Invoke-OnSimulatedHost $h ip -j netns list. No parameter binding: every argument after the host is the command's.
+    $h = $args[0]
+    $command = @($args | Select-Object -Skip 1 | ForEach-Object { "$_" })
+    & nsenter -t $h.Pid -m -n -- @command
 }
 
 function Get-SimulatedHostNetns {
@@ -243,7 +245,7 @@ function Stop-SimulatedHost {
 
 function Stop-SimulatedHosts {
     # AfterAll: closes this process's PSSessions to them, stops every host, removes the underlay and its folder.
-    Get-PSSession | Where-Object { $_.ComputerName -like '192.0.2.*' -or $_.ComputerName -like '2001:db8:*' } | Remove-PSSession -ErrorAction SilentlyContinue
+    Get-PSSession | Where-Object { $_.ComputerName -like '192.0.2.*' -or $_.ComputerName -like '*2001:db8:*' } | Remove-PSSession -ErrorAction SilentlyContinue
     foreach ($h in @($script:SimulatedHosts)) { Stop-SimulatedHost $h }
     if ($script:SimulatedUnderlay) {
         ip netns delete $script:SimulatedUnderlay.Namespace 2>$null

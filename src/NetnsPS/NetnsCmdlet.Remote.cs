@@ -268,38 +268,61 @@ foreach ($p in $Batches[$global:NetnsPSRemoteKey]) {
 
     /// <summary>
     /// Invoke-Command over <paramref name="sessions"/> in this runspace (a nested pipeline on this thread): with
-    /// <paramref name="forward"/> each object is written as it arrives and null is yielded; without, they are returned.
+    /// <paramref name="forward"/> each object is written as it arrives; without, they are returned.
     /// Errors, warnings, verbose and information records are written as they come, errors tagged with PSComputerName.
     /// </summary>
     private IEnumerable<PSObject> RunRemote(PSSession[] sessions, ScriptBlock script, object[] arguments, bool forward)
     {
-        using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        ps.AddCommand("Microsoft.PowerShell.Core\\Invoke-Command")
-            .AddParameter("Session", sessions)
-            .AddParameter("ScriptBlock", script)
-            .AddParameter("ArgumentList", arguments);
+        // Every host's errors come through (the caller's $ErrorActionPreference applies when they are written here).
+        using var ps = NewInvokeCommand(sessions, script, arguments, ActionPreference.Continue);
         if (ThrottleLimit > 0 && MyInvocation.BoundParameters.ContainsKey("ThrottleLimit")) ps.AddParameter("ThrottleLimit", ThrottleLimit);
+        // Records may be added on the pipeline thread (then written at once: Watch-NetNamespace streams) or on a
+        // remoting thread (then queued and written from this thread: WriteObject/WriteError refuse other threads).
         var collected = new List<PSObject>();
+        var queue = new ConcurrentQueue<Action>();
+        var thread = Thread.CurrentThread;
+        void Post(Action write)
+        {
+            queue.Enqueue(write);
+            if (Thread.CurrentThread == thread) Drain();
+        }
+        void Drain()
+        {
+            while (queue.TryDequeue(out var write)) write();
+        }
         using var output = new PSDataCollection<PSObject>();
         output.DataAdded += (_, e) =>
         {
             var o = output[e.Index];
-            if (forward) WriteObject(o); else collected.Add(o);
+            Post(() => { if (forward) WriteObject(o); else collected.Add(o); });
         };
         ps.Streams.Error.DataAdded += (_, e) =>
         {
             var r = ps.Streams.Error[e.Index];
-            WriteErrorFrom(r, (r as RemotingErrorRecord)?.OriginInfo?.PSComputerName);
+            Post(() => WriteErrorFrom(r, (r as RemotingErrorRecord)?.OriginInfo?.PSComputerName));
         };
-        ps.Streams.Warning.DataAdded += (_, e) => WriteWarning(ps.Streams.Warning[e.Index].Message);
-        ps.Streams.Verbose.DataAdded += (_, e) => WriteVerbose(ps.Streams.Verbose[e.Index].Message);
-        ps.Streams.Information.DataAdded += (_, e) => WriteInformation(ps.Streams.Information[e.Index]);
+        ps.Streams.Warning.DataAdded += (_, e) => { var w = ps.Streams.Warning[e.Index].Message; Post(() => WriteWarning(w)); };
+        ps.Streams.Verbose.DataAdded += (_, e) => { var v = ps.Streams.Verbose[e.Index].Message; Post(() => WriteVerbose(v)); };
+        ps.Streams.Information.DataAdded += (_, e) => { var i = ps.Streams.Information[e.Index]; Post(() => WriteInformation(i)); };
         _remoteCall = ps;
         try { ps.Invoke<PSObject, PSObject>(null, output, null); }
         catch (PipelineStoppedException) { throw; }
-        catch (RuntimeException ex) { WriteError(new ErrorRecord(ex.ErrorRecord, ex)); }
+        catch (RuntimeException ex) { queue.Enqueue(() => WriteError(new ErrorRecord(ex.ErrorRecord, ex))); }
         finally { _remoteCall = null; }
+        Drain();
         return forward ? Array.Empty<PSObject>() : collected;
+    }
+
+    /// <summary>Invoke-Command -Session -ScriptBlock -ArgumentList -ErrorAction as a nested pipeline of this runspace.</summary>
+    internal static PowerShell NewInvokeCommand(PSSession[] sessions, ScriptBlock script, object[] arguments, ActionPreference errorAction)
+    {
+        var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        ps.AddCommand("Microsoft.PowerShell.Core\\Invoke-Command")
+            .AddParameter("Session", sessions)
+            .AddParameter("ScriptBlock", script)
+            .AddParameter("ArgumentList", arguments)
+            .AddParameter("ErrorAction", errorAction);
+        return ps;
     }
 
     /// <summary>Writes an error that happened on a host, with PSComputerName on the record (as objects have).</summary>

@@ -103,12 +103,7 @@ $m = Import-Module NetnsPS -RequiredVersion $Version -PassThru -ErrorAction Stop
 
     private static List<PSObject> Run(PSSession s, ScriptBlock script, params object[] args)
     {
-        using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        ps.AddCommand("Microsoft.PowerShell.Core\\Invoke-Command")
-            .AddParameter("Session", s)
-            .AddParameter("ScriptBlock", script)
-            .AddParameter("ArgumentList", args)
-            .AddParameter("ErrorAction", ActionPreference.Stop);
+        using var ps = NetnsCmdlet.NewInvokeCommand(new[] { s }, script, args, ActionPreference.Stop);
         var output = ps.Invoke().ToList();
         if (ps.Streams.Error.Count > 0) throw new RuntimeException(ps.Streams.Error[0].ToString());
         return output;

@@ -65,7 +65,7 @@ param(
     # Rounds per benchmark (0: each script's default, 3 or more); CI's short form uses 1.
     [int] $BenchRounds = 0,
 
-    # Benchmarks to run (default: all): Lifecycle, Query, Adapter, Exec, Lab, NatLab, Capture, Shaping, NatForward, Visibility, Remote, Import
+    # Benchmarks to run (default: all): Lifecycle, Query, Adapter, Exec, Lab, RemoteLab, NatLab, Capture, Shaping, NatForward, Visibility, Remote, Import
     # (a list, or one comma-separated string as `pwsh -File` passes it); the table keeps the other rows as they were.
     [string[]] $BenchName = @(),
 
@@ -322,6 +322,7 @@ function Invoke-Bench {
         , @('Adapter', @('adapters'), "& '$Root/bench/Invoke-AdapterBenchmark.ps1' -ModulePath '$module' -Count $AdapterBenchCount -OutputDir '$out' $rounds")
         , @('Exec', @('exec'), "& '$Root/bench/Invoke-ExecBenchmark.ps1' -ModulePath '$module' -Count $ExecBenchCount -OutputDir '$out' $rounds")
         , @('Lab', @('lab'), "& '$Root/bench/Invoke-LabBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $rounds")
+        , @('RemoteLab', @('lab-remote'), "& '$Root/bench/Invoke-RemoteLabBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $rounds")
         , @('NatLab', @('lab-nat'), "& '$Root/bench/Invoke-NatLabBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $rounds")
         , @('Capture', @('capture'), "& '$Root/bench/Invoke-CaptureBenchmark.ps1' -ModulePath '$module' -Count $([math]::Max(2000, $BenchCount * 200)) -OutputDir '$out' $rounds")
         , @('Shaping', @('shaping'), "& '$Root/bench/Invoke-ShapingBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchCount -lt 1000) { '-Seconds 1' }) $rounds")

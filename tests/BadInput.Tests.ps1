@@ -109,6 +109,9 @@ BeforeDiscovery {
         @{ Cmdlet = 'New-NetLab'; Class = 'not a hashtable'; Call = 'New-NetLab 42 -Prefix $lab'; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'New-NetLab'; Class = 'prefix with /'; Call = "New-NetLab @{ Namespaces = 'a' } -Prefix 'a/b'"; Id = 'InvalidLabPrefix'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'New-NetLab'; Class = 'missing file'; Call = 'New-NetLab "/tmp/$($Prefix)none.psd1" -Prefix $lab'; Id = 'LabDefinitionNotFound'; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'New-NetLab'; Class = 'unknown key in a host'; Call = "New-NetLab @{ Hosts = @{ h1 = @{ HostName = '192.0.2.1'; Colour = 'red' } }; Namespaces = @{ Name = 'a'; Host = 'h1' } } -Prefix `$lab"; Id = 'InvalidLabHost'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetLab'; Class = 'host port over 65535'; Call = "New-NetLab @{ Hosts = @{ h1 = @{ HostName = '192.0.2.1'; Port = 70000 } }; Namespaces = @{ Name = 'a'; Host = 'h1' } } -Prefix `$lab"; Id = 'InvalidLabHost'; Category = 'InvalidArgument' }
+        @{ Cmdlet = 'New-NetLab'; Class = 'namespace on a host not in Hosts'; Call = "New-NetLab @{ Hosts = @{ h1 = @{ HostName = '192.0.2.1' } }; Namespaces = @{ Name = 'a'; Host = 'h9' } } -Prefix `$lab"; Id = 'LabHostNotFound'; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'New-NetLab'; Class = 'file neither .psd1 nor .json'; Call = "New-NetLab '/etc/hostname' -Prefix `$lab"; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'New-NetLab'; Class = '.psd1 with code in it'; Call = 'New-NetLab $codePsd1 -Prefix $lab'; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }
         @{ Cmdlet = 'New-NetLab'; Class = 'malformed .json'; Call = 'New-NetLab $badJson -Prefix $lab'; Id = 'InvalidLabDefinition'; Category = 'InvalidArgument' }

@@ -222,11 +222,11 @@ function Start-SocketListener {
         Stop-SocketListener, or read the peer address it saw with Receive-SocketListener.
     #>
     param([Parameter(Mandatory)] [string] $Namespace, [Parameter(Mandatory)] [string] $Address, [Parameter(Mandatory)] [int] $Port,
-        [ValidateSet('tcp', 'udp')] [string] $Protocol = 'tcp', [string] $Reply = '', [int] $TimeoutSeconds = 10)
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('ip')
-    foreach ($x in 'netns', 'exec', $Namespace, 'perl', '-e', $script:SocketListenerPerl, $Address, "$Port", $Protocol, $Reply, "$TimeoutSeconds") {
-        $psi.ArgumentList.Add($x)
-    }
+        [ValidateSet('tcp', 'udp')] [string] $Protocol = 'tcp', [string] $Reply = '', [int] $TimeoutSeconds = 10, [object] $OnHost)
+    # -OnHost: a simulated host (tests/RemoteHosts.ps1): $Namespace is one of ITS namespaces, entered through its sshd's namespaces.
+    $command = @(Get-OnHostPrefix $OnHost) + @('ip', 'netns', 'exec', $Namespace, 'perl', '-e', $script:SocketListenerPerl, $Address, "$Port", $Protocol, $Reply, "$TimeoutSeconds")
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($command[0])
+    foreach ($x in $command | Select-Object -Skip 1) { $psi.ArgumentList.Add($x) }
     $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
     $p = [System.Diagnostics.Process]::Start($psi)
     $script:StartedProcesses.Add($p)
@@ -262,15 +262,23 @@ function Invoke-SocketClient {
         Output }: Output is the line the listener sent (TCP), or the error ("connect: ..."), trimmed.
     #>
     param([Parameter(Mandatory)] [string] $Namespace, [Parameter(Mandatory)] [string] $Address, [Parameter(Mandatory)] [int] $Port,
-        [ValidateSet('tcp', 'udp')] [string] $Protocol = 'tcp', [int] $TimeoutSeconds = 3)
-    $out = ip netns exec $Namespace perl -e $script:SocketClientPerl $Address "$Port" $Protocol "$TimeoutSeconds" 2>&1
+        [ValidateSet('tcp', 'udp')] [string] $Protocol = 'tcp', [int] $TimeoutSeconds = 3, [object] $OnHost)
+    $command = @(Get-OnHostPrefix $OnHost) + @('ip', 'netns', 'exec', $Namespace, 'perl', '-e', $script:SocketClientPerl, $Address, "$Port", $Protocol, "$TimeoutSeconds")
+    $rest = @($command | Select-Object -Skip 1)
+    $out = & $command[0] @rest 2>&1
     [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = "$out".Trim() }
+}
+
+function Get-OnHostPrefix([object] $OnHost) {
+    # The command that runs what follows in a simulated host's mount and network namespaces (none for this machine).
+    if ($OnHost) { @('nsenter', '-t', "$($OnHost.Pid)", '-m', '-n', '--') } else { @() }
 }
 
 function Test-TcpBetween {
     # Listens on $ServerAddress:$Port in $ServerNamespace, connects from $ClientNamespace; returns what the client read.
-    param([string] $ServerNamespace, [string] $ServerAddress, [string] $ClientNamespace, [int] $Port)
-    $l = Start-SocketListener -Namespace $ServerNamespace -Address $ServerAddress -Port $Port -Reply "hello over $Port"
-    try { (Invoke-SocketClient -Namespace $ClientNamespace -Address $ServerAddress -Port $Port).Output }
+    # -ServerHost/-ClientHost: simulated hosts (tests/RemoteHosts.ps1) the namespaces are on (default: this machine).
+    param([string] $ServerNamespace, [string] $ServerAddress, [string] $ClientNamespace, [int] $Port, [object] $ServerHost, [object] $ClientHost)
+    $l = Start-SocketListener -Namespace $ServerNamespace -Address $ServerAddress -Port $Port -Reply "hello over $Port" -OnHost $ServerHost
+    try { (Invoke-SocketClient -Namespace $ClientNamespace -Address $ServerAddress -Port $Port -OnHost $ClientHost).Output }
     finally { Stop-SocketListener $l }
 }

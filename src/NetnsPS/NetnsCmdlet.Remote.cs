@@ -33,6 +33,12 @@ public abstract partial class NetnsCmdlet
     /// <summary>Why this cmdlet cannot run with -Session (its output cannot cross a session), or null when it can.</summary>
     protected virtual string? RemoteUnsupportedReason => null;
 
+    /// <summary>
+    /// Whether -Session runs this command on those hosts (the default when it is given); a command whose -Session means
+    /// something of its own (New-NetLab: the hosts of a lab spanning them) answers false and reads Session itself.
+    /// </summary>
+    protected virtual bool RunsOnSessions => Session is not null;
+
     protected virtual void BeginProcessingLocal() { }
 
     protected virtual void ProcessRecordLocal() { }
@@ -43,25 +49,25 @@ public abstract partial class NetnsCmdlet
 
     protected sealed override void BeginProcessing()
     {
-        if (Session is null) BeginProcessingLocal();
+        if (!RunsOnSessions) BeginProcessingLocal();
         else RemoteBegin();
     }
 
     protected sealed override void ProcessRecord()
     {
-        if (Session is null) ProcessRecordLocal();
+        if (!RunsOnSessions) ProcessRecordLocal();
         else RemoteProcess();
     }
 
     protected sealed override void EndProcessing()
     {
-        if (Session is null) EndProcessingLocal();
+        if (!RunsOnSessions) EndProcessingLocal();
         else RemoteEnd();
     }
 
     protected sealed override void StopProcessing()
     {
-        if (Session is null) StopProcessingLocal();
+        if (!RunsOnSessions) StopProcessingLocal();
         else _remoteCall?.BeginStop(null, null);
     }
 
@@ -110,6 +116,9 @@ foreach ($p in $Batches[$global:NetnsPSRemoteKey]) {
     }
     & $Command @p
 }");
+
+    /// <summary>The module check of a session's preflight (Status Ok, Missing, Mismatch or Loaded; Found), also run by New-NetLab on a lab's hosts.</summary>
+    internal static string RemoteModuleCheck => s_preflight.ToString();
 
     private PowerShell? _remoteCall;
     private List<(PSSession Session, string Key)>? _ready;
@@ -167,8 +176,7 @@ foreach ($p in $Batches[$global:NetnsPSRemoteKey]) {
         }
     }
 
-    private string LocalModuleVersion =>
-        (MyInvocation.MyCommand.Module?.Version ?? typeof(NetnsCmdlet).Assembly.GetName().Version ?? new Version(0, 0)).ToString();
+    private string LocalModuleVersion => ModuleVersion.ToString();
 
     private void RemoteProcess()
     {

@@ -52,6 +52,9 @@ public abstract partial class NetnsCmdlet : PSCmdlet
         return p;
     }
 
+    /// <summary>This module's version (what a host of a spanning lab must have too).</summary>
+    protected Version ModuleVersion => MyInvocation.MyCommand.Module?.Version ?? typeof(NetnsCmdlet).Assembly.GetName().Version ?? new Version(0, 0);
+
     protected void WriteNetnsError(NetnsException ex, object? target = null) => WriteError(ToErrorRecord(ex, target));
 
     protected void ThrowNetnsError(NetnsException ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));

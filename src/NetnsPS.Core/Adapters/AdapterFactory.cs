@@ -27,6 +27,8 @@ public sealed record AdapterSpec
     public IPAddress? Remote { get; init; }
     public IPAddress? Group { get; init; }
     public int? Port { get; init; }
+    /// <summary>vxlan: false turns source-address learning off (IFLA_VXLAN_LEARNING 0); null keeps the kernel's default (on).</summary>
+    public bool? Learning { get; init; }
     public uint? Owner { get; init; }
 }
 
@@ -127,6 +129,7 @@ public static class AdapterFactory
                         b.AddAttribute(spec.Local.AddressFamily == AddressFamily.InterNetwork ? Ifla.VXLAN_LOCAL : Ifla.VXLAN_LOCAL6, spec.Local.GetAddressBytes());
                     if (parent is not null) b.AddU32(Ifla.VXLAN_LINK, (uint)parent.Index);
                     b.AddAttribute(Ifla.VXLAN_PORT, new[] { (byte)(port >> 8), (byte)port }); // network byte order
+                    if (spec.Learning is bool learn) b.AddAttribute(Ifla.VXLAN_LEARNING, new[] { (byte)(learn ? 1 : 0) });
                 });
                 break;
             }

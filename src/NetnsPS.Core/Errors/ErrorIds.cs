@@ -114,8 +114,12 @@ public static class ErrorIds
 
     // Labs
     public const string InvalidLabDefinition = nameof(InvalidLabDefinition);
+    public const string InvalidLabHost = nameof(InvalidLabHost);
     public const string InvalidLabPrefix = nameof(InvalidLabPrefix);
     public const string LabDefinitionNotFound = nameof(LabDefinitionNotFound);
+    public const string LabHostNotFound = nameof(LabHostNotFound);
+    public const string LabHostUnavailable = nameof(LabHostUnavailable);
+    public const string LabPreflightFailed = nameof(LabPreflightFailed);
     public const string NetLabAlreadyExists = nameof(NetLabAlreadyExists);
     public const string NetLabBuildFailed = nameof(NetLabBuildFailed);
     public const string NetLabNotFound = nameof(NetLabNotFound);

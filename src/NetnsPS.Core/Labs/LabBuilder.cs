@@ -50,6 +50,8 @@ public static class LabBuilder
                     catch (NetnsException ex) { throw LabDefinition.Invalid("Links", $"host end '{e.Adapter}' becomes '{full}' with the prefix: {ex.Message} Use a shorter prefix or adapter name."); }
                     hostAdapters.Add(full);
                 }
+        // A tunnel's device lives in the host's namespace until it is moved: listed, so Remove-NetLab finds one left there.
+        hostAdapters.AddRange(def.Tunnels.Where(t => t.UnderlayNamespace.Length == 0).Select(t => t.Device));
         foreach (var n in nsNames)
             if (NamespaceStore.Find(n) is not null)
                 throw new NetnsException(ErrorIds.NamespaceAlreadyExists, Errno.EEXIST,
@@ -82,6 +84,8 @@ public static class LabBuilder
             StatePath = statePath,
             NamespacesPresent = nsNames.Length,
             Definition = new NetLabDefinition(def.ToData()),
+            Host = def.Span?.Host ?? "",
+            Hosts = def.Span?.Hosts.Keys.ToArray() ?? Array.Empty<string>(),
         };
         NetLabEndpoint Endpoint(LabEndpoint e, LabLink l) => new()
         {

@@ -43,6 +43,9 @@ public sealed record LabRoute(IPAddress Destination, int Length, IPAddress? Gate
 /// <summary>A namespace of the lab: its short name (the lab's prefix is added), forwarding, routes, masquerading adapters, port forwards.</summary>
 public sealed record LabNamespace(string Name, bool Forwarding, IReadOnlyList<LabRoute> Routes, IReadOnlyList<string> Masquerade)
 {
+    /// <summary>The host (a key of the definition's Hosts) the namespace is made on; "" for the local machine.</summary>
+    public string Host { get; init; } = "";
+
     /// <summary>Port forwards into the namespace's netnsps nf_tables table (PortForwards = @(@{ Protocol = 'Tcp'; Port = 8080; To = '10.0.1.2:80' })).</summary>
     public IReadOnlyList<Nat.PortForwardSpec> PortForwards { get; init; } = Array.Empty<Nat.PortForwardSpec>();
 }
@@ -65,7 +68,7 @@ public sealed record LabNamespace(string Name, bool Forwarding, IReadOnlyList<La
 /// InterfaceAlias/Adapter and IPAddress/Address; bridges IPAddress/Address; port forwards ExternalPort/Port and
 /// ExternalIPAddress/Address. <see cref="ToData"/> writes the short names, so state files and NetLab.Definition read as before.
 /// </summary>
-public sealed class LabDefinition
+public sealed partial class LabDefinition
 {
     public string Name { get; private init; } = "lab";
     public IReadOnlyList<LabNamespace> Namespaces { get; private init; } = Array.Empty<LabNamespace>();
@@ -93,7 +96,14 @@ public sealed class LabDefinition
     };
 
     /// <summary>The definition as plain data again (for the lab's state file and for display).</summary>
-    public Dictionary<string, object?> ToData() => new()
+    public Dictionary<string, object?> ToData()
+    {
+        var data = CommonData();
+        AddSpanData(data);
+        return data;
+    }
+
+    private Dictionary<string, object?> CommonData() => new()
     {
         ["Name"] = Name,
         ["Namespaces"] = Namespaces.Select(n => new Dictionary<string, object?>
@@ -187,23 +197,26 @@ public sealed class LabDefinition
     {
         unwrap ??= o => o;
         var root = Map(unwrap(data), "definition", unwrap);
-        CheckKeys(root, "definition", "Name", "Namespaces", "Bridges", "Links");
+        CheckKeys(root, "definition", "Name", "Namespaces", "Bridges", "Links", "Hosts", "Underlay", "UnderlayNamespace", "VxlanPort", "Tunnels", "Span");
         var name = Str(root, "Name", "definition", unwrap) ?? "lab";
         if (name.Length == 0 || name.Contains('/') || name.Any(char.IsWhiteSpace))
             throw Invalid("Name", $"'{name}' is not a usable lab name (no '/', no spaces).");
 
-        var namespaces = ParseNamespaces(root, unwrap);
+        var hosts = ParseHosts(root, unwrap);
+        var namespaces = ParseNamespaces(root, hosts, unwrap);
         var nsNames = namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
         // Bridges before links: endpoints name them. A bridge's name is an adapter name of its namespace like any other.
         var adapters = new HashSet<(string, string)>();
         var bridges = ParseBridges(root, nsNames, adapters, unwrap);
         var links = ParseLinks(root, nsNames, bridges, adapters, unwrap);
+        var tunnels = ParseTunnels(root, nsNames, bridges, adapters, unwrap);
         CheckAdapterReferences(namespaces, adapters);
-        return new LabDefinition { Name = name, Namespaces = namespaces, Links = links, Bridges = bridges };
+        var def = new LabDefinition { Name = name, Namespaces = namespaces, Links = links, Bridges = bridges, Tunnels = tunnels, Hosts = hosts };
+        return ParseSpan(def, root, unwrap);
     }
 
     /// <summary>Namespaces = @('a', @{ Name = 'b'; Forwarding; Routes; Masquerade; PortForwards }): names unique.</summary>
-    private static List<LabNamespace> ParseNamespaces(IDictionary<string, object?> root, Func<object?, object?> unwrap)
+    private static List<LabNamespace> ParseNamespaces(IDictionary<string, object?> root, IReadOnlyDictionary<string, LabHost> hosts, Func<object?, object?> unwrap)
     {
         var namespaces = new List<LabNamespace>();
         var nsNames = new HashSet<string>(StringComparer.Ordinal);
@@ -212,7 +225,7 @@ public sealed class LabDefinition
         {
             var where = $"Namespaces[{i++}]";
             var m = item is string s ? new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["Name"] = s } : Map(item, where, unwrap);
-            CheckKeys(m, where, "Name", "Forwarding", "Routes", "Masquerade", "PortForwards");
+            CheckKeys(m, where, "Name", "Forwarding", "Routes", "Masquerade", "PortForwards", "Host");
             var n = Str(m, "Name", where, unwrap) ?? throw Invalid(where, "has no Name.");
             try { NamespaceStore.ValidateName(n); }
             catch (NetnsException ex) { throw Invalid($"{where}.Name", ex.Message); }
@@ -230,7 +243,7 @@ public sealed class LabDefinition
             int pf = 0;
             foreach (var fi in List(m, "PortForwards", where, unwrap))
                 forwards.Add(ParsePortForward(fi, $"{where}.PortForwards[{pf++}]", forwards, unwrap));
-            namespaces.Add(new LabNamespace(n, fwd, routes, masq) { PortForwards = forwards });
+            namespaces.Add(new LabNamespace(n, fwd, routes, masq) { PortForwards = forwards, Host = HostOf(m, where, hosts, unwrap) });
         }
         return namespaces;
     }

@@ -90,6 +90,7 @@ internal static class LabPlan
                         var c = Ctx(e.Namespace);
                         QdiscService.Set(c, AdapterService.Require(c, AdapterName(e)), sh);
                     }));
+        steps.AddRange(LabTunnels.Steps(def, sessions, full));
         foreach (var n in def.Namespaces)
             foreach (var r in n.Routes)
                 steps.Add(new Step($"add route {r} in {full(n.Name)}", () =>

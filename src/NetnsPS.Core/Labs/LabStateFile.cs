@@ -46,6 +46,8 @@ public static class LabStateFile
                 ["Nat"] = lab.Nat,
                 ["PortForwards"] = lab.PortForwards,
                 ["Definition"] = lab.Definition?.Data,
+                ["Host"] = lab.Host,
+                ["Hosts"] = lab.Hosts,
             }, new JsonSerializerOptions { WriteIndented = true }));
             File.Move(tmp, lab.StatePath, overwrite: true);
         }
@@ -122,6 +124,8 @@ public static class LabStateFile
                 System.Globalization.DateTimeStyles.RoundtripKind, out var d) ? d : File.GetCreationTime(path),
             StatePath = path,
             NamespacesPresent = namespaces.Count(n => NamespaceStore.Find(n) is { IsStale: false }),
+            Host = r.TryGetProperty("Host", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() ?? "" : "",
+            Hosts = Strings("Hosts"),
             Definition = r.TryGetProperty("Definition", out var def) && LabDefinition.FromJson(def.GetRawText(), path) is IDictionary<string, object?> data
                 ? new NetLabDefinition(data) : null,
         };

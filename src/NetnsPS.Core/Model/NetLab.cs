@@ -74,6 +74,12 @@ public sealed class NetLab
     /// <summary>The definition the lab was built from (plain data, shown as a summary; see <see cref="NetLabDefinition"/>).</summary>
     public NetLabDefinition? Definition { get; init; }
 
+    /// <summary>The host this part of a lab spanning hosts is on (a key of the definition's Hosts); "" for the local machine.</summary>
+    public string Host { get; init; } = string.Empty;
+
+    /// <summary>Every host a spanning lab has parts on (the local machine is ""); empty for a lab on one machine.</summary>
+    public string[] Hosts { get; init; } = Array.Empty<string>();
+
     /// <summary>The full name of a namespace of the lab from its short name.</summary>
     public string NamespaceOf(string shortName) =>
         NamespaceMap.TryGetValue(shortName, out var full) ? full : throw new KeyNotFoundException($"Lab '{Name}' has no namespace '{shortName}'.");

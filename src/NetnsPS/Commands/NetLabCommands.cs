@@ -2,8 +2,10 @@ using System.Collections;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Labs;
+using NetnsPS.Labs;
 
 namespace NetnsPS.Commands;
 
@@ -29,6 +31,21 @@ public sealed class NewNetLabCommand : NetnsCmdlet
 
     protected override void BeginProcessingLocal() => RequireSysAdmin("Building a lab");
 
+    /// <summary>
+    /// -Session runs New-NetLab on those hosts, as with every cmdlet, unless the definition (given as a parameter, not
+    /// piped) names Hosts: then the sessions are the lab's hosts (matched by session name or HostName) and the lab is built
+    /// from here over all of them.
+    /// </summary>
+    protected override bool RunsOnSessions => Session is not null && !_spanning.Value;
+
+    private Lazy<bool> _spanning => _spanningValue ??= new Lazy<bool>(() =>
+    {
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Definition))) return false;
+        try { return LabDefinition.Parse(ReadDefinition(Definition), Unwrap).IsSpanning; }
+        catch (NetnsException) { return false; }
+    });
+    private Lazy<bool>? _spanningValue;
+
     protected override void ProcessRecordLocal()
     {
         LabDefinition def;
@@ -38,7 +55,16 @@ public sealed class NewNetLabCommand : NetnsCmdlet
         var prefix = Prefix ?? name + "-";
         if (Name is not null) def = LabDefinition.Parse(WithName(def.ToData(), Name), Unwrap);
         var what = $"{def.Namespaces.Count} namespace(s) {string.Join(", ", def.Namespaces.Select(n => prefix + n.Name))}, {def.Links.Count} link(s){(def.Bridges.Count > 0 ? $", {def.Bridges.Count} bridge(s)" : "")}";
+        if (def.IsSpanning)
+            what += $" on the local machine and host(s) {string.Join(", ", def.Namespaces.Select(n => n.Host).Where(h => h.Length > 0).Distinct())}";
         if (!ShouldProcess($"lab '{name}' (prefix '{prefix}')", $"Build {what}")) return;
+        if (def.IsSpanning)
+        {
+            using var span = new SpanningLab(this, WriteVerbose);
+            try { WriteObject(span.Build(def, prefix, Session ?? Array.Empty<PSSession>(), ModuleVersion)); }
+            catch (NetnsException ex) { ThrowNetnsError(ex, name); }
+            return;
+        }
         var progress = new ProgressRecord(3, $"Building lab '{name}'", "Starting");
         try
         {
@@ -188,6 +214,15 @@ public sealed class RemoveNetLabCommand : NetnsCmdlet
             if (!ShouldProcess($"lab '{lab.Name}' (prefix '{lab.Prefix}')",
                     $"Remove {lab.Namespaces.Length} namespace(s){(lab.HostAdapters.Length > 0 ? $" and host adapter(s) {string.Join(", ", lab.HostAdapters)}" : "")}"))
                 continue;
+            if (lab.Hosts.Length > 0 && lab.Host.Length == 0)
+            {
+                // The local part of a lab spanning hosts: the parts on the other hosts first; the local record stays until they are gone.
+                using var span = new SpanningLab(this, WriteVerbose);
+                var remote = span.RemoveRemoteParts(lab, ModuleVersion);
+                foreach (var p in remote)
+                    WriteNetnsError(new NetnsException(ErrorIds.NetLabRemoveFailed, Errno.EHOSTUNREACH, $"Lab '{lab.Name}': cannot remove the part on {p}", lab.Name), lab);
+                if (remote.Count > 0) continue;
+            }
             var problems = LabBuilder.Remove(lab, Force, WriteWarning);
             foreach (var p in problems)
                 WriteNetnsError(new NetnsException(ErrorIds.NetLabRemoveFailed, Errno.EBUSY, $"Lab '{lab.Name}': cannot remove {p}", lab.Name), lab);

@@ -4,26 +4,13 @@ using NetnsPS.Core.Errors;
 using NetnsPS.Core.Labs;
 using NetnsPS.Core.Netlink.Rtnl;
 using Xunit;
+using static NetnsPS.Core.Tests.Labs.LabData;
 
 namespace NetnsPS.Core.Tests.Labs;
 
 /// <summary>The Bridges key of lab definitions: parsing, validation messages, ToData round trips (no kernel involved).</summary>
 public sealed class LabDefinitionBridgeTests
 {
-    private static Dictionary<string, object?> Map(params (string Key, object? Value)[] pairs)
-        => pairs.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
-
-    private static Dictionary<string, object?> End(string ns, string adapter, string? bridge = null, string? address = null)
-    {
-        var m = Map(("Namespace", ns), ("Adapter", adapter));
-        if (bridge is not null) m["Bridge"] = bridge;
-        if (address is not null) m["Address"] = address;
-        return m;
-    }
-
-    private static Dictionary<string, object?> Link(Dictionary<string, object?> a, Dictionary<string, object?> b)
-        => Map(("Endpoints", new List<object?> { a, b }));
-
     private static Dictionary<string, object?> Lan() => Map(
         ("Name", "lan"),
         ("Namespaces", new List<object?> { "sw", "h1", "h2" }),

@@ -13,7 +13,7 @@ public static class Ifla
     public const uint MACVLAN_MODE_PRIVATE = 1, MACVLAN_MODE_VEPA = 2, MACVLAN_MODE_BRIDGE = 4, MACVLAN_MODE_PASSTHRU = 8, MACVLAN_MODE_SOURCE = 16;
 
     /// <summary>IFLA_VXLAN_* (INFO_DATA of vxlan).</summary>
-    public const ushort VXLAN_ID = 1, VXLAN_GROUP = 2, VXLAN_LINK = 3, VXLAN_LOCAL = 4, VXLAN_PORT = 15, VXLAN_GROUP6 = 16, VXLAN_LOCAL6 = 17;
+    public const ushort VXLAN_ID = 1, VXLAN_GROUP = 2, VXLAN_LINK = 3, VXLAN_LOCAL = 4, VXLAN_LEARNING = 7, VXLAN_PORT = 15, VXLAN_GROUP6 = 16, VXLAN_LOCAL6 = 17;
 
     /// <summary>IFLA_TUN_* (INFO_DATA of tun, read only).</summary>
     public const ushort TUN_OWNER = 1, TUN_GROUP = 2, TUN_TYPE = 3, TUN_PI = 4, TUN_VNET_HDR = 5, TUN_PERSIST = 6;

@@ -170,8 +170,14 @@ public static class AdapterService
             }
             throw e;
         }
-        var end = Describe(sessions, ns, Require(ns, name));
-        var peer = Describe(sessions, peerNs, Require(peerNs, peerName));
+        // Each end's peer namespace is known here: learned (after reading the ends, which makes the kernel assign the
+        // nsids), so describing the ends searches for neither.
+        var endLink = Require(ns, name);
+        var peerLink = Require(peerNs, peerName);
+        ns.Learn(sessions, peerNs);
+        peerNs.Learn(sessions, ns);
+        var end = Describe(sessions, ns, endLink);
+        var peer = Describe(sessions, peerNs, peerLink);
         return (end, peer);
     }
 

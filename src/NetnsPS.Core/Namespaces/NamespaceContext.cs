@@ -128,6 +128,17 @@ public sealed class NamespaceContext : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Learns the nsid <paramref name="other"/> has here (one question, cached), when the caller knows it is the
+    /// namespace of a peer (a veth pair just made between the two), so the peer is not searched for.
+    /// </summary>
+    internal void Learn(NamespaceSessions sessions, NamespaceContext other)
+    {
+        _byNsid ??= new Dictionary<int, NamespaceContext?>();
+        _asked ??= new HashSet<NamespaceIdentity>();
+        if (other.Identity != Identity) Ask(sessions, other, -1);
+    }
+
     /// <summary>Asks (once) which nsid <paramref name="other"/> has here; true when it is <paramref name="nsid"/>.</summary>
     private bool Ask(NamespaceSessions sessions, NamespaceContext other, int nsid)
     {
@@ -136,7 +147,8 @@ public sealed class NamespaceContext : IDisposable
         int? id;
         try { id = NsIds.Get(Socket, other.Handle); }
         catch (NetnsException ex) when (ex.ErrorCode is ErrorIds.NamespaceNotFound or ErrorIds.NamespaceOpenFailed or ErrorIds.NamespaceStale) { return false; }
-        if (id is not int found) return false;
+        // No id (yet): the kernel assigns one when it first reports a link across the two, so ask again next time.
+        if (id is not int found) { _asked.Remove(other.Identity); return false; }
         _byNsid!.TryAdd(found, other);
         if (found != nsid) return false;
         sessions.FoundPeer(other);

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Language;
@@ -40,14 +41,18 @@ public sealed class NewNetLabCommand : NetnsCmdlet
         var what = $"{def.Namespaces.Count} namespace(s) {string.Join(", ", def.Namespaces.Select(n => prefix + n.Name))}, {def.Links.Count} link(s){(def.Bridges.Count > 0 ? $", {def.Bridges.Count} bridge(s)" : "")}";
         if (!ShouldProcess($"lab '{name}' (prefix '{prefix}')", $"Build {what}")) return;
         var progress = new ProgressRecord(3, $"Building lab '{name}'", "Starting");
+        var clock = Stopwatch.StartNew();
         try
         {
             var lab = LabBuilder.Build(def, prefix, (k, total, step) =>
             {
-                progress.StatusDescription = step;
+                WriteVerbose($"Lab '{name}' step {k}/{total}: {step}");
+                // a large lab has thousands of steps: the bar moves at most every 200 ms
+                if (k > 1 && clock.ElapsedMilliseconds < 200) return;
+                clock.Restart();
+                progress.StatusDescription = $"step {k} of {total}: {step}";
                 progress.PercentComplete = 100 * (k - 1) / Math.Max(1, total);
                 WriteProgress(progress);
-                WriteVerbose($"Lab '{name}' step {k}/{total}: {step}");
             });
             WriteObject(lab);
         }
@@ -188,9 +193,32 @@ public sealed class RemoveNetLabCommand : NetnsCmdlet
             if (!ShouldProcess($"lab '{lab.Name}' (prefix '{lab.Prefix}')",
                     $"Remove {lab.Namespaces.Length} namespace(s){(lab.HostAdapters.Length > 0 ? $" and host adapter(s) {string.Join(", ", lab.HostAdapters)}" : "")}"))
                 continue;
-            var problems = LabBuilder.Remove(lab, Force, WriteWarning);
+            var problems = RemoveWithProgress(lab);
             foreach (var p in problems)
                 WriteNetnsError(new NetnsException(ErrorIds.NetLabRemoveFailed, Errno.EBUSY, $"Lab '{lab.Name}': cannot remove {p}", lab.Name), lab);
+        }
+    }
+
+    /// <summary>Removes the lab with a progress bar (namespaces removed of how many), updated at most every 200 ms.</summary>
+    private List<string> RemoveWithProgress(NetLab lab)
+    {
+        var progress = new ProgressRecord(4, $"Removing lab '{lab.Name}'", "Starting");
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            return LabBuilder.Remove(lab, Force, WriteWarning, (done, total, next) =>
+            {
+                if (done > 0 && clock.ElapsedMilliseconds < 200) return;
+                clock.Restart();
+                progress.StatusDescription = $"{done} of {total} namespaces removed; next: {next}";
+                progress.PercentComplete = 100 * done / Math.Max(1, total);
+                WriteProgress(progress);
+            });
+        }
+        finally
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
         }
     }
 }

@@ -27,11 +27,13 @@ internal static class LabPlan
         string Where(string shortName) => shortName.Length == 0 ? "(host)" : full(shortName);
         string AdapterName(LabEndpoint e) => e.IsHost ? hostAdapter(e.Adapter) : e.Adapter;
 
-        // Namespaces in batches made by the parallel creator of New-NetNamespace (one at a time was most of a large
-        // lab's build); a batch is one step, so progress still moves every few dozen namespaces.
-        for (int i = 0; i < def.Namespaces.Count; i += CreateBatch)
+        // A large lab's namespaces in batches made by the parallel creator of New-NetNamespace (one at a time was most of
+        // its build); a batch is one step, so progress still moves every few dozen namespaces. A small lab keeps a step
+        // per namespace (a failure names the one namespace).
+        int per = def.Namespaces.Count > CreateBatch ? CreateBatch : 1;
+        for (int i = 0; i < def.Namespaces.Count; i += per)
         {
-            var batch = def.Namespaces.Skip(i).Take(CreateBatch).Select(n => full(n.Name)).ToList();
+            var batch = def.Namespaces.Skip(i).Take(per).Select(n => full(n.Name)).ToList();
             steps.Add(new Step(batch.Count == 1 ? $"create namespace {batch[0]}" : $"create namespaces {batch[0]} .. {batch[^1]} ({batch.Count})",
                 () => CreateNamespaces(batch)));
         }
@@ -112,7 +114,7 @@ internal static class LabPlan
         return steps;
     }
 
-    /// <summary>How many namespaces one creation step makes.</summary>
+    /// <summary>How many namespaces one creation step of a large lab (more than this many) makes.</summary>
     private const int CreateBatch = 64;
 
     /// <summary>Creates <paramref name="names"/> on the creator threads; the first refusal (in order) is thrown once all are done.</summary>

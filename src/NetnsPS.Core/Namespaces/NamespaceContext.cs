@@ -106,9 +106,9 @@ public sealed class NamespaceContext : IDisposable
     /// <summary>
     /// The namespace that has <paramref name="nsid"/> as seen from this one. With the MAC address of a link known to live
     /// there (a veth's peer, read through IFLA_TARGET_NETNSID), the namespaces holding a veth with that address are asked
-    /// first (the invocation's index of veths, filled as namespaces are read, and read ahead when the address is not in
-    /// it yet): each namespace is read at most once for the index, so resolving every peer of N namespaces costs O(N),
-    /// not O(N²). Otherwise (or when the address is found nowhere) candidates (namespaces open now, the last peers
+    /// (the invocation's index of veths, filled as namespaces are read, and read ahead when the address is not in it
+    /// yet; before that, while few namespaces were read, the ones open now): each namespace is read at most once for the
+    /// index, so resolving every peer of N namespaces costs O(N), not O(N²). Otherwise (or when the address is found nowhere) candidates (namespaces open now, the last peers
     /// found, the host and named namespaces, then unnamed ones found through processes and nsfs mounts) are asked one
     /// by one (RTM_GETNSID, each opened only for the question) until the id is found. Answers are cached.
     /// </summary>
@@ -119,6 +119,11 @@ public sealed class NamespaceContext : IDisposable
         _asked ??= new HashSet<NamespaceIdentity>();
         if (peerAddress is { Length: > 0 })
         {
+            // While the invocation has read few namespaces (a command about one or two), the ones open now are the likely
+            // peers and reading ahead would read every namespace: those are asked first.
+            if (!sessions.ReadsMany)
+                foreach (var other in sessions.OpenNow())
+                    if (Ask(sessions, other, nsid)) return other;
             foreach (var other in sessions.WithVeth(peerAddress))
                 if (Ask(sessions, other, nsid)) return other;
         }
@@ -296,12 +301,13 @@ public sealed class NamespaceSessions : IDisposable
     }
 
     /// <summary>Who to ask about an nsid: the namespaces open now and the last peers found first, then everything.</summary>
-    internal IEnumerable<NamespaceContext> Candidates()
-    {
-        foreach (var c in _lru.ToList()) yield return c;
-        foreach (var c in _peers.ToList()) yield return c;
-        foreach (var c in AllKnown(true)) yield return c;
-    }
+    internal IEnumerable<NamespaceContext> Candidates() => OpenNow().Concat(AllKnown(true));
+
+    /// <summary>The namespaces open now (most recently used first) and the last peers found.</summary>
+    internal IEnumerable<NamespaceContext> OpenNow() => _lru.ToList().Concat(_peers.ToList());
+
+    /// <summary>True once the invocation has read the links of more namespaces than stay open (a many-namespace read).</summary>
+    internal bool ReadsMany => _indexed.Count > MaxOpen;
 
     internal void FoundPeer(NamespaceContext ctx)
     {

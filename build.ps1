@@ -20,7 +20,8 @@
                 -BenchName runs some of them and replaces only their rows of the table
         Soak    the long reliability run: parser fuzzing (-SoakFuzzCount inputs), -SoakEnterCycles enter/restore and
                 -SoakCreateCycles create/delete cycles, crash recovery (-SoakCrashCount), -SoakSeconds of 4-process
-                concurrency; figures in output/soak/soak.txt (Test runs the same tests in their short form)
+                concurrency, Watch-NetNamespace at scale (-SoakWatchCount namespaces added and deleted, reported in
+                order); figures in output/soak/soak.txt (Test runs the same tests in their short form)
         Package output/package/NetnsPS.<version>.nupkg (Compress-PSResource), installable with Install-PSResource;
                 refused when CHANGELOG.md has no section for the module's version
         (Build writes that section into the built manifest's PSData.ReleaseNotes.)
@@ -58,10 +59,13 @@ param(
     # Soak: seconds of 4 processes creating and deleting overlapping names (Test: 5).
     [int] $SoakSeconds = 30,
 
+    # Soak: namespaces added and deleted (interleaved, by ip -b) that Watch-NetNamespace must report in order (Test: 2000).
+    [int] $SoakWatchCount = 10000,
+
     # Rounds per benchmark (0: each script's default, 3 or more); CI's short form uses 1.
     [int] $BenchRounds = 0,
 
-    # Benchmarks to run (default: all): Lifecycle, Query, Adapter, Exec, Lab, NatLab, Capture, Shaping, NatForward, Visibility, ScaleLab, Import
+    # Benchmarks to run (default: all): Lifecycle, Query, Adapter, Exec, Lab, NatLab, Capture, Shaping, NatForward, Visibility, Remote, ScaleLab, Import
     # (a list, or one comma-separated string as `pwsh -File` passes it); the table keeps the other rows as they were.
     [string[]] $BenchName = @(),
 
@@ -173,11 +177,46 @@ $TestPrograms = @(
     @{ Program = 'stat'; Package = 'coreutils'; Required = $true }
     @{ Program = 'nft'; Package = 'nftables'; Required = $false }     # ruleset oracle ($env:NETNSPS_TEST_NFT counts)
     @{ Program = 'python3'; Package = 'python3'; Required = $true }   # the capture tests' pcap reader, thread tests
+    @{ Program = 'sshd'; Package = 'openssh-server'; Required = $false } # simulated remote hosts (tests/RemoteHosts.ps1), never started as a service
+    @{ Program = 'ssh-keygen'; Package = 'openssh-client'; Required = $false }
 )
 
 function Test-Program([string] $Name) {
     if ($Name -eq 'nft' -and $env:NETNSPS_TEST_NFT -and (Test-Path $env:NETNSPS_TEST_NFT)) { return $true }
+    if ($Name -eq 'sshd') { return Test-Path /usr/sbin/sshd }   # not in a non-root PATH
     [bool](Get-Command $Name -CommandType Application -ErrorAction SilentlyContinue)
+}
+
+function Invoke-AptNoService([scriptblock] $Install, [string[]] $Disable = @()) {
+    # apt-get install that starts and enables no service: the machine's sshd stays off (the tests run their own sshd
+    # with their own config). A policy-rc.d that denies every start (exit 101) while apt-get runs (an existing one is
+    # set aside and put back), then the units named in -Disable are disabled again; afterwards no sshd may run in this
+    # machine's own network namespace.
+    $policy = '/usr/sbin/policy-rc.d'
+    $saved = "$policy.netnsps-saved"
+    if (Test-Path $policy) { Move-Item -LiteralPath $policy -Destination $saved -Force }
+    try {
+        Set-Content -LiteralPath $policy -Value "#!/bin/sh`n# NetnsPS build.ps1: no service starts during the test prerequisites' apt-get install`nexit 101"
+        & chmod 0755 $policy
+        & $Install
+    }
+    finally {
+        Remove-Item -LiteralPath $policy -Force -ErrorAction SilentlyContinue
+        if (Test-Path $saved) { Move-Item -LiteralPath $saved -Destination $policy -Force }
+    }
+    foreach ($unit in $Disable) {
+        # What the package's postinst enabled (systemd links, SysV rc links): off again.
+        $env:DPKG_MAINTSCRIPT_PACKAGE = 'openssh-server'
+        try { & deb-systemd-helper disable "$unit.service" "$unit.socket" 2>$null | Out-Null } catch { }
+        finally { Remove-Item Env:DPKG_MAINTSCRIPT_PACKAGE }
+        if (Get-Command update-rc.d -ErrorAction SilentlyContinue) { & update-rc.d $unit disable 2>$null | Out-Null }
+    }
+    if ($Disable -contains 'ssh') {
+        $ours = (Get-Item /proc/self/ns/net).LinkTarget
+        $running = @(Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | Where-Object {
+                try { (Get-Content "$($_.FullName)/comm" -ErrorAction Stop) -eq 'sshd' -and (Get-Item "$($_.FullName)/ns/net" -ErrorAction Stop).LinkTarget -eq $ours } catch { $false } })
+        if ($running) { throw "an sshd runs in this machine's namespace after apt-get install openssh-server (pids $($running.Name -join ', ')): the tests start their own sshd only" }
+    }
 }
 
 function Install-TestPrerequisite {
@@ -190,7 +229,7 @@ function Install-TestPrerequisite {
         Write-Host "Installing what the tests use: apt-get install $($install -join ' ') (missing: $(($missing | Where-Object Package -in $install).Program -join ', '))"
         $env:DEBIAN_FRONTEND = 'noninteractive'
         & apt-get update -qq | Out-Host
-        & apt-get install -y -qq --no-install-recommends @install | Out-Host
+        Invoke-AptNoService { & apt-get install -y -qq --no-install-recommends @install | Out-Host } -Disable $(if ($install -contains 'openssh-server') { 'ssh' })
         $missing = @($TestPrograms | Where-Object { -not (Test-Program $_.Program) })
     }
     foreach ($m in $missing | Where-Object { -not $_.Required }) {
@@ -296,6 +335,7 @@ function Invoke-Bench {
         , @('Shaping', @('shaping'), "& '$Root/bench/Invoke-ShapingBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchCount -lt 1000) { '-Seconds 1' }) $rounds")
         , @('NatForward', @('nat-forwards'), "& '$Root/bench/Invoke-NatForwardBenchmark.ps1' -ModulePath '$module' -Count $([math]::Max(10, [int]($BenchCount / 10))) -OutputDir '$out' $rounds")
         , @('Visibility', @('visibility'), "& '$Root/bench/Invoke-VisibilityBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $vis $rounds")
+        , @('Remote', @('remote'), "& '$Root/bench/Invoke-RemoteBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchCount -lt 1000) { '-Count 5' }) $rounds")
         , @('ScaleLab', @('scale-lab'), (Get-ScaleLabBench $module $out $BenchCount))
         , @('Import', @('import'), "& '$Root/bench/Invoke-ImportBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchRounds -gt 0) { "-Rounds $([math]::Max(3, $BenchRounds))" })")
     )
@@ -329,13 +369,14 @@ function Invoke-Soak {
         NETNSPS_FUZZ_COUNT = $SoakFuzzCount; NETNSPS_FUZZ_REPORT = $report
         NETNSPS_SOAK_ENTER = $SoakEnterCycles; NETNSPS_SOAK_CREATE = $SoakCreateCycles
         NETNSPS_SOAK_CRASH = $SoakCrashCount; NETNSPS_SOAK_SECONDS = $SoakSeconds; NETNSPS_SOAK_REPORT = $report
+        NETNSPS_SOAK_WATCH = $SoakWatchCount
     }
     foreach ($k in $vars.Keys) { [Environment]::SetEnvironmentVariable($k, [string]$vars[$k]) }
     try {
         & dotnet test (Join-Path $Root 'tests/NetnsPS.Core.Tests/NetnsPS.Core.Tests.csproj') -c $Configuration --nologo `
             --filter 'FullyQualifiedName~ParserFuzzTests' | Out-Host
         $unit = [pscustomobject]@{ Suite = 'fuzz'; Passed = [int]($LASTEXITCODE -eq 0); Failed = [int]($LASTEXITCODE -ne 0) }
-        $script:TestName = @('Reliability*')
+        $script:TestName = @('Reliability*', 'Watch-NetNamespace at scale*')
         $pester = Invoke-PesterTask
     }
     finally { foreach ($k in $vars.Keys) { [Environment]::SetEnvironmentVariable($k, $null) } }

@@ -1,6 +1,14 @@
 # Shared by the bench/Invoke-*Benchmark.ps1 scripts (dot-sourced): medians, timing, the pyroute2 anchor, and the
 # row format that bench/Write-BenchResults.ps1 turns into bench/RESULTS.md.
 
+# The start of every benchmark script: imports the module under test, makes -OutputDir and returns a random tag
+# (6 hex digits) for the names of what the script makes, so that they never meet anyone else's.
+function Initialize-Bench([string] $ModulePath, [string] $OutputDir) {
+    Import-Module $ModulePath
+    New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
+    [guid]::NewGuid().ToString('N').Substring(0, 6)
+}
+
 function Get-Median([double[]] $Values) {
     $s = @($Values | Sort-Object)
     if ($s.Count -eq 0) { return [double]::NaN }

@@ -20,10 +20,9 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
-Import-Module $ModulePath
 $py = Get-PyRoute2Python
-New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
-$prefix = "nnab$([guid]::NewGuid().ToString('N').Substring(0, 6))-"
+$tag = Initialize-Bench $ModulePath $OutputDir
+$prefix = "nnab$tag-"
 $names = 1..$Count | ForEach-Object { "$prefix$_" }
 
 try {

@@ -17,9 +17,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
-Import-Module $ModulePath
-New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
-$tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
+$tag = Initialize-Bench $ModulePath $OutputDir
 $A = "nnxc${tag}a"; $B = "nnxc${tag}b"
 $dir = Join-Path ([IO.Path]::GetTempPath()) "nnxc$tag"
 New-Item -ItemType Directory -Path $dir | Out-Null

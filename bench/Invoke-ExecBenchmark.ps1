@@ -24,10 +24,9 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
-Import-Module $ModulePath
 $py = Get-PyRoute2Python
-New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
-$ns = "nnxb$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+$tag = Initialize-Bench $ModulePath $OutputDir
+$ns = "nnxb$tag"
 
 function Start-Wait([string] $file, [string[]] $argv) {
     $psi = [Diagnostics.ProcessStartInfo]::new($file); foreach ($a in $argv) { $psi.ArgumentList.Add($a) }

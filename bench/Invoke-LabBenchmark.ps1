@@ -15,13 +15,10 @@ param(
     [string] $OutputDir = (Join-Path $PSScriptRoot '../output/bench')
 )
 $ErrorActionPreference = 'Stop'
-Import-Module $ModulePath
-New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
-$tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
+$tag = Initialize-Bench $ModulePath $OutputDir
 $prefixOurs = "nnlb$tag-"
 $prefixIp = "nnli$tag-"
-
-. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 
 # The chain: n0 - n1 - ... - n(Count-1); link i joins n(i) and n(i+1) on 10.200.i.0/24.
 $nsShort = 0..($Count - 1) | ForEach-Object { "n$_" }

@@ -31,9 +31,8 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
-Import-Module $ModulePath
-New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
-$prefix = "nnlb$([guid]::NewGuid().ToString('N').Substring(0, 6))-"
+$tag = Initialize-Bench $ModulePath $OutputDir
+$prefix = "nnlb$tag-"
 
 $exe = Join-Path $OutputDir 'netns_c_loop'
 & gcc -O2 -o $exe (Join-Path $PSScriptRoot 'netns_c_loop.c')

@@ -22,12 +22,9 @@ param(
     [string] $OutputDir = (Join-Path $PSScriptRoot '../output/bench')
 )
 $ErrorActionPreference = 'Stop'
-Import-Module $ModulePath
-New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
-$tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
-$ns = "nnfw$tag"
-
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
+$tag = Initialize-Bench $ModulePath $OutputDir
+$ns = "nnfw$tag"
 
 $nft = Get-Command nft -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1 -ExpandProperty Source
 $skip = if (-not $nft) { 'nft is not installed (apt-get install nftables): the nft anchors are skipped' }

@@ -17,14 +17,11 @@ param(
     [string] $OutputDir = (Join-Path $PSScriptRoot '../output/bench')
 )
 $ErrorActionPreference = 'Stop'
-Import-Module $ModulePath
-New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
-$tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
+$tag = Initialize-Bench $ModulePath $OutputDir
 $prefixOurs = "nnnl$tag-"
 $prefixNft = "nnnn$tag-"
 $prefixIp = "nnni$tag-"
-
-. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 
 $labFile = Join-Path $PSScriptRoot '../examples/seed004.lab.psd1'
 $definition = Import-PowerShellDataFile $labFile

@@ -19,9 +19,8 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
-Import-Module $ModulePath
-New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
-$prefix = "nnqb$([guid]::NewGuid().ToString('N').Substring(0, 6))-"
+$tag = Initialize-Bench $ModulePath $OutputDir
+$prefix = "nnqb$tag-"
 $names = 0..($Count - 1) | ForEach-Object { "$prefix$_" }
 $py = Get-PyRoute2Python
 

@@ -23,9 +23,7 @@ param(
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 . (Join-Path $PSScriptRoot '../tests/shaping-common.ps1')
-Import-Module $ModulePath
-New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
-$tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
+$tag = Initialize-Bench $ModulePath $OutputDir
 $A = "nnsh${tag}a"; $B = "nnsh${tag}b"
 $rates = [ordered]@{ 'unshaped' = 0; '1Mbit' = 1e6; '10Mbit' = 10e6; '100Mbit' = 100e6 }
 $payloadShare = 1448 / 1514

@@ -18,9 +18,8 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
-Import-Module $ModulePath
-New-Item -ItemType Directory -Path $OutputDir -Force | Out-Null
-$prefix = "nnvb$([guid]::NewGuid().ToString('N').Substring(0, 6))-"
+$tag = Initialize-Bench $ModulePath $OutputDir
+$prefix = "nnvb$tag-"
 $names = 1..$Count | ForEach-Object { "$prefix$_" }
 $started = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
 

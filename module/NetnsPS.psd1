@@ -55,6 +55,7 @@
         'Get-NetNamespaceQdisc'
         'Set-NetNamespaceQdisc'
         'Remove-NetNamespaceQdisc'
+        'Install-NetnsPSRemote'
     )
     FunctionsToExport    = @('Enter-NetNamespace')
     VariablesToExport    = @()

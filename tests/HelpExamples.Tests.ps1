@@ -7,13 +7,28 @@ BeforeDiscovery {
         foreach ($m in [regex]::Matches($text, '```powershell\r?\n(.*?)```', 'Singleline')) {
             $i++
             # Examples that need a terminal say so on their first line; they are checked for syntax only.
-            @{ Cmdlet = $f.BaseName; Number = $i; Code = $m.Groups[1].Value; Interactive = $m.Groups[1].Value.StartsWith('# interactive') }
+            # Examples for other hosts start with a comment naming $s (sessions to your hosts); here $s are sessions to two
+            # simulated hosts (tests/RemoteHosts.ps1) that have this NetnsPS.
+            @{ Cmdlet = $f.BaseName; Number = $i; Code = $m.Groups[1].Value; Interactive = $m.Groups[1].Value.StartsWith('# interactive')
+                Remote = $m.Groups[1].Value.StartsWith('# $s:') }
         }
     }
 }
 
 BeforeAll {
     Import-Module $env:NETNSPS_MODULE_PATH
+    . $PSScriptRoot/RemoteHosts.ps1
+    $script:RemoteSessions = $null
+    function Get-ExampleSession {
+        # Two simulated hosts with this NetnsPS, started for the first example that needs them.
+        if (-not $script:RemoteSessions) {
+            $hosts = @(New-SimulatedHostPair)
+            foreach ($h in $hosts) { Install-SimulatedHostModule $h | Out-Null }
+            $script:RemoteHosts = $hosts
+            $script:RemoteSessions = @(New-SimulatedSession $hosts)
+        }
+        $script:RemoteSessions
+    }
     function Get-Snapshot {
         @(ip netns list | ForEach-Object { ($_ -split ' ')[0] }) + @(ip -o link show | ForEach-Object { ($_ -split ': ')[1] -replace '@.*' })
     }
@@ -25,6 +40,12 @@ Describe 'Help examples' -Tag Help {
         $ErrorActionPreference = 'Stop'
         try {
             if ($Interactive) { { [scriptblock]::Create($Code) } | Should -Not -Throw; return }
+            if ($Remote) {
+                $why = Test-SimulatedHostSupport
+                if ($why) { Set-ItResult -Skipped -Because "it needs remote hosts: $why"; return }
+                $s = Get-ExampleSession
+                $before = @($before) + @($script:RemoteHosts | ForEach-Object { Get-SimulatedHostNetns $_ | ForEach-Object { "remote:$_" } })
+            }
             { $null = & ([scriptblock]::Create($Code)) } | Should -Not -Throw
         }
         finally {
@@ -34,6 +55,10 @@ Describe 'Help examples' -Tag Help {
             $new = Get-Snapshot | Where-Object { $_ -notin $before -and ($_ -like 'demo*' -or $code.Contains($_)) }
             foreach ($n in $new) { ip netns delete $n 2>$null; ip link delete $n 2>$null }
         }
+        if ($Remote -and $script:RemoteHosts) {
+            $new += @($script:RemoteHosts | ForEach-Object { Get-SimulatedHostNetns $_ | ForEach-Object { "remote:$_" } } | Where-Object { $_ -notin $before })
+        }
         $new | Should -BeNullOrEmpty -Because 'an example must remove what it made'
     }
 }
+AfterAll { Stop-SimulatedHosts }

@@ -10,13 +10,6 @@ BeforeAll {
     . $PSScriptRoot/common.ps1
     Assert-NoLeftovers
 
-    function Get-SoakSize([string] $Name, [int] $Default) {
-        $v = [Environment]::GetEnvironmentVariable("NETNSPS_SOAK_$Name")
-        if ($v) { [int]$v } else { $Default }
-    }
-    function Write-SoakFigure([string] $Key, $Value) {
-        if ($env:NETNSPS_SOAK_REPORT) { Add-Content -Path $env:NETNSPS_SOAK_REPORT -Value "$Key=$Value" }
-    }
     # Where this process started: the pipeline thread's namespace. Every thread must be there afterwards.
     $script:HomeNet = (Get-Item /proc/thread-self/ns/net).LinkTarget
     function Get-ForeignThread {

@@ -179,6 +179,27 @@ ip -n $nsA -j link show $g > /tmp/$($Prefix)wl3.json
         $events[0].Kind | Should -Be 'veth'
     }
 
+    It 'watches the host and a namespace through one listener: each event names the namespace it happened in' {
+        # One end of a veth in the host (ours: $HostPrefix), the other in $nsA; the host's notifications carry no nsid,
+        # $nsA's carry the id the watcher gave it.
+        $h = "${HostPrefix}w"; $e = "${Prefix}hw"
+        $script = "/tmp/$($Prefix)wl4.sh"
+        Set-Content -Path $script -Value "sleep 1; ip link add $h type veth peer name $e netns $nsA; sleep 0.3; ip link del $h"
+        $p = Start-Process -FilePath bash -ArgumentList $script -PassThru
+        $script:StartedProcesses.Add($p)
+        try {
+            $events = @(Watch-NetNamespace -Adapter -Namespace '', $nsA -Timeout 4 | Where-Object Name -in $h, $e)
+            $p.WaitForExit(5000) | Should -BeTrue
+            $p.ExitCode | Should -Be 0
+            $seen = @($events | ForEach-Object { "$($_.Namespace)|$($_.EventType)|$($_.Name)" } | Select-Object -Unique)
+            # in order per namespace (the two namespaces' events may interleave either way)
+            $seen | Should -HaveCount 4
+            $seen[0..1] | Sort-Object | Should -Be (@("$nsA|Added|$e", "|Added|$h") | Sort-Object)
+            $seen[2..3] | Sort-Object | Should -Be (@("$nsA|Removed|$e", "|Removed|$h") | Sort-Object)
+        }
+        finally { Remove-OurHostLink $h }
+    }
+
     It 'ends after -Timeout with no events when nothing changes' {
         $sw = [Diagnostics.Stopwatch]::StartNew()
         @(Watch-NetNamespace -Adapter -Namespace $nsB -Timeout 0.5) | Should -HaveCount 0
@@ -204,5 +225,183 @@ ip -n $nsA -j link show $g > /tmp/$($Prefix)wl3.json
 
     It 'stops promptly when the pipeline is stopped (Ctrl+C)' {
         Assert-StopsPromptly "Watch-NetNamespace -Adapter -Namespace '$nsA'"
+    }
+}
+
+<#
+    At scale (issue 18), each in a child pwsh on a private tmpfs /run/netns (nothing it makes can reach ours, and other
+    tests' namespaces are not seen). The oracle is the list of changes the test itself makes.
+      NETNSPS_SOAK_WATCH (2000)  namespaces added and deleted under the watcher (build.ps1 -Task Soak: 10,000)
+#>
+Describe 'Watch-NetNamespace at scale' {
+    BeforeAll {
+        # A child-script line that starts `sh -c COMMAND` once this pwsh watches /run/netns: its inotify mark
+        # (IN_CREATE|IN_DELETE|IN_MOVED_*) shows in /proc/PID/fdinfo. A start signal with no sleep and no event needed.
+        $script:StartWhenWatching = @'
+function Start-WhenWatching([string] $Command) {
+    $f = "/tmp/$p$([guid]::NewGuid().ToString('N').Substring(0, 6)).sh"
+    # (gives up after 60 s, so that it never outlives a child whose watcher failed)
+    Set-Content $f ('rm -f $0; ino=$(printf %x $(stat -c %i /run/netns)); n=0; until grep -qs "ino:$ino sdev:.* mask:3c0" /proc/$1/fdinfo/*; do n=$((n+1)); [ $n -lt 3000 ] || exit 1; sleep 0.02; done; ' + $Command)
+    Start-Process sh -ArgumentList $f, $PID -PassThru
+}
+'@
+    }
+    AfterAll { Remove-TestLeftovers }
+
+    It 'reports every namespace added and deleted by ip -b (2,000; 10,000 in -Task Soak), in order' {
+        $n = Get-SoakSize WATCH 2000
+        $body = @'
+$p = '__PREFIX__'
+__WHEN__
+$n = __COUNT__
+# add 1, add 2, del 1, add 3, del 2, ...: every name added and deleted, adds and deletes interleaved
+$ops = [Collections.Generic.List[string]]::new()
+for ($i = 1; $i -le $n; $i++) { $ops.Add("add $p$i"); if ($i -gt 1) { $ops.Add("del $p$($i - 1)") } }
+$ops.Add("del $p$n")
+$batch = "/tmp/${p}order.batch"
+Set-Content $batch ($ops | ForEach-Object { "netns $_" })
+$go = Start-WhenWatching "exec ip -b $batch"
+$sw = [Diagnostics.Stopwatch]::StartNew()
+$ev = @(Watch-NetNamespace -Name "$p*" -Count $ops.Count -Timeout (60 + $n / 20) -WarningVariable warn)
+$ms = $sw.ElapsedMilliseconds
+$null = $go.WaitForExit(60000)
+Remove-Item $batch
+$got = @($ev | ForEach-Object { "$(if ($_.Event -eq 'Added') { 'add' } else { 'del' }) $($_.Name)" })
+$first = -1
+for ($i = 0; $i -lt [math]::Max($got.Count, $ops.Count); $i++) { if ($got[$i] -ne $ops[$i]) { $first = $i; break } }
+$r = [ordered]@{
+    ops = $ops.Count; events = $got.Count; firstMismatch = $first; warnings = @($warn).Count; ipExit = $go.ExitCode; ms = $ms
+    at = if ($first -ge 0) { "want '$($ops[$first])', got '$($got[$first])'" } else { '' }
+    left = @(Get-ChildItem /run/netns -Name | Where-Object { $_ -like "$p*" }).Count
+}
+'JSON:' + ($r | ConvertTo-Json -Compress)
+'@
+        $body = $body.Replace('__PREFIX__', $script:Prefix).Replace('__COUNT__', "$n").Replace('__WHEN__', $script:StartWhenWatching)
+        $child = Invoke-ChildPwsh -Script $body -PrivateRunDir
+        $r = $child.Json
+        $r | Should -Not -BeNullOrEmpty -Because ($child.Output -join "`n")
+        $r.ipExit | Should -Be 0
+        $r.ops | Should -Be (2 * $n)
+        $r.firstMismatch | Should -Be -1 -Because $r.at
+        $r.events | Should -Be (2 * $n)
+        $r.warnings | Should -Be 0 -Because 'the watcher kept up: no overflow, no resync'
+        $r.left | Should -Be 0
+        Write-SoakFigure watch.namespaces $n
+        Write-SoakFigure watch.ms $r.ms
+    }
+
+    It 'a real inotify queue overflow is a warning followed by the changes it hid (never silently lost)' {
+        $max = [int](Get-Content /proc/sys/fs/inotify/max_queued_events)
+        if ($max -gt 1000000) { Set-ItResult -Skipped -Because "fs.inotify.max_queued_events is ${max}: too many changes to overflow it here (it is never lowered)"; return }
+        $body = @'
+$p = '__PREFIX__'
+__WHEN__
+$pads = [int](Get-Content /proc/sys/fs/inotify/max_queued_events) + 1000
+ip netns add "${p}old"
+$go = Start-WhenWatching "exec ip netns add ${p}first"
+$flooded = $false
+$ev = @(Watch-NetNamespace -Name "$p*" -Count 5 -Timeout 60 -WarningVariable warn | ForEach-Object {
+    if (-not $flooded) {
+        $flooded = $true
+        # Nothing reads the watcher's queue while this pipeline holds it: 2 x pads changes of other names overflow
+        # it, then the changes of ours that only the resync can see.
+        perl -e 'my $n = shift; for my $i (1..$n) { open(my $f, ">", "/run/netns/pad$i") or die $!; close $f } unlink "/run/netns/pad$_" for 1..$n' $pads
+        foreach ($i in 1..3) { ip netns add "$p$i" }
+        ip netns del "${p}old"
+    }
+    $_
+})
+$null = $go.WaitForExit(10000)
+$r = [ordered]@{
+    events = @($ev | ForEach-Object { "$($_.Event) $($_.Name)" }); warnings = @($warn | ForEach-Object { "$_" })
+    ls = @(Get-ChildItem /run/netns -Name | Sort-Object)
+}
+'JSON:' + ($r | ConvertTo-Json -Compress)
+'@
+        $body = $body.Replace('__PREFIX__', $script:Prefix).Replace('__WHEN__', $script:StartWhenWatching)
+        $child = Invoke-ChildPwsh -Script $body -PrivateRunDir
+        $r = $child.Json
+        $r | Should -Not -BeNullOrEmpty -Because ($child.Output -join "`n")
+        $p = $script:Prefix
+        # the oracle: what the child did (first added while watched; then, unseen, old removed and 1..3 added)
+        $r.events | Should -Be @("Added ${p}first", "Removed ${p}old", "Added ${p}1", "Added ${p}2", "Added ${p}3")
+        $r.warnings | Should -HaveCount 1
+        # (the Removed count includes the other names whose removal the overflow hid: the files that filled the queue)
+        $r.warnings[0] | Should -Match 'overflowed.*max_queued_events.*read again; the \d+ Removed and 3 Added event\(s\) that follow'
+        $r.ls | Should -Be @("${p}1", "${p}2", "${p}3", "${p}first")
+    }
+
+    It '-Adapter watches 2,000 namespaces under ulimit -n 256 with a constant number of descriptors, and gives them nsids' {
+        $body = @'
+$p = '__PREFIX__'
+$n = 2000
+$r = [ordered]@{ limit = [int](sh -c 'ulimit -n') }
+New-NetNamespace (1..$n | ForEach-Object { "$p$_" }) | Out-Null
+$r.idsBefore = @(ip netns list | Where-Object { $_ -like "$p* (id: *" }).Count
+# a veth pair from the hub to every other namespace, made by ip while the watcher runs: batches of 200 (ip 6.1 keeps
+# the descriptor of each peer's netns open until it exits, and it runs under the same limit)
+$lines = @(2..$n | ForEach-Object { "link add v$_ type veth peer name s$_ netns $p$_" })
+for ($i = 0; $i -lt $lines.Count; $i += 200) { Set-Content ("/tmp/${p}veth.{0:d4}.batch" -f $i) $lines[$i..([math]::Min($i + 199, $lines.Count - 1))] }
+Set-Content "/tmp/${p}veth.sh" "for f in /tmp/${p}veth.*.batch; do ip -n ${p}1 -b `$f || exit 1; done"
+$stop = "/tmp/${p}probe.stop"
+# until the watcher writes its first event (then it has subscribed and read every namespace): MTU changes in the hub
+# (for at most 2 minutes, so that it never outlives the child)
+Set-Content "/tmp/${p}probe.sh" "i=0; until [ -e $stop ] || [ `$i -gt 1200 ]; do i=`$((i+1)); ip -n ${p}1 link set lo mtu `$((1300+i%500)); sleep 0.1; done"
+$probe = Start-Process sh -ArgumentList "/tmp/${p}probe.sh" -PassThru
+$fd0 = [IO.Directory]::GetFiles('/proc/self/fd').Length
+$fdMax = 0
+$started = $false
+$sw = [Diagnostics.Stopwatch]::StartNew()
+try {
+    $ev = @(Watch-NetNamespace -Adapter -Namespace "$p*" -Timeout 120 -WarningVariable warn | ForEach-Object {
+        if (-not $started) {
+            $started = $true
+            $r.setupMs = $sw.ElapsedMilliseconds
+            New-Item $stop | Out-Null
+            $script:ipb = Start-Process sh -ArgumentList "/tmp/${p}veth.sh" -PassThru
+        }
+        $fd = [IO.Directory]::GetFiles('/proc/self/fd').Length
+        if ($fd -gt $fdMax) { $fdMax = $fd }
+        $_
+    } | Where-Object EventType -eq 'Added' | Select-Object -First (2 * ($n - 1)))
+    $r.ok = $true
+}
+catch { $r.ok = $false; $r.id = $_.FullyQualifiedErrorId; $r.msg = "$_" }
+finally { New-Item $stop -Force | Out-Null }
+$r.ms = $sw.ElapsedMilliseconds
+$null = $probe.WaitForExit(5000)
+if ($script:ipb) { $null = $script:ipb.WaitForExit(60000); $r.ipExit = $script:ipb.ExitCode }
+$r.fd0 = $fd0; $r.fdMax = $fdMax
+$want = [Collections.Generic.HashSet[string]]::new([string[]](2..$n | ForEach-Object { "${p}1/v$_"; "$p$_/s$_" }))
+$got = @($ev | ForEach-Object { "$($_.Namespace)/$($_.Name)" })
+$r.added = $got.Count
+$r.unexpected = @($got | Where-Object { -not $want.Contains($_) } | Select-Object -First 5)
+$r.distinct = @($got | Sort-Object -Unique).Count
+$r.warnings = @($warn).Count
+$r.idsAfter = @(ip netns list | Where-Object { $_ -like "$p* (id: *" }).Count
+$r.oracleVeth = @(ip -n "${p}1" -o link show type veth).Count
+Remove-Item "/tmp/${p}veth.*", $stop, "/tmp/${p}probe.sh" -ErrorAction SilentlyContinue
+'JSON:' + ($r | ConvertTo-Json -Compress)
+'@
+        $child = Invoke-ChildPwsh -Script $body.Replace('__PREFIX__', $script:Prefix) -PrivateRunDir -Setup 'ulimit -n 256'
+        $r = $child.Json
+        $r | Should -Not -BeNullOrEmpty -Because ($child.Output -join "`n")
+        $r.limit | Should -Be 256
+        $r.ok | Should -BeTrue -Because "$($r.id): $($r.msg)"
+        $r.ipExit | Should -Be 0
+        $r.oracleVeth | Should -Be 1999
+        # an Added event for both ends of every pair ip made, in the namespace ip made it in, once each
+        $r.added | Should -Be 3998
+        $r.distinct | Should -Be 3998
+        $r.unexpected | Should -BeNullOrEmpty
+        # the namespaces had no nsid; watching gave every one an id in the host (ip netns list shows it)
+        $r.idsBefore | Should -Be 0
+        $r.idsAfter | Should -Be 2000
+        # descriptors: a constant (the listener, the host's socket, the sessions' bounded cache), never one per namespace
+        ($r.fdMax - $r.fd0) | Should -BeLessThan 40 -Because "fd0 $($r.fd0), at most $($r.fdMax) while watching 2,000 namespaces"
+        Write-SoakFigure watch.adapter.setupMs $r.setupMs
+        Write-SoakFigure watch.adapter.ms $r.ms
+        Write-SoakFigure watch.adapter.fdGrowth ($r.fdMax - $r.fd0)
+        Write-SoakFigure watch.adapter.resyncs $r.warnings
     }
 }

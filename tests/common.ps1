@@ -130,6 +130,17 @@ function Wait-Until {
     }
 }
 
+function Get-SoakSize([string] $Name, [int] $Default) {
+    # A size build.ps1 -Task Soak sets for the long run (NETNSPS_SOAK_<Name>); the short form's otherwise.
+    $v = [Environment]::GetEnvironmentVariable("NETNSPS_SOAK_$Name")
+    if ($v) { [int]$v } else { $Default }
+}
+
+function Write-SoakFigure([string] $Key, $Value) {
+    # A "key=value" figure for output/soak/soak.txt (only during build.ps1 -Task Soak).
+    if ($env:NETNSPS_SOAK_REPORT) { Add-Content -Path $env:NETNSPS_SOAK_REPORT -Value "$Key=$Value" }
+}
+
 function Get-ErrorIds($ErrorRecords) { @($ErrorRecords | ForEach-Object FullyQualifiedErrorId) }
 
 function Get-ErrorId {

@@ -21,6 +21,10 @@ public sealed class NamespaceTransformationAttribute : ArgumentTransformationAtt
             // An unnamed one (Get-NetNamespace -All): the caller's own is the host (''), others their nsfs path.
             case NetNamespace ns: return ns.Inode == NetnsPS.Core.Discovery.NamespaceScan.CurrentNamespaceInode() ? string.Empty : ns.Path;
             case string: return v;
+            // One from a remote host (Get-NetNamespace -Session ...): its name, exactly; an unnamed one its path.
+            case PSObject d when d.TypeNames.Contains("Deserialized.NetnsPS.NetNamespace"):
+                var name = d.Properties["Name"]?.Value as string;
+                return string.IsNullOrEmpty(name) ? d.Properties["Path"]?.Value as string ?? string.Empty : WildcardPattern.Escape(name);
             case IEnumerable e:
                 var list = new List<object?>();
                 foreach (var item in e) list.Add(Transform(engineIntrinsics, item));

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using NetnsPS.Core.Errors;
-using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
 
 namespace NetnsPS.Commands;
@@ -10,7 +9,7 @@ namespace NetnsPS.Commands;
 /// stable error code, category from errno, target = the name or object that failed), resolves namespace
 /// names with wildcards, and checks privileges with one clear message.
 /// </summary>
-public abstract class NetnsCmdlet : PSCmdlet
+public abstract partial class NetnsCmdlet : PSCmdlet
 {
     public static ErrorCategory CategoryOf(Errno errno) => errno switch
     {
@@ -58,11 +57,10 @@ public abstract class NetnsCmdlet : PSCmdlet
     protected void ThrowNetnsError(NetnsException ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
 
     /// <summary>Terminates with InsufficientPrivilege when the process lacks <paramref name="capability"/>.</summary>
-    private void RequireCapability(int capability, string capabilityName, string what)
+    private void RequireCapability(Capability capability, string what)
     {
-        if (Privileges.Has(capability)) return;
-        ThrowNetnsError(new NetnsException(ErrorIds.InsufficientPrivilege, Errno.EPERM,
-            $"{what} needs {capabilityName}: run PowerShell as root (for example with sudo).", capabilityName));
+        try { Capabilities.Require(capability, what); }
+        catch (NetnsException ex) { ThrowNetnsError(ex); }
     }
 
     /// <summary>
@@ -85,11 +83,11 @@ public abstract class NetnsCmdlet : PSCmdlet
         }
     }
 
-    protected void RequireSysAdmin(string what) => RequireCapability(Privileges.CAP_SYS_ADMIN, "CAP_SYS_ADMIN", what);
+    protected void RequireSysAdmin(string what) => RequireCapability(Capability.SysAdmin, what);
 
-    protected void RequireNetAdmin(string what) => RequireCapability(Privileges.CAP_NET_ADMIN, "CAP_NET_ADMIN", what);
+    protected void RequireNetAdmin(string what) => RequireCapability(Capability.NetAdmin, what);
 
-    protected void RequireNetRaw(string what) => RequireCapability(Privileges.CAP_NET_RAW, "CAP_NET_RAW", what);
+    protected void RequireNetRaw(string what) => RequireCapability(Capability.NetRaw, what);
 
     /// <summary>One input name resolved: the entries it names (none for a pattern that matches nothing, or for an entry an
     /// earlier name already gave), or the error for it, with the error's target.</summary>

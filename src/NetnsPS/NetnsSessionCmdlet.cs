@@ -113,7 +113,7 @@ public abstract class NetnsSessionCmdlet : NetnsCmdlet, IDisposable
         return s => literals.Contains(s) || patterns.Any(p => p.IsMatch(s));
     }
 
-    protected override void EndProcessing() => Dispose();
+    protected override void EndProcessingLocal() => Dispose();
 
     public void Dispose()
     {
@@ -143,7 +143,7 @@ public abstract class NamespaceQueryCmdlet : NetnsSessionCmdlet
     /// <summary>Reads one namespace and writes its objects.</summary>
     protected abstract void Query(NamespaceContext ctx);
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         foreach (var ctx in ResolveContexts(NamespaceNames))
         {
@@ -154,16 +154,11 @@ public abstract class NamespaceQueryCmdlet : NetnsSessionCmdlet
 }
 
 /// <summary>
-/// Base of the Get- cmdlets that list per-adapter IP entries (addresses, neighbours): -IPAddress and -InterfaceAlias
-/// (wildcards) and -AddressFamily, with one filter over both names.
+/// Base of the Get- cmdlets that list IP entries (addresses, neighbours, routes): -InterfaceAlias (wildcards) and
+/// -AddressFamily (IPv4, IPv6, or both when omitted).
 /// </summary>
-public abstract class InterfaceAddressQueryCmdlet : NamespaceQueryCmdlet
+public abstract class IPQueryCmdlet : NamespaceQueryCmdlet
 {
-    [Parameter(Position = 0)]
-    [SupportsWildcards]
-    [ValidateNotNull]
-    public string[] IPAddress { get; set; } = Array.Empty<string>();
-
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("ifAlias")]
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
@@ -174,6 +169,21 @@ public abstract class InterfaceAddressQueryCmdlet : NamespaceQueryCmdlet
     [Parameter]
     [ValidateSet("IPv4", "IPv6", IgnoreCase = true)]
     public string? AddressFamily { get; set; }
+
+    /// <summary>-AddressFamily as the services take it (Any when omitted).</summary>
+    protected NetAddressFamily Family => IpPrefix.ParseFamily(AddressFamily);
+}
+
+/// <summary>
+/// Base of the Get- cmdlets that list per-adapter IP entries (addresses, neighbours): -IPAddress (wildcards) too, with
+/// one filter over both names.
+/// </summary>
+public abstract class InterfaceAddressQueryCmdlet : IPQueryCmdlet
+{
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ValidateNotNull]
+    public string[] IPAddress { get; set; } = Array.Empty<string>();
 
     /// <summary>True for an entry on an adapter and with an address that -InterfaceAlias and -IPAddress select.</summary>
     protected Func<string, string, bool> EntryFilter()

@@ -8,8 +8,8 @@ namespace NetnsPS.Core.Tests;
 /// Core services (docs/ARCHITECTURE.md). Limits: a text scan of src/NetnsPS/**/*.cs with regular expressions, not a
 /// compiler: it sees the usings and the names below, not a type reached through `var` from a service's return value
 /// (the link records AdapterService hands out are Core.Netlink.Rtnl.LinkInfo, which the cmdlets may name and pass
-/// back, nothing else of Core.Netlink), nor reflection. The known remainders are listed in <see cref="Remaining"/>
-/// with the reason; the test also fails when one of them is gone, so the list only shrinks.
+/// back, nothing else of Core.Netlink), nor reflection. No file is excepted: address text is parsed by
+/// IpPrefix (Model/), the capability check is Namespaces/Capabilities.
 /// </summary>
 public class CmdletLayeringTests
 {
@@ -32,27 +32,11 @@ public class CmdletLayeringTests
         ("signals (ProcessKiller)", new Regex(@"\bProcessKiller\b")),
     };
 
-    private const string AddressText = "IpPrefix (address text parsing) lives in Netlink/Rtnl";
-    private const string Families = "Af.Parse/Of (address family names) live in Netlink/Rtnl";
-
-    /// <summary>File → what it may still do, and why (each is work left for issue 17 step 2).</summary>
-    private static readonly Dictionary<string, (string What, string Why)[]> Remaining = new()
-    {
-        ["src/NetnsPS/NetnsCmdlet.cs"] = new[] { (UsingInterop, "Privileges.Has: the one capability check") },
-        ["src/NetnsPS/Commands/AddressCommands.cs"] = new[] { (UsingNetlink, AddressText), (WireConstant, Families) },
-        ["src/NetnsPS/Commands/NatCommands.cs"] = new[] { (UsingNetlink, AddressText) },
-        ["src/NetnsPS/Commands/NeighborCommands.cs"] =
-            new[] { (UsingNetlink, AddressText), (WireConstant, Families + "; Nda.ParseState") },
-        ["src/NetnsPS/Commands/RouteCommands.cs"] = new[] { (UsingNetlink, AddressText), (WireConstant, Families) },
-        ["src/NetnsPS/Commands/TestNetNamespaceConnectionCommand.cs"] = new[] { (UsingNetlink, AddressText) },
-    };
-
     [Fact]
     public void CmdletsUseNoNetlinkInteropOrWireConstants()
     {
         var root = ErrorIdTests.RepoRoot();
         var bad = new List<string>();
-        var used = new HashSet<string>();
         foreach (var file in ErrorIdTests.SourceFiles(Path.Combine("src", "NetnsPS")))
         {
             var rel = Path.GetRelativePath(root, file).Replace('\\', '/');
@@ -61,19 +45,11 @@ public class CmdletLayeringTests
             {
                 var m = pattern.Match(text);
                 if (!m.Success) continue;
-                if (Remaining.TryGetValue(rel, out var allowed) && allowed.Any(a => a.What == what))
-                {
-                    used.Add(rel + "|" + what);
-                    continue;
-                }
                 int line = text[..m.Index].Count(c => c == '\n') + 1;
                 bad.Add($"{rel}:{line}: {what}: '{m.Value.Trim()}' (call a Core service)");
             }
         }
-        var gone = Remaining.SelectMany(kv => kv.Value.Select(a => kv.Key + "|" + a.What))
-            .Where(k => !used.Contains(k)).ToList();
         Assert.True(bad.Count == 0, "cmdlets reaching below the services:\n" + string.Join("\n", bad));
-        Assert.True(gone.Count == 0, "no longer needed, remove from Remaining: " + string.Join(", ", gone));
     }
 
     [Fact]
@@ -81,6 +57,9 @@ public class CmdletLayeringTests
     {
         bool Hit(string what, string code) => Forbidden.Single(f => f.What == what).Pattern.IsMatch(code);
         Assert.True(Hit(UsingNetlink, "using NetnsPS.Core.Netlink.Rtnl;"));
+        Assert.True(Hit(UsingInterop, "using NetnsPS.Core.Interop;"));
+        Assert.True(Hit(WireConstant, "AddressService.ListAddresses(ctx, Af.Parse(AddressFamily))"));
+        Assert.False(Hit(WireConstant, "AddressService.ListAddresses(ctx, IpPrefix.ParseFamily(AddressFamily))"));
         Assert.True(Hit(NetlinkName, "foreach (var l in Core.Netlink.Rtnl.Links.Dump(s))"));
         Assert.False(Hit(NetlinkName, "void RememberPeer(NamespaceContext ctx, Core.Netlink.Rtnl.LinkInfo link)"));
         Assert.True(Hit(WireConstant, "x = Ifla.MACVLAN_MODE_BRIDGE;"));

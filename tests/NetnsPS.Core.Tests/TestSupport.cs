@@ -1,9 +1,34 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
+using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Namespaces;
 
 [assembly: Xunit.CollectionBehavior(DisableTestParallelization = true)]
 
 namespace NetnsPS.Core.Tests;
+
+/// <summary>Base of the test classes that make namespaces: one <see cref="NamespaceFixture"/> per class (Fx).</summary>
+public abstract class NamespaceTests : Xunit.IClassFixture<NamespaceFixture>
+{
+    protected NamespaceTests(NamespaceFixture fx) => Fx = fx;
+
+    /// <summary>Unique names and the cleanup of this class's namespaces.</summary>
+    protected NamespaceFixture Fx { get; }
+}
+
+/// <summary>Netlink bytes written by hand for the wire tests.</summary>
+internal static class WireBytes
+{
+    /// <summary>One attribute: length, type, value, zero padding to 4 bytes.</summary>
+    public static byte[] Attr(ushort type, byte[] value)
+    {
+        var a = new byte[Nl.Align(4 + value.Length)];
+        BinaryPrimitives.WriteUInt16LittleEndian(a, (ushort)(4 + value.Length));
+        BinaryPrimitives.WriteUInt16LittleEndian(a.AsSpan(2), type);
+        value.CopyTo(a, 4);
+        return a;
+    }
+}
 
 /// <summary>Unique names, the independent `ip` oracle, and cleanup of everything a test made.</summary>
 public sealed class NamespaceFixture : IDisposable

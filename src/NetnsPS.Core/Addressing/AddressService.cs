@@ -9,10 +9,11 @@ namespace NetnsPS.Core.Addressing;
 /// <summary>Addresses of namespaces (ip addr), with kernel errors turned into stable codes.</summary>
 public static class AddressService
 {
-    public static List<NetNamespaceAddress> ListAddresses(NamespaceContext ctx, byte family = Af.UNSPEC, int index = 0)
+    public static List<NetNamespaceAddress> ListAddresses(NamespaceContext ctx, NetAddressFamily family = NetAddressFamily.Any,
+        int index = 0)
     {
-        var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
-        return Addresses.Dump(ctx.Socket, family, index, ctx.DisplayName)
+        var names = Links.Names(ctx.Socket, ctx.DisplayName);
+        return Addresses.Dump(ctx.Socket, (byte)family, index, ctx.DisplayName)
             .Select(a => ToObject(ctx, a, names.TryGetValue(a.InterfaceIndex, out var n) ? n : a.InterfaceIndex.ToString()))
             .ToList();
     }
@@ -60,6 +61,22 @@ public static class AddressService
             .FirstOrDefault(a => a.Address.Equals(address) && a.PrefixLength == prefixLength)
             ?? throw new NetnsException(ErrorIds.AddressAddFailed, Errno.EIO, $"{address}/{prefixLength} was accepted but is not on '{link.Name}'.", address.ToString());
         return ToObject(ctx, added, link.Name);
+    }
+
+    /// <summary>
+    /// The entries of <paramref name="address"/> (with <paramref name="prefixLength"/>, on <paramref name="adapter"/>,
+    /// when given): what Remove-NetNamespaceAddress removes. None is AddressNotFound naming <paramref name="input"/>.
+    /// </summary>
+    public static List<NetNamespaceAddress> FindAddresses(NamespaceContext ctx, IPAddress address, int? prefixLength,
+        string? adapter, string input)
+    {
+        var found = ListAddresses(ctx, IpPrefix.Family(address))
+            .Where(a => a.IPAddress == address.ToString() && (prefixLength is null || a.PrefixLength == prefixLength) &&
+                        (string.IsNullOrEmpty(adapter) || a.InterfaceAlias == adapter))
+            .ToList();
+        return found.Count > 0 ? found
+            : throw new NetnsException(ErrorIds.AddressNotFound, Errno.ENOENT,
+                $"Address {input}{(string.IsNullOrEmpty(adapter) ? "" : $" on '{adapter}'")} not found in {ctx.DisplayName}.", input);
     }
 
     public static void RemoveAddress(NamespaceContext ctx, int index, string ifName, IPAddress address, int prefixLength)

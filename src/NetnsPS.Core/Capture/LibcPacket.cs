@@ -12,29 +12,15 @@ internal static unsafe partial class Libc
     public const int PACKET_STATISTICS = 6;
     public const int PACKET_AUXDATA = 8;
     public const int SO_ATTACH_FILTER = 26;
-    public const int SO_RCVBUFFORCE = 33;
     /// <summary>SO_TIMESTAMPNS_OLD = SCM_TIMESTAMPNS: a struct timespec (64-bit time_t on 64-bit targets).</summary>
     public const int SO_TIMESTAMPNS = 35;
     public const int SizeOfSockaddrLl = 20;
     public const ushort ARPHRD_ETHER = 1, ARPHRD_LOOPBACK = 772;
     public const short POLLERR = 8, POLLHUP = 16;
 
-    [StructLayout(LayoutKind.Sequential)]
-    public struct IoVec { public void* Base; public nuint Len; }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct MsgHdr
-    {
-        public void* Name; public uint NameLen; public IoVec* Iov; public nuint IovLen;
-        public void* Control; public nuint ControlLen; public int Flags;
-    }
-
     /// <summary>struct sock_fprog: the length, then (after padding) the pointer to the instructions.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct SockFprog { public ushort Len; public void* Filter; }
-
-    [LibraryImport(Lib, EntryPoint = "recvmsg", SetLastError = true)]
-    public static partial nint RecvMsg(SafeHandle fd, MsgHdr* msg, int flags);
 
     [LibraryImport(Lib, EntryPoint = "getsockopt", SetLastError = true)]
     public static partial int GetSockOpt(SafeHandle fd, int level, int name, void* value, int* len);

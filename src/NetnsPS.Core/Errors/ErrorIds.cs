@@ -131,6 +131,13 @@ public static class ErrorIds
     public const string NetlinkSendFailed = nameof(NetlinkSendFailed);
     public const string NetlinkSocketFailed = nameof(NetlinkSocketFailed);
 
+    // Remote hosts (-Session, Install-NetnsPSRemote)
+    public const string RemoteHostNotInSession = nameof(RemoteHostNotInSession);
+    public const string RemoteInstallFailed = nameof(RemoteInstallFailed);
+    public const string RemoteModuleMissing = nameof(RemoteModuleMissing);
+    public const string RemoteModuleVersionMismatch = nameof(RemoteModuleVersionMismatch);
+    public const string RemoteNotSupported = nameof(RemoteNotSupported);
+
     // Any cmdlet
     public const string AmbiguousParameterSet = nameof(AmbiguousParameterSet);
     public const string InsufficientPrivilege = nameof(InsufficientPrivilege);

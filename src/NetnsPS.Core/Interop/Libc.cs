@@ -180,7 +180,10 @@ internal static unsafe partial class Libc
     public const int SOL_SOCKET = 1;
     public const int SO_SNDBUF = 7;
     public const int SO_RCVBUF = 8;
+    public const int SO_RCVBUFFORCE = 33;
     public const int SOL_NETLINK = 270;
+    public const int NETLINK_ADD_MEMBERSHIP = 1;
+    public const int NETLINK_LISTEN_ALL_NSID = 8;
     public const int NETLINK_EXT_ACK = 11;
     public const int NETLINK_GET_STRICT_CHK = 12;
     public const int NETLINK_CAP_ACK = 10;
@@ -205,6 +208,22 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "recv", SetLastError = true)]
     public static partial nint Recv(SafeHandle fd, byte* buf, nint len, int flags);
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec { public void* Base; public nuint Len; }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MsgHdr
+    {
+        public void* Name; public uint NameLen; public IoVec* Iov; public nuint IovLen;
+        public void* Control; public nuint ControlLen; public int Flags;
+    }
+
+    /// <summary>struct cmsghdr on 64-bit targets: size_t len, int level, int type, then the data; each aligned to 8.</summary>
+    public const int CmsgHeaderSize = 16;
+
+    [LibraryImport(Lib, EntryPoint = "recvmsg", SetLastError = true)]
+    public static partial nint RecvMsg(SafeHandle fd, MsgHdr* msg, int flags);
 
     // ---- identity ----
     [LibraryImport(Lib, EntryPoint = "geteuid")]

@@ -7,6 +7,8 @@ internal static unsafe partial class Libc
 {
     public const int IN_CLOEXEC = 0x80000, IN_NONBLOCK = 0x800;
     public const uint IN_CREATE = 0x100, IN_DELETE = 0x200, IN_MOVED_FROM = 0x40, IN_MOVED_TO = 0x80, IN_ISDIR = 0x40000000;
+    /// <summary>The event queue overflowed (fs.inotify.max_queued_events): later events were dropped (wd -1, no name).</summary>
+    public const uint IN_Q_OVERFLOW = 0x4000;
     public const short POLLIN = 1;
 
     [LibraryImport(Lib, EntryPoint = "inotify_init1", SetLastError = true)]

@@ -248,9 +248,9 @@ public sealed class LabDefinition
         var gwText = Str(rm, gwKey, rw, unwrap);
         IPAddress? gw = null;
         if (gwText is not null) gw = Try(() => IpPrefix.ParseAddress(gwText, "gateway"), $"{rw}.{gwKey}");
-        byte family = gw is null ? Af.INET : Af.Of(gw);
+        var family = gw is null ? NetAddressFamily.IPv4 : IpPrefix.Family(gw);
         var (da, dl) = dst.Equals("default", StringComparison.OrdinalIgnoreCase)
-            ? (family == Af.INET6 ? IPAddress.IPv6Any : IPAddress.Any, 0)
+            ? (family == NetAddressFamily.IPv6 ? IPAddress.IPv6Any : IPAddress.Any, 0)
             : Try(() => IpPrefix.ParsePrefix(dst, family), $"{rw}.{dstKey}");
         var adapter = Str(rm, adapterKey, rw, unwrap);
         if (gw is null && adapter is null) throw Invalid(rw, "needs a NextHop (Gateway) or an InterfaceAlias (Adapter).");
@@ -408,7 +408,7 @@ public sealed class LabDefinition
         var key = Spelling(m, where, IPAddressKey);
         var addrs = List(m, key, where, unwrap)
             .Select(a => unwrap(a)?.ToString() ?? "")
-            .Select(a => Try(() => IpPrefix.ParsePrefix(a, a.Contains(':') ? Af.INET6 : Af.INET, network: false), $"{where}.{key}"))
+            .Select(a => Try(() => IpPrefix.ParsePrefix(a, a.Contains(':') ? NetAddressFamily.IPv6 : NetAddressFamily.IPv4, network: false), $"{where}.{key}"))
             .Select(p => (p.Address, p.Length)).ToList();
         foreach (var (addr, len) in addrs)
             if (len == Af.Bits(Af.Of(addr)) || len == 0)

@@ -157,7 +157,7 @@ public static class NatService
         if (spec.SourcePrefix is { } p) IpPrefix.ValidatePrefixLength(p, spec.SourceLength);
         if (spec.SourcePrefix is { } sp && spec.SnatAddress is { } sa && Af.Of(sp) != Af.Of(sa))
             throw new NetnsException(ErrorIds.NatAddressFamilyMismatch, Errno.EINVAL,
-                $"NAT '{spec.Name}': the source prefix {IpPrefix.Format(sp, spec.SourceLength)} is {Af.Name(Af.Of(sp))} but the external address {sa} is {Af.Name(Af.Of(sa))}.", sa.ToString());
+                $"NAT '{spec.Name}': the source prefix {IpPrefix.Format(sp, spec.SourceLength)} is {IpPrefix.Family(sp)} but the external address {sa} is {IpPrefix.Family(sa)}.", sa.ToString());
     }
 
     public static void ValidateName(string name)
@@ -175,7 +175,7 @@ public static class NatService
             throw new NetnsException(ErrorIds.InvalidNatArgument, Errno.EINVAL, $"Port forward {spec}: the protocol must be TCP or UDP.", spec.Protocol);
         if (spec.External is { } e && Af.Of(e) != Af.Of(spec.Internal))
             throw new NetnsException(ErrorIds.NatAddressFamilyMismatch, Errno.EINVAL,
-                $"Port forward {spec}: the internal address {spec.Internal} is {Af.Name(Af.Of(spec.Internal))} but the external address {e} is {Af.Name(Af.Of(e))}.", spec.Internal.ToString());
+                $"Port forward {spec}: the internal address {spec.Internal} is {IpPrefix.Family(spec.Internal)} but the external address {e} is {IpPrefix.Family(e)}.", spec.Internal.ToString());
     }
 
     /// <summary>Adds a NAT (one transaction: table, chains, rule) and returns it as the kernel lists it.</summary>

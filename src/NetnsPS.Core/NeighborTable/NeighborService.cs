@@ -10,10 +10,10 @@ namespace NetnsPS.Core.NeighborTable;
 public static class NeighborService
 {
 
-    public static List<NetNamespaceNeighbor> List(NamespaceContext ctx, byte family = Af.UNSPEC)
+    public static List<NetNamespaceNeighbor> List(NamespaceContext ctx, NetAddressFamily family = NetAddressFamily.Any)
     {
-        var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
-        return Neighbors.Dump(ctx.Socket, family, ctx.DisplayName)
+        var names = Links.Names(ctx.Socket, ctx.DisplayName);
+        return Neighbors.Dump(ctx.Socket, (byte)family, ctx.DisplayName)
             .Select(n => Describe(ctx, n, names.TryGetValue(n.InterfaceIndex, out var s) ? s : $"if{n.InterfaceIndex}"))
             .ToList();
     }
@@ -43,8 +43,14 @@ public static class NeighborService
         { ErrorIds.InsufficientPrivilege, Errno.EPERM, Errno.EACCES },
     };
 
-    public static NetNamespaceNeighbor Add(NamespaceContext ctx, LinkInfo link, IPAddress address, byte[]? lladdr, ushort state, bool replace)
+    /// <summary>
+    /// Adds (or with <paramref name="replace"/> replaces) an entry in state <paramref name="stateName"/> (Permanent,
+    /// Reachable, Stale, NoArp...).
+    /// </summary>
+    public static NetNamespaceNeighbor Add(NamespaceContext ctx, LinkInfo link, IPAddress address, byte[]? lladdr,
+        string stateName, bool replace)
     {
+        var state = Nda.ParseState(stateName);
         // On a loopback or point-to-point adapter the kernel keys every IPv4 neighbor as 0.0.0.0: the entry would not be
         // the one asked for (and Remove- could not find it by its address).
         if (Af.Of(address) == Af.INET && (link.Flags & (Ifla.IFF_LOOPBACK | Ifla.IFF_POINTOPOINT)) != 0)
@@ -68,6 +74,21 @@ public static class NeighborService
                 Namespace = ctx.Name, InterfaceAlias = link.Name, InterfaceIndex = link.Index, IPAddress = address.ToString(),
                 LinkLayerAddress = Links.FormatMac(lladdr), State = Nda.StateName(state), AddressFamily = (NetAddressFamily)Af.Of(address),
             };
+    }
+
+    /// <summary>
+    /// The entries for <paramref name="address"/> (on <paramref name="adapter"/>, when given): what
+    /// Remove-NetNamespaceNeighbor removes. None is NeighborNotFound naming <paramref name="input"/>.
+    /// </summary>
+    public static List<NetNamespaceNeighbor> Find(NamespaceContext ctx, IPAddress address, string? adapter,
+        string input)
+    {
+        var found = List(ctx, IpPrefix.Family(address))
+            .Where(n => n.IPAddress == address.ToString() && (string.IsNullOrEmpty(adapter) || n.InterfaceAlias == adapter))
+            .ToList();
+        return found.Count > 0 ? found
+            : throw new NetnsException(ErrorIds.NeighborNotFound, Errno.ENOENT,
+                $"No neighbor entry for {address}{(string.IsNullOrEmpty(adapter) ? "" : $" on '{adapter}'")} in {ctx.DisplayName}.", input);
     }
 
     public static void Remove(NamespaceContext ctx, int index, string ifName, IPAddress address)

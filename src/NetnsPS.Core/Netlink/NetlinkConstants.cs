@@ -51,6 +51,12 @@ public static class Rtm
     public const ushort NEWNSID = 88, DELNSID = 89, GETNSID = 90;
 }
 
+/// <summary>rtnetlink multicast groups (enum rtnetlink_groups in linux/rtnetlink.h), joined with NETLINK_ADD_MEMBERSHIP.</summary>
+public static class RtnlGroup
+{
+    public const uint LINK = 1, NSID = 28;
+}
+
 /// <summary>Network namespace id attributes (linux/net_namespace.h).</summary>
 public static class Netnsa
 {

@@ -10,7 +10,9 @@ namespace NetnsPS.Core.Netlink;
 /// An rtnetlink socket bound to one network namespace: the namespace it was created in. Create it with
 /// <see cref="Open"/> (inside a namespace via a dedicated thread, never by switching the caller's thread);
 /// after that it can be used from any thread. Requests are serialized by a lock. Extended acks and strict
-/// checking are on; sequence and port ids are checked; interrupted dumps are retried.
+/// checking are on; sequence and port ids are checked; interrupted dumps are retried. A listener
+/// (<see cref="OpenListener"/>) receives multicast notifications instead, from its namespace and, with
+/// NETLINK_LISTEN_ALL_NSID, from every namespace that has an nsid in it.
 /// </summary>
 public sealed class NetlinkSocket : IDisposable
 {
@@ -18,13 +20,18 @@ public sealed class NetlinkSocket : IDisposable
     public const int NETLINK_NETFILTER = 12;
     private const int MaxDumpRetries = 10;
 
+    /// <summary>At most this many datagrams per <see cref="ReceiveNotifications"/> call (the caller stays responsive).</summary>
+    private const int MaxNotificationDatagrams = 1024;
+
     /// <summary>The id of a refused request whose caller gave no table.</summary>
     internal static readonly ErrnoMap DefaultErrors = new(ErrorIds.NetlinkRequestFailed);
 
     private readonly SafeFdHandle _fd;
     private readonly object _lock = new();
     private byte[] _rx = new byte[32 * 1024];
+    private readonly byte[] _control = new byte[64];
     private uint _seq;
+    private bool _listener;
 
     private NetlinkSocket(SafeFdHandle fd, uint portId)
     {
@@ -68,12 +75,51 @@ public sealed class NetlinkSocket : IDisposable
     }
 
     /// <summary>
+    /// Opens a listener in the calling thread's namespace: a socket that joins the rtnetlink multicast
+    /// <paramref name="groups"/> (<see cref="RtnlGroup"/>) and is read with <see cref="ReceiveNotifications"/>. With
+    /// <paramref name="allNamespaces"/> (NETLINK_LISTEN_ALL_NSID) it also hears those groups in every namespace that has
+    /// an nsid in its own, each notification carrying that nsid: one descriptor for any number of namespaces.
+    /// <paramref name="receiveBuffer"/> bytes are asked for (SO_RCVBUFFORCE, else SO_RCVBUF within net.core.rmem_max).
+    /// A listener executes no requests: their replies would queue among the notifications.
+    /// </summary>
+    public static unsafe NetlinkSocket OpenListener(IEnumerable<uint> groups, bool allNamespaces, int receiveBuffer)
+    {
+        var s = OpenHere(NETLINK_ROUTE);
+        try
+        {
+            s._listener = true;
+            // Best effort: without CAP_NET_ADMIN the kernel caps SO_RCVBUF at net.core.rmem_max; overruns are reported.
+            if (Libc.SetSockOpt(s._fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, &receiveBuffer, 4) != 0)
+                Libc.SetSockOpt(s._fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, &receiveBuffer, 4);
+            if (allNamespaces)
+            {
+                int one = 1;
+                if (Libc.SetSockOpt(s._fd, Libc.SOL_NETLINK, Libc.NETLINK_LISTEN_ALL_NSID, &one, 4) != 0)
+                    throw Sys.Error(ErrorIds.NetlinkSocketFailed, "setsockopt(NETLINK_LISTEN_ALL_NSID)");
+            }
+            foreach (uint g in groups)
+            {
+                uint group = g;
+                if (Libc.SetSockOpt(s._fd, Libc.SOL_NETLINK, Libc.NETLINK_ADD_MEMBERSHIP, &group, 4) != 0)
+                    throw Sys.Error(ErrorIds.NetlinkSocketFailed, $"setsockopt(NETLINK_ADD_MEMBERSHIP, {g})");
+            }
+            return s;
+        }
+        catch
+        {
+            s.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Sends one request and collects the replies up to the final ack (requests) or NLMSG_DONE (dumps).
     /// A dump the kernel marks NLM_F_DUMP_INTR is retried. Kernel errors become <see cref="NetlinkException"/> whose
     /// ErrorCode is <paramref name="errors"/>' id for the errno (NetlinkRequestFailed without a table).
     /// </summary>
     public List<NetlinkMessage> Execute(NetlinkMessageBuilder request, string operation, ErrnoMap? errors = null, object? target = null)
     {
+        RequireRequests();
         lock (_lock)
         {
             for (int attempt = 0; ; attempt++)
@@ -123,6 +169,7 @@ public sealed class NetlinkSocket : IDisposable
     /// </summary>
     public unsafe BatchCollector ExecuteBatch(IReadOnlyList<NetlinkMessageBuilder> messages, string operation)
     {
+        RequireRequests();
         lock (_lock)
         {
             var seqs = new uint[messages.Count];
@@ -188,8 +235,119 @@ public sealed class NetlinkSocket : IDisposable
         }
     }
 
+    private void RequireRequests()
+    {
+        if (_listener) throw new InvalidOperationException("A netlink listener executes no requests (replies would queue among its notifications).");
+    }
+
+    /// <summary>
+    /// The notifications of a listener: waits up to <paramref name="timeoutMs"/> for the first, then takes every datagram
+    /// already queued (up to a bound), in the order the kernel queued them. <paramref name="overrun"/> is set when the
+    /// kernel dropped notifications for want of buffer space (ENOBUFS): whatever the caller keeps of the state it
+    /// watches may be stale and should be read again.
+    /// </summary>
+    public unsafe List<NetlinkNotification> ReceiveNotifications(int timeoutMs, out bool overrun)
+    {
+        if (!_listener) throw new InvalidOperationException("Only a listener (OpenListener) receives notifications.");
+        overrun = false;
+        var result = new List<NetlinkNotification>();
+        lock (_lock)
+        {
+            bool added = false;
+            try
+            {
+                _fd.DangerousAddRef(ref added);
+                var pfd = new Libc.PollFd { Fd = (int)_fd.DangerousGetHandle(), Events = Libc.POLLIN };
+                int r = Libc.Poll(&pfd, 1, timeoutMs);
+                if (r < 0)
+                {
+                    if (Sys.LastErrno() == Errno.EINTR) return result;
+                    throw Sys.Error(ErrorIds.NetlinkReceiveFailed, "poll(AF_NETLINK)");
+                }
+                if (r == 0) return result;
+            }
+            finally
+            {
+                if (added) _fd.DangerousRelease();
+            }
+            for (int i = 0; i < MaxNotificationDatagrams; i++)
+            {
+                int n = ReceiveNotification(out int? nsid, out var error);
+                if (n < 0)
+                {
+                    // ENOBUFS comes before what is still queued: read that too, the caller reads the state again after it.
+                    if (error == Errno.ENOBUFS) { overrun = true; continue; }
+                    break; // EAGAIN: nothing more queued
+                }
+                foreach (var m in NetlinkMessage.ParseAll(_rx.AsSpan(0, n))) result.Add(new NetlinkNotification(m, nsid));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>One queued datagram (sized first with MSG_PEEK|MSG_TRUNC) and its nsid; -1 with EAGAIN or ENOBUFS.</summary>
+    private unsafe int ReceiveNotification(out int? nsid, out Errno error)
+    {
+        nsid = null;
+        error = 0;
+        while (true)
+        {
+            nint n;
+            fixed (byte* p = _rx)
+            fixed (byte* c = _control)
+            {
+                var iov = new Libc.IoVec { Base = p, Len = (nuint)_rx.Length };
+                var msg = new Libc.MsgHdr { Iov = &iov, IovLen = 1, Control = c, ControlLen = (nuint)_control.Length };
+                n = Libc.RecvMsg(_fd, &msg, Libc.MSG_PEEK | Libc.MSG_TRUNC | Libc.MSG_DONTWAIT);
+                if (n >= 0 && n <= _rx.Length)
+                {
+                    msg.ControlLen = (nuint)_control.Length;
+                    msg.Flags = 0;
+                    n = Libc.RecvMsg(_fd, &msg, Libc.MSG_DONTWAIT);
+                    if (n >= 0)
+                    {
+                        nsid = ListenNsid(_control.AsSpan(0, (int)Math.Min(msg.ControlLen, (nuint)_control.Length)));
+                        return (int)n;
+                    }
+                }
+            }
+            if (n < 0)
+            {
+                var e = Sys.LastErrno();
+                if (e == Errno.EINTR) continue;
+                if (e is Errno.EAGAIN or Errno.ENOBUFS) { error = e; return -1; }
+                throw Sys.Error(ErrorIds.NetlinkReceiveFailed, e, "recvmsg(AF_NETLINK)");
+            }
+            _rx = new byte[Math.Max((int)n, _rx.Length * 2)];
+        }
+    }
+
+    /// <summary>
+    /// The nsid a NETLINK_LISTEN_ALL_NSID control message carries (struct cmsghdr { size_t len; int level; int type; }
+    /// then an int, each aligned to 8), or null when there is none: the notification came from the socket's own
+    /// namespace (which has no id for itself).
+    /// </summary>
+    internal static int? ListenNsid(ReadOnlySpan<byte> control)
+    {
+        int pos = 0;
+        while (pos + Libc.CmsgHeaderSize <= control.Length)
+        {
+            ulong len = BinaryPrimitives.ReadUInt64LittleEndian(control[pos..]);
+            if (len < Libc.CmsgHeaderSize || (ulong)pos + len > (ulong)control.Length) break;
+            int level = BinaryPrimitives.ReadInt32LittleEndian(control[(pos + 8)..]);
+            int type = BinaryPrimitives.ReadInt32LittleEndian(control[(pos + 12)..]);
+            if (level == Libc.SOL_NETLINK && type == Libc.NETLINK_LISTEN_ALL_NSID && len >= Libc.CmsgHeaderSize + 4)
+                return BinaryPrimitives.ReadInt32LittleEndian(control[(pos + Libc.CmsgHeaderSize)..]);
+            pos += (int)((len + 7) & ~7UL);
+        }
+        return null;
+    }
+
     public void Dispose() => _fd.Dispose();
 }
+
+/// <summary>A notification a listener received, with the nsid of the namespace it came from (null: the listener's own).</summary>
+public readonly record struct NetlinkNotification(NetlinkMessage Message, int? Nsid);
 
 /// <summary>A plain file descriptor closed deterministically.</summary>
 public sealed class SafeFdHandle : SafeHandle

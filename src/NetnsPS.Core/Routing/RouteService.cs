@@ -35,12 +35,26 @@ public static class RouteService
     };
 
     /// <summary>The routes of both families in <paramref name="table"/>.</summary>
-    public static List<NetNamespaceRoute> ListRoutes(NamespaceContext ctx, uint table) => ListRoutes(ctx, Af.UNSPEC, table);
+    public static List<NetNamespaceRoute> ListRoutes(NamespaceContext ctx, uint table) => ListRoutes(ctx, NetAddressFamily.Any, table);
 
-    public static List<NetNamespaceRoute> ListRoutes(NamespaceContext ctx, byte family, uint table)
+    public static List<NetNamespaceRoute> ListRoutes(NamespaceContext ctx, NetAddressFamily family, uint table)
     {
-        var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
-        return Routes.Dump(ctx.Socket, family, table, ctx.DisplayName).Select(r => ToObject(ctx, r, names)).ToList();
+        var names = Links.Names(ctx.Socket, ctx.DisplayName);
+        return Routes.Dump(ctx.Socket, (byte)family, table, ctx.DisplayName).Select(r => ToObject(ctx, r, names)).ToList();
+    }
+
+    /// <summary>
+    /// A route's -DestinationPrefix and -NextHop: the destination ("default" in the next hop's family, or IPv6 when the
+    /// prefix has a colon) and the gateway (null for none, 0.0.0.0 or ::).
+    /// </summary>
+    public static (IPAddress Dst, int Len, IPAddress? Gateway) ParseRoute(string destinationPrefix, string? nextHop)
+    {
+        var gw = string.IsNullOrEmpty(nextHop) ? null : IpPrefix.ParseAddress(nextHop, "next hop");
+        var family = gw is not null ? IpPrefix.Family(gw)
+            : destinationPrefix.Contains(':') ? NetAddressFamily.IPv6 : NetAddressFamily.IPv4;
+        var (dst, len) = IpPrefix.ParsePrefix(destinationPrefix, family);
+        if (gw is not null && (gw.Equals(IPAddress.Any) || gw.Equals(IPAddress.IPv6Any))) gw = null;
+        return (dst, len, gw);
     }
 
     private static readonly ErrnoMap AddErrors = new(ErrorIds.RouteAddFailed)
@@ -72,7 +86,7 @@ public static class RouteService
                 ? ErrorIds.RouteGatewayUnreachable : ex.ErrorCode;
             throw new NetnsException(code, ex.Errno, $"Cannot add route {text} in {ctx.Description}: {ex.Ack.Describe()}", text, ex);
         }
-        var names = Links.Dump(ctx.Socket).ToDictionary(l => l.Index, l => l.Name);
+        var names = Links.Names(ctx.Socket);
         var added = Routes.Dump(ctx.Socket, Af.Of(dst), table).FirstOrDefault(r =>
             r.DestinationLength == len && r.Destination.Equals(dst) && (metric is null || r.Metric == metric) &&
             (gateway is null || gateway.Equals(r.Gateway)) && (link is null || r.OutputInterface == link.Index));

@@ -103,7 +103,7 @@ public static class QdiscService
 
     public static List<NetNamespaceQdisc> List(NamespaceContext ctx, Func<string, bool>? filter = null)
     {
-        var names = Links.Dump(ctx.Socket, ctx.DisplayName).ToDictionary(l => l.Index, l => l.Name);
+        var names = Links.Names(ctx.Socket, ctx.DisplayName);
         return Qdiscs.Dump(ctx.Socket, ctx.DisplayName)
             .Select(q => (q, name: names.TryGetValue(q.InterfaceIndex, out var n) ? n : $"if{q.InterfaceIndex}"))
             .Where(x => filter is null || filter(x.name))

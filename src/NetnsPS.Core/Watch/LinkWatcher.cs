@@ -1,46 +1,76 @@
-using System.Runtime.InteropServices;
 using NetnsPS.Core.Errors;
-using NetnsPS.Core.Interop;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Rtnl;
-using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Core.Watch;
 
 /// <summary>
-/// ip monitor link, in one or more namespaces: one rtnetlink socket per namespace, created inside it (on the shared
-/// namespace thread, never by switching the caller's thread) and bound to the RTNLGRP_LINK multicast group.
-/// A snapshot of each namespace's links taken when watching starts tells Added from Changed and gives renames their
-/// old name, and each Changed event lists what changed against the previous state of that adapter (Changes);
-/// RTM_NEWLINK messages that change nothing the event shows (name, up flag, operational state, MAC, MTU, master) are
-/// dropped. <see cref="Read"/> waits at most a given time so callers can stop promptly.
+/// ip monitor link, in one or more namespaces, through ONE rtnetlink listener in the caller's namespace (the host): it
+/// joins RTNLGRP_LINK with NETLINK_LISTEN_ALL_NSID, so the kernel also delivers the link notifications of every
+/// namespace that has an nsid in the host, each with that nsid. A watched namespace without one is given one (the
+/// nsid service, as `ip netns set NAME auto` does). Descriptors are a constant (the listener, the host's request socket,
+/// the sessions' bounded cache), whatever the number of namespaces.
+/// A snapshot of each namespace's links, dumped through the host's socket (IFLA_TARGET_NETNSID) after subscribing,
+/// tells Added from Changed and gives renames their old name, and each Changed event lists what changed against the
+/// previous state of that adapter (Changes); RTM_NEWLINK messages that change nothing the event shows (name, up flag,
+/// operational state, MAC, MTU, master) are dropped. When the kernel drops notifications (ENOBUFS: the receive buffer
+/// filled up) every watched namespace is dumped again and the difference follows a resync notice. A watched namespace
+/// that ends (the host's id for it is released: RTM_DELNSID) is no longer watched. <see cref="Read"/> waits at most a
+/// given time so callers can stop promptly.
 /// </summary>
-public sealed unsafe class LinkWatcher : IDisposable
+public sealed class LinkWatcher : IDisposable
 {
-    private const uint RTMGRP_LINK = 1;
+    /// <summary>The listener's receive buffer: room for a burst of a few thousand notifications.</summary>
+    public const int ReceiveBufferBytes = 8 << 20;
 
     private sealed class Watched
     {
         public required NamespaceContext Context;
-        public required SafeFdHandle Fd;
+        /// <summary>The host's id for the namespace; null for the host itself.</summary>
+        public int? Nsid;
         public readonly Dictionary<int, LinkInfo> Links = new();
     }
 
+    private readonly NetlinkSocket _listener;
+    private readonly NetlinkSocket _requests;
+    private readonly int _receiveBuffer;
     private readonly List<Watched> _watched = new();
-    private byte[] _rx = new byte[64 * 1024];
+    private readonly List<Watched> _host = new();
+    private readonly Dictionary<int, List<Watched>> _byNsid = new();
+    private int? _hostNsid;
+    private bool _resynced;
 
-    /// <summary>Subscribes in every context (sockets first, then the snapshot, so no change falls in between).</summary>
-    public LinkWatcher(IEnumerable<NamespaceContext> contexts)
+    /// <summary>
+    /// Subscribes, then gives each namespace an nsid if it has none and reads its links (in that order, so no change
+    /// falls in between). <paramref name="receiveBuffer"/>: bytes asked for the listener (tests make overruns with a
+    /// small one).
+    /// </summary>
+    public LinkWatcher(NamespaceSessions sessions, IEnumerable<NamespaceContext> contexts, int receiveBuffer = ReceiveBufferBytes)
     {
+        var host = sessions.Get("");
+        var list = contexts.ToList();
+        bool others = list.Any(c => c.Identity != host.Identity);
+        _requests = host.Socket;
+        _receiveBuffer = receiveBuffer;
+        uint[] groups = others ? new[] { RtnlGroup.LINK, RtnlGroup.NSID } : new[] { RtnlGroup.LINK };
+        _listener = Watching(() => NetlinkSocket.OpenListener(groups, others, receiveBuffer), host.DisplayName);
         try
         {
-            foreach (var ctx in contexts)
+            // The host's id for itself, if it has one: its own notifications then carry that id.
+            if (others) _hostNsid = NsIds.Get(_requests, host.Handle);
+            foreach (var ctx in list)
             {
-                var fd = SharedNamespaceThread.InvokeIn(ctx.Handle, () => OpenHere(ctx.DisplayName));
-                var w = new Watched { Context = ctx, Fd = fd };
+                var w = new Watched { Context = ctx };
+                if (ctx.Identity == host.Identity) _host.Add(w);
+                else
+                {
+                    w.Nsid = NamespaceIdService.Set(host, ctx, null, out _).Id;
+                    if (!_byNsid.TryGetValue(w.Nsid!.Value, out var same)) _byNsid[w.Nsid.Value] = same = new List<Watched>();
+                    same.Add(w);
+                }
                 _watched.Add(w);
-                foreach (var l in Links.Dump(ctx.Socket, ctx.DisplayName)) w.Links[l.Index] = l;
+                foreach (var l in Dump(w)) w.Links[l.Index] = l;
             }
         }
         catch
@@ -50,90 +80,74 @@ public sealed unsafe class LinkWatcher : IDisposable
         }
     }
 
-    private static SafeFdHandle OpenHere(string target)
-    {
-        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, NetlinkSocket.NETLINK_ROUTE);
-        if (fd < 0) throw Sys.Error(ErrorIds.WatchFailed, "socket(AF_NETLINK)", target);
-        var h = new SafeFdHandle(fd);
-        try
-        {
-            int size = 1 << 20;
-            Libc.SetSockOpt(h, Libc.SOL_SOCKET, Libc.SO_RCVBUF, &size, 4); // best effort: a burst of changes fits
-            byte* addr = stackalloc byte[12];
-            new Span<byte>(addr, 12).Clear();
-            *(ushort*)addr = Libc.AF_NETLINK;
-            *(uint*)(addr + 8) = RTMGRP_LINK;
-            if (Libc.Bind(h, addr, 12) != 0) throw Sys.Error(ErrorIds.WatchFailed, "bind(AF_NETLINK, RTMGRP_LINK)", target);
-            return h;
-        }
-        catch
-        {
-            h.Dispose();
-            throw;
-        }
-    }
+    private List<LinkInfo> Dump(Watched w) => Links.Dump(_requests, w.Context.DisplayName, w.Nsid);
 
-    /// <summary>Events that arrive within <paramref name="timeoutMs"/> (empty list on timeout), in order per namespace.</summary>
-    public List<NetNamespaceAdapterEvent> Read(int timeoutMs)
+    /// <summary>
+    /// Events that arrive within <paramref name="timeoutMs"/> (empty list on timeout), in order per namespace; after an
+    /// overrun, a resync notice and the difference.
+    /// </summary>
+    public List<WatchItem<NetNamespaceAdapterEvent>> Read(int timeoutMs)
     {
-        var result = new List<NetNamespaceAdapterEvent>();
-        int count = _watched.Count;
-        if (count == 0) { Thread.Sleep(Math.Max(0, timeoutMs)); return result; }
-        var pfds = stackalloc Libc.PollFd[count];
-        for (int i = 0; i < count; i++)
-            pfds[i] = new Libc.PollFd { Fd = (int)_watched[i].Fd.DangerousGetHandle(), Events = Libc.POLLIN };
-        int r = Libc.Poll(pfds, (ulong)count, timeoutMs);
-        if (r < 0)
-        {
-            if (Sys.LastErrno() == Errno.EINTR) return result;
-            throw Sys.Error(ErrorIds.WatchFailed, "poll(AF_NETLINK)");
-        }
-        if (r == 0) return result;
-        for (int i = 0; i < count; i++)
-        {
-            if (pfds[i].Revents == 0) continue;
-            var w = _watched[i];
-            int n = Receive(w);
-            if (n <= 0) continue;
-            var now = DateTime.Now;
-            foreach (var m in NetlinkMessage.ParseAll(_rx.AsSpan(0, n)))
-            {
-                if (m.Type != Rtm.NEWLINK && m.Type != Rtm.DELLINK) continue;
-                var link = Links.Parse(m.Payload);
-                var e = Classify(w, m.Type == Rtm.DELLINK, link, now);
-                if (e is not null) result.Add(e);
-            }
-        }
+        var result = new List<WatchItem<NetNamespaceAdapterEvent>>();
+        bool overrun = false;
+        var notifications = Watching(() => _listener.ReceiveNotifications(timeoutMs, out overrun));
+        var now = DateTime.Now;
+        foreach (var n in notifications) Take(n, now, result);
+        if (overrun) Resync(now, result);
         return result;
     }
 
-    private int Receive(Watched w)
+    private void Take(NetlinkNotification n, DateTime now, List<WatchItem<NetNamespaceAdapterEvent>> result)
     {
-        while (true)
+        var m = n.Message;
+        bool fromHost = n.Nsid is null || n.Nsid == _hostNsid;
+        if (m.Type == Rtm.DELNSID)
         {
-            nint n;
-            fixed (byte* p = _rx) n = Libc.Recv(w.Fd, p, _rx.Length, Libc.MSG_PEEK | Libc.MSG_TRUNC | Libc.MSG_DONTWAIT);
-            if (n < 0)
-            {
-                var e = Sys.LastErrno();
-                if (e is Errno.EAGAIN or Errno.EINTR) return 0;
-                // ENOBUFS: the kernel dropped messages (a burst outran the buffer); the snapshot may be stale, go on.
-                if (e == Errno.ENOBUFS) return 0;
-                throw Sys.Error(ErrorIds.WatchFailed, e, "recv(AF_NETLINK)", w.Context.DisplayName);
-            }
-            if (n > _rx.Length) { _rx = new byte[(int)n]; continue; }
-            fixed (byte* p = _rx) n = Libc.Recv(w.Fd, p, _rx.Length, Libc.MSG_DONTWAIT);
-            if (n < 0)
-            {
-                var e = Sys.LastErrno();
-                if (e is Errno.EAGAIN or Errno.EINTR or Errno.ENOBUFS) return 0;
-                throw Sys.Error(ErrorIds.WatchFailed, e, "recv(AF_NETLINK)", w.Context.DisplayName);
-            }
-            return (int)n;
+            // A watched namespace ended: the host's id for it is free, and may be given to another namespace.
+            if (fromHost && NsIds.ParseNsid(m.Payload) is int gone && _byNsid.Remove(gone))
+                _watched.RemoveAll(w => w.Nsid == gone);
+            return;
         }
+        if (m.Type != Rtm.NEWLINK && m.Type != Rtm.DELLINK) return;
+        var targets = fromHost ? _host : _byNsid.GetValueOrDefault(n.Nsid!.Value);
+        if (targets is null || targets.Count == 0) return;
+        var link = Links.Parse(m.Payload);
+        foreach (var w in targets)
+            if (Classify(w, m.Type == Rtm.DELLINK, link, now) is { } e) result.Add(WatchItem<NetNamespaceAdapterEvent>.Of(e));
     }
 
-    private static NetNamespaceAdapterEvent? Classify(Watched w, bool deleted, LinkInfo link, DateTime now)
+    /// <summary>
+    /// After the kernel dropped notifications: reads every watched namespace's links again and reports the difference
+    /// against what the events so far said (Removed, then Changed and Added, by index), after a notice.
+    /// </summary>
+    private void Resync(DateTime now, List<WatchItem<NetNamespaceAdapterEvent>> result)
+    {
+        var diff = new List<WatchItem<NetNamespaceAdapterEvent>>();
+        foreach (var w in _watched.ToList())
+        {
+            List<LinkInfo> links;
+            // a namespace that ended before its RTM_DELNSID was read: nothing to read there any more
+            try { links = Dump(w); }
+            catch (NetnsException) when (w.Nsid is not null) { continue; }
+            var present = links.Select(l => l.Index).ToHashSet();
+            foreach (var gone in w.Links.Values.Where(l => !present.Contains(l.Index)).OrderBy(l => l.Index).ToList())
+                if (Classify(w, true, gone, now) is { } e) diff.Add(WatchItem<NetNamespaceAdapterEvent>.Of(e));
+            foreach (var l in links.OrderBy(l => l.Index))
+                if (Classify(w, false, l, now) is { } e) diff.Add(WatchItem<NetNamespaceAdapterEvent>.Of(e));
+        }
+        _resynced = true;
+        result.Add(WatchItem<NetNamespaceAdapterEvent>.Resynchronized(
+            $"The kernel dropped adapter notifications (ENOBUFS: more came than the listener's {_receiveBuffer / 1024} KiB receive " +
+            $"buffer held before they were read). The adapters of the {_watched.Count} watched namespace(s) were read again; the " +
+            $"{diff.Count} event(s) that follow are the difference. A change undone in between is not seen."));
+        result.AddRange(diff);
+    }
+
+    /// <summary>
+    /// The event for one link message against the namespace's known links (updated); null when it shows nothing new:
+    /// a change of nothing the event shows or, after a resync, the removal of a link not known any more.
+    /// </summary>
+    private NetNamespaceAdapterEvent? Classify(Watched w, bool deleted, LinkInfo link, DateTime now)
     {
         w.Links.TryGetValue(link.Index, out var old);
         string type;
@@ -141,6 +155,8 @@ public sealed unsafe class LinkWatcher : IDisposable
         string[] changes = Array.Empty<string>();
         if (deleted)
         {
+            // queued before the resync's dump, which already reported it
+            if (old is null && _resynced) return null;
             // A DELLINK without IFLA_IFNAME is not expected, but then the snapshot still knows the name.
             if (string.IsNullOrEmpty(link.Name) && old is not null) link = old;
             w.Links.Remove(link.Index);
@@ -176,6 +192,16 @@ public sealed unsafe class LinkWatcher : IDisposable
         };
     }
 
+    /// <summary>Socket failures of the watcher are WatchFailed (namespace and query errors keep their own ids).</summary>
+    private static T Watching<T>(Func<T> f, object? target = null)
+    {
+        try { return f(); }
+        catch (NetnsException ex) when (ex.ErrorCode is ErrorIds.NetlinkSocketFailed or ErrorIds.NetlinkReceiveFailed)
+        {
+            throw new NetnsException(ErrorIds.WatchFailed, ex.Errno, ex.Message, target ?? ex.Target, ex);
+        }
+    }
+
     /// <summary>
     /// What an RTM_NEWLINK changed against the adapter's previous state, one "Property old->new" per property the event
     /// shows (Name, IsUp, State, MacAddress, Mtu, Master); empty when nothing of that changed (statistics, flags...).
@@ -199,9 +225,5 @@ public sealed unsafe class LinkWatcher : IDisposable
     private static string? MasterName(IReadOnlyDictionary<int, LinkInfo> links, int? index) =>
         index is not int i || i == 0 ? null : links.TryGetValue(i, out var m) && !string.IsNullOrEmpty(m.Name) ? m.Name : $"if{i}";
 
-    public void Dispose()
-    {
-        foreach (var w in _watched) w.Fd.Dispose();
-        _watched.Clear();
-    }
+    public void Dispose() => _listener?.Dispose();
 }

@@ -3,7 +3,6 @@ using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Addressing;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
-using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;
 
@@ -15,7 +14,7 @@ public sealed class GetNetNamespaceAddressCommand : InterfaceAddressQueryCmdlet
     protected override void Query(NamespaceContext ctx)
     {
         var filter = EntryFilter();
-        foreach (var a in AddressService.ListAddresses(ctx, Af.Parse(AddressFamily)))
+        foreach (var a in AddressService.ListAddresses(ctx, Family))
             if (filter(a.InterfaceAlias, a.IPAddress)) WriteObject(a);
     }
 }
@@ -44,36 +43,19 @@ public sealed class NewNetNamespaceAddressCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter SkipDuplicateAddressDetection { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Adding an address");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Adding an address");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {
-            var (address, len) = ParseAddressAndPrefix(IPAddress, PrefixLength);
+            var (address, len) = IpPrefix.ParseAddressAndPrefix(IPAddress, PrefixLength);
             var ctx = GetContext(Namespace);
             var link = AdapterService.Require(ctx, InterfaceAlias);
             if (!ShouldProcess(ctx.Target(InterfaceAlias), $"Add address {address}/{len}")) return;
             WriteObject(AddressService.AddAddress(ctx, link, address, len, SkipDuplicateAddressDetection));
         }
         catch (NetnsException ex) { WriteNetnsError(ex, IPAddress); }
-    }
-
-    internal static (System.Net.IPAddress, int) ParseAddressAndPrefix(string text, int? prefixLength)
-    {
-        int slash = text.IndexOf('/');
-        var address = IpPrefix.ParseAddress(slash < 0 ? text : text[..slash]);
-        int len;
-        if (slash >= 0)
-        {
-            if (!int.TryParse(text[(slash + 1)..], out len))
-                throw new NetnsException(ErrorIds.InvalidPrefixLength, Errno.EINVAL, $"Invalid prefix length in '{text}'.", text);
-            if (prefixLength is int p && p != len)
-                throw new NetnsException(ErrorIds.InvalidPrefixLength, Errno.EINVAL, $"'{text}' and -PrefixLength {p} disagree.", text);
-        }
-        else len = prefixLength ?? Af.Bits(Af.Of(address));
-        IpPrefix.ValidatePrefixLength(address, len);
-        return (address, len);
     }
 }
 
@@ -97,25 +79,18 @@ public sealed class RemoveNetNamespaceAddressCommand : NamespaceTargetCmdlet
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     public string? InterfaceAlias { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Removing an address");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Removing an address");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {
             int slash = IPAddress.IndexOf('/');
             var address = IpPrefix.ParseAddress(slash < 0 ? IPAddress : IPAddress[..slash]);
             int? len = PrefixLength;
-            if (slash >= 0) len = NewNetNamespaceAddressCommand.ParseAddressAndPrefix(IPAddress, PrefixLength).Item2;
+            if (slash >= 0) len = IpPrefix.ParseAddressAndPrefix(IPAddress, PrefixLength).Item2;
             var ctx = GetContext(Namespace);
-            var candidates = AddressService.ListAddresses(ctx, Af.Of(address))
-                .Where(a => a.IPAddress == address.ToString() && (len is null || a.PrefixLength == len) &&
-                            (string.IsNullOrEmpty(InterfaceAlias) || a.InterfaceAlias == InterfaceAlias))
-                .ToList();
-            if (candidates.Count == 0)
-                throw new NetnsException(ErrorIds.AddressNotFound, Errno.ENOENT,
-                    $"Address {IPAddress}{(string.IsNullOrEmpty(InterfaceAlias) ? "" : $" on '{InterfaceAlias}'")} not found in {ctx.DisplayName}.", IPAddress);
-            foreach (var a in candidates)
+            foreach (var a in AddressService.FindAddresses(ctx, address, len, InterfaceAlias, IPAddress))
             {
                 if (!ShouldProcess(ctx.Target(a.InterfaceAlias), $"Remove address {a.IPAddress}/{a.PrefixLength}")) continue;
                 AddressService.RemoveAddress(ctx, a.InterfaceIndex, a.InterfaceAlias, address, a.PrefixLength);

@@ -41,9 +41,9 @@ public sealed class GetNetNamespaceAdapterCommand : NamespaceQueryCmdlet
     private readonly HashSet<string> _found = new(StringComparer.Ordinal);
     private bool _allDone;
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
-        if (!All) { base.ProcessRecord(); return; }
+        if (!All) { base.ProcessRecordLocal(); return; }
         if (Namespace.Length > 0)
             ThrowNetnsError(new NetnsException(ErrorIds.AllWithNamespace, Errno.EINVAL, "-All reads every namespace: do not give -Namespace (or pipe namespaces) with it.", Namespace[0]));
         if (_allDone) return;
@@ -73,7 +73,7 @@ public sealed class GetNetNamespaceAdapterCommand : NamespaceQueryCmdlet
     }
 
     /// <summary>A literal -Name (or any -LiteralName) found in none of the namespaces read (from every pipeline input) is an error.</summary>
-    protected override void EndProcessing()
+    protected override void EndProcessingLocal()
     {
         foreach (var n in Names)
         {
@@ -82,6 +82,6 @@ public sealed class GetNetNamespaceAdapterCommand : NamespaceQueryCmdlet
             if (_found.Add(exact))
                 WriteNetnsError(new NetnsException(ErrorIds.AdapterNotFound, Errno.ENODEV, $"No adapter named '{exact}' in the namespaces searched.", exact));
         }
-        base.EndProcessing();
+        base.EndProcessingLocal();
     }
 }

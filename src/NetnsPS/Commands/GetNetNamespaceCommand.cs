@@ -38,7 +38,7 @@ public sealed class GetNetNamespaceCommand : NetnsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
     public SwitchParameter All { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {

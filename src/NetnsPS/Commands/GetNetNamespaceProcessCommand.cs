@@ -9,40 +9,14 @@ namespace NetnsPS.Commands;
 /// <summary>Get-NetNamespaceProcess: ip netns pids NAME, counting every thread.</summary>
 [Cmdlet(VerbsCommon.Get, "NetNamespaceProcess", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(Process))]
-public sealed class GetNetNamespaceProcessCommand : NetnsCmdlet
+public sealed class GetNetNamespaceProcessCommand : NamespaceNamesCmdlet
 {
-    private const string NameSet = "Name";
-    private const string LiteralNameSet = "LiteralName";
-    private const string InputObjectSet = "InputObject";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
-    [NamespaceTransformation] // a piped NetNamespace names exactly its namespace, wildcard characters and all
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = Array.Empty<string>();
-
-    /// <summary>Names taken exactly as typed: no character is a wildcard.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralNameSet)]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralName { get; set; } = Array.Empty<string>();
-
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
-    [ValidateNotNull]
-    public NetNamespace[] InputObject { get; set; } = Array.Empty<NetNamespace>();
-
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         List<ResolvedName> resolved;
         try
         {
-            resolved = (ParameterSetName switch
-            {
-                NameSet => ResolveEach(Name),
-                LiteralNameSet => ResolveEach(LiteralName, literal: true),
-                _ => ResolveEach(InputObject.Select(n => n.Name).ToArray(), literal: true),
-            }).ToList();
+            resolved = ResolveNames().ToList();
         }
         catch (NetnsException ex) { ThrowNetnsError(ex); return; }
 

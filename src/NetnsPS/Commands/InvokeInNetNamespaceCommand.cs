@@ -80,13 +80,13 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
     [Parameter(ParameterSetName = ScriptAllSet)]
     public SwitchParameter Isolated { get; set; }
 
-    protected override void BeginProcessing()
+    protected override void BeginProcessingLocal()
     {
         RequireSysAdmin("Entering a network namespace");
         ThreadHygiene.WarmUp();
     }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         // Resolved first (whether outputs are tagged depends on how many namespaces there are), run in input order: the
         // error for an unknown name comes after the output of the names before it.
@@ -358,7 +358,7 @@ public sealed class InvokeInNetNamespaceCommand : NetnsCmdlet
             ? (Action<PSObject, bool>)Delegate.CreateDelegate(typeof(Action<PSObject, bool>), set)
             : null;
 
-    protected override void StopProcessing()
+    protected override void StopProcessingLocal()
     {
         _running?.Kill();
     }

@@ -64,7 +64,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing()
+    protected override void BeginProcessingLocal()
     {
         RequireNetAdmin("Moving an adapter");
         int targets = (MyInvocation.BoundParameters.ContainsKey(nameof(Namespace)) ? 1 : 0) + (ProcessId is null ? 0 : 1) + (HostNamespace ? 1 : 0);
@@ -73,7 +73,7 @@ public sealed class MoveNetAdapterToNamespaceCommand : NetnsSessionCmdlet
                 "Name exactly one target: -Namespace, -ProcessId or -HostNamespace.", null));
     }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         NamespaceContext? to = null;
         try

@@ -3,7 +3,6 @@ using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Nat;
-using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;
 
@@ -67,9 +66,9 @@ public sealed class NewNetNamespaceNatCommand : NamespaceTargetCmdlet
     [ValidateNotNullOrEmpty]
     public string? ExternalIPAddress { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Adding a NAT");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Adding a NAT");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         var name = string.IsNullOrEmpty(Name) ? InterfaceAlias : Name!;
         try
@@ -110,9 +109,9 @@ public sealed class RemoveNetNamespaceNatCommand : NamespaceTargetCmdlet
     [ValidateNotNullOrEmpty]
     public string[] LiteralName { get; set; } = Array.Empty<string>();
 
-    protected override void BeginProcessing() => RequireNetAdmin("Removing a NAT");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Removing a NAT");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         NamespaceContext ctx;
         List<NetNamespaceNat> all;
@@ -194,9 +193,9 @@ public sealed class AddNetNamespaceNatStaticMappingCommand : NamespaceTargetCmdl
     [ValidateRange(1, 65535)]
     public int InternalPort { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Adding a port forward");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Adding a port forward");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         var target = $"{Protocol} {ExternalIPAddress ?? "*"}:{ExternalPort}";
         try
@@ -231,9 +230,9 @@ public sealed class RemoveNetNamespaceNatStaticMappingCommand : NamespaceTargetC
     [ValidateRange(0, 65535)]
     public int ExternalPort { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Removing a port forward");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Removing a port forward");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         object target = StaticMappingID != 0 ? StaticMappingID : $"{Protocol} {ExternalPort}";
         try

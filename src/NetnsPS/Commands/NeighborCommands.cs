@@ -3,7 +3,6 @@ using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.NeighborTable;
-using NetnsPS.Core.Netlink.Rtnl;
 
 namespace NetnsPS.Commands;
 
@@ -20,7 +19,7 @@ public sealed class GetNetNamespaceNeighborCommand : InterfaceAddressQueryCmdlet
     protected override void Query(NamespaceContext ctx)
     {
         var filter = EntryFilter();
-        foreach (var n in NeighborService.List(ctx, Af.Parse(AddressFamily)))
+        foreach (var n in NeighborService.List(ctx, Family))
         {
             if (State.Length > 0 ? !State.Contains(n.State, StringComparer.OrdinalIgnoreCase) : n.State is "NoArp" or "None") continue;
             if (filter(n.InterfaceAlias, n.IPAddress)) WriteObject(n);
@@ -56,9 +55,9 @@ public sealed class NewNetNamespaceNeighborCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Adding a neighbor");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Adding a neighbor");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {
@@ -67,7 +66,7 @@ public sealed class NewNetNamespaceNeighborCommand : NamespaceTargetCmdlet
             var ctx = GetContext(Namespace);
             var link = AdapterService.Require(ctx, InterfaceAlias);
             if (!ShouldProcess(ctx.Target(InterfaceAlias), $"Add neighbor {address} lladdr {AdapterService.FormatMac(mac)} ({State})")) return;
-            WriteObject(NeighborService.Add(ctx, link, address, mac, Nda.ParseState(State), Force));
+            WriteObject(NeighborService.Add(ctx, link, address, mac, State, Force));
         }
         catch (NetnsException ex) { WriteNetnsError(ex, IPAddress); }
     }
@@ -88,9 +87,9 @@ public sealed class RemoveNetNamespaceNeighborCommand : NamespaceTargetCmdlet
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     public string? InterfaceAlias { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Removing a neighbor");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Removing a neighbor");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {
@@ -98,13 +97,7 @@ public sealed class RemoveNetNamespaceNeighborCommand : NamespaceTargetCmdlet
             var ctx = GetContext(Namespace);
             // A named adapter must exist: an unknown one is AdapterNotFound, not "no entry on it".
             if (!string.IsNullOrEmpty(InterfaceAlias)) AdapterService.Require(ctx, InterfaceAlias);
-            var candidates = NeighborService.List(ctx, Af.Of(address))
-                .Where(n => n.IPAddress == address.ToString() && (string.IsNullOrEmpty(InterfaceAlias) || n.InterfaceAlias == InterfaceAlias))
-                .ToList();
-            if (candidates.Count == 0)
-                throw new NetnsException(ErrorIds.NeighborNotFound, Errno.ENOENT,
-                    $"No neighbor entry for {address}{(string.IsNullOrEmpty(InterfaceAlias) ? "" : $" on '{InterfaceAlias}'")} in {ctx.DisplayName}.", IPAddress);
-            foreach (var n in candidates)
+            foreach (var n in NeighborService.Find(ctx, address, InterfaceAlias, IPAddress))
             {
                 if (!ShouldProcess(ctx.Target(n.InterfaceAlias), $"Remove neighbor {n.IPAddress}")) continue;
                 NeighborService.Remove(ctx, n.InterfaceIndex, n.InterfaceAlias, address);

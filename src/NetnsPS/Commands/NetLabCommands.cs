@@ -28,9 +28,9 @@ public sealed class NewNetLabCommand : NetnsCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
-    protected override void BeginProcessing() => RequireSysAdmin("Building a lab");
+    protected override void BeginProcessingLocal() => RequireSysAdmin("Building a lab");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         LabDefinition def;
         try { def = LabDefinition.Parse(ReadDefinition(Definition), Unwrap); }
@@ -122,7 +122,7 @@ public sealed class GetNetLabCommand : NetnsCmdlet
     [ArgumentCompleter(typeof(NetLabCompleter))]
     public string[] Prefix { get; set; } = Array.Empty<string>();
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         var labs = LabBuilder.List(ex => WriteNetnsError(ex));
         var selected = ParameterSetName switch
@@ -167,9 +167,9 @@ public sealed class RemoveNetLabCommand : NetnsCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing() => RequireSysAdmin("Removing a lab");
+    protected override void BeginProcessingLocal() => RequireSysAdmin("Removing a lab");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         IEnumerable<NetLab> targets;
         if (ParameterSetName == "InputObject")

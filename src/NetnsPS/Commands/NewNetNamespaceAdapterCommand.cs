@@ -107,9 +107,9 @@ public sealed class NewNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     private static readonly string[] s_kindParameters =
         s_allowed.Values.SelectMany(v => v).Distinct().ToArray();
 
-    protected override void BeginProcessing() => RequireNetAdmin("Creating an adapter");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Creating an adapter");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {

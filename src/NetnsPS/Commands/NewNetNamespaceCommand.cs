@@ -30,11 +30,11 @@ public sealed class NewNetNamespaceCommand : NetnsCmdlet, IDisposable
 
     [Parameter(ParameterSetName = CreateSet)]
     [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = NamespaceCreator.DefaultThreads;
+    public override int ThrottleLimit { get; set; } = NamespaceCreator.DefaultThreads;
 
-    protected override void BeginProcessing() => RequireSysAdmin("Creating a network namespace");
+    protected override void BeginProcessingLocal() => RequireSysAdmin("Creating a network namespace");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         switch (ParameterSetName)
         {
@@ -63,7 +63,7 @@ public sealed class NewNetNamespaceCommand : NetnsCmdlet, IDisposable
         }
     }
 
-    protected override void EndProcessing()
+    protected override void EndProcessingLocal()
     {
         if (_creator is null) return;
         _creator.Complete();
@@ -72,7 +72,7 @@ public sealed class NewNetNamespaceCommand : NetnsCmdlet, IDisposable
             WriteProgress(new ProgressRecord(1, "Creating network namespaces", "Done") { RecordType = ProgressRecordType.Completed });
     }
 
-    protected override void StopProcessing() => _creator?.Cancel();
+    protected override void StopProcessingLocal() => _creator?.Cancel();
 
     private void Drain(bool wait)
     {

@@ -15,35 +15,25 @@ namespace NetnsPS.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "NetNamespaceSession", SupportsShouldProcess = true)]
 [OutputType(typeof(PSSession))]
-public sealed class NewNetNamespaceSessionCommand : NetnsCmdlet
+public sealed class NewNetNamespaceSessionCommand : NamespaceEachCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("NetNs", "ns")]
-    [NamespaceTransformation]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[] Namespace { get; set; } = Array.Empty<string>();
+    protected override string? RemoteUnsupportedReason =>
+        "the session it opens is a process on the host, which cannot be handed back over a session: run Invoke-InNetNamespace -Session, or Enter-PSSession to the host and call it there.";
 
     /// <summary>Session name; default "netns:NAME".</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
-    protected override void BeginProcessing()
+    protected override void BeginProcessingLocal()
     {
         RequireSysAdmin("Starting a session in a network namespace");
         ThreadHygiene.WarmUp();
     }
 
-    protected override void ProcessRecord()
-    {
-        foreach (var ns in InInputOrder(Namespace))
-        {
-            if (!ShouldProcess(ns.Name, "Start a PowerShell session process inside the namespace")) continue;
-            try { WriteObject(Open(ns, Name, this)); }
-            catch (NetnsException ex) { WriteNetnsError(ex, ns.Name); }
-        }
-    }
+    protected override string Action => "Start a PowerShell session process inside the namespace";
+
+    protected override void ProcessNamespace(NamespaceEntry ns) => WriteObject(Open(ns, Name, this));
 
     /// <summary>
     /// new PowerShellProcessInstance() + RunspaceFactory.CreateOutOfProcessRunspace(TypeTable, instance): both exist in

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Management.Automation;
 using NetnsPS.Core.Errors;
+using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Commands;
@@ -11,14 +12,10 @@ namespace NetnsPS.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "NetNamespaceSocket", SupportsShouldProcess = true)]
 [OutputType(typeof(Socket))]
-public sealed class NewNetNamespaceSocketCommand : NetnsCmdlet
+public sealed class NewNetNamespaceSocketCommand : NamespaceEachCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("NetNs", "ns")]
-    [NamespaceTransformation]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[] Namespace { get; set; } = Array.Empty<string>();
+    protected override string? RemoteUnsupportedReason =>
+        "a socket is a handle of the process that made it and cannot be handed back over a session: make and use it on the host (Invoke-Command).";
 
     [Parameter]
     public AddressFamily AddressFamily { get; set; } = AddressFamily.InterNetwork;
@@ -29,28 +26,25 @@ public sealed class NewNetNamespaceSocketCommand : NetnsCmdlet
     [Parameter]
     public ProtocolType ProtocolType { get; set; } = ProtocolType.Tcp;
 
-    protected override void BeginProcessing() => RequireSysAdmin("Creating a socket in a network namespace");
+    protected override void BeginProcessingLocal() => RequireSysAdmin("Creating a socket in a network namespace");
 
-    protected override void ProcessRecord()
+    protected override string Action => "Create a socket inside the namespace";
+
+    protected override void ProcessNamespace(NamespaceEntry ns)
     {
-        foreach (var ns in InInputOrder(Namespace))
+        try
         {
-            if (!ShouldProcess(ns.Name, "Create a socket inside the namespace")) continue;
-            try
-            {
-                ns.ThrowIfStale();
-                using var handle = NamespaceHandle.Open(ns.Path, ns.Name);
-                // Created on the shared namespace thread inside the namespace, which is restored afterwards.
-                var socket = SharedNamespaceThread.InvokeIn(handle, () => new Socket(AddressFamily, SocketType, ProtocolType));
-                var o = PSObject.AsPSObject(socket);
-                o.Properties.Add(new PSNoteProperty("NetNamespace", ns.Name));
-                WriteObject(o);
-            }
-            catch (NetnsException ex) { WriteNetnsError(ex, ns.Name); }
-            catch (SocketException ex)
-            {
-                WriteError(new ErrorRecord(ex, ErrorIds.SocketCreateFailed, ErrorCategory.InvalidArgument, ns.Name));
-            }
+            ns.ThrowIfStale();
+            using var handle = NamespaceHandle.Open(ns.Path, ns.Name);
+            // Created on the shared namespace thread inside the namespace, which is restored afterwards.
+            var socket = SharedNamespaceThread.InvokeIn(handle, () => new Socket(AddressFamily, SocketType, ProtocolType));
+            var o = PSObject.AsPSObject(socket);
+            o.Properties.Add(new PSNoteProperty("NetNamespace", ns.Name));
+            WriteObject(o);
+        }
+        catch (SocketException ex)
+        {
+            WriteError(new ErrorRecord(ex, ErrorIds.SocketCreateFailed, ErrorCategory.InvalidArgument, ns.Name));
         }
     }
 }

@@ -28,9 +28,9 @@ public sealed class NewNetVethPairCommand : NamespaceTargetCmdlet
     [ValidateRange(1, int.MaxValue)] // the kernel enforces veth's 68..65535 with its own message
     public int? Mtu { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Creating a veth pair");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Creating a veth pair");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {

@@ -55,9 +55,9 @@ public sealed class SetNetNamespaceIdCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Setting a namespace id");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Setting a namespace id");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         NamespaceContext from, target;
         try

@@ -98,9 +98,9 @@ public sealed class SetNetNamespaceQdiscCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Setting a qdisc");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Setting a qdisc");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         LinkShaping shaping;
         NamespaceContext ctx;
@@ -136,9 +136,9 @@ public sealed class RemoveNetNamespaceQdiscCommand : NamespaceTargetCmdlet
     [ValidateNotNullOrEmpty]
     public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
 
-    protected override void BeginProcessing() => RequireNetAdmin("Removing a qdisc");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Removing a qdisc");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         NamespaceContext ctx;
         try { ctx = GetContext(Namespace); }

@@ -6,49 +6,30 @@ using NetnsPS.Core.Namespaces;
 namespace NetnsPS.Commands;
 
 /// <summary>Remove-NetNamespaceAdapter: ip link delete DEV (removing one veth end removes both).</summary>
-// The default set is LiteralName so that a piped adapter (or address, route) binds its InterfaceAlias to -LiteralName and
-// removes exactly that adapter; an object with only a Name property, and a typed or positional name, bind -Name.
 [Cmdlet(VerbsCommon.Remove, "NetNamespaceAdapter", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = LiteralNameSet)]
 [OutputType(typeof(void))]
-public sealed class RemoveNetNamespaceAdapterCommand : NamespaceTargetCmdlet
+public sealed class RemoveNetNamespaceAdapterCommand : AdapterNamesCmdlet
 {
-    private const string NameSet = "Name";
-    private const string LiteralNameSet = "LiteralName";
-
     private bool _yesToAll, _noToAll;
     // veth ends that went away with their peer earlier in this invocation: "inode/name"
     private readonly HashSet<string> _goneWithPeer = new(StringComparer.Ordinal);
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
-    [ArgumentCompleter(typeof(AdapterNameCompleter))]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = Array.Empty<string>();
-
-    /// <summary>Adapter names taken exactly as typed: no character is a wildcard. Piped adapters, addresses and routes bind here.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralNameSet)]
-    [Alias("InterfaceAlias", "ifAlias")]
-    [ArgumentCompleter(typeof(AdapterNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralName { get; set; } = Array.Empty<string>();
 
     /// <summary>Skip the extra confirmation asked before removing a host adapter that is not virtual.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Removing an adapter");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Removing an adapter");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         NamespaceContext ctx;
         try { ctx = GetContext(Namespace); }
         catch (NetnsException ex) { WriteNetnsError(ex, Namespace); return; }
         {
-            bool literal = ParameterSetName == LiteralNameSet;
-            var names = literal ? LiteralName : Name;
-            var wanted = names.Where(n => !_goneWithPeer.Contains($"{ctx.Identity.Inode}/{(literal ? n : WildcardPattern.Unescape(n))}")).ToArray();
+            var names = Names;
+            var wanted = names.Where(n => !_goneWithPeer.Contains($"{ctx.Identity.Inode}/{(Literal ? n : WildcardPattern.Unescape(n))}")).ToArray();
             foreach (var n in names.Except(wanted)) WriteVerbose($"{n} in {ctx.DisplayName} went with its peer.");
-            var links = ResolveLinks(ctx, wanted, literal);
+            var links = ResolveLinks(ctx, wanted, Literal);
             var removed = new HashSet<int>();
             foreach (var link in links)
             {

@@ -11,32 +11,12 @@ namespace NetnsPS.Commands;
 [Cmdlet(VerbsCommon.Remove, "NetNamespace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     DefaultParameterSetName = NameSet)]
 [OutputType(typeof(void))]
-public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
+public sealed class RemoveNetNamespaceCommand : NamespaceNamesCmdlet
 {
-    private const string NameSet = "Name";
-    private const string LiteralNameSet = "LiteralName";
-    private const string InputObjectSet = "InputObject";
     private const string AllSet = "All";
 
     private bool _yesToAll;
     private bool _noToAll;
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
-    [NamespaceTransformation] // a piped NetNamespace names exactly its namespace, wildcard characters and all
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = Array.Empty<string>();
-
-    /// <summary>Names taken exactly as typed: no character is a wildcard ('ux?q' removes ux?q only, never uxaq).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralNameSet)]
-    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralName { get; set; } = Array.Empty<string>();
-
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
-    [ValidateNotNull]
-    public NetNamespace[] InputObject { get; set; } = Array.Empty<NetNamespace>();
 
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
     public SwitchParameter All { get; set; }
@@ -44,9 +24,9 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing() => RequireSysAdmin("Removing a network namespace");
+    protected override void BeginProcessingLocal() => RequireSysAdmin("Removing a network namespace");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         // Each name's error is written in input order, after the names before it are removed (pending: errors by the
         // number of targets that come before them).
@@ -54,14 +34,7 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
         var pending = new List<(int Before, NetnsException Error, object? Target)>();
         try
         {
-            var names = ParameterSetName switch
-            {
-                NameSet => Name,
-                LiteralNameSet => LiteralName,
-                InputObjectSet => InputObject.Select(n => n.Name).ToArray(),
-                _ => null,
-            };
-            foreach (var r in ResolveEach(names, literal: ParameterSetName is LiteralNameSet or InputObjectSet))
+            foreach (var r in ResolveNames())
             {
                 if (r.Error is not null) pending.Add((targets.Count, r.Error, r.Target));
                 targets.AddRange(r.Entries);

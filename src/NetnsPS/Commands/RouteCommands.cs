@@ -2,7 +2,6 @@ using System.Management.Automation;
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
-using NetnsPS.Core.Netlink.Rtnl;
 using NetnsPS.Core.Routing;
 
 namespace NetnsPS.Commands;
@@ -10,23 +9,12 @@ namespace NetnsPS.Commands;
 /// <summary>Get-NetNamespaceRoute: ip -n NS route show [table T].</summary>
 [Cmdlet(VerbsCommon.Get, "NetNamespaceRoute")]
 [OutputType(typeof(NetNamespaceRoute))]
-public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
+public sealed class GetNetNamespaceRouteCommand : IPQueryCmdlet
 {
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNull]
     public string[] DestinationPrefix { get; set; } = Array.Empty<string>();
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("ifAlias")]
-    [ArgumentCompleter(typeof(AdapterNameCompleter))]
-    [SupportsWildcards]
-    [ValidateNotNull]
-    public string[] InterfaceAlias { get; set; } = Array.Empty<string>();
-
-    [Parameter]
-    [ValidateSet("IPv4", "IPv6", IgnoreCase = true)]
-    public string? AddressFamily { get; set; }
 
     /// <summary>Routing table id (254 = main, 255 = local); 0 for every table.</summary>
     [Parameter]
@@ -36,7 +24,7 @@ public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
     {
         var ifFilter = NameFilter(InterfaceAlias);
         var dstFilter = NameFilter(DestinationPrefix.Select(d => d.Equals("default", StringComparison.OrdinalIgnoreCase) ? "*/0" : d).ToArray());
-        foreach (var r in RouteService.ListRoutes(ctx, Af.Parse(AddressFamily), Table))
+        foreach (var r in RouteService.ListRoutes(ctx, Family, Table))
             if ((ifFilter is null || (r.InterfaceAlias is not null && ifFilter(r.InterfaceAlias))) &&
                 (dstFilter is null || dstFilter(r.DestinationPrefix)))
                 WriteObject(r);
@@ -48,9 +36,9 @@ public sealed class GetNetNamespaceRouteCommand : NamespaceQueryCmdlet
 [OutputType(typeof(NetNamespaceRoute))]
 public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
 {
-    protected override void BeginProcessing() => RequireNetAdmin("Adding a route");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Adding a route");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {
@@ -67,9 +55,9 @@ public sealed class NewNetNamespaceRouteCommand : RouteCmdletBase
 [OutputType(typeof(void))]
 public sealed class RemoveNetNamespaceRouteCommand : RouteCmdletBase
 {
-    protected override void BeginProcessing() => RequireNetAdmin("Removing a route");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Removing a route");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         try
         {
@@ -107,12 +95,9 @@ public abstract class RouteCmdletBase : NamespaceTargetCmdlet
     public uint Table { get; set; } = RouteService.MainTable;
 
     /// <summary>Namespace, destination, gateway (null for none or 0.0.0.0/::) and adapter of the route asked for.</summary>
-    protected (NamespaceContext Ctx, System.Net.IPAddress Dst, int Len, System.Net.IPAddress? Gw, LinkInfo? Link) ResolveRoute()
+    protected (NamespaceContext Ctx, System.Net.IPAddress Dst, int Len, System.Net.IPAddress? Gw, Core.Netlink.Rtnl.LinkInfo? Link) ResolveRoute()
     {
-        var gw = string.IsNullOrEmpty(NextHop) ? null : IpPrefix.ParseAddress(NextHop, "next hop");
-        byte family = gw is not null ? Af.Of(gw) : DestinationPrefix.Contains(':') ? Af.INET6 : Af.INET;
-        var (dst, len) = IpPrefix.ParsePrefix(DestinationPrefix, family);
-        if (gw is not null && (gw.Equals(System.Net.IPAddress.Any) || gw.Equals(System.Net.IPAddress.IPv6Any))) gw = null;
+        var (dst, len, gw) = RouteService.ParseRoute(DestinationPrefix, NextHop);
         var ctx = GetContext(Namespace);
         var link = string.IsNullOrEmpty(InterfaceAlias) ? null : AdapterService.Require(ctx, InterfaceAlias);
         return (ctx, dst, len, gw, link);

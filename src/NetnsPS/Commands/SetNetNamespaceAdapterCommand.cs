@@ -6,28 +6,10 @@ using NetnsPS.Core.Namespaces;
 namespace NetnsPS.Commands;
 
 /// <summary>Set-NetNamespaceAdapter: ip link set DEV up|down name N mtu M address MAC master BR|nomaster.</summary>
-// The default set is LiteralName so that a piped adapter (or address, route) binds its InterfaceAlias to -LiteralName and
-// names exactly that adapter; an object with only a Name property, and a typed or positional name, bind -Name.
 [Cmdlet(VerbsCommon.Set, "NetNamespaceAdapter", SupportsShouldProcess = true, DefaultParameterSetName = LiteralNameSet)]
 [OutputType(typeof(NetNamespaceAdapter))]
-public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
+public sealed class SetNetNamespaceAdapterCommand : AdapterNamesCmdlet
 {
-    private const string NameSet = "Name";
-    private const string LiteralNameSet = "LiteralName";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
-    [ArgumentCompleter(typeof(AdapterNameCompleter))]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = Array.Empty<string>();
-
-    /// <summary>Adapter names taken exactly as typed: no character is a wildcard. Piped adapters, addresses and routes bind here.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralNameSet)]
-    [Alias("InterfaceAlias", "ifAlias")]
-    [ArgumentCompleter(typeof(AdapterNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralName { get; set; } = Array.Empty<string>();
-
     [Parameter]
     [ValidateSet("Up", "Down", IgnoreCase = true)]
     public string? State { get; set; }
@@ -57,7 +39,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing()
+    protected override void BeginProcessingLocal()
     {
         // -Master and -NoMaster exclude each other: checked here, not by parameter sets (those name -Name / -LiteralName).
         if (Master is not null && NoMaster)
@@ -66,7 +48,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         RequireNetAdmin("Changing an adapter");
     }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         NamespaceContext ctx;
         byte[]? mac = null;
@@ -79,7 +61,7 @@ public sealed class SetNetNamespaceAdapterCommand : NamespaceTargetCmdlet
         }
         catch (NetnsException ex) { WriteNetnsError(ex, Namespace ?? MacAddress ?? Master); return; }
 
-        var targets = ParameterSetName == LiteralNameSet ? ResolveLinks(ctx, LiteralName, literal: true) : ResolveLinks(ctx, Name);
+        var targets = ResolveLinks(ctx, Names, Literal);
         if (NewName is not null && targets.Count > 1)
         {
             WriteNetnsError(new NetnsException(ErrorIds.AmbiguousNewName, Errno.EINVAL, "-NewName needs exactly one adapter.", NewName));

@@ -84,9 +84,9 @@ public sealed class StartNetNamespaceCaptureCommand : NetnsSessionCmdlet
 
     private volatile bool _stop;
 
-    protected override void BeginProcessing() => RequireNetRaw("Capturing packets");
+    protected override void BeginProcessingLocal() => RequireNetRaw("Capturing packets");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         _stop = false;
         BpfInstruction[] program;
@@ -217,5 +217,5 @@ public sealed class StartNetNamespaceCaptureCommand : NetnsSessionCmdlet
         if (readError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(readError);
     }
 
-    protected override void StopProcessing() => _stop = true;
+    protected override void StopProcessingLocal() => _stop = true;
 }

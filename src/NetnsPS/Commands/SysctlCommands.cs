@@ -74,9 +74,9 @@ public sealed class SetNetNamespaceSysctlCommand : NetnsSessionCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => RequireNetAdmin("Setting a sysctl");
+    protected override void BeginProcessingLocal() => RequireNetAdmin("Setting a sysctl");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         var names = Namespace.Where(n => !string.IsNullOrEmpty(n)).ToList();
         if (HostNamespace || Namespace.Any(string.IsNullOrEmpty)) names.Add("");

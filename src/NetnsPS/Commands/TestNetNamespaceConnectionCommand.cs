@@ -3,7 +3,6 @@ using System.Net;
 using NetnsPS.Core.Diagnostics;
 using NetnsPS.Core.Errors;
 using NetnsPS.Core.Namespaces;
-using NetnsPS.Core.Netlink.Rtnl;
 using NetnsPS.Core.Threading;
 
 namespace NetnsPS.Commands;
@@ -54,9 +53,9 @@ public sealed class TestNetNamespaceConnectionCommand : NetnsCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
-    protected override void BeginProcessing() => RequireSysAdmin("Testing a connection from a network namespace");
+    protected override void BeginProcessingLocal() => RequireSysAdmin("Testing a connection from a network namespace");
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         NamespaceHandle handle;
         string display;

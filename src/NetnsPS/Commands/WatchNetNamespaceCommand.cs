@@ -6,7 +6,8 @@ namespace NetnsPS.Commands;
 
 /// <summary>
 /// Watch-NetNamespace: ip netns monitor (inotify on /run/netns), or with -Adapter ip monitor link in one or more
-/// namespaces (rtnetlink multicast), as objects, until Ctrl+C, -Timeout or -Count.
+/// namespaces (one rtnetlink listener in the host for all of them), as objects, until Ctrl+C, -Timeout or -Count. When
+/// the kernel drops events (a queue overflowed) the watcher reads the state again: a warning, then the difference.
 /// </summary>
 [Cmdlet("Watch", "NetNamespace", DefaultParameterSetName = "Name")]
 [OutputType(typeof(NetNamespaceEvent), ParameterSetName = new[] { "Name", "LiteralName" })]
@@ -50,7 +51,7 @@ public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
 
     private volatile bool _stop;
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocal()
     {
         if (Adapter) WatchAdapters();
         else WatchNamespaces();
@@ -61,7 +62,7 @@ public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
         var contexts = ResolveContexts(Namespace).ToList();
         if (contexts.Count == 0) return; // every name failed (errors written)
         LinkWatcher watcher;
-        try { watcher = new LinkWatcher(contexts); }
+        try { watcher = new LinkWatcher(Sessions, contexts); }
         catch (NetnsException ex) { ThrowNetnsError(ex); return; }
         using (watcher) Pump(watcher.Read, _ => true);
     }
@@ -82,24 +83,25 @@ public sealed class WatchNetNamespaceCommand : NetnsSessionCmdlet
 
     /// <summary>
     /// Reads events in slices of at most 100 ms (so Ctrl+C and -Timeout act within that) and writes those
-    /// <paramref name="keep"/> accepts, until -Timeout, -Count or a stop.
+    /// <paramref name="keep"/> accepts, until -Timeout, -Count or a stop; a resync notice is a warning.
     /// </summary>
-    private void Pump<T>(Func<int, List<T>> read, Func<T, bool> keep)
+    private void Pump<T>(Func<int, List<WatchItem<T>>> read, Func<T, bool> keep) where T : class
     {
         int seen = 0;
         foreach (int slice in TimeSlices(Timeout, () => _stop))
         {
-            List<T> events;
-            try { events = read(slice); }
+            List<WatchItem<T>> items;
+            try { items = read(slice); }
             catch (NetnsException ex) { ThrowNetnsError(ex); return; }
-            foreach (var e in events)
+            foreach (var item in items)
             {
-                if (!keep(e)) continue;
+                if (item.Resync is string notice) { WriteWarning(notice); continue; }
+                if (item.Event is not T e || !keep(e)) continue;
                 WriteObject(e);
                 if (Count is int c && ++seen >= c) return;
             }
         }
     }
 
-    protected override void StopProcessing() => _stop = true;
+    protected override void StopProcessingLocal() => _stop = true;
 }

@@ -11,11 +11,8 @@ namespace NetnsPS.Core.Tests.Adapters;
 /// rename (one RTM_NEWLINK with IFLA_NET_NS_FD + IFLA_IFNAME, do_setlink moves before it renames). Move checks the name
 /// first; MoveUnchecked skips that check to make the kernel do half, and must put the link back. Oracle: ip -j link.
 /// </summary>
-public sealed class AdapterMoveTests : IClassFixture<NamespaceFixture>
+public sealed class AdapterMoveTests(NamespaceFixture fx) : NamespaceTests(fx)
 {
-    private readonly NamespaceFixture _fx;
-    public AdapterMoveTests(NamespaceFixture fx) => _fx = fx;
-
     private static JsonElement? IpLink(string ns, string name)
     {
         var (code, o, _) = NamespaceFixture.Run("ip", "-n", ns, "-j", "link", "show", "dev", name);
@@ -24,14 +21,21 @@ public sealed class AdapterMoveTests : IClassFixture<NamespaceFixture>
         return a.GetArrayLength() == 0 ? null : a[0].Clone();
     }
 
-    [Fact]
-    public void HalfDoneMoveIsMovedBackAndSaysSo()
+    /// <summary>Namespaces c (with eth1) and e (with eth0): moving eth1 to e under the name eth0 clashes.</summary>
+    private (string C, string E) Clash(string from, string to)
     {
-        string c = _fx.Name("mvc"), e = _fx.Name("mve");
+        string c = Fx.Name(from), e = Fx.Name(to);
         NamespaceFixture.Ip("netns", "add", c);
         NamespaceFixture.Ip("netns", "add", e);
         NamespaceFixture.Ip("-n", c, "link", "add", "eth1", "type", "ifb");
         NamespaceFixture.Ip("-n", e, "link", "add", "eth0", "type", "ifb");
+        return (c, e);
+    }
+
+    [Fact]
+    public void HalfDoneMoveIsMovedBackAndSaysSo()
+    {
+        var (c, e) = Clash("mvc", "mve");
         var mac = IpLink(c, "eth1")!.Value.GetProperty("address").GetString();
         using var sessions = new NamespaceSessions();
         var from = sessions.Get(c);
@@ -51,11 +55,7 @@ public sealed class AdapterMoveTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void CheckedMoveRefusesATakenNewNameBeforeAnythingMoves()
     {
-        string c = _fx.Name("mvc2"), e = _fx.Name("mve2");
-        NamespaceFixture.Ip("netns", "add", c);
-        NamespaceFixture.Ip("netns", "add", e);
-        NamespaceFixture.Ip("-n", c, "link", "add", "eth1", "type", "ifb");
-        NamespaceFixture.Ip("-n", e, "link", "add", "eth0", "type", "ifb");
+        var (c, e) = Clash("mvc2", "mve2");
         var index = IpLink(c, "eth1")!.Value.GetProperty("ifindex").GetInt32();
         using var sessions = new NamespaceSessions();
         var from = sessions.Get(c);

@@ -6,14 +6,12 @@ using Xunit;
 namespace NetnsPS.Core.Tests.Cmdlets;
 
 /// <summary>The cmdlets hosted in-process with Microsoft.PowerShell.SDK: objects, error records, pipeline binding.</summary>
-public sealed class HostedCmdletTests : IClassFixture<NamespaceFixture>, IDisposable
+public sealed class HostedCmdletTests : NamespaceTests, IDisposable
 {
-    private readonly NamespaceFixture _fx;
     private readonly Runspace _rs;
 
-    public HostedCmdletTests(NamespaceFixture fx)
+    public HostedCmdletTests(NamespaceFixture fx) : base(fx)
     {
-        _fx = fx;
         var iss = InitialSessionState.CreateDefault2();
         iss.ImportPSModule(typeof(NewNetNamespaceCommand).Assembly.Location);
         _rs = RunspaceFactory.CreateRunspace(iss);
@@ -33,7 +31,7 @@ public sealed class HostedCmdletTests : IClassFixture<NamespaceFixture>, IDispos
     [Fact]
     public void PipelineCreateGetRemoveRoundTrip()
     {
-        var names = new[] { _fx.Name("h1"), _fx.Name("h2"), _fx.Name("h3") };
+        var names = new[] { Fx.Name("h1"), Fx.Name("h2"), Fx.Name("h3") };
         var (created, errors) = Invoke("$names | New-NetNamespace", ("names", names));
         Assert.Empty(errors);
         Assert.Equal(names, created.Select(o => ((NetNamespace)o.BaseObject).Name));
@@ -45,10 +43,10 @@ public sealed class HostedCmdletTests : IClassFixture<NamespaceFixture>, IDispos
             Assert.Equal(NamespaceFixture.StatInode(ns.Path), ns.Inode);
         }
 
-        var (got, _) = Invoke($"Get-NetNamespace -Name '{_fx.Prefix}h*'");
+        var (got, _) = Invoke($"Get-NetNamespace -Name '{Fx.Prefix}h*'");
         Assert.Equal(names, got.Select(o => ((NetNamespace)o.BaseObject).Name));
 
-        var (_, rmErrors) = Invoke($"Get-NetNamespace -Name '{_fx.Prefix}h*' | Remove-NetNamespace");
+        var (_, rmErrors) = Invoke($"Get-NetNamespace -Name '{Fx.Prefix}h*' | Remove-NetNamespace");
         Assert.Empty(rmErrors);
         listed = NamespaceFixture.IpNetnsList();
         Assert.All(names, n => Assert.DoesNotContain(n, listed));
@@ -72,7 +70,7 @@ public sealed class HostedCmdletTests : IClassFixture<NamespaceFixture>, IDispos
     [Fact]
     public void AlreadyExistsIsResourceExistsWithKernelText()
     {
-        var name = _fx.Name("exists");
+        var name = Fx.Name("exists");
         Invoke("New-NetNamespace $n", ("n", name));
         var (_, errors) = Invoke("New-NetNamespace $n", ("n", name));
         var e = Assert.Single(errors);

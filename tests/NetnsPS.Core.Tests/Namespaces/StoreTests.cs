@@ -7,15 +7,12 @@ using Xunit;
 
 namespace NetnsPS.Core.Tests.Namespaces;
 
-public sealed class StoreTests : IClassFixture<NamespaceFixture>
+public sealed class StoreTests(NamespaceFixture fx) : NamespaceTests(fx)
 {
-    private readonly NamespaceFixture _fx;
-    public StoreTests(NamespaceFixture fx) => _fx = fx;
-
     [Fact]
     public void CreateIsVisibleToIpAndIsAnNsfsMountWithTheReportedInode()
     {
-        var name = _fx.Name("create");
+        var name = Fx.Name("create");
         var e = NamespaceStore.Create(name);
         Assert.Contains(name, NamespaceFixture.IpNetnsList());
         Assert.Equal(NamespaceFixture.StatInode(e.Path), e.Identity.Inode);
@@ -43,7 +40,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void NameLengthLimitIs255Bytes()
     {
-        var ok = _fx.Prefix + new string('a', 255 - _fx.Prefix.Length);
+        var ok = Fx.Prefix + new string('a', 255 - Fx.Prefix.Length);
         var e = NamespaceStore.Create(ok);
         Assert.Contains(ok, NamespaceFixture.IpNetnsList());
         NamespaceStore.Delete(ok);
@@ -56,7 +53,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void APlaceholderAppearsLockedUnderItsNameAndASecondCreatorGetsEexist()
     {
-        var name = _fx.Name("ph");
+        var name = Fx.Name("ph");
         var path = NamespaceStore.PathOf(name);
         NamespaceStore.EnsureRunDir();
         var ph = NamespaceStore.CreatePlaceholder(name, path);
@@ -89,7 +86,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void ExistingNameFailsAndLeavesTheOriginalUntouched()
     {
-        var name = _fx.Name("dup");
+        var name = Fx.Name("dup");
         var e = NamespaceStore.Create(name);
         var ex = Assert.Throws<NetnsException>(() => NamespaceStore.Create(name));
         Assert.Equal("NamespaceAlreadyExists", ex.ErrorCode);
@@ -101,7 +98,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void ConcurrentCreatorsOfOneNameExactlyOneWins()
     {
-        var name = _fx.Name("race");
+        var name = Fx.Name("race");
         int wins = 0, exists = 0;
         using var start = new ManualResetEventSlim();
         var threads = Enumerable.Range(0, 16).Select(_ => new Thread(() =>
@@ -134,7 +131,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
         // was there, even a placeholder a creator had just linked and still held locked; the creator's mount then
         // failed with NamespaceCreateFailed (ENOENT). Creators on two threads, removers on four, one name, ~4 s: only
         // NamespaceAlreadyExists and NamespaceNotFound may happen, and the name ends mounted once or absent.
-        var name = _fx.Name("hammer");
+        var name = Fx.Name("hammer");
         var path = NamespaceStore.PathOf(name);
         NamespaceStore.EnsureRunDir();
         var unexpected = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -183,7 +180,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void BulkCreatorReturnsResultsInOrderAndReportsErrorsPerName()
     {
-        var names = Enumerable.Range(0, 40).Select(i => _fx.Name("bulk" + i)).ToList();
+        var names = Enumerable.Range(0, 40).Select(i => Fx.Name("bulk" + i)).ToList();
         names.Insert(10, "bad/name");
         names.Insert(20, names[5]); // duplicate
         using var creator = new NamespaceCreator(4);
@@ -207,7 +204,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void AttachNamesTheNamespaceOfAProcess()
     {
-        var name = _fx.Name("attach");
+        var name = Fx.Name("attach");
         using var p = System.Diagnostics.Process.Start("unshare", new[] { "-n", "sleep", "30" })!;
         try
         {
@@ -230,7 +227,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void AttachToMissingProcessLeavesNothing()
     {
-        var name = _fx.Name("nopid");
+        var name = Fx.Name("nopid");
         var ex = Assert.Throws<NetnsException>(() => NamespaceStore.Attach(name, int.MaxValue - 1));
         Assert.Equal("ProcessNotFound", ex.ErrorCode);
         Assert.False(File.Exists(NamespaceStore.PathOf(name)));
@@ -239,7 +236,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void StaleEntryIsListedAsStaleAndRemovable()
     {
-        var name = _fx.Name("stale");
+        var name = Fx.Name("stale");
         var path = NamespaceStore.PathOf(name);
         NamespaceStore.EnsureRunDir();
         File.WriteAllBytes(path, Array.Empty<byte>());
@@ -253,7 +250,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void DeleteMissingIsNotFound()
     {
-        var ex = Assert.Throws<NetnsException>(() => NamespaceStore.Delete(_fx.Name("missing")));
+        var ex = Assert.Throws<NetnsException>(() => NamespaceStore.Delete(Fx.Name("missing")));
         Assert.Equal("NamespaceNotFound", ex.ErrorCode);
         Assert.Equal(Errno.ENOENT, ex.Errno);
     }
@@ -269,7 +266,7 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void ProcScanFindsProcessesByThreadAndMatchesIpNetnsPids()
     {
-        var name = _fx.Name("pids");
+        var name = Fx.Name("pids");
         var e = NamespaceStore.Create(name);
         using var p = System.Diagnostics.Process.Start("ip", new[] { "netns", "exec", name, "sleep", "30" })!;
         try

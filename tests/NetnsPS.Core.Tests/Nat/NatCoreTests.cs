@@ -10,18 +10,15 @@ using Xunit;
 namespace NetnsPS.Core.Tests.Nat;
 
 /// <summary>nf_tables transactions against the kernel, each in a fresh namespace; `nft -j` as the oracle where it is installed.</summary>
-public sealed class NatCoreTests : IClassFixture<NamespaceFixture>
+public sealed class NatCoreTests(NamespaceFixture fx) : NamespaceTests(fx)
 {
-    private readonly NamespaceFixture _fx;
-    public NatCoreTests(NamespaceFixture fx) => _fx = fx;
-
     // the oracle only: $NETNSPS_TEST_NFT first (CI keeps nft off PATH for the module), then the usual places
     private static string? NftPath => new[] { Environment.GetEnvironmentVariable("NETNSPS_TEST_NFT") ?? string.Empty, "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" }
         .FirstOrDefault(p => p.Length > 0 && File.Exists(p));
 
     private string NewNs(string suffix)
     {
-        var name = _fx.Name(suffix);
+        var name = Fx.Name(suffix);
         NamespaceFixture.Ip("netns", "add", name);
         NamespaceFixture.Ip("-n", name, "link", "add", "wan0", "type", "veth", "peer", "name", "wan1");
         return name;

@@ -7,11 +7,8 @@ using Xunit;
 
 namespace NetnsPS.Core.Tests.Netlink;
 
-public sealed class NetlinkTests : IClassFixture<NamespaceFixture>
+public sealed class NetlinkTests(NamespaceFixture fx) : NamespaceTests(fx)
 {
-    private readonly NamespaceFixture _fx;
-    public NetlinkTests(NamespaceFixture fx) => _fx = fx;
-
     [Fact]
     public void GetNsidRequestBytesMatchIproute2()
     {
@@ -107,7 +104,7 @@ public sealed class NetlinkTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void NsidMatchesIpNetnsSetAndList()
     {
-        var name = _fx.Name("nsid");
+        var name = Fx.Name("nsid");
         var e = NamespaceStore.Create(name);
         using var s = NetlinkSocket.Open();
         using var h = NamespaceHandle.Open(e.Path);
@@ -115,21 +112,21 @@ public sealed class NetlinkTests : IClassFixture<NamespaceFixture>
         NamespaceFixture.Ip("netns", "set", name, "4242");
         Assert.Equal(4242, NsIds.Get(s, h));
         Assert.Contains($"{name} (id: 4242)", NamespaceFixture.Ip("netns", "list"));
-        var other = NamespaceStore.Create(_fx.Name("nsid2"));
+        var other = NamespaceStore.Create(Fx.Name("nsid2"));
         using var h2 = NamespaceHandle.Open(other.Path);
         NsIds.Set(s, h2, 4343);
         Assert.Contains($"{other.Name} (id: 4343)", NamespaceFixture.Ip("netns", "list"));
         // setting a taken id: the kernel refuses, with its errno in the exception
-        using var h3 = NamespaceHandle.Open(NamespaceStore.Create(_fx.Name("nsid3")).Path);
+        using var h3 = NamespaceHandle.Open(NamespaceStore.Create(Fx.Name("nsid3")).Path);
         var ex = Assert.Throws<NetlinkException>(() => NsIds.Set(s, h3, 4242));
         Assert.Equal(Errno.EEXIST, ex.Errno);
-        foreach (var n in new[] { name, other.Name, _fx.Name("nsid3") }) NamespaceStore.Delete(n);
+        foreach (var n in new[] { name, other.Name, Fx.Name("nsid3") }) NamespaceStore.Delete(n);
     }
 
     [Fact]
     public void SocketOpenedInsideANamespaceSeesThatNamespace()
     {
-        var e = NamespaceStore.Create(_fx.Name("sock"));
+        var e = NamespaceStore.Create(Fx.Name("sock"));
         using var h = NamespaceHandle.Open(e.Path);
         using var inside = NetlinkSocket.Open(h);
         // Inside, the host's own namespace has no nsid yet; ask for the nsid of the namespace itself: kernel reports

@@ -12,6 +12,7 @@ namespace NetnsPS.Core.Tests.Netlink;
 // The test namespaces NetnsPS.Core.Tests.Netlink and .Nat would hide the product's.
 using Nat = NetnsPS.Core.Nat;
 using Netlink = NetnsPS.Core.Netlink;
+using static NetnsPS.Core.Tests.WireBytes;
 
 /// <summary>
 /// Fuzzing of the receive side: random datagrams and mutations of the recorded kernel replies (Captures/*.hex,
@@ -51,14 +52,6 @@ public sealed class ParserFuzzTests
         return m;
     }
 
-    private static byte[] Attr(ushort type, byte[] value)
-    {
-        var a = new byte[Nl.Align(4 + value.Length)];
-        BinaryPrimitives.WriteUInt16LittleEndian(a, (ushort)(4 + value.Length));
-        BinaryPrimitives.WriteUInt16LittleEndian(a.AsSpan(2), type);
-        value.CopyTo(a, 4);
-        return a;
-    }
 
     private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
 

@@ -5,6 +5,7 @@ using NetnsPS.Core.Netlink;
 using NetnsPS.Core.Netlink.Rtnl;
 using NetnsPS.Core.Shaping;
 using Xunit;
+using static NetnsPS.Core.Tests.WireBytes;
 
 namespace NetnsPS.Core.Tests.Shaping;
 
@@ -52,14 +53,6 @@ public sealed class QdiscWireTests
         return list;
     }
 
-    private static byte[] Attr(ushort type, byte[] value)
-    {
-        var b = new byte[Nl.Align(4 + value.Length)];
-        BinaryPrimitives.WriteUInt16LittleEndian(b, (ushort)(4 + value.Length));
-        BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(2), type);
-        value.CopyTo(b, 4);
-        return b;
-    }
 
     private static void AssertRequest(string args, NetlinkMessageBuilder ours, bool cutTables)
     {

@@ -6,11 +6,8 @@ using Xunit;
 
 namespace NetnsPS.Core.Tests.Threading;
 
-public sealed class ExecutorTests : IClassFixture<NamespaceFixture>
+public sealed class ExecutorTests(NamespaceFixture fx) : NamespaceTests(fx)
 {
-    private readonly NamespaceFixture _fx;
-    public ExecutorTests(NamespaceFixture fx) => _fx = fx;
-
     private static int OpenFdCount()
     {
         GC.Collect();
@@ -21,7 +18,7 @@ public sealed class ExecutorTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void TenThousandEnterRestoreCyclesRestoreTheThreadAndLeakNoDescriptors()
     {
-        var name = _fx.Name("exec");
+        var name = Fx.Name("exec");
         var entry = NamespaceStore.Create(name);
         var target = NamespaceFixture.StatInode(entry.Path);
         // Run on a dedicated thread so a failure cannot strand the test runner's thread in another namespace.
@@ -59,7 +56,7 @@ public sealed class ExecutorTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void ExceptionInsideStillRestores()
     {
-        var entry = NamespaceStore.Create(_fx.Name("throw"));
+        var entry = NamespaceStore.Create(Fx.Name("throw"));
         using var thread = new NamespaceThread();
         thread.Invoke(() =>
         {
@@ -102,7 +99,7 @@ public sealed class ExecutorTests : IClassFixture<NamespaceFixture>
     [Fact]
     public void ScopeDisposedOnAnotherThreadIsRefused()
     {
-        var entry = NamespaceStore.Create(_fx.Name("xthread"));
+        var entry = NamespaceStore.Create(Fx.Name("xthread"));
         using var a = new NamespaceThread();
         using var b = new NamespaceThread();
         using var handle = NamespaceHandle.Open(entry.Path);

@@ -82,9 +82,9 @@ public static class Addresses
         {
             switch (a.Type)
             {
-                case Ifa.ADDRESS: address = IpPrefix.FromAttribute(a.Value); break;
-                case Ifa.LOCAL: local = IpPrefix.FromAttribute(a.Value); break;
-                case Ifa.BROADCAST: brd = IpPrefix.FromAttribute(a.Value); break;
+                case Ifa.ADDRESS: address = Af.ReadAddress(a.Value); break;
+                case Ifa.LOCAL: local = Af.ReadAddress(a.Value); break;
+                case Ifa.BROADCAST: brd = Af.ReadAddress(a.Value); break;
                 case Ifa.LABEL: label = a.String; break;
                 case Ifa.FLAGS: flags = a.U32; break;
             }

@@ -6,9 +6,7 @@ public static class Ifla
     public const ushort ADDRESS = 1, BROADCAST = 2, IFNAME = 3, MTU = 4, LINK = 5, QDISC = 6, MASTER = 10,
         TXQLEN = 13, OPERSTATE = 16, LINKMODE = 17, LINKINFO = 18, NET_NS_PID = 19, IFALIAS = 20, GROUP = 27,
         NET_NS_FD = 28, EXT_MASK = 29, PROMISCUITY = 30, CARRIER = 33, LINK_NETNSID = 37, PROP_LIST = 52,
-        ALT_IFNAME = 53, PERM_ADDRESS = 54, STATS64 = 23,
-        /// <summary>IFLA_TARGET_NETNSID (was IFLA_IF_NETNSID): a request about the namespace with this nsid (in the socket's namespace).</summary>
-        TARGET_NETNSID = 46;
+        ALT_IFNAME = 53, PERM_ADDRESS = 54, STATS64 = 23, TARGET_NETNSID = 46;
 
     /// <summary>IFLA_MACVLAN_* (INFO_DATA of macvlan).</summary>
     public const ushort MACVLAN_MODE = 1;

@@ -15,10 +15,15 @@ public static class Links
         return h;
     }
 
-    public static NetlinkMessageBuilder DumpRequest()
+    /// <summary>
+    /// Dump request; <paramref name="targetNsid"/> asks for the links of the namespace with that nsid in the socket's
+    /// namespace instead (IFLA_TARGET_NETNSID, strict checking), without a socket inside it.
+    /// </summary>
+    public static NetlinkMessageBuilder DumpRequest(int? targetNsid = null)
     {
         var b = new NetlinkMessageBuilder(Rtm.GETLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP);
         IfInfo(b);
+        if (targetNsid is int t) b.AddS32(Ifla.TARGET_NETNSID, t);
         return b; // with IFLA_STATS64 (the counters are a few hundred bytes per link)
     }
 
@@ -209,13 +214,17 @@ public static class Links
         _ => mode.Value.ToString(),
     };
 
-    public static List<LinkInfo> Dump(NetlinkSocket socket, object? target = null)
+    public static List<LinkInfo> Dump(NetlinkSocket socket, object? target = null, int? targetNsid = null)
     {
         var list = new List<LinkInfo>();
-        foreach (var m in socket.Execute(DumpRequest(), "RTM_GETLINK dump", ErrorIds.AdapterQueryFailed, target))
+        foreach (var m in socket.Execute(DumpRequest(targetNsid), "RTM_GETLINK dump", ErrorIds.AdapterQueryFailed, target))
             if (m.Type == Rtm.NEWLINK) list.Add(Parse(m.Payload));
         return list;
     }
+
+    /// <summary>Index → name of every link (addresses, routes, neighbours and qdiscs name adapters by it).</summary>
+    public static Dictionary<int, string> Names(NetlinkSocket socket, object? target = null)
+        => Dump(socket, target).ToDictionary(l => l.Index, l => l.Name);
 
     /// <summary>The link named <paramref name="name"/>, or null when the namespace has none (ENODEV).</summary>
     public static LinkInfo? TryGet(NetlinkSocket socket, string name)

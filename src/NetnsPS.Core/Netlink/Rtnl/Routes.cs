@@ -25,7 +25,8 @@ public enum RouteType : byte
 public sealed record RouteInfo(byte Family, IPAddress Destination, int DestinationLength, IPAddress? Gateway, int? OutputInterface,
     uint? Metric, uint Table, byte Protocol, RouteScope Scope, RouteType Type, IPAddress? PreferredSource)
 {
-    public string DestinationPrefix => IpPrefix.Format(Destination, DestinationLength);
+    /// <summary>"10.1.0.0/16"; "0.0.0.0/0" and "::/0" for a default route (as IpPrefix.Format writes them).</summary>
+    public string DestinationPrefix => $"{Destination}/{DestinationLength}";
 }
 
 /// <summary>Requests and parsers for routes (RTM_*ROUTE).</summary>
@@ -110,13 +111,13 @@ public static class Routes
         {
             switch (a.Type)
             {
-                case Rta.DST: dst = IpPrefix.FromAttribute(a.Value); break;
-                case Rta.GATEWAY: gw = IpPrefix.FromAttribute(a.Value); break;
-                case Rta.VIA when a.Value.Length > 2: gw = IpPrefix.FromAttribute(a.Value[2..]); break;
+                case Rta.DST: dst = Af.ReadAddress(a.Value); break;
+                case Rta.GATEWAY: gw = Af.ReadAddress(a.Value); break;
+                case Rta.VIA when a.Value.Length > 2: gw = Af.ReadAddress(a.Value[2..]); break;
                 case Rta.OIF: oif = a.S32; break;
                 case Rta.PRIORITY: metric = a.U32; break;
                 case Rta.TABLE: table = a.U32; break;
-                case Rta.PREFSRC: pref = IpPrefix.FromAttribute(a.Value); break;
+                case Rta.PREFSRC: pref = Af.ReadAddress(a.Value); break;
             }
         }
         dst ??= family == Af.INET6 ? IPAddress.IPv6Any : IPAddress.Any;

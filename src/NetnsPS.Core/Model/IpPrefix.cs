@@ -2,27 +2,26 @@ using System.Net;
 using System.Net.Sockets;
 using NetnsPS.Core.Errors;
 
-namespace NetnsPS.Core.Netlink.Rtnl;
+namespace NetnsPS;
 
-/// <summary>Address families as netlink spells them.</summary>
-public static class Af
-{
-    public const byte UNSPEC = 0, INET = 2, INET6 = 10;
-
-    public static byte Of(IPAddress a) => a.AddressFamily == AddressFamily.InterNetworkV6 ? INET6 : INET;
-
-    public static int Bits(byte family) => family == INET6 ? 128 : 32;
-
-    /// <summary>"IPv4" / "IPv6" (any case) to a family; null to AF_UNSPEC (both).</summary>
-    public static byte Parse(string? name)
-        => name is null ? UNSPEC : name.Equals("IPv6", StringComparison.OrdinalIgnoreCase) ? INET6 : INET;
-
-    public static string Name(byte family) => family switch { INET => "IPv4", INET6 => "IPv6", _ => $"AF{family}" };
-}
-
-/// <summary>Parsing of addresses and prefixes ("10.0.0.0/24", "default", "fe80::1") with clear errors.</summary>
+/// <summary>
+/// The text of addresses, prefixes and address families as the cmdlets and lab definitions take them ("10.0.0.0/24",
+/// "default", "fe80::1", "IPv6"), parsed with clear errors, and prefixes as the records show them.
+/// </summary>
 public static class IpPrefix
 {
+    /// <summary>IPv4 or IPv6.</summary>
+    public static NetAddressFamily Family(IPAddress a)
+        => a.AddressFamily == AddressFamily.InterNetworkV6 ? NetAddressFamily.IPv6 : NetAddressFamily.IPv4;
+
+    /// <summary>The length of a host prefix: 32 or 128.</summary>
+    public static int Bits(IPAddress a) => Family(a) == NetAddressFamily.IPv6 ? 128 : 32;
+
+    /// <summary>"IPv4" / "IPv6" (any case) to a family (a -AddressFamily value); null to Any (both).</summary>
+    public static NetAddressFamily ParseFamily(string? name)
+        => name is null ? NetAddressFamily.Any
+            : name.Equals("IPv6", StringComparison.OrdinalIgnoreCase) ? NetAddressFamily.IPv6 : NetAddressFamily.IPv4;
+
     public static IPAddress ParseAddress(string text, string what = "IP address")
     {
         if (!IPAddress.TryParse(text.Trim(), out var a) || a.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6) ||
@@ -33,10 +32,31 @@ public static class IpPrefix
 
     public static void ValidatePrefixLength(IPAddress a, int prefix)
     {
-        int max = Af.Bits(Af.Of(a));
+        int max = Bits(a);
         if (prefix < 0 || prefix > max)
             throw new NetnsException(ErrorIds.InvalidPrefixLength, Errno.EINVAL,
-                $"Invalid prefix length {prefix} for {Af.Name(Af.Of(a))} address {a}: expected 0 to {max}.", prefix);
+                $"Invalid prefix length {prefix} for {Family(a)} address {a}: expected 0 to {max}.", prefix);
+    }
+
+    /// <summary>
+    /// "10.0.0.1/24" or "10.0.0.1" with <paramref name="prefixLength"/> (a -PrefixLength; the host length when both
+    /// are missing): the address kept as given. A length in the text that disagrees with the parameter is an error.
+    /// </summary>
+    public static (IPAddress Address, int Length) ParseAddressAndPrefix(string text, int? prefixLength)
+    {
+        int slash = text.IndexOf('/');
+        var address = ParseAddress(slash < 0 ? text : text[..slash]);
+        int len;
+        if (slash >= 0)
+        {
+            if (!int.TryParse(text[(slash + 1)..], out len))
+                throw new NetnsException(ErrorIds.InvalidPrefixLength, Errno.EINVAL, $"Invalid prefix length in '{text}'.", text);
+            if (prefixLength is int p && p != len)
+                throw new NetnsException(ErrorIds.InvalidPrefixLength, Errno.EINVAL, $"'{text}' and -PrefixLength {p} disagree.", text);
+        }
+        else len = prefixLength ?? Bits(address);
+        ValidatePrefixLength(address, len);
+        return (address, len);
     }
 
     /// <summary>
@@ -44,14 +64,14 @@ public static class IpPrefix
     /// destination) host bits must be clear: "10.9.1.1/16" is InvalidDestinationPrefix, as ip's "Invalid prefix for given
     /// prefix length", not silently 10.9.0.0/16. Without it (an address with its prefix length) the address is kept.
     /// </summary>
-    public static (IPAddress Address, int Length) ParsePrefix(string text, byte familyHint = Af.INET, bool network = true)
+    public static (IPAddress Address, int Length) ParsePrefix(string text, NetAddressFamily familyHint = NetAddressFamily.IPv4, bool network = true)
     {
         var t = text.Trim();
         if (t.Equals("default", StringComparison.OrdinalIgnoreCase))
-            return (familyHint == Af.INET6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+            return (familyHint == NetAddressFamily.IPv6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         int slash = t.IndexOf('/');
         var addr = ParseAddress(slash < 0 ? t : t[..slash], "destination prefix");
-        int len = Af.Bits(Af.Of(addr));
+        int len = Bits(addr);
         if (slash >= 0 && !int.TryParse(t[(slash + 1)..], out len))
             throw new NetnsException(ErrorIds.InvalidPrefixLength, Errno.EINVAL, $"Invalid prefix length in '{text}'.", text);
         ValidatePrefixLength(addr, len);
@@ -72,11 +92,6 @@ public static class IpPrefix
         }
         return new IPAddress(b);
     }
-
-    /// <summary>An address attribute: exactly 4 or 16 bytes, else a protocol error.</summary>
-    public static IPAddress FromAttribute(ReadOnlySpan<byte> value)
-        => value.Length is 4 or 16 ? new IPAddress(value)
-            : throw new NetlinkProtocolException($"Address attribute of {value.Length} bytes (expected 4 or 16).");
 
     public static string Format(IPAddress a, int len)
         => len == 0 && a.Equals(Mask(a, 0)) ? (a.AddressFamily == AddressFamily.InterNetworkV6 ? "::/0" : "0.0.0.0/0") : $"{a}/{len}";

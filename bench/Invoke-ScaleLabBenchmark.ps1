@@ -48,10 +48,9 @@ if (-not $env:NNPS_SCALELAB_PRIVATE) {
     return
 }
 
-Import-Module $ModulePath
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 . (Join-Path $PSScriptRoot '../tests/Oracles.ps1')
-$tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
+$tag = Initialize-Bench $ModulePath $OutputDir
 $work = Join-Path $OutputDir "scale-lab-$tag"
 New-Item -ItemType Directory -Path $work -Force | Out-Null
 $rows = [System.Collections.Generic.List[object]]::new()

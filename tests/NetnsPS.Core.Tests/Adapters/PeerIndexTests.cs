@@ -10,16 +10,13 @@ namespace NetnsPS.Core.Tests.Adapters;
 /// address (the peer read through IFLA_TARGET_NETNSID), about one RTM_GETNSID question per veth, instead of asking
 /// namespace after namespace (O(N) questions per peer, O(N²) for Get-NetNamespaceAdapter -All). Oracle: ip -j link.
 /// </summary>
-public sealed class PeerIndexTests : IClassFixture<NamespaceFixture>
+public sealed class PeerIndexTests(NamespaceFixture fx) : NamespaceTests(fx)
 {
-    private readonly NamespaceFixture _fx;
-    public PeerIndexTests(NamespaceFixture fx) => _fx = fx;
-
     [Fact]
     public void EveryPeerOfManyNamespacesIsResolvedWithAboutOneQuestionPerVeth()
     {
         const int pairs = 100;
-        var names = Enumerable.Range(0, 2 * pairs).Select(i => _fx.Name($"pi{i}")).ToArray();
+        var names = Enumerable.Range(0, 2 * pairs).Select(i => Fx.Name($"pi{i}")).ToArray();
         var batch = Path.GetTempFileName();
         try
         {

@@ -65,7 +65,7 @@ param(
     # Rounds per benchmark (0: each script's default, 3 or more); CI's short form uses 1.
     [int] $BenchRounds = 0,
 
-    # Benchmarks to run (default: all): Lifecycle, Query, Adapter, Exec, Lab, RemoteLab, NatLab, Capture, Shaping, NatForward, Visibility, Remote, Import
+    # Benchmarks to run (default: all): Lifecycle, Query, Adapter, Exec, Lab, RemoteLab, NatLab, Capture, Shaping, NatForward, Visibility, Remote, ScaleLab, Import
     # (a list, or one comma-separated string as `pwsh -File` passes it); the table keeps the other rows as they were.
     [string[]] $BenchName = @(),
 
@@ -307,6 +307,14 @@ function Invoke-Demo {
     Invoke-ChildPwsh $cmd | Out-Null
 }
 
+function Get-ScaleLabBench([string] $Module, [string] $Out, [int] $Count) {
+    # Issue 18's lab and -All rows (bench/Invoke-ScaleLabBenchmark.ps1, group 'scale-lab'): a Count-namespace tree lab
+    # against ip batch files, and Get-NetNamespaceAdapter -All / Invoke-InNetNamespace -All at 10 x Count namespaces
+    # (the full run: 1,000 and 10,000), in a private /run/netns. The -Scale form calls the script per size with
+    # -Part Adapters -Count N (and -Part Lab -LabCount N).
+    "& '$Root/bench/Invoke-ScaleLabBenchmark.ps1' -ModulePath '$Module' -LabCount $Count -Count $(10 * $Count) -OutputDir '$Out'"
+}
+
 function Invoke-Bench {
     # Each benchmark runs in its own child pwsh (the query one needs a fresh process for its working-set row) and
     # leaves NAME.rows.json in output/bench; Write-BenchResults.ps1 makes ONE table of them in bench/RESULTS.md.
@@ -329,6 +337,7 @@ function Invoke-Bench {
         , @('NatForward', @('nat-forwards'), "& '$Root/bench/Invoke-NatForwardBenchmark.ps1' -ModulePath '$module' -Count $([math]::Max(10, [int]($BenchCount / 10))) -OutputDir '$out' $rounds")
         , @('Visibility', @('visibility'), "& '$Root/bench/Invoke-VisibilityBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $vis $rounds")
         , @('Remote', @('remote'), "& '$Root/bench/Invoke-RemoteBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchCount -lt 1000) { '-Count 5' }) $rounds")
+        , @('ScaleLab', @('scale-lab'), (Get-ScaleLabBench $module $out $BenchCount))
         , @('Import', @('import'), "& '$Root/bench/Invoke-ImportBenchmark.ps1' -ModulePath '$module' -OutputDir '$out' $(if ($BenchRounds -gt 0) { "-Rounds $([math]::Max(3, $BenchRounds))" })")
     )
     $known = @($benches | ForEach-Object { $_[0] })

@@ -11,7 +11,7 @@
 param(
     [Parameter(Mandatory)] [string] $OutputDir,
     [Parameter(Mandatory)] [string] $ResultsPath,
-    [string[]] $Order = @('lifecycle', 'lifecycle-tmpfs', 'query', 'adapters', 'exec', 'lab', 'lab-remote', 'lab-nat', 'capture', 'shaping', 'nat-forwards', 'visibility', 'remote', 'import'),
+    [string[]] $Order = @('lifecycle', 'lifecycle-tmpfs', 'query', 'adapters', 'exec', 'lab', 'lab-remote', 'lab-nat', 'capture', 'shaping', 'nat-forwards', 'visibility', 'remote', 'scale-lab', 'import'),
     [string] $Command = '',
     # Groups measured by this run when it was not a run of all benchmarks; empty: the whole table is replaced.
     [string[]] $Only = @()

@@ -282,3 +282,68 @@ function Test-TcpBetween {
     try { (Invoke-SocketClient -Namespace $ClientNamespace -Address $ServerAddress -Port $Port -OnHost $ClientHost).Output }
     finally { Stop-SocketListener $l }
 }
+
+# ---- labs at scale: a tree of routers and hosts, for New-NetLab and as ip batch files (issue 18) -------------------
+
+function New-TreeLab {
+    <#
+        A tree lab of $Count namespaces: a core router r0, R = round(sqrt(Count)) routers rI (I = 1..R) joined to it on
+        10.255.I.0/24 (core .1, router .2), and the other Count-1-R hosts hI-J spread over them, each on its own
+        10.I.J.0/24 (router .1, host .2). Routes: a host's default via its router, a router's default via the core, the
+        core's 10.I.0.0/16 via router I; routers forward. Returns Definition (New-NetLab's format), Hosts ([I, J] pairs)
+        and, with -IpPrefix and -Dir, the same lab as ip batch files there: BuildScript (bash: `ip -b` for namespaces
+        and veths, `ip -n NS -b` per namespace, `ip netns exec NS sysctl` per router) and TeardownBatch (`ip -b`).
+    #>
+    param([Parameter(Mandatory)] [ValidateRange(3, 60000)] [int] $Count, [string] $IpPrefix, [string] $Dir)
+    $r = [math]::Max(1, [int][math]::Round([math]::Sqrt($Count)))
+    $hosts = [System.Collections.Generic.List[int[]]]::new()
+    $perRouter = @{}
+    for ($k = 0; $k -lt $Count - 1 - $r; $k++) { $i = 1 + $k % $r; $perRouter[$i] = 1 + [int]$perRouter[$i]; $hosts.Add(@($i, $perRouter[$i])) }
+    if ($perRouter.Values | Where-Object { $_ -gt 254 }) { throw "New-TreeLab: more than 254 hosts per router at $Count" }
+    $ns = [System.Collections.Generic.List[object]]::new()
+    $links = [System.Collections.Generic.List[object]]::new()
+    $ns.Add(@{ Name = 'r0'; Forwarding = $true; Routes = @(1..$r | ForEach-Object { @{ Destination = "10.$_.0.0/16"; Gateway = "10.255.$_.2" } }) })
+    foreach ($i in 1..$r) {
+        $ns.Add(@{ Name = "r$i"; Forwarding = $true; Routes = @(@{ Destination = 'default'; Gateway = "10.255.$i.1" }) })
+        $links.Add(@{ Endpoints = @(@{ Namespace = 'r0'; Adapter = "r$i"; Address = "10.255.$i.1/24" }, @{ Namespace = "r$i"; Adapter = 'core'; Address = "10.255.$i.2/24" }) })
+    }
+    foreach ($h in $hosts) {
+        $i, $j = $h
+        $ns.Add(@{ Name = "h$i-$j"; Routes = @(@{ Destination = 'default'; Gateway = "10.$i.$j.1" }) })
+        $links.Add(@{ Endpoints = @(@{ Namespace = "r$i"; Adapter = "h$j"; Address = "10.$i.$j.1/24" }, @{ Namespace = "h$i-$j"; Adapter = 'eth0'; Address = "10.$i.$j.2/24" }) })
+    }
+    $result = [ordered]@{ Definition = @{ Name = 'tree'; Namespaces = $ns.ToArray(); Links = $links.ToArray() }; Hosts = $hosts.ToArray(); Routers = $r }
+    if (-not $Dir) { return [pscustomobject]$result }
+
+    # The same lab with iproute2. `ip -b` lines take no -n: namespaces and veths (each end made directly in its
+    # namespace) in batches, then one `ip -n NS -b FILE` per namespace. ip keeps every namespace it names in a batch
+    # open, so batches hold 400 lines (under ulimit -n 1024).
+    $P = $IpPrefix
+    $script = [System.Collections.Generic.List[string]]::new()
+    $script.Add('set -e')
+    $n = 0
+    function Save-Batch([string[]] $Lines, [string] $Name) {
+        for ($k = 0; $k -lt $Lines.Count; $k += 400) {
+            $f = Join-Path $Dir "$Name-$k.batch"
+            Set-Content $f -Value $Lines[$k..([math]::Min($Lines.Count, $k + 400) - 1)]
+            $script.Add("ip -b $f")
+        }
+    }
+    Save-Batch @($ns | ForEach-Object { "netns add $P$($_.Name)" }) 'add'
+    Save-Batch @($links | ForEach-Object { $a, $b = $_.Endpoints; "link add $($a.Adapter) netns $P$($a.Namespace) type veth peer name $($b.Adapter) netns $P$($b.Namespace)" }) 'veth'
+    $per = @{}
+    foreach ($x in $ns) { $per[$x.Name] = [System.Collections.Generic.List[string]]::new(); $per[$x.Name].Add('link set lo up') }
+    foreach ($l in $links) { foreach ($e in $l.Endpoints) { $per[$e.Namespace].Add("addr add $($e.Address) dev $($e.Adapter)"); $per[$e.Namespace].Add("link set $($e.Adapter) up") } }
+    foreach ($x in $ns) {
+        foreach ($rt in $x.Routes) { $per[$x.Name].Add("route add $($rt.Destination) via $($rt.Gateway)") }
+        $f = Join-Path $Dir "ns-$((++$n)).batch"
+        Set-Content $f -Value $per[$x.Name]
+        if ($x.Forwarding) { $script.Add("ip netns exec $P$($x.Name) sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1") }
+        $script.Add("ip -n $P$($x.Name) -b $f")
+    }
+    $result.BuildScript = Join-Path $Dir 'build.sh'
+    Set-Content $result.BuildScript -Value $script
+    $result.TeardownBatch = Join-Path $Dir 'teardown.batch'
+    Set-Content $result.TeardownBatch -Value ($ns | ForEach-Object { "netns delete $P$($_.Name)" })
+    [pscustomobject]$result
+}

@@ -13,6 +13,7 @@ public static class AdapterService
     public static List<NetNamespaceAdapter> List(NamespaceSessions sessions, NamespaceContext ctx, Func<string, bool>? filter = null)
     {
         var links = Links.Dump(ctx.Socket, ctx.DisplayName);
+        sessions.IndexVeths(ctx, links);
         var wanted = filter is null ? links : links.FindAll(l => filter(l.Name));
         if (wanted.Count == 0) return new List<NetNamespaceAdapter>();
         var addrs = Addresses.Dump(ctx.Socket, target: ctx.DisplayName).ToLookup(a => a.InterfaceIndex);
@@ -31,13 +32,16 @@ public static class AdapterService
         if (l.Kind == "veth" && l.LinkIndex is int pi && pi > 0)
         {
             peerIndex = pi;
-            var peerCtx = sessions.ResolvePeerNamespace(ctx, l);
+            // A peer in another namespace is read through its nsid from this namespace's socket (its name, and its MAC
+            // address to find which namespace it is), so that namespace is not opened for it.
+            var peer = l.LinkNetnsId is int nsid ? PeerThroughNsid(ctx, pi, nsid) : null;
+            var peerCtx = sessions.ResolvePeerNamespace(ctx, l, peer?.Address);
             if (peerCtx is not null)
             {
                 peerNs = peerCtx.Name;
-                peerName = peerCtx == ctx && sameNamespaceLinks is not null && sameNamespaceLinks.TryGetValue(pi, out var p)
+                peerName = peer?.Name ?? (peerCtx == ctx && sameNamespaceLinks is not null && sameNamespaceLinks.TryGetValue(pi, out var p)
                     ? p.Name
-                    : Links.TryGet(peerCtx.Socket, pi)?.Name;
+                    : Links.TryGet(peerCtx.Socket, pi)?.Name);
             }
         }
         string? NameIn(int? index)
@@ -88,6 +92,13 @@ public static class AdapterService
             RxBytes = st?.RxBytes, TxBytes = st?.TxBytes, RxPackets = st?.RxPackets, TxPackets = st?.TxPackets,
             RxErrors = st?.RxErrors, TxErrors = st?.TxErrors, RxDropped = st?.RxDropped, TxDropped = st?.TxDropped,
         };
+    }
+
+    /// <summary>The link <paramref name="index"/> of the namespace with <paramref name="nsid"/> in <paramref name="ctx"/>; null when the kernel cannot say (no IFLA_TARGET_NETNSID).</summary>
+    private static LinkInfo? PeerThroughNsid(NamespaceContext ctx, int index, int nsid)
+    {
+        try { return Links.TryGet(ctx.Socket, index, nsid); }
+        catch (NetlinkException) { return null; }
     }
 
     /// <summary>Every link of <paramref name="ctx"/> (RTM_GETLINK dump).</summary>
@@ -159,8 +170,14 @@ public static class AdapterService
             }
             throw e;
         }
-        var end = Describe(sessions, ns, Require(ns, name));
-        var peer = Describe(sessions, peerNs, Require(peerNs, peerName));
+        // Each end's peer namespace is known here: learned (after reading the ends, which makes the kernel assign the
+        // nsids), so describing the ends searches for neither.
+        var endLink = Require(ns, name);
+        var peerLink = Require(peerNs, peerName);
+        ns.Learn(sessions, peerNs);
+        peerNs.Learn(sessions, ns);
+        var end = Describe(sessions, ns, endLink);
+        var peer = Describe(sessions, peerNs, peerLink);
         return (end, peer);
     }
 

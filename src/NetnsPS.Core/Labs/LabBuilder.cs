@@ -138,8 +138,9 @@ public static class LabBuilder
     /// already gone is skipped, so it is idempotent and finishes half-removed labs. With <paramref name="kill"/>,
     /// processes inside the lab's namespaces are killed first
     /// (never those of a host namespace: see <see cref="NamespaceRemover"/>). Returns what could not be removed (empty on success).
+    /// <paramref name="progress"/> gets (namespaces removed, how many, the next one) before each namespace is removed.
     /// </summary>
-    public static List<string> Remove(NetLab lab, bool kill, Action<string>? warn = null)
+    public static List<string> Remove(NetLab lab, bool kill, Action<string>? warn = null, Action<int, int, string>? progress = null)
     {
         var problems = new List<string>();
         if (lab.HostAdapters.Length > 0)
@@ -192,8 +193,10 @@ public static class LabBuilder
                 catch (NetnsException) { }
             }
         }
+        int done = 0;
         foreach (var e in present)
         {
+            progress?.Invoke(done++, present.Count, e.Name);
             try { NamespaceStore.Delete(e.Name); }
             catch (NetnsException ex) when (ex.ErrorCode == ErrorIds.NamespaceNotFound) { }
             catch (NetnsException ex) { problems.Add($"namespace {e.Name}: {ex.Message}"); }

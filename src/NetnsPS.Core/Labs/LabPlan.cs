@@ -1,5 +1,6 @@
 using NetnsPS.Core.Adapters;
 using NetnsPS.Core.Addressing;
+using NetnsPS.Core.Errors;
 using NetnsPS.Core.Exec;
 using NetnsPS.Core.Namespaces;
 using NetnsPS.Core.Nat;
@@ -26,8 +27,16 @@ internal static class LabPlan
         string Where(string shortName) => shortName.Length == 0 ? "(host)" : full(shortName);
         string AdapterName(LabEndpoint e) => e.IsHost ? hostAdapter(e.Adapter) : e.Adapter;
 
-        foreach (var n in def.Namespaces)
-            steps.Add(new Step($"create namespace {full(n.Name)}", () => NamespaceStore.Create(full(n.Name))));
+        // A large lab's namespaces in batches made by the parallel creator of New-NetNamespace (one at a time was most of
+        // its build); a batch is one step, so progress still moves every few dozen namespaces. A small lab keeps a step
+        // per namespace (a failure names the one namespace).
+        int per = def.Namespaces.Count > CreateBatch ? CreateBatch : 1;
+        for (int i = 0; i < def.Namespaces.Count; i += per)
+        {
+            var batch = def.Namespaces.Skip(i).Take(per).Select(n => full(n.Name)).ToList();
+            steps.Add(new Step(batch.Count == 1 ? $"create namespace {batch[0]}" : $"create namespaces {batch[0]} .. {batch[^1]} ({batch.Count})",
+                () => CreateNamespaces(batch)));
+        }
         foreach (var n in def.Namespaces)
             steps.Add(new Step($"set lo up in {full(n.Name)}", () =>
             {
@@ -104,6 +113,21 @@ internal static class LabPlan
                 NatService.Apply(Ctx(n.Name), n.Masquerade.Select(a => MasqueradeSpec(a)).ToList(), n.PortForwards,
                     $"set up NAT for lab '{def.Name}'", full(n.Name))));
         return steps;
+    }
+
+    /// <summary>How many namespaces one creation step of a large lab (more than this many) makes.</summary>
+    private const int CreateBatch = 64;
+
+    /// <summary>Creates <paramref name="names"/> on the creator threads; the first refusal (in order) is thrown once all are done.</summary>
+    private static void CreateNamespaces(List<string> names)
+    {
+        if (names.Count == 1) { NamespaceStore.Create(names[0]); return; }
+        using var creator = new NamespaceCreator(NamespaceCreator.DefaultThreads);
+        foreach (var n in names) creator.Submit(n);
+        creator.Complete();
+        NetnsException? first = null;
+        foreach (var r in creator.TakeResults(wait: true)) first ??= r.Error;
+        if (first is not null) throw first;
     }
 
     private static string NatSummary(LabNamespace n) => string.Join(", ",

@@ -104,30 +104,60 @@ public sealed class NamespaceContext : IDisposable
     }
 
     /// <summary>
-    /// The namespace that has <paramref name="nsid"/> as seen from this one. Candidates (namespaces open now, the
-    /// last peers found, the host and named namespaces, then unnamed ones found through processes and nsfs mounts)
-    /// are asked one by one (RTM_GETNSID, each opened only for the question) until the id is found; answers are
-    /// cached for later lookups.
+    /// The namespace that has <paramref name="nsid"/> as seen from this one. With the MAC address of a link known to live
+    /// there (a veth's peer, read through IFLA_TARGET_NETNSID), the namespaces holding a veth with that address are asked
+    /// (the invocation's index of veths, filled as namespaces are read, and read ahead when the address is not in it
+    /// yet; before that, while few namespaces were read, the ones open now): each namespace is read at most once for the
+    /// index, so resolving every peer of N namespaces costs O(N), not O(N²). Otherwise (or when the address is found nowhere) candidates (namespaces open now, the last peers
+    /// found, the host and named namespaces, then unnamed ones found through processes and nsfs mounts) are asked one
+    /// by one (RTM_GETNSID, each opened only for the question) until the id is found. Answers are cached.
     /// </summary>
-    internal NamespaceContext? FindByNsid(NamespaceSessions sessions, int nsid)
+    internal NamespaceContext? FindByNsid(NamespaceSessions sessions, int nsid, byte[]? peerAddress = null)
     {
         _byNsid ??= new Dictionary<int, NamespaceContext?>();
         if (_byNsid.TryGetValue(nsid, out var known)) return known;
         _asked ??= new HashSet<NamespaceIdentity>();
-        foreach (var other in sessions.Candidates())
+        if (peerAddress is { Length: > 0 })
         {
-            if (!_asked.Add(other.Identity)) continue;
-            int? id;
-            try { id = NsIds.Get(Socket, other.Handle); }
-            catch (NetnsException ex) when (ex.ErrorCode is ErrorIds.NamespaceNotFound or ErrorIds.NamespaceOpenFailed or ErrorIds.NamespaceStale) { continue; }
-            if (id is int found)
-            {
-                _byNsid.TryAdd(found, other);
-                if (found == nsid) { sessions.FoundPeer(other); return other; }
-            }
+            // While the invocation has read few namespaces (a command about one or two), the ones open now are the likely
+            // peers and reading ahead would read every namespace: those are asked first.
+            if (!sessions.ReadsMany)
+                foreach (var other in sessions.OpenNow())
+                    if (Ask(sessions, other, nsid)) return other;
+            foreach (var other in sessions.WithVeth(peerAddress))
+                if (Ask(sessions, other, nsid)) return other;
         }
+        foreach (var other in sessions.Candidates())
+            if (Ask(sessions, other, nsid)) return other;
         _byNsid[nsid] = null;
         return null;
+    }
+
+    /// <summary>
+    /// Learns the nsid <paramref name="other"/> has here (one question, cached), when the caller knows it is the
+    /// namespace of a peer (a veth pair just made between the two), so the peer is not searched for.
+    /// </summary>
+    internal void Learn(NamespaceSessions sessions, NamespaceContext other)
+    {
+        _byNsid ??= new Dictionary<int, NamespaceContext?>();
+        _asked ??= new HashSet<NamespaceIdentity>();
+        if (other.Identity != Identity) Ask(sessions, other, -1);
+    }
+
+    /// <summary>Asks (once) which nsid <paramref name="other"/> has here; true when it is <paramref name="nsid"/>.</summary>
+    private bool Ask(NamespaceSessions sessions, NamespaceContext other, int nsid)
+    {
+        if (!_asked!.Add(other.Identity)) return false;
+        sessions.NsidQueries++;
+        int? id;
+        try { id = NsIds.Get(Socket, other.Handle); }
+        catch (NetnsException ex) when (ex.ErrorCode is ErrorIds.NamespaceNotFound or ErrorIds.NamespaceOpenFailed or ErrorIds.NamespaceStale) { return false; }
+        // No id (yet): the kernel assigns one when it first reports a link across the two, so ask again next time.
+        if (id is not int found) { _asked.Remove(other.Identity); return false; }
+        _byNsid!.TryAdd(found, other);
+        if (found != nsid) return false;
+        sessions.FoundPeer(other);
+        return true;
     }
 
     /// <summary>Closes the descriptors; the context opens them again on next use.</summary>
@@ -161,9 +191,15 @@ public sealed class NamespaceSessions : IDisposable
     private readonly LinkedList<NamespaceContext> _peers = new();
     private List<NamespaceEntry>? _named;
     private List<(string Path, NamespaceIdentity Identity)>? _unnamed;
+    private readonly Dictionary<string, List<NamespaceContext>> _vethsByAddress = new(StringComparer.Ordinal);
+    private readonly HashSet<NamespaceIdentity> _indexed = new();
+    private IEnumerator<NamespaceContext>? _ahead;
 
     /// <summary>How many contexts hold descriptors now (for tests).</summary>
     public int OpenCount => _lru.Count;
+
+    /// <summary>How many RTM_GETNSID questions peer lookups asked (for tests: about one per veth, not one per namespace).</summary>
+    internal int NsidQueries { get; set; }
 
     /// <summary>The context of a named namespace, or of the host for "" / null (opened now: a missing one is an error here).</summary>
     public NamespaceContext Get(string? name)
@@ -265,12 +301,13 @@ public sealed class NamespaceSessions : IDisposable
     }
 
     /// <summary>Who to ask about an nsid: the namespaces open now and the last peers found first, then everything.</summary>
-    internal IEnumerable<NamespaceContext> Candidates()
-    {
-        foreach (var c in _lru.ToList()) yield return c;
-        foreach (var c in _peers.ToList()) yield return c;
-        foreach (var c in AllKnown(true)) yield return c;
-    }
+    internal IEnumerable<NamespaceContext> Candidates() => OpenNow().Concat(AllKnown(true));
+
+    /// <summary>The namespaces open now (most recently used first) and the last peers found.</summary>
+    internal IEnumerable<NamespaceContext> OpenNow() => _lru.ToList().Concat(_peers.ToList());
+
+    /// <summary>True once the invocation has read the links of more namespaces than stay open (a many-namespace read).</summary>
+    internal bool ReadsMany => _indexed.Count > MaxOpen;
 
     internal void FoundPeer(NamespaceContext ctx)
     {
@@ -293,11 +330,65 @@ public sealed class NamespaceSessions : IDisposable
         return result;
     }
 
-    /// <summary>The namespace a link's IFLA_LINK lives in: its own when no nsid is given, else looked up by nsid.</summary>
-    public NamespaceContext? ResolvePeerNamespace(NamespaceContext of, LinkInfo link)
+    /// <summary>
+    /// The namespace a link's IFLA_LINK lives in: its own when no nsid is given, else looked up by nsid (with
+    /// <paramref name="peerAddress"/>, the MAC address of the peer, through the index of veths).
+    /// </summary>
+    public NamespaceContext? ResolvePeerNamespace(NamespaceContext of, LinkInfo link, byte[]? peerAddress = null)
     {
         if (link.LinkNetnsId is not int nsid) return of;
-        return of.FindByNsid(this, nsid);
+        return of.FindByNsid(this, nsid, peerAddress);
+    }
+
+    /// <summary>
+    /// Records the veths of <paramref name="ctx"/> by MAC address (once per namespace), so that a peer is found by its
+    /// address instead of by asking every namespace. Holds names and identities only, never descriptors.
+    /// </summary>
+    public void IndexVeths(NamespaceContext ctx, IEnumerable<LinkInfo> links)
+    {
+        if (!_indexed.Add(ctx.Identity)) return;
+        foreach (var l in links)
+        {
+            if (l.Kind != "veth" || l.Address is not { Length: > 0 } a) continue;
+            var key = Convert.ToHexString(a);
+            if (!_vethsByAddress.TryGetValue(key, out var list)) _vethsByAddress[key] = list = new List<NamespaceContext>(1);
+            list.Add(ctx);
+        }
+    }
+
+    /// <summary>
+    /// The namespaces known to hold a veth with MAC address <paramref name="address"/>: those indexed so far, then, while
+    /// the caller asks for more, those found by reading ahead (the next namespaces not indexed yet, in listing order,
+    /// each opened only to dump its links).
+    /// </summary>
+    internal IEnumerable<NamespaceContext> WithVeth(byte[] address)
+    {
+        var key = Convert.ToHexString(address);
+        int seen = 0;
+        while (true)
+        {
+            if (_vethsByAddress.TryGetValue(key, out var list))
+                while (seen < list.Count) yield return list[seen++];
+            if (!IndexNext()) yield break;
+        }
+    }
+
+    /// <summary>Indexes the next namespace not indexed yet (false when every one is).</summary>
+    private bool IndexNext()
+    {
+        _ahead ??= AllKnown(true).GetEnumerator();
+        while (_ahead.MoveNext())
+        {
+            var c = _ahead.Current;
+            if (_indexed.Contains(c.Identity)) continue;
+            List<LinkInfo> links;
+            try { links = Links.Dump(c.Socket, c.DisplayName); }
+            // gone since it was listed: nothing to index
+            catch (NetnsException ex) when (ex.ErrorCode is ErrorIds.NamespaceNotFound or ErrorIds.NamespaceOpenFailed or ErrorIds.NamespaceStale) { _indexed.Add(c.Identity); continue; }
+            IndexVeths(c, links);
+            return true;
+        }
+        return false;
     }
 
     public void Dispose()
@@ -307,5 +398,7 @@ public sealed class NamespaceSessions : IDisposable
         foreach (var c in _known.Values) c.Close();
         _known.Clear();
         _peers.Clear();
+        _ahead?.Dispose();
+        _ahead = null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Language;
@@ -66,14 +67,18 @@ public sealed class NewNetLabCommand : NetnsCmdlet
             return;
         }
         var progress = new ProgressRecord(3, $"Building lab '{name}'", "Starting");
+        var clock = Stopwatch.StartNew();
         try
         {
             var lab = LabBuilder.Build(def, prefix, (k, total, step) =>
             {
-                progress.StatusDescription = step;
+                WriteVerbose($"Lab '{name}' step {k}/{total}: {step}");
+                // a large lab has thousands of steps: the bar moves at most every 200 ms
+                if (k > 1 && clock.ElapsedMilliseconds < 200) return;
+                clock.Restart();
+                progress.StatusDescription = $"step {k} of {total}: {step}";
                 progress.PercentComplete = 100 * (k - 1) / Math.Max(1, total);
                 WriteProgress(progress);
-                WriteVerbose($"Lab '{name}' step {k}/{total}: {step}");
             });
             WriteObject(lab);
         }
@@ -223,9 +228,32 @@ public sealed class RemoveNetLabCommand : NetnsCmdlet
                     WriteNetnsError(new NetnsException(ErrorIds.NetLabRemoveFailed, Errno.EHOSTUNREACH, $"Lab '{lab.Name}': cannot remove the part on {p}", lab.Name), lab);
                 if (remote.Count > 0) continue;
             }
-            var problems = LabBuilder.Remove(lab, Force, WriteWarning);
+            var problems = RemoveWithProgress(lab);
             foreach (var p in problems)
                 WriteNetnsError(new NetnsException(ErrorIds.NetLabRemoveFailed, Errno.EBUSY, $"Lab '{lab.Name}': cannot remove {p}", lab.Name), lab);
+        }
+    }
+
+    /// <summary>Removes the lab with a progress bar (namespaces removed of how many), updated at most every 200 ms.</summary>
+    private List<string> RemoveWithProgress(NetLab lab)
+    {
+        var progress = new ProgressRecord(4, $"Removing lab '{lab.Name}'", "Starting");
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            return LabBuilder.Remove(lab, Force, WriteWarning, (done, total, next) =>
+            {
+                if (done > 0 && clock.ElapsedMilliseconds < 200) return;
+                clock.Restart();
+                progress.StatusDescription = $"{done} of {total} namespaces removed; next: {next}";
+                progress.PercentComplete = 100 * done / Math.Max(1, total);
+                WriteProgress(progress);
+            });
+        }
+        finally
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
         }
     }
 }

@@ -35,10 +35,12 @@ public static class Links
         return b;
     }
 
-    public static NetlinkMessageBuilder GetRequest(int index)
+    /// <summary>The link with <paramref name="index"/>; with <paramref name="targetNsid"/> the one in the namespace having that nsid in the socket's.</summary>
+    public static NetlinkMessageBuilder GetRequest(int index, int? targetNsid = null)
     {
         var b = new NetlinkMessageBuilder(Rtm.GETLINK, Nl.NLM_F_REQUEST);
         IfInfo(b, index);
+        if (targetNsid is int t) b.AddS32(Ifla.TARGET_NETNSID, t);
         return b;
     }
 
@@ -236,11 +238,15 @@ public static class Links
         return null;
     }
 
-    public static LinkInfo? TryGet(NetlinkSocket socket, int index)
+    /// <summary>
+    /// The link with <paramref name="index"/>, or null when there is none (ENODEV). With <paramref name="targetNsid"/>: the
+    /// link in the namespace that has this nsid in the socket's (IFLA_TARGET_NETNSID), read without opening that namespace.
+    /// </summary>
+    public static LinkInfo? TryGet(NetlinkSocket socket, int index, int? targetNsid = null)
     {
         try
         {
-            foreach (var m in socket.Execute(GetRequest(index), $"RTM_GETLINK {index}", ErrorIds.AdapterQueryFailed, index))
+            foreach (var m in socket.Execute(GetRequest(index, targetNsid), $"RTM_GETLINK {index}", ErrorIds.AdapterQueryFailed, index))
                 if (m.Type == Rtm.NEWLINK) return Parse(m.Payload);
         }
         catch (NetlinkException ex) when (ex.Errno == Errno.ENODEV) { }

@@ -30,7 +30,9 @@ public sealed class LabPreflightTests : IClassFixture<NamespaceFixture>
         NamespaceFixture.Ip("-n", u, "link", "add", "vx2", "type", "vxlan", "id", "4343", "dstport", "8472", "local", "192.0.2.50");
         NamespaceFixture.Ip("netns", "add", prefix + "b");
         var before = Links(u);
-        var namesBefore = NamespaceFixture.IpNetnsList();
+        // Only this test's names: other suites make and remove their own namespaces at the same time.
+        HashSet<string> Mine() => NamespaceFixture.IpNetnsList().Where(n => n == u || n.StartsWith(prefix)).ToHashSet();
+        var namesBefore = Mine();
 
         // 127.0.0.1:1 refuses (an answer: reachable); 192.0.2.51 is on ul0's subnet, where nothing answers.
         var r = LabPreflight.Check(prefix, new[] { "a", "b" }, "192.0.2.50", u, new[] { "127.0.0.1:1", "192.0.2.51:22" }, 4789, peerTimeoutSeconds: 0.5);
@@ -45,7 +47,7 @@ public sealed class LabPreflightTests : IClassFixture<NamespaceFixture>
         Assert.Equal(2, r.Problems.Length);                                                // as root: nothing else
         // Nothing made: the vxlan probe was refused by the kernel, no namespace appeared.
         Assert.Equal(before, Links(u));
-        Assert.Equal(namesBefore, NamespaceFixture.IpNetnsList());
+        Assert.Equal(namesBefore, Mine());
     }
 
     [Fact]

@@ -170,3 +170,67 @@ $r = [ordered]@{
         Get-Content /proc/sys/user/max_net_namespaces | Should -Be $script:HostMax
     }
 }
+
+Describe 'Running out of kernel memory (ENOMEM) while creating namespaces' {
+    BeforeAll {
+        # A memory cgroup of its own (cgroup v1, with the OOM killer off for it, so that the kernel answers ENOMEM instead
+        # of killing the child) holds the child pwsh; after a warm-up the child lowers the cgroup's limit to its usage plus
+        # a few MiB and creates names until the kernel refuses memory for them. A watchdog started outside the cgroup
+        # lifts the limit after 120 s, should the child's own memory ever block on it. cgroup v2 has no such switch
+        # (the OOM killer would end the child): there the test is skipped.
+        $root = '/sys/fs/cgroup/memory'
+        $script:MemSkip = if (-not (Test-Path "$root/memory.oom_control")) { 'no cgroup v1 memory controller at /sys/fs/cgroup/memory (cgroup v2 cannot switch the OOM killer off)' }
+        if ($script:MemSkip) { return }
+        $script:Cg = "$root/$($script:Prefix)memcg"
+        New-Item -ItemType Directory -Path $script:Cg | Out-Null
+        Set-Content "$script:Cg/memory.oom_control" 1
+        $body = @'
+$p = '__PREFIX__mem'
+$cg = '__CG__'
+New-NetNamespace "${p}warm" | Out-Null; Remove-NetNamespace "${p}warm"   # the code paths loaded and compiled first
+$names = @(1..3000 | ForEach-Object { "$p$_" })
+$errs = $null
+[GC]::Collect()
+Set-Content "$cg/memory.limit_in_bytes" ([long](Get-Content "$cg/memory.usage_in_bytes") + 8MB)
+try { $made = @(New-NetNamespace $names -ThrottleLimit 1 -ErrorAction SilentlyContinue -ErrorVariable errs | ForEach-Object Name) }
+finally { Set-Content "$cg/memory.limit_in_bytes" -1 }
+$r = [ordered]@{
+    made = $made
+    ids = @($errs | ForEach-Object { $_.FullyQualifiedErrorId } | Select-Object -Unique)
+    cats = @($errs | ForEach-Object { "$($_.CategoryInfo.Category)" } | Select-Object -Unique)
+    errors = @($errs).Count
+    msg = "$($errs | Select-Object -First 1)"
+    ls = @(Get-ChildItem /run/netns -Name | Where-Object { $_ -like "$p*" })
+    ip = @(ip netns list | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -like "$p*" })
+    mounts = @(Get-Content /proc/self/mountinfo | Where-Object { $_ -like "*/run/netns/$p*" }).Count
+}
+'JSON:' + ($r | ConvertTo-Json -Compress -Depth 4)
+'@
+        $setup = "( sleep 120; echo -1 > $script:Cg/memory.limit_in_bytes ) >/dev/null 2>&1 & echo `$`$ > $script:Cg/cgroup.procs"
+        $script:Mem = Invoke-ChildPwsh -Script $body.Replace('__PREFIX__', $script:Prefix).Replace('__CG__', $script:Cg) -PrivateRunDir -Setup $setup
+        $script:M = $script:Mem.Json
+    }
+
+    AfterAll {
+        if ($script:Cg -and (Test-Path $script:Cg)) {
+            Set-Content "$script:Cg/memory.limit_in_bytes" -1 -ErrorAction SilentlyContinue
+            for ($i = 0; $i -lt 50 -and (Get-Content "$script:Cg/cgroup.procs"); $i++) { Start-Sleep -Milliseconds 100 }
+            Remove-Item $script:Cg -ErrorAction SilentlyContinue   # rmdir: a cgroup's files go with it
+        }
+    }
+
+    It 'refuses the names the memory does not allow with MemoryLimitReached naming the limit, and leaves nothing of them' {
+        if ($script:MemSkip) { Set-ItResult -Skipped -Because $script:MemSkip; return }
+        $script:M | Should -Not -BeNullOrEmpty -Because ($script:Mem.Output -join "`n")
+        $script:M.errors | Should -BeGreaterThan 0 -Because 'the limit must be reached before 3,000 names'
+        $script:M.ids | Should -Be @('MemoryLimitReached,NetnsPS.Commands.NewNetNamespaceCommand') -Because $script:M.msg
+        $script:M.cats | Should -Be @('LimitsExceeded')
+        $script:M.msg | Should -Match 'errno 12 ENOMEM'
+        $script:M.msg | Should -Match 'memory cgroup .* allows \d+ KiB'
+        $script:M.msg | Should -Match 'memory\.limit_in_bytes'
+        # the oracles: exactly the names made are entries, in ip's list and mounts; nothing half-made of the others
+        @($script:M.ls | Sort-Object) | Should -Be @($script:M.made | Sort-Object)
+        @($script:M.ip | Sort-Object) | Should -Be @($script:M.made | Sort-Object)
+        $script:M.mounts | Should -Be @($script:M.made).Count
+    }
+}

@@ -88,9 +88,13 @@ public sealed class NamespaceDeleter : IDisposable
         }
     }
 
-    /// <summary>Waits for the names already queued (the kernel's unmounts cannot be called back) and ends the threads.</summary>
+    /// <summary>
+    /// Ends the threads: names queued but not started are dropped (a stopped pipeline, an error with -ErrorAction
+    /// Stop: they stay), names being removed finish (an unmount cannot be called back).
+    /// </summary>
     public void Dispose()
     {
+        while (_work.TryTake(out _)) { }
         if (!_work.IsAddingCompleted) _work.CompleteAdding();
         Thread[] all;
         lock (_workers) all = _workers.ToArray();

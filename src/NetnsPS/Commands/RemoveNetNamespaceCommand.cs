@@ -93,10 +93,11 @@ public sealed class RemoveNetNamespaceCommand : NetnsCmdlet
         var progress = targets.Count >= 20 ? new ProgressRecord(2, "Removing network namespaces", "Starting") : null;
         var clock = Stopwatch.StartNew();
         int done = 0;
-        // Without a plan per name the unmounts run on a few threads (NamespaceDeleter), at most a few names ahead of
-        // this one; the errors still come in input order.
+        // Without a plan per name the unmounts run on a few threads (NamespaceDeleter), up to 1024 names queued ahead
+        // of the results written (this thread then rarely waits for a wake-up); the errors still come in input order,
+        // and a stop drops the names not started yet.
         using var deleter = planFirst ? null : new NamespaceDeleter(NamespaceDeleter.DefaultThreads);
-        int ahead = 4 * NamespaceDeleter.DefaultThreads;
+        const int ahead = 1024;
         // Writes the results in input order: those ready (wait false), or waiting until at most keep are outstanding.
         void Collect(bool wait, int keep)
         {

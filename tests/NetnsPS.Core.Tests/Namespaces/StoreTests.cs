@@ -326,4 +326,27 @@ public sealed class StoreTests : IClassFixture<NamespaceFixture>
         Assert.DoesNotContain(names, listed.Contains);
         Assert.DoesNotContain(File.ReadLines("/proc/self/mountinfo"), l => l.Contains(_fx.Name("del")));
     }
+
+    [Fact]
+    public void ListingIdsAreFoundWhenFirstReadForTheWholeListing()
+    {
+        var a = _fx.Name("lazyid-a");
+        var b = _fx.Name("lazyid-b");
+        NamespaceFixture.Ip("netns", "add", a);
+        NamespaceFixture.Ip("netns", "add", b);
+        try
+        {
+            var listed = NamespaceQuery.Describe(NamespaceStore.List().Where(e => e.Name == a || e.Name == b).ToList());
+            // Assigned after the listing, before any Id is read: a listing that queried at once would say null.
+            NamespaceFixture.Ip("netns", "set", a, "4711");
+            Assert.Contains("(id: 4711)", NamespaceFixture.Ip("netns", "list").Split('\n').Single(l => l.StartsWith(a + " ", StringComparison.Ordinal)));
+            Assert.Equal(4711, listed.Single(n => n.Name == a).Id);
+            Assert.Null(listed.Single(n => n.Name == b).Id);
+        }
+        finally
+        {
+            NamespaceFixture.Run("ip", "netns", "delete", a);
+            NamespaceFixture.Run("ip", "netns", "delete", b);
+        }
+    }
 }

@@ -68,6 +68,11 @@ param(
     # Benchmarks to run (default: all): Lifecycle, Query, Adapter, Exec, Lab, RemoteLab, NatLab, Capture, Shaping, NatForward, Visibility, Remote, ScaleLab, Import
     # (a list, or one comma-separated string as `pwsh -File` passes it); the table keeps the other rows as they were.
     [string[]] $BenchName = @(),
+    # With -Task Bench: the scaling table instead (bench/Invoke-ScaleBenchmark.ps1: create, list and remove at
+    # -ScaleSizes namespaces against the C loop and ip -b, kernel memory per namespace) into bench/RESULTS.md's
+    # "Scaling" section; runs in a private mount namespace, takes tens of minutes on 2 cores
+    [switch] $Scale,
+    [int[]] $ScaleSizes = @(1000, 10000, 50000),
 
     # Pester test name filter (-FullNameFilter), e.g. '*Remove*'.
     [string[]] $TestName,
@@ -315,6 +320,22 @@ function Get-ScaleLabBench([string] $Module, [string] $Out, [int] $Count) {
     "& '$Root/bench/Invoke-ScaleLabBenchmark.ps1' -ModulePath '$Module' -LabCount $Count -Count $(10 * $Count) -OutputDir '$Out'"
 }
 
+function Invoke-ScaleBench {
+    # The scaling table: one child run, its table spliced into bench/RESULTS.md between the scale markers (other sizes
+    # than the default go to output/bench/RESULTS-scale.md instead).
+    $module = "$(Get-ModuleOutputPath)/NetnsPS.psd1"
+    $out = Join-Path $Output 'bench'
+    Invoke-ChildPwsh "& '$Root/bench/Invoke-ScaleBenchmark.ps1' -ModulePath '$module' -Sizes $($ScaleSizes -join ',') -OutputDir '$out'" | Out-Null
+    $table = Get-Content -Raw (Join-Path $out 'scale.md')
+    if (($ScaleSizes -join ',') -ne '1000,10000,50000') { Set-Content (Join-Path $out 'RESULTS-scale.md') $table; return }
+    $path = Join-Path $Root 'bench/RESULTS.md'
+    $text = Get-Content -Raw $path
+    $begin = '<!-- scale:begin -->'; $end = '<!-- scale:end -->'
+    $i = $text.IndexOf($begin); $j = $text.IndexOf($end)
+    if ($i -lt 0 -or $j -lt $i) { throw "bench/RESULTS.md has no $begin ... $end section" }
+    Set-Content $path ($text.Substring(0, $i + $begin.Length) + "`n" + $table.TrimEnd() + "`n" + $text.Substring($j)) -NoNewline
+}
+
 function Invoke-Bench {
     # Each benchmark runs in its own child pwsh (the query one needs a fresh process for its working-set row) and
     # leaves NAME.rows.json in output/bench; Write-BenchResults.ps1 makes ONE table of them in bench/RESULTS.md.
@@ -398,7 +419,7 @@ foreach ($t in $Task) {
         'Pester' { Install-TestPrerequisite; Invoke-BuildTask; Write-Summary @(Invoke-PesterTask) }
         'Test' { Install-TestPrerequisite; Invoke-BuildTask; Write-Summary @((Invoke-UnitTask), (Invoke-PesterTask)) }
         'Demo' { Invoke-BuildTask; Invoke-Demo }
-        'Bench' { Invoke-BuildTask; Invoke-Bench }
+        'Bench' { Invoke-BuildTask; if ($Scale) { Invoke-ScaleBench } else { Invoke-Bench } }
         'Package' { Assert-ChangelogSection; Invoke-BuildTask; Invoke-Package }
         'Soak' { Install-TestPrerequisite; Invoke-BuildTask; Invoke-Soak }
     }

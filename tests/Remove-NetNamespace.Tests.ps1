@@ -52,6 +52,23 @@ Describe 'Remove-NetNamespace' {
         $state.Listed | Should -BeNullOrEmpty
     }
 
+    It 'removes 300 names on several threads with the errors of unknown names in input order, then nothing is left' {
+        $names = [Collections.Generic.List[string]](1..300 | ForEach-Object { "${Prefix}par$_" })
+        New-NetNamespace -Name $names -ThrottleLimit 4 | Out-Null
+        $names.Insert(100, "${Prefix}gone-a"); $names.Insert(250, "${Prefix}gone-b")
+        $errs = $null
+        Remove-NetNamespace -LiteralName $names -ErrorAction SilentlyContinue -ErrorVariable errs
+        @($errs | ForEach-Object { $_.FullyQualifiedErrorId }) | Should -Be (@('NamespaceNotFound,NetnsPS.Commands.RemoveNetNamespaceCommand') * 2)
+        @($errs | ForEach-Object { "$($_.TargetObject)" }) | Should -Be @("${Prefix}gone-a", "${Prefix}gone-b")
+        # the oracles: ip netns list, the directory and mountinfo
+        $state = Get-PrefixState
+        $state.Entries | Should -BeNullOrEmpty
+        $state.Mounts | Should -BeNullOrEmpty
+        $state.Listed | Should -BeNullOrEmpty
+        # the remover threads are gone with the call
+        @(Get-ChildItem /proc/self/task | Where-Object { (Get-Content "$($_.FullName)/comm" -ErrorAction SilentlyContinue) -like 'NetnsPS remove*' }) | Should -BeNullOrEmpty
+    }
+
     It '-WhatIf removes nothing: same inode, still mounted, still listed' {
         ip netns add "${Prefix}keep"
         $ino = (Get-LsInode)["${Prefix}keep"]

@@ -23,6 +23,9 @@ public sealed class ErrnoMap : IEnumerable<KeyValuePair<Errno, string>>
         foreach (var e in errnos) _ids[e] = id;
     }
 
+    /// <summary>Whether a row names <paramref name="errno"/> (else it gets <see cref="Otherwise"/>).</summary>
+    public bool Names(Errno errno) => _ids.ContainsKey(errno);
+
     public string this[Errno errno] => _ids.TryGetValue(errno, out var id) ? id : Otherwise;
 
     public static implicit operator ErrnoMap(string otherwise) => new(otherwise);

@@ -146,6 +146,7 @@ public static class ErrorIds
     public const string AmbiguousParameterSet = nameof(AmbiguousParameterSet);
     public const string InsufficientPrivilege = nameof(InsufficientPrivilege);
     public const string InvalidWildcardPattern = nameof(InvalidWildcardPattern);
+    public const string MemoryLimitReached = nameof(MemoryLimitReached);
     public const string OperationStopped = nameof(OperationStopped);
     public const string ThreadStartFailed = nameof(ThreadStartFailed);
     public const string TooManyOpenFiles = nameof(TooManyOpenFiles);

@@ -5,8 +5,8 @@ using NetnsPS.Core.Errors;
 namespace NetnsPS.Core.Interop;
 
 /// <summary>
-/// Running out of process resources (descriptors, threads) as clear errors: TooManyOpenFiles with the limit and how
-/// to raise it, ThreadStartFailed for a thread the system would not create, never a raw .NET exception
+/// Running out of process resources (descriptors, threads, memory) as clear errors: TooManyOpenFiles and
+/// MemoryLimitReached with the limit and how to raise it, ThreadStartFailed for a thread the system would not create, never a raw .NET exception
 /// (OutOfMemoryException from Thread.Start, IOException "Too many open files").
 /// </summary>
 public static unsafe partial class Limits
@@ -61,6 +61,66 @@ public static unsafe partial class Limits
             $"{what}: {Sys.Describe(Errno.ENOSPC)}: the kernel's limit on network namespaces is reached (user.max_net_namespaces = {max} " +
             "in this user namespace; the limits of its parent user namespaces apply too). Remove namespaces that are no longer needed, or raise " +
             "the limit (for example `sysctl -w user.max_net_namespaces=200000`, in the user namespace that is full).", target);
+    }
+
+    /// <summary>
+    /// MemoryLimitReached for ENOMEM: the kernel could not allocate memory for <paramref name="what"/>. The message
+    /// names the limit that applies (the memory cgroup's limit and usage when it has one, else the machine's available
+    /// memory), what a network namespace costs, and how to raise it.
+    /// </summary>
+    public static NetnsException OutOfMemory(string what, object? target = null, Exception? inner = null)
+        => new(ErrorIds.MemoryLimitReached, Errno.ENOMEM, $"{what}: {Sys.Describe(Errno.ENOMEM)}: {OutOfMemoryReason()}", target, inner);
+
+    /// <summary>Why the kernel may have said ENOMEM and what to do, for <see cref="OutOfMemory"/> and netlink refusals.</summary>
+    public static string OutOfMemoryReason()
+    {
+        string limit;
+        var cg = MemoryCgroup();
+        if (cg is var (path, max, usage))
+            limit = $"this process's memory cgroup ({path}) allows {Show(max / 1024)} KiB and uses {Show(usage / 1024)} KiB, kernel memory included; " +
+                    "raise its limit (memory.max, or memory.limit_in_bytes under cgroup v1; MemoryMax= for a systemd service)";
+        else
+            limit = $"the machine has {MemAvailableKiB() ?? "?"} KiB available (MemAvailable in /proc/meminfo) and this process's memory cgroup sets no limit; free memory or add some";
+        return "the kernel could not allocate memory. " + char.ToUpperInvariant(limit[0]) + limit[1..] +
+               ". A network namespace takes roughly 50-250 KiB of kernel memory (Slab and Percpu in /proc/meminfo), freed a few seconds after " +
+               "its last reference goes: remove namespaces that are no longer needed.";
+    }
+
+    /// <summary>The memory cgroup of this process with a limit (v2 memory.max, v1 memory.limit_in_bytes) and its usage; null without one.</summary>
+    private static (string Path, ulong Max, ulong Usage)? MemoryCgroup()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/cgroup"))
+            {
+                var parts = line.Split(':', 3);
+                if (parts.Length != 3) continue;
+                string dir, maxFile, usageFile;
+                if (parts[0] == "0" && parts[1].Length == 0 && File.Exists("/sys/fs/cgroup/cgroup.controllers"))
+                    (dir, maxFile, usageFile) = ("/sys/fs/cgroup" + parts[2], "memory.max", "memory.current");
+                else if (parts[1].Split(',').Contains("memory"))
+                    (dir, maxFile, usageFile) = ("/sys/fs/cgroup/memory" + parts[2], "memory.limit_in_bytes", "memory.usage_in_bytes");
+                else continue;
+                var max = File.ReadAllText(Path.Combine(dir, maxFile)).Trim();
+                if (!ulong.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var m) || m >= 1UL << 62) return null; // "max": no limit
+                ulong.TryParse(File.ReadAllText(Path.Combine(dir, usageFile)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var u);
+                return (parts[2], m, u);
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return null;
+    }
+
+    private static string? MemAvailableKiB()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/meminfo"))
+                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal)) return line[13..].Trim().Split(' ')[0];
+        }
+        catch (IOException) { }
+        return null;
     }
 
     /// <summary>Whether <paramref name="ex"/> is .NET's IOException for EMFILE or ENFILE (its HResult is the errno on Unix).</summary>

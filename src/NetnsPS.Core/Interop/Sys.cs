@@ -18,8 +18,12 @@ internal static class Sys
 
     /// <summary>
     /// The NetnsException for <paramref name="e"/>; running out of descriptors (EMFILE, ENFILE) is always
-    /// TooManyOpenFiles, whatever the operation, with the limit and how to raise it.
+    /// TooManyOpenFiles, and out of memory (ENOMEM) MemoryLimitReached, whatever the operation, with the limit and how to raise it.
     /// </summary>
-    public static NetnsException Error(string code, Errno e, string what, object? target = null)
-        => e is Errno.EMFILE or Errno.ENFILE ? Limits.TooManyOpenFiles(e, what, target) : new(code, e, $"{what}: {Describe(e)}", target);
+    public static NetnsException Error(string code, Errno e, string what, object? target = null) => e switch
+    {
+        Errno.EMFILE or Errno.ENFILE => Limits.TooManyOpenFiles(e, what, target),
+        Errno.ENOMEM => Limits.OutOfMemory(what, target),
+        _ => new(code, e, $"{what}: {Describe(e)}", target),
+    };
 }

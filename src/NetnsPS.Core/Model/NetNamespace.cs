@@ -11,7 +11,7 @@ public sealed class NetNamespace
 {
     public NetNamespace(string name, string path, ulong device, ulong inode, int? id, int processCount, bool isStale)
     {
-        Name = name; Path = path; Device = device; Inode = inode; Id = id; _processCount = processCount; IsStale = isStale;
+        Name = name; Path = path; Device = device; Inode = inode; _id = id; _processCount = processCount; IsStale = isStale;
     }
 
     /// <summary>ProcessCount and Processes are filled when either is first read, from <paramref name="processLookup"/> (inode ->
@@ -64,7 +64,21 @@ public sealed class NetNamespace
     public ulong Inode { get; }
 
     /// <summary>nsid assigned in the caller's namespace (the "(id: N)" of `ip netns list`), null when none.</summary>
-    public int? Id { get; }
+    public int? Id
+    {
+        get
+        {
+            if (_idLookup is { } lookup) { _id = lookup(Inode); _idLookup = null; }
+            return _id;
+        }
+    }
+
+    private int? _id;
+    private Func<ulong, int?>? _idLookup;
+
+    /// <summary>Id is read when first asked for, from <paramref name="value"/> (inode -> nsid): a listing finds the nsids of all its
+    /// objects at once (one query per namespace while any assigned nsid is not accounted for) and skips it when nobody reads one.</summary>
+    public Func<ulong, int?> IdLookup { init => _idLookup = value; }
 
     /// <summary>Processes with at least one thread in the namespace (the length of Processes).</summary>
     public int ProcessCount

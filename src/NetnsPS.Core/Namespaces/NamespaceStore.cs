@@ -142,12 +142,15 @@ public static class NamespaceStore
         }
         // The linked name, pinned: a bind mount cannot target the O_TMPFILE descriptor itself (its dentry is unlinked).
         int target = Libc.Open(path, Libc.O_PATH | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
+        var oe = target < 0 ? Sys.LastErrno() : Errno.ENOENT;
         if (target < 0 || !SameFile(tmp, target))
         {
             if (target >= 0) Libc.Close(target);
+            // Refused (ENOMEM, EMFILE...), not removed: the linked name is ours, and goes with the error.
+            else if (oe != Errno.ENOENT) UnlinkIfSame(tmp, path);
             Libc.Close(tmp);
-            throw new NetnsException(ErrorIds.NamespaceCreateFailed, Errno.ENOENT,
-                $"Cannot create {path}: it was removed while being created.", name);
+            throw oe != Errno.ENOENT ? Sys.Error(ErrorIds.NamespaceCreateFailed, oe, $"Cannot open {path}", name)
+                : new NetnsException(ErrorIds.NamespaceCreateFailed, Errno.ENOENT, $"Cannot create {path}: it was removed while being created.", name);
         }
         return new Placeholder(tmp, target);
     }
@@ -155,6 +158,13 @@ public static class NamespaceStore
     private static NetnsException PlaceholderError(string name, string path, Errno e) => e == Errno.EEXIST
         ? new NetnsException(ErrorIds.NamespaceAlreadyExists, e, $"A network namespace named '{name}' already exists ({path}).", name)
         : Sys.Error(ErrorIds.NamespaceCreateFailed, e, $"Cannot create {path}", name);
+
+    private static unsafe void UnlinkIfSame(int fd, string path)
+    {
+        byte* sa = stackalloc byte[Libc.StatBufferSize];
+        byte* sb = stackalloc byte[Libc.StatBufferSize];
+        if (Libc.FStat(fd, sa) == 0 && Libc.Stat(path, sb) == 0 && Libc.StatIdentity(sa) == Libc.StatIdentity(sb)) Libc.Unlink(path);
+    }
 
     private static unsafe bool SameFile(int a, int b)
     {

@@ -401,14 +401,14 @@ public sealed class ReplyCollector
             {
                 var ack = NetlinkAck.Parse(m.Payload, m.Flags);
                 if (ack.Error != 0)
-                    throw new NetlinkException(_errors[ack.Errno], ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
+                    throw Refusal(ack);
                 return true; // the ack that ends a request (or, for a dump, the kernel stopping it)
             }
             case Nl.NLMSG_DONE:
             {
                 var ack = NetlinkAck.ParseDone(m.Payload, m.Flags);
                 if (ack.Error != 0)
-                    throw new NetlinkException(_errors[ack.Errno], ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
+                    throw Refusal(ack);
                 return true;
             }
             case Nl.NLMSG_OVERRUN:
@@ -419,6 +419,14 @@ public sealed class ReplyCollector
                 return !IsDump && (_requestFlags & Nl.NLM_F_ACK) == 0 && (m.Flags & Nl.NLM_F_MULTI) == 0;
         }
     }
+    /// <summary>The kernel's refusal: the table's id for its errno; ENOMEM, unless the table names it, MemoryLimitReached with the limit that applies.</summary>
+    private NetlinkException Refusal(NetlinkAck ack)
+    {
+        if (ack.Errno == Errno.ENOMEM && !_errors.Names(Errno.ENOMEM))
+            return new NetlinkException(ErrorIds.MemoryLimitReached, ack.Errno, $"{_operation}: {ack.Describe()}: {Limits.OutOfMemoryReason()}", ack, _operation, _target);
+        return new NetlinkException(_errors[ack.Errno], ack.Errno, $"{_operation}: {ack.Describe()}", ack, _operation, _target);
+    }
+
 }
 
 /// <summary>

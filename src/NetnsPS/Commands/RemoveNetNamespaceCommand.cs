@@ -66,9 +66,33 @@ public sealed class RemoveNetNamespaceCommand : NamespaceNamesCmdlet
         var progress = targets.Count >= 20 ? new ProgressRecord(2, "Removing network namespaces", "Starting") : null;
         var clock = Stopwatch.StartNew();
         int done = 0;
-        foreach (var ns in targets)
+        // Without a plan per name the unmounts run on a few threads (NamespaceDeleter), up to 1024 names queued ahead
+        // of the results written (this thread then rarely waits for a wake-up); the errors still come in input order,
+        // and a stop drops the names not started yet.
+        using var deleter = planFirst ? null : new NamespaceDeleter(NamespaceDeleter.DefaultThreads);
+        const int ahead = 1024;
+        // Writes the results in input order: those ready (wait false), or waiting until at most keep are outstanding.
+        void Collect(bool wait, int keep)
         {
-            WritePending(done);
+            foreach (var r in deleter!.TakeResults(wait))
+            {
+                WritePending(r.Index);
+                if (r.Error is not null) WriteNetnsError(r.Error, r.Name);
+                else if (!targets[r.Index].IsStale) (removed ??= new()).Add(targets[r.Index]);
+                if (deleter.Outstanding <= keep) break;
+            }
+        }
+        for (int i = 0; i < targets.Count; i++)
+        {
+            var ns = targets[i];
+            if (deleter is not null && (pending.Count == 0 || pending[0].Before > i)) Collect(false, -1);
+            else
+            {
+                // An unknown name comes before this one: the names before it are removed first and its error written,
+                // so that with -ErrorAction Stop nothing after it is touched.
+                if (deleter is not null) Collect(true, -1);
+                WritePending(i);
+            }
             if (progress is not null && clock.ElapsedMilliseconds >= 200)
             {
                 clock.Restart();
@@ -79,6 +103,13 @@ public sealed class RemoveNetNamespaceCommand : NamespaceNamesCmdlet
             done++;
             var plan = planFirst && !ns.IsStale ? remover.Plan(ns) : null;
             if (!ShouldProcess(ns.Name, Action(ns, plan))) continue;
+            if (!ns.IsStale && !Force) scan ??= Task.Run(ProcScanner.ScanByInode);
+            if (deleter is not null)
+            {
+                if (deleter.Outstanding >= ahead) Collect(true, ahead - 1);
+                deleter.Submit(i, ns.Name);
+                continue;
+            }
             try
             {
                 if (Force && plan is not null)
@@ -94,12 +125,12 @@ public sealed class RemoveNetNamespaceCommand : NamespaceNamesCmdlet
                     foreach (var (p, why) in plan.Spared) WriteWarning($"Not stopping process {p}: {why} (in '{ns.Name}').");
                     if (plan.OwnThreads.Count > 0) WriteWarning(OwnThreadsNote(ns, plan));
                 }
-                else if (!ns.IsStale && !Force) scan ??= Task.Run(ProcScanner.ScanByInode);
                 NamespaceStore.Delete(ns.Name);
                 if (!ns.IsStale && !Force) (removed ??= new()).Add(ns);
             }
             catch (NetnsException ex) { WriteNetnsError(ex, ns.Name); }
         }
+        if (deleter is not null) Collect(true, -1);
         WritePending(int.MaxValue);
         if (scan is not null)
         {

@@ -295,4 +295,55 @@ public sealed class StoreTests(NamespaceFixture fx) : NamespaceTests(fx)
         Assert.Equal(ok, parsed);
         Assert.Equal(expected, ino);
     }
+
+    [Fact]
+    public void RemovesOnSeveralThreadsAndReportsInSubmissionOrder()
+    {
+        var names = Enumerable.Range(0, 40).Select(i => _fx.Name($"del{i}")).ToList();
+        foreach (var n in names) NamespaceFixture.Ip("netns", "add", n);
+        names.Insert(17, _fx.Name("del-missing"));
+        var results = new List<DeleteResult>();
+        using (var d = new NamespaceDeleter(4))
+        {
+            for (int i = 0; i < names.Count; i++)
+            {
+                d.Submit(i, names[i]);
+                results.AddRange(d.TakeResults(false));
+            }
+            results.AddRange(d.TakeResults(true));
+            Assert.Equal(0, d.Outstanding);
+        }
+        Assert.Equal(Enumerable.Range(0, names.Count), results.Select(r => r.Index));
+        Assert.Equal(names, results.Select(r => r.Name));
+        var failed = Assert.Single(results, r => r.Error is not null);
+        Assert.Equal(17, failed.Index);
+        Assert.Equal(ErrorIds.NamespaceNotFound, failed.Error!.ErrorCode);
+        // The oracles: ip lists none of them, and no mount of them is left.
+        var listed = NamespaceFixture.IpNetnsList();
+        Assert.DoesNotContain(names, listed.Contains);
+        Assert.DoesNotContain(File.ReadLines("/proc/self/mountinfo"), l => l.Contains(_fx.Name("del")));
+    }
+
+    [Fact]
+    public void ListingIdsAreFoundWhenFirstReadForTheWholeListing()
+    {
+        var a = _fx.Name("lazyid-a");
+        var b = _fx.Name("lazyid-b");
+        NamespaceFixture.Ip("netns", "add", a);
+        NamespaceFixture.Ip("netns", "add", b);
+        try
+        {
+            var listed = NamespaceQuery.Describe(NamespaceStore.List().Where(e => e.Name == a || e.Name == b).ToList());
+            // Assigned after the listing, before any Id is read: a listing that queried at once would say null.
+            NamespaceFixture.Ip("netns", "set", a, "4711");
+            Assert.Contains("(id: 4711)", NamespaceFixture.Ip("netns", "list").Split('\n').Single(l => l.StartsWith(a + " ", StringComparison.Ordinal)));
+            Assert.Equal(4711, listed.Single(n => n.Name == a).Id);
+            Assert.Null(listed.Single(n => n.Name == b).Id);
+        }
+        finally
+        {
+            NamespaceFixture.Run("ip", "netns", "delete", a);
+            NamespaceFixture.Run("ip", "netns", "delete", b);
+        }
+    }
 }

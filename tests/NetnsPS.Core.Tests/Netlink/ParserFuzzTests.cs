@@ -1,3 +1,4 @@
+using NetnsPS.Core.Errors;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
@@ -283,7 +284,8 @@ public sealed class ParserFuzzTests
             {
                 try { if (c.Accept(m)) break; }
                 catch (NetlinkProtocolException) { break; }
-                catch (NetlinkException ex) when (ex.ErrorCode == "FuzzFailed") { _ = ex.Message; break; }
+                // A refusal is the operation's id, or MemoryLimitReached for ENOMEM (whatever the table says).
+                catch (NetlinkException ex) when (ex.ErrorCode is "FuzzFailed" or ErrorIds.MemoryLimitReached) { _ = ex.Message; break; }
             }
         }
         var batch = new BatchCollector(new uint[] { SeqNo - 1, SeqNo, SeqNo + 1 }, new ushort[] { Nl.NLM_F_REQUEST, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, Nl.NLM_F_REQUEST }, PortNo, "fuzz");

@@ -45,9 +45,15 @@ try {
     # Sanity: both sides agree.
     $all = Get-NetNamespace -All
     $lsns = @((lsns -t net -J | ConvertFrom-Json).namespaces)
-    foreach ($l in $lsns) {
-        if (-not ($all | Where-Object Inode -EQ ([uint64]$l.ns))) { throw "lsns shows net:[$($l.ns)] that Get-NetNamespace -All misses" }
+    $missing = @($lsns | Where-Object { $i = [uint64]$_.ns; -not ($all | Where-Object Inode -EQ $i) })
+    if ($missing.Count) {
+        # Another program's namespace may have appeared after the listing: a real miss is one that lsns shows before
+        # and after a second listing, which then still lacks it.
+        $all = Get-NetNamespace -All
+        $still = @((lsns -t net -J | ConvertFrom-Json).namespaces.ns)
+        $missing = @($missing | Where-Object { $i = [uint64]$_.ns; $_.ns -in $still -and -not ($all | Where-Object Inode -EQ $i) })
     }
+    foreach ($l in $missing) { throw "lsns shows net:[$($l.ns)] that Get-NetNamespace -All misses" }
     $adapters = Get-NetNamespaceAdapter -All
     $unresolved = @($adapters | Where-Object { $_.Kind -eq 'veth' -and $_.Name -like 'vb*' -and $null -eq $_.PeerNamespace })
     if ($unresolved.Count) { throw "$($unresolved.Count) veth peers were not resolved" }

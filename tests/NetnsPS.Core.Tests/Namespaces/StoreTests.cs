@@ -299,9 +299,9 @@ public sealed class StoreTests(NamespaceFixture fx) : NamespaceTests(fx)
     [Fact]
     public void RemovesOnSeveralThreadsAndReportsInSubmissionOrder()
     {
-        var names = Enumerable.Range(0, 40).Select(i => _fx.Name($"del{i}")).ToList();
+        var names = Enumerable.Range(0, 40).Select(i => Fx.Name($"del{i}")).ToList();
         foreach (var n in names) NamespaceFixture.Ip("netns", "add", n);
-        names.Insert(17, _fx.Name("del-missing"));
+        names.Insert(17, Fx.Name("del-missing"));
         var results = new List<DeleteResult>();
         using (var d = new NamespaceDeleter(4))
         {
@@ -321,14 +321,14 @@ public sealed class StoreTests(NamespaceFixture fx) : NamespaceTests(fx)
         // The oracles: ip lists none of them, and no mount of them is left.
         var listed = NamespaceFixture.IpNetnsList();
         Assert.DoesNotContain(names, listed.Contains);
-        Assert.DoesNotContain(File.ReadLines("/proc/self/mountinfo"), l => l.Contains(_fx.Name("del")));
+        Assert.DoesNotContain(File.ReadLines("/proc/self/mountinfo"), l => l.Contains(Fx.Name("del")));
     }
 
     [Fact]
     public void ListingIdsAreFoundWhenFirstReadForTheWholeListing()
     {
-        var a = _fx.Name("lazyid-a");
-        var b = _fx.Name("lazyid-b");
+        var a = Fx.Name("lazyid-a");
+        var b = Fx.Name("lazyid-b");
         NamespaceFixture.Ip("netns", "add", a);
         NamespaceFixture.Ip("netns", "add", b);
         try

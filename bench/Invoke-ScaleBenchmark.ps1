@@ -7,8 +7,12 @@
     everything happens in a private mount namespace (unshare --mount --propagation private) whose /run/netns is a
     fresh directory under /var/tmp (the same ext4 filesystem as /run here) bind-mounted over it; the directory is
     removed afterwards, and a namespace left by a failure dies with the private mount namespace.
-    Per size, each of these once (sizes of 2,000 or less: -Rounds rounds), in an order that rotates with the size (an
-    ext4 create is slower right after many deletes, which must not always hit the same variant):
+    Per size, each of these once (sizes of 2,000 or less: -Rounds rounds), in an order that rotates with the size and
+    round. Each contender creates and deletes in a directory of its own, made for it and bind-mounted over /run/netns
+    (its own shared mount): the run's directory has the ext4 top-directory flag (chattr +T), so the Orlov allocator
+    puts each new directory, and the inodes of the files made in it, in another block group, away from the inodes
+    the previous contender's deletes freed (ext4 skips recently freed inodes, which made a create right after 10,000
+    deletes up to three times slower): nobody pays for another's deletes.
       C loop       bench/netns_c_loop.c (iproute2's syscall sequence, one thread) add, then del
       ip -b        one `ip -b FILE` with N lines `netns add NAME`, then `netns delete NAME`
       NetnsPS      New-NetNamespace -Name $names (default threads); with the N present: Get-NetNamespace (median of
@@ -56,6 +60,31 @@ if (@(Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq '
     throw '-Inner: /run/netns is not a bind mount of its own here'
 }
 Import-Module $ModulePath
+# Subdirectories of the run's directory are spread over the block groups like top-level directories (see the help).
+& chattr +T /run/netns
+if ($LASTEXITCODE) { throw 'chattr +T /run/netns failed' }
+
+# A new directory of its own over /run/netns for one contender, as a shared mount alone in its peer group (as
+# `ip netns add` leaves /run/netns), so that its namespace mounts propagate nowhere.
+function Enter-FreshRunDir([string] $Tag) {
+    $d = "/run/netns/.fresh-$Tag"
+    New-Item -ItemType Directory -Path $d | Out-Null
+    mount --bind $d /run/netns
+    if ($LASTEXITCODE) { throw "mount --bind $d /run/netns failed" }
+    mount --make-private /run/netns; mount --make-shared /run/netns
+    $d
+}
+
+# Unmounts down to the run's directory (where the fresh one shows again) and removes the fresh one.
+function Exit-FreshRunDir([string] $Dir) {
+    for ($i = 0; -not (Test-Path -LiteralPath $Dir); $i++) {
+        if ($i -ge 4) { throw "cannot unmount the fresh directories over /run/netns" }
+        umount /run/netns
+        if ($LASTEXITCODE) { umount -l /run/netns }
+    }
+    Remove-Item -LiteralPath $Dir -Recurse -Force
+}
+
 $exe = Join-Path $OutputDir 'netns_c_loop'
 & gcc -O2 -o $exe (Join-Path $PSScriptRoot 'netns_c_loop.c')
 if ($LASTEXITCODE -ne 0) { throw 'gcc failed' }
@@ -98,47 +127,54 @@ try {
             foreach ($v in $order) {
                 $p = "$prefix$N-$r-$v-"
                 $names = [string[]](0..($N - 1) | ForEach-Object { "$p$_" })
-                Wait-Settled $N
-                switch ($v) {
-                    'C' {
-                        $m0 = Get-KernelKB
-                        $t['C add'] += Measure-Ms { & $exe add $p $N; if ($LASTEXITCODE) { throw 'C add failed' } }
-                        $m1 = Get-KernelKB
-                        $t['slab'] += ($m1.Slab - $m0.Slab) / $N
-                        $t['percpu'] += ($m1.Percpu - $m0.Percpu) / $N
-                        Assert-Count $p $N 'C add'
-                        Wait-Settled $N
-                        $t['C del'] += Measure-Ms { & $exe del $p $N; if ($LASTEXITCODE) { throw 'C del failed' } }
-                    }
-                    'ip' {
-                        Set-Content "$OutputDir/scale-add.batch" ($names | ForEach-Object { "netns add $_" })
-                        Set-Content "$OutputDir/scale-del.batch" ($names | ForEach-Object { "netns delete $_" })
-                        $t['ip add'] += Measure-Ms { ip -b "$OutputDir/scale-add.batch"; if ($LASTEXITCODE) { throw 'ip add failed' } }
-                        Assert-Count $p $N 'ip -b add'
-                        Wait-Settled $N
-                        $t['ip del'] += Measure-Ms { ip -b "$OutputDir/scale-del.batch"; if ($LASTEXITCODE) { throw 'ip del failed' } }
-                    }
-                    'ours' {
-                        $m0 = Get-KernelKB
-                        $t['ours add'] += Measure-Ms { New-NetNamespace -Name $names -ErrorAction Stop }
-                        $m1 = Get-KernelKB
-                        $t['ours slab'] += ($m1.Slab - $m0.Slab) / $N
-                        Assert-Count $p $N 'New-NetNamespace'
-                        $present = @([IO.Directory]::GetFiles('/run/netns')).Count
-                        if (@(Get-NetNamespace).Count -ne $present) { throw "Get-NetNamespace does not list the $present entries" }
-                        for ($q = 0; $q -lt [math]::Max(5, $Rounds); $q++) { $t['get'] += Measure-Ms { $null = Get-NetNamespace } }
-                        $t['ip list'] += Measure-Ms { ip -j netns list > /dev/null }
-                        $t['adapters'] += Measure-Ms { $null = Get-NetNamespaceAdapter -All }
-                        if ($N -le $AdapterAnchorMax) {
-                            $loop = Join-Path $OutputDir 'scale-adapters.sh'
-                            Set-Content $loop -Value ("ip -j link`n" + (($names | ForEach-Object { "ip -j -n '$_' link" }) -join "`n"))
-                            $t['ip adapters'] += Measure-Ms { bash $loop > /dev/null }
+                $fresh = Enter-FreshRunDir "$N-$r-$v"
+                try {
+                    Wait-Settled $N
+                    switch ($v) {
+                        'C' {
+                            $m0 = Get-KernelKB
+                            $t['C add'] += Measure-Ms { & $exe add $p $N; if ($LASTEXITCODE) { throw 'C add failed' } }
+                            $m1 = Get-KernelKB
+                            $t['slab'] += ($m1.Slab - $m0.Slab) / $N
+                            $t['percpu'] += ($m1.Percpu - $m0.Percpu) / $N
+                            Assert-Count $p $N 'C add'
+                            Wait-Settled $N
+                            $t['C del'] += Measure-Ms { & $exe del $p $N; if ($LASTEXITCODE) { throw 'C del failed' } }
                         }
-                        Wait-Settled $N
-                        $t['ours del'] += Measure-Ms { Remove-NetNamespace -Name $names -ErrorAction Stop }
+                        'ip' {
+                            Set-Content "$OutputDir/scale-add.batch" ($names | ForEach-Object { "netns add $_" })
+                            Set-Content "$OutputDir/scale-del.batch" ($names | ForEach-Object { "netns delete $_" })
+                            $t['ip add'] += Measure-Ms { ip -b "$OutputDir/scale-add.batch"; if ($LASTEXITCODE) { throw 'ip add failed' } }
+                            Assert-Count $p $N 'ip -b add'
+                            Wait-Settled $N
+                            $t['ip del'] += Measure-Ms { ip -b "$OutputDir/scale-del.batch"; if ($LASTEXITCODE) { throw 'ip del failed' } }
+                        }
+                        'ours' {
+                            $m0 = Get-KernelKB
+                            $t['ours add'] += Measure-Ms { New-NetNamespace -Name $names -ErrorAction Stop }
+                            $m1 = Get-KernelKB
+                            $t['ours slab'] += ($m1.Slab - $m0.Slab) / $N
+                            Assert-Count $p $N 'New-NetNamespace'
+                            $present = @([IO.Directory]::GetFiles('/run/netns')).Count
+                            if (@(Get-NetNamespace).Count -ne $present) { throw "Get-NetNamespace does not list the $present entries" }
+                            for ($q = 0; $q -lt [math]::Max(5, $Rounds); $q++) { $t['get'] += Measure-Ms { $null = Get-NetNamespace } }
+                            $t['ip list'] += Measure-Ms { ip -j netns list > /dev/null }
+                            $t['adapters'] += Measure-Ms { $null = Get-NetNamespaceAdapter -All }
+                            if ($N -le $AdapterAnchorMax) {
+                                $loop = Join-Path $OutputDir 'scale-adapters.sh'
+                                Set-Content $loop -Value ("ip -j link`n" + (($names | ForEach-Object { "ip -j -n '$_' link" }) -join "`n"))
+                                $t['ip adapters'] += Measure-Ms { bash $loop > /dev/null }
+                            }
+                            Wait-Settled $N
+                            $t['ours del'] += Measure-Ms { Remove-NetNamespace -Name $names -ErrorAction Stop }
+                        }
                     }
+                    Assert-Count $p 0 "$v del"
                 }
-                Assert-Count $p 0 "$v del"
+                finally {
+                    foreach ($f in [IO.Directory]::GetFiles('/run/netns', "$prefix*")) { umount -l $f 2>$null; Remove-Item -LiteralPath $f -Force -ErrorAction SilentlyContinue }
+                    Exit-FreshRunDir $fresh
+                }
                 Wait-Cleanup
             }
         }
@@ -168,7 +204,7 @@ function F([double] $ms) { if ([double]::IsNaN($ms)) { '-' } elseif ($ms -ge 100
 function X([double] $a, [double] $b) { if ([double]::IsNaN($a) -or [double]::IsNaN($b) -or $b -eq 0) { '' } else { ' ({0:N2}x)' -f ($a / $b) } }
 $machine = "$([Environment]::ProcessorCount) processors, kernel $((uname -r)), load average $(((Get-Content /proc/loadavg) -split ' ')[0..2] -join ' ') at the end"
 $lines = @(
-    "Measured $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC on $machine by ``./build.ps1 -Task Bench -Scale``; /run/netns a directory of the ext4 root bind-mounted in a private mount namespace.",
+    "Measured $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC on $machine by ``./build.ps1 -Task Bench -Scale``; /run/netns a directory of the ext4 root bind-mounted in a private mount namespace, a fresh one for each contender.",
     'Milliseconds for the whole batch (ratio to the C loop); medians of the rounds given; Get-NetNamespace: median of 5 listings with the N present.',
     '',
     '| namespaces | rounds | create: NetnsPS | C loop | ip -b | remove: NetnsPS | C loop | ip -b | Get-NetNamespace | ip -j netns list | Get-NetNamespaceAdapter -All | ip -j -n NS link loop | kernel KB a namespace: Slab | Percpu |',

@@ -138,7 +138,8 @@ public static class LabBuilder
     /// already gone is skipped, so it is idempotent and finishes half-removed labs. With <paramref name="kill"/>,
     /// processes inside the lab's namespaces are killed first
     /// (never those of a host namespace: see <see cref="NamespaceRemover"/>). Returns what could not be removed (empty on success).
-    /// <paramref name="progress"/> gets (namespaces removed, how many, the next one) before each namespace is removed.
+    /// <paramref name="progress"/> gets (namespaces removed, how many, the next one) before each namespace is queued for
+    /// removal (names are removed on a few threads: <see cref="NamespaceDeleter"/>).
     /// </summary>
     public static List<string> Remove(NetLab lab, bool kill, Action<string>? warn = null, Action<int, int, string>? progress = null)
     {
@@ -193,13 +194,29 @@ public static class LabBuilder
                 catch (NetnsException) { }
             }
         }
+        // The names on a few threads, as Remove-NetNamespace does (their unmounts share the kernel's RCU grace periods),
+        // at most 1024 ahead; problems in lab order. progress gets the names removed so far before each is queued.
         int done = 0;
-        foreach (var e in present)
+        using (var deleter = new NamespaceDeleter(NamespaceDeleter.DefaultThreads))
         {
-            progress?.Invoke(done++, present.Count, e.Name);
-            try { NamespaceStore.Delete(e.Name); }
-            catch (NetnsException ex) when (ex.ErrorCode == ErrorIds.NamespaceNotFound) { }
-            catch (NetnsException ex) { problems.Add($"namespace {e.Name}: {ex.Message}"); }
+            void Collect(bool wait, int keep)
+            {
+                foreach (var r in deleter.TakeResults(wait))
+                {
+                    done++;
+                    if (r.Error is { } ex && ex.ErrorCode != ErrorIds.NamespaceNotFound) problems.Add($"namespace {r.Name}: {ex.Message}");
+                    if (deleter.Outstanding <= keep) break;
+                }
+            }
+            const int ahead = 1024;
+            for (int i = 0; i < present.Count; i++)
+            {
+                Collect(false, -1);
+                progress?.Invoke(done, present.Count, present[i].Name);
+                if (deleter.Outstanding >= ahead) Collect(true, ahead - 1);
+                deleter.Submit(i, present[i].Name);
+            }
+            Collect(true, -1);
         }
         if (problems.Count == 0)
         {

@@ -11,7 +11,7 @@ public sealed class NetNamespace
 {
     public NetNamespace(string name, string path, ulong device, ulong inode, int? id, int processCount, bool isStale)
     {
-        Name = name; Path = path; Device = device; Inode = inode; _id = id; _processCount = processCount; IsStale = isStale;
+        Name = name; _path = path; _device = device; _inode = inode; _id = id; _processCount = processCount; _isStale = isStale;
     }
 
     /// <summary>ProcessCount and Processes are filled when either is first read, from <paramref name="processLookup"/> (inode ->
@@ -24,15 +24,43 @@ public sealed class NetNamespace
         _processLookup = processLookup;
     }
 
+    /// <summary>
+    /// An entry of a whole listing, from its name alone: the path, and the stat behind Device, Inode, IsStale and IsHost, are
+    /// made when one of them is first read, through <paramref name="stat"/> (path -> device, inode, is-host; null when the name
+    /// is gone by then, which reads as a stale entry with device and inode 0). Get-NetNamespace | Remove-... reads none.
+    /// </summary>
+    public NetNamespace(string name, string directory, Func<string, (ulong Device, ulong Inode, bool IsHost)?> stat,
+        Func<ulong, IReadOnlyCollection<int>> processLookup, Func<ulong, int?> idLookup)
+    {
+        Name = name; _directory = directory; _stat = stat; _processLookup = processLookup; _idLookup = idLookup;
+    }
+
+    private string? _path;
+    private readonly string? _directory;
+    private Func<string, (ulong Device, ulong Inode, bool IsHost)?>? _stat;
+    private ulong _device, _inode;
+    private bool _isStale, _isHost;
+
+    /// <summary>Stats the path once, for an object made by the lazy constructor.</summary>
+    private void Stat()
+    {
+        if (_stat is not { } stat) return;
+        _stat = null;
+        var s = stat(Path);
+        if (s is { } v) { _device = v.Device; _inode = v.Inode; _isHost = v.IsHost; _isStale = v.Device != NamespaceHandle.NsfsDevice; }
+        else _isStale = true;
+        if (_isStale) { _idLookup = null; _processLookup = null; _isHost = false; }
+    }
+
     private int? _processCount;
     private NetNamespaceProcessInfo[]? _processes;
-    private readonly Func<ulong, IReadOnlyCollection<int>>? _processLookup;
+    private Func<ulong, IReadOnlyCollection<int>>? _processLookup;
 
     /// <summary>Name under /run/netns; empty for an unnamed namespace.</summary>
     public string Name { get; }
 
     /// <summary>/run/netns/NAME; for an unnamed namespace a bind mount of it, or /proc/PID/ns/net (usable with -Namespace).</summary>
-    public string Path { get; }
+    public string Path => _path ??= _directory + "/" + Name;
 
     /// <summary>True for an entry of /run/netns.</summary>
     public bool IsNamed => Name.Length > 0;
@@ -41,7 +69,11 @@ public sealed class NetNamespace
     /// The namespace is the initial one (that of PID 1) or the one this PowerShell process runs in (/proc/self/ns/net),
     /// whatever it is called: Remove-NetNamespace -Force never stops its processes.
     /// </summary>
-    public bool IsHost { get; init; }
+    public bool IsHost
+    {
+        get { Stat(); return _isHost; }
+        init => _isHost = value;
+    }
 
     /// <summary>Mount points of nsfs mounts of the namespace (/run/netns/NAME and bind mounts elsewhere), from /proc/self/mountinfo.</summary>
     public string[] MountPath { get; init; } = Array.Empty<string>();
@@ -58,16 +90,23 @@ public sealed class NetNamespace
     }
 
     /// <summary>st_dev of the namespace inode (the nsfs device).</summary>
-    public ulong Device { get; }
+    public ulong Device
+    {
+        get { Stat(); return _device; }
+    }
 
     /// <summary>Namespace inode, as `ls -i /run/netns/NAME` and /proc/PID/ns/net show it.</summary>
-    public ulong Inode { get; }
+    public ulong Inode
+    {
+        get { Stat(); return _inode; }
+    }
 
     /// <summary>nsid assigned in the caller's namespace (the "(id: N)" of `ip netns list`), null when none.</summary>
     public int? Id
     {
         get
         {
+            Stat();
             if (_idLookup is { } lookup) { _id = lookup(Inode); _idLookup = null; }
             return _id;
         }
@@ -93,6 +132,7 @@ public sealed class NetNamespace
     /// <summary>Reads the processes (and so the count) once; a process that exits before its name is read is left out of both.</summary>
     private void Resolve()
     {
+        Stat();
         if (_processLookup is null)
         {
             _processes ??= Array.Empty<NetNamespaceProcessInfo>();
@@ -107,7 +147,10 @@ public sealed class NetNamespace
     }
 
     /// <summary>The file in /run/netns is not a namespace mount (left over by a crash or a lazy unmount).</summary>
-    public bool IsStale { get; }
+    public bool IsStale
+    {
+        get { Stat(); return _isStale; }
+    }
 
     public override string ToString() => IsNamed ? Name : Path;
 

@@ -18,7 +18,7 @@ public static class NamespaceQuery
         Func<ulong, IReadOnlyCollection<int>>? lookup = scan is null ? null : ino => scan.Value.TryGetValue(ino, out var pids) ? pids : Array.Empty<int>();
         var host = HostNamespaces.Read();
         // nsids are found when the first Id is read, for all entries at once.
-        var ids = new Lazy<Dictionary<ulong, int>>(() => FindIds(entries));
+        var ids = new Lazy<Dictionary<ulong, int>>(() => FindIds(entries.Where(e => !e.IsStale).Select(e => (e.Name, e.Path))));
         Func<ulong, int?> idOf = ino => ids.Value.TryGetValue(ino, out var id) ? id : null;
         foreach (var e in entries)
         {
@@ -37,25 +37,45 @@ public static class NamespaceQuery
     }
 
     /// <summary>
+    /// The whole of /run/netns (Get-NetNamespace without names), sorted by name: a readdir, and one object a name; a stat,
+    /// the nsids and the /proc scan are made when a property needs them (the stat of the one entry, the others once for
+    /// all), so a listing nobody looks into costs the readdir.
+    /// </summary>
+    public static List<NetNamespace> DescribeListing()
+    {
+        var names = NamespaceStore.ListNames();
+        var result = new List<NetNamespace>(names.Count);
+        if (names.Count == 0) return result;
+        var scan = new Lazy<Dictionary<ulong, SortedSet<int>>>(ProcScanner.ScanByInode);
+        Func<ulong, IReadOnlyCollection<int>> lookup = ino => scan.Value.TryGetValue(ino, out var pids) ? pids : Array.Empty<int>();
+        var host = new Lazy<HostNamespaces>(HostNamespaces.Read);
+        Func<string, (ulong, ulong, bool)?> stat = path =>
+            NamespaceHandle.TryStat(path, out var id, out _) ? (id.Device, id.Inode, host.Value.Contains(id.Inode)) : null;
+        var ids = new Lazy<Dictionary<ulong, int>>(() => FindIds(names.Select(n => (n, NamespaceStore.RunDir + "/" + n))));
+        Func<ulong, int?> idOf = ino => ids.Value.TryGetValue(ino, out var id) ? id : null;
+        foreach (var name in names) result.Add(new NetNamespace(name, NamespaceStore.RunDir, stat, lookup, idOf));
+        return result;
+    }
+
+    /// <summary>
     /// The nsids of <paramref name="entries"/> (by inode), on one netlink socket: one open and query per namespace, as
     /// `ip netns list` does, until every assigned nsid is found (usually none is assigned, and then nothing is queried).
     /// Each query costs the kernel a scan of the caller's nsids (peernet2id), so a listing of 10,000 names costs ~0.1 s
     /// when an nsid is assigned to a namespace outside the list: hence only when an Id is read.
     /// </summary>
-    private static Dictionary<ulong, int> FindIds(IReadOnlyList<NamespaceEntry> entries)
+    private static Dictionary<ulong, int> FindIds(IEnumerable<(string Name, string Path)> entries)
     {
         var ids = new Dictionary<ulong, int>();
         using var socket = NetlinkSocket.Open();
         int idsLeft = NsIds.CountAssigned(socket);
-        foreach (var e in entries)
+        foreach (var (name, path) in entries)
         {
             if (idsLeft <= 0) break;
-            if (e.IsStale) continue;
             try
             {
-                using var h = NamespaceHandle.Open(e.Path, e.Name);
-                if (h.Identity != e.Identity || NsIds.Get(socket, h) is not int nsid) continue; // another namespace by now: not this entry's
-                ids[e.Identity.Inode] = nsid;
+                // by the inode of the namespace the name holds now, which is the one a property read now finds
+                using var h = NamespaceHandle.Open(path, name);
+                if (NsIds.Get(socket, h) is not int nsid || !ids.TryAdd(h.Identity.Inode, nsid)) continue;
                 idsLeft--;
             }
             catch (NetnsException ex) when (ex.ErrorCode is ErrorIds.NamespaceNotFound or ErrorIds.NamespaceStale)

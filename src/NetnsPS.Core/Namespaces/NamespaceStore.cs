@@ -358,34 +358,60 @@ public static class NamespaceStore
     public static unsafe List<NamespaceEntry> List()
     {
         var list = new List<NamespaceEntry>();
+        ulong nsfs = NamespaceHandle.NsfsDevice;
+        byte* st = stackalloc byte[Libc.StatBufferSize];
+        ReadDir((dfd, name) =>
+        {
+            if (Libc.FStatAt(dfd, name, st, 0) != 0) return; // gone meanwhile
+            var (dev, ino) = Libc.StatIdentity(st);
+            var n = NameOf(name);
+            list.Add(new NamespaceEntry(n, RunDir + "/" + n, new NamespaceIdentity(dev, ino), dev != nsfs));
+        });
+        list.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return list;
+    }
+
+    /// <summary>
+    /// The names in /run/netns, sorted (ordinal): readdir alone. With 10,000 namespace mounts a stat costs ~2 µs in the
+    /// kernel, ten times the readdir of the name: a whole listing stats an entry only when it is asked about.
+    /// </summary>
+    public static unsafe List<string> ListNames()
+    {
+        var list = new List<string>();
+        ReadDir((_, name) => list.Add(NameOf(name)));
+        list.Sort(string.CompareOrdinal);
+        return list;
+    }
+
+    private unsafe delegate void EntryVisitor(int dirFd, byte* name);
+
+    /// <summary>Calls <paramref name="visit"/> for each entry of /run/netns but . and ..; none when the directory does not exist.</summary>
+    private static unsafe void ReadDir(EntryVisitor visit)
+    {
         nint dir = Libc.OpenDir(RunDir);
         if (dir == 0)
         {
             var e = Sys.LastErrno();
-            if (e is Errno.ENOENT or Errno.ENOTDIR) return list;
+            if (e is Errno.ENOENT or Errno.ENOTDIR) return;
             throw Sys.Error(ErrorIds.NamespaceListFailed, e, $"Cannot read {RunDir}", RunDir);
         }
         try
         {
             int dfd = Libc.DirFd(dir);
-            ulong nsfs = NamespaceHandle.NsfsDevice;
-            byte* st = stackalloc byte[Libc.StatBufferSize];
             byte* ent;
             while ((ent = Libc.ReadDir(dir)) != null)
             {
                 byte* name = ent + Libc.DirentNameOffset;
                 if (name[0] == (byte)'.' && (name[1] == 0 || (name[1] == (byte)'.' && name[2] == 0))) continue;
-                if (Libc.FStatAt(dfd, name, st, 0) != 0) continue; // gone meanwhile
-                var (dev, ino) = Libc.StatIdentity(st);
-                // Up to the NUL, never a fixed 256 bytes: readdir's records are packed by d_reclen in its buffer.
-                var n = Encoding.UTF8.GetString(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(name));
-                list.Add(new NamespaceEntry(n, RunDir + "/" + n, new NamespaceIdentity(dev, ino), dev != nsfs));
+                visit(dfd, name);
             }
         }
         finally { Libc.CloseDir(dir); }
-        list.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return list;
     }
+
+    // Up to the NUL, never a fixed 256 bytes: readdir's records are packed by d_reclen in its buffer.
+    private static unsafe string NameOf(byte* name)
+        => Encoding.UTF8.GetString(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(name));
 
     /// <summary>One entry by exact name, or null.</summary>
     public static NamespaceEntry? Find(string name)

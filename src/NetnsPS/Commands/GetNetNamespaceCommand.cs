@@ -47,6 +47,12 @@ public sealed class GetNetNamespaceCommand : NetnsCmdlet
                 WriteObject(NamespaceQuery.DescribeAll(), enumerateCollection: true);
                 return;
             }
+            if (ParameterSetName == NameSet && Name.Length == 0)
+            {
+                // The whole directory: one readdir, each entry stat-ed when a property asks (see DescribeListing).
+                WriteObject(NamespaceQuery.DescribeListing(), enumerateCollection: true);
+                return;
+            }
             if (ParameterSetName is NameSet or LiteralNameSet)
             {
                 // One description pass (one /proc scan) for all names, then each name's objects or error in input order:

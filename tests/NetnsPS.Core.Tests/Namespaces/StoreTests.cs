@@ -346,4 +346,43 @@ public sealed class StoreTests(NamespaceFixture fx) : NamespaceTests(fx)
             NamespaceFixture.Run("ip", "netns", "delete", b);
         }
     }
+
+    [Fact]
+    public void AWholeListingStatsAnEntryWhenAskedAndAgreesWithLsAndIp()
+    {
+        var a = Fx.Name("listing-a");
+        var stale = Fx.Name("listing-stale");
+        var staleFile = NamespaceStore.RunDir + "/" + stale;
+        NamespaceFixture.Ip("netns", "add", a);
+        File.WriteAllText(staleFile, "");
+        try
+        {
+            var listed = NamespaceQuery.DescribeListing();
+            var eager = NamespaceQuery.Describe(NamespaceStore.List());
+            Assert.Equal(eager.Select(n => n.Name), listed.Select(n => n.Name));
+            NamespaceFixture.Ip("netns", "set", a, "4712");
+            var n = listed.Single(x => x.Name == a);
+            // the oracles: stat -L for the inode of the mount, ip netns list for the nsid (set after the listing)
+            Assert.Equal(NamespaceFixture.StatInode(NamespaceStore.RunDir + "/" + a), n.Inode);
+            Assert.Contains("(id: 4712)", NamespaceFixture.Ip("netns", "list").Split('\n').Single(l => l.StartsWith(a + " ", StringComparison.Ordinal)));
+            Assert.Equal(NamespaceHandle.NsfsDevice, n.Device);
+            Assert.Equal(NamespaceStore.RunDir + "/" + a, n.Path);
+            Assert.False(n.IsStale);
+            Assert.False(n.IsHost);
+            Assert.Equal(4712, n.Id);
+            Assert.Equal(0, n.ProcessCount);
+            var s = listed.Single(x => x.Name == stale);
+            var e = eager.Single(x => x.Name == stale);
+            Assert.True(s.IsStale);
+            Assert.Equal(e.Inode, s.Inode);
+            Assert.Equal(e.Device, s.Device);
+            Assert.Null(s.Id);
+            Assert.Equal(0, s.ProcessCount);
+        }
+        finally
+        {
+            NamespaceFixture.Run("ip", "netns", "delete", a);
+            File.Delete(staleFile);
+        }
+    }
 }

@@ -85,7 +85,7 @@ Set-Content $teardown -Value ($names | ForEach-Object { "netns delete $prefixIp$
 function Get-LabShape([string] $Prefix) {
     # Addresses and routes of every namespace, and the NAT rules of the router, as comparable text.
     $s = foreach ($n in $names) {
-        $a = (ip -j -n "$Prefix$n" addr | ConvertFrom-Json | ForEach-Object { "$($_.ifname) $($_.operstate -ne 'DOWN') $($_.addr_info | Where-Object family -eq inet | ForEach-Object local)" }) -join ';'
+        $a = (ip -j -n "$Prefix$n" addr | ConvertFrom-Json | ForEach-Object { "$($_.ifname) $($_.flags -contains 'UP') $($_.addr_info | Where-Object family -eq inet | ForEach-Object local)" }) -join ';'
         $r = (ip -j -n "$Prefix$n" route | ConvertFrom-Json | ForEach-Object { "$($_.dst) $($_.gateway) $($_.dev)" }) -join ';'
         $f = (ip netns exec "$Prefix$n" cat /proc/sys/net/ipv4/ip_forward)
         "$n [$a] [$r] fwd=$f"
